@@ -1,0 +1,42 @@
+# scorer: every target documents itself; `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-fast lint eval-dev rules-check clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: Python >= 3.11 needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install scorer with its dev tools
+
+demo: install ## Install, then print the report of the bundled sample article
+	$(BIN)/scorer report data/articles/24brussels-ukraine-guarantees.txt --outlet 24brussels.net
+
+test: install ## Install, then run the whole test suite (needs ../shared/data for the data tests)
+	$(BIN)/python -m pytest -q
+
+test-fast: install ## Tests that do not read ../shared/data
+	$(BIN)/python -m pytest -q -m "not shared_data"
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check scorer tests
+	$(BIN)/mypy scorer
+
+eval-dev: install ## Attribution spans on PolNeAR dev, scored as ../shared/data/README.md says
+	$(BIN)/scorer evaluate --split dev
+
+rules-check: install ## Validate every rule and model file
+	$(BIN)/scorer rules check
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,387 @@
+"""Step 2: find who is cited, and with which words, in each claim.
+
+Patterns covered (each names the rule that fired, kept on the finding):
+- `attr.subject_cue`    "X said (that) ...", "X, a professor at Y, said", "he has long argued"
+- `attr.trailing`       "..., said X." / "...,” said X, a professor." / "..., reports 24brussels."
+- `attr.according_to`   "according to X (and Y)"
+- `attr.passive_by`     "as announced by X", "reported by X"
+- `attr.colon`          "X expressed skepticism: “...”"
+Word classes (cue verbs, determiners, auxiliaries, clause stops) are data in `rules/attribution.yaml`.
+Spans are cut on tokens, so they never start or end on whitespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scorer.rulebook import RuleSet, ruleset
+from scorer.spans import Span, make_span
+from scorer.tokens import Token, tokenize
+
+_OPEN_QUOTES = {'"', "“", "‘", "'", "«"}
+_CLOSE_QUOTES = {'"', "”", "’", "'", "»"}
+_SENTENCE_END = {".", "!", "?", "…"}
+_COMMA_LIKE = {",", ";", ":", "—", "–", "(", ")"}
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
+               "today", "tonight", "earlier", "last", "this", "on", "in"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One cited source and its cue inside a claim.
+
+    `source` is the whole cited phrase as PolNeAR marks it (appositions included); `head` is the part
+    that names the source ("Jane Doe" in "Jane Doe, a professor at Yale,"), used for typing and linking.
+    """
+
+    cue: Span
+    source: Span | None
+    head: Span | None
+    cue_class: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    forms: dict[str, tuple[str, str]]  # surface form -> (lemma, class)
+    content_required: frozenset[str]
+    determiners: frozenset[str]
+    pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    clause_stops: frozenset[str]
+    np_prepositions: frozenset[str]
+    verbish: frozenset[str]
+
+
+def _inflect(lemma: str, irregular: dict[str, tuple[str, str]]) -> set[str]:
+    """Regular English inflections with the usual spelling rules, plus listed irregular forms."""
+    forms = {lemma}
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        forms.add(lemma + "es")
+    elif lemma.endswith("y") and lemma[-2:-1] not in set("aeiou"):
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if lemma in irregular:
+        forms.update(irregular[lemma])
+    if lemma.endswith("e"):
+        forms.update({lemma + "d", lemma[:-1] + "ing"})
+    elif lemma.endswith("y") and lemma[-2:-1] not in set("aeiou"):
+        forms.update({lemma[:-1] + "ied", lemma + "ing"})
+    elif (len(lemma) >= 3 and lemma[-1] in "tpgdmnb" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou"
+          and lemma in {"admit", "commit", "regret", "plan", "quip", "stop", "drop", "nag", "beg", "slam",
+                        "fret", "omit", "submit", "permit", "refer", "prefer", "confer", "rebut", "abet"}):
+        forms.update({lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"})
+    else:
+        forms.update({lemma + "ed", lemma + "ing"})
+    if lemma in irregular:
+        # Irregular verbs have no regular past ("sayed").
+        forms.discard(lemma + "ed")
+        forms.discard(lemma + "d")
+    return forms
+
+
+@lru_cache(maxsize=4)
+def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
+    rules = ruleset(rules_path)
+    lists = rules.lists
+    irregular: dict[str, tuple[str, str]] = {}
+    for entry in lists.get("irregular", ()):
+        lemma, past, participle = entry.split(":")
+        irregular[lemma] = (past, participle)
+    forms: dict[str, tuple[str, str]] = {}
+    # Later classes do not override earlier ones: speech wins over belief for words in both.
+    for cls in ("speech", "belief", "intention", "evidence"):
+        for lemma in lists.get(f"{cls}_verbs", ()):
+            for form in _inflect(lemma, irregular):
+                forms.setdefault(form, (lemma, cls))
+    return CueLexicon(
+        forms=forms,
+        content_required=frozenset(lists.get("content_required", ())),
+        determiners=frozenset(lists.get("determiners", ())),
+        pronouns=frozenset(lists.get("subject_pronouns", ())),
+        auxiliaries=frozenset(lists.get("auxiliaries", ())),
+        clause_stops=frozenset(lists.get("clause_stops", ())),
+        np_prepositions=frozenset(lists.get("np_prepositions", ())),
+        verbish=frozenset(lists.get("verbish", ())),
+    )
+
+
+class AttributionFinder:
+    """Finds attributions in claim spans of one text. Stateless apart from its compiled rules."""
+
+    def __init__(self, rules: RuleSet | None = None, lexicon: CueLexicon | None = None) -> None:
+        self.rules = rules or ruleset("attribution")
+        self.lex = lexicon or cue_lexicon()
+
+    # -- token helpers ------------------------------------------------------------------------
+    def _is_adverb(self, tok: Token) -> bool:
+        low = tok.lower
+        return low in self.lex.auxiliaries or (low.endswith("ly") and len(low) > 4 and not tok.is_capitalised)
+
+    def _nominal(self, tok: Token) -> bool:
+        """Could this token sit inside a noun phrase that cites someone?"""
+        if not tok.is_word:
+            return tok.text in {"’", "'", "-", "&", "."}
+        low = tok.lower
+        if tok.is_capitalised:
+            # Sentence-internal capitalised clause words ("But", "And") are not names.
+            return low not in self.lex.clause_stops or low in {"yet"}
+        if low in self.lex.clause_stops or low in self.lex.verbish:
+            return False
+        return low not in self.lex.forms or low in {"report", "reports", "poll", "polls", "statement"}
+
+    def _noun_after_determiner(self, toks: Sequence[Token], i: int) -> bool:
+        """"the talks", "the reports": a cue-verb form right after a determiner is a noun."""
+        return (i > 0 and toks[i].is_word and toks[i].lower not in self.lex.clause_stops
+                and toks[i - 1].lower in self.lex.determiners)
+
+    def _span(self, text: str, first: Token, last: Token) -> Span | None:
+        return make_span(text, first.start, last.end)
+
+    # -- source to the left of a cue ---------------------------------------------------------
+    def _left_source(self, text: str, toks: Sequence[Token], cue_index: int) -> tuple[Span | None, Span | None]:
+        j = cue_index - 1
+        while j >= 0 and self._is_adverb(toks[j]) and toks[j].lower not in self.lex.pronouns:
+            j -= 1
+        if j < 0:
+            return None, None
+        if toks[j].text == ",":
+            return self._apposition_source(text, toks, j)
+        if toks[j].lower in self.lex.pronouns and toks[j].is_word:
+            span = self._span(text, toks[j], toks[j])
+            return span, span
+        end = j
+        i = j
+        while i >= 0 and (self._nominal(toks[i]) or self._noun_after_determiner(toks, i)):
+            i -= 1
+        first = i + 1
+        if first > end:
+            return None, None
+        first = self._trim_np_start(toks, first, end)
+        if first is None:
+            return None, None
+        span = self._span(text, toks[first], toks[end])
+        return span, span
+
+    def _trim_np_start(self, toks: Sequence[Token], first: int, end: int) -> int | None:
+        """Cut leading material that cannot begin a cited noun phrase."""
+        # A name run preceded by a plain lowercase word that is no title, role or determiner:
+        # "After the debate Smith said" -> "Smith".
+        k = first
+        while k <= end and (not toks[k].is_word or toks[k].lower in self.lex.np_prepositions):
+            k += 1
+        if k > end:
+            return None
+        first = k
+        # Keep the last name run and what modifies it, when a lowercase verb-like word splits them.
+        for m in range(end, first, -1):
+            tok, prev = toks[m], toks[m - 1]
+            if tok.is_capitalised and prev.is_word and not prev.is_capitalised:
+                low = prev.lower
+                if low in self.lex.determiners or low in self.lex.np_prepositions:
+                    continue
+                if low.endswith(("ed", "ing")) and low not in {"former", "acting", "leading", "ruling", "governing"}:
+                    return m
+        return first
+
+    def _apposition_source(
+        self, text: str, toks: Sequence[Token], comma: int
+    ) -> tuple[Span | None, Span | None]:
+        """"Jane Doe, a professor at Yale, said": the source runs from the name through the comma."""
+        k = comma - 1
+        while k >= 0 and toks[k].text not in _COMMA_LIKE and toks[k].text not in _OPEN_QUOTES | _CLOSE_QUOTES:
+            k -= 1
+        if k < 0 or toks[k].text != ",":
+            return None, None
+        aside_first = k + 1
+        if aside_first >= comma:
+            return None, None
+        # The name before the aside.
+        name_end = k - 1
+        i = name_end
+        while i >= 0 and self._nominal(toks[i]) and (toks[i].is_capitalised or not toks[i].is_word
+                                                       or toks[i].lower in self.lex.determiners):
+            i -= 1
+        name_first = i + 1
+        if name_first > name_end or not any(t.is_capitalised for t in toks[name_first:name_end + 1]):
+            return None, None
+        if name_first > 0 and toks[name_first - 1].is_word and toks[name_first - 1].lower not in self.lex.clause_stops:
+            # The name is the tail of a longer phrase (an object, not the subject): no apposition.
+            return None, None
+        head = self._span(text, toks[name_first], toks[name_end])
+        full = self._span(text, toks[name_first], toks[comma])
+        return full, head
+
+    # -- source to the right (inverted and prepositional) -------------------------------------
+    def _right_np(self, text: str, toks: Sequence[Token], start: int,
+                  allow_apposition: bool) -> tuple[Span | None, Span | None, int]:
+        i = start
+        while i < len(toks) and (self._nominal(toks[i]) or toks[i].lower in self.lex.np_prepositions
+                                 or toks[i].lower in {"and"}):
+            if toks[i].text == "." and (i + 1 == len(toks) or toks[i + 1].text in _CLOSE_QUOTES):
+                break
+            i += 1
+        last = i - 1
+        while last >= start and (not toks[last].is_word or toks[last].lower in self.lex.np_prepositions
+                                 or toks[last].lower == "and"):
+            last -= 1
+        if last < start:
+            return None, None, start
+        head = self._span(text, toks[start], toks[last])
+        full_last = last
+        if allow_apposition and i < len(toks) and toks[i].text == ",":
+            k = i + 1
+            while k < len(toks) and toks[k].text not in _COMMA_LIKE | _SENTENCE_END | _CLOSE_QUOTES:
+                k += 1
+            if k > i + 1:
+                full_last = k - 1
+        full = self._span(text, toks[start], toks[full_last])
+        return full, head, full_last + 1
+
+    # -- the finder ----------------------------------------------------------------------------
+    def find(self, text: str, start: int, end: int) -> list[Attribution]:
+        """Attributions whose cue lies in `text[start:end]`."""
+        toks = tokenize(text, start, end)
+        found: list[Attribution] = []
+        used_cues: set[int] = set()
+
+        for match in self.rules.find_all(text, start, end):
+            cue = make_span(text, match.start, match.end)
+            if cue is None:
+                continue
+            after = [k for k, t in enumerate(toks) if t.start >= match.end]
+            if match.label == "according_to" and after:
+                full, head, _ = self._right_np(text, toks, after[0], allow_apposition=False)
+                for part in self._split_conjuncts(text, full, head):
+                    found.append(Attribution(cue, part, part, "speech", match.rule_id))
+                used_cues.update(k for k, t in enumerate(toks) if match.start <= t.start < match.end)
+            elif match.label == "passive_by" and after:
+                full, head, _ = self._right_np(text, toks, after[0], allow_apposition=True)
+                verb = [t for t in toks if match.start <= t.start < match.end and t.lower in self.lex.forms]
+                cue_span = self._span(text, verb[0], verb[0]) if verb else cue
+                if full and cue_span:
+                    found.append(Attribution(cue_span, full, head, "speech", match.rule_id))
+                used_cues.update(k for k, t in enumerate(toks) if match.start <= t.start < match.end)
+
+        for k, tok in enumerate(toks):
+            if k in used_cues:
+                continue
+            entry = self.lex.forms.get(tok.lower)
+            if entry is None or (tok.is_capitalised and k > 0 and toks[k - 1].text not in _OPEN_QUOTES):
+                continue
+            lemma, cls = entry
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            attribution = self._trailing(text, toks, k, cls) or self._subject(text, toks, k, lemma, cls, nxt)
+            if attribution:
+                found.append(attribution)
+        found.sort(key=lambda a: (a.cue.start, a.source.start if a.source else -1))
+        return found
+
+    def _opens_content(self, toks: Sequence[Token], k: int, strict: bool = False) -> bool:
+        """Does reported content start right after the cue? Strict: no bare comma."""
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is None:
+            return False
+        openers = {":"} if strict else {":", ","}
+        return (nxt.text in _OPEN_QUOTES or nxt.text in openers
+                or nxt.lower in {"that", "to", "whether", "if", "how", "why", "what"})
+
+    def _subject(self, text: str, toks: Sequence[Token], k: int, lemma: str, cls: str,
+                 nxt: Token | None) -> Attribution | None:
+        if lemma in self.lex.content_required and not self._opens_content(toks, k, strict=True):
+            return None
+        if cls != "speech" and not self._opens_content(toks, k) and not (nxt and nxt.lower in self.lex.pronouns):
+            return None
+        if nxt is not None and nxt.lower == "by":
+            return None  # passive: handled by the passive_by rule or not an attribution
+        after = toks[k + 2] if k + 2 < len(toks) else None
+        if nxt is not None and nxt.lower in _TIME_WORDS and after is not None and after.lower in self.lex.verbish:
+            return None  # reduced relative: "the plan announced Monday was withdrawn"
+        # "-ing" and bare participles after a noun are modifiers ("the plan announced Monday").
+        prev = toks[k - 1] if k > 0 else None
+        if prev is not None and prev.lower in {"the", "a", "an", "to"}:
+            return None
+        source, head = self._left_source(text, toks, k)
+        if source is None or not self._plausible_source(source):
+            return None
+        cue = self._span(text, toks[k], toks[k])
+        assert cue is not None
+        rule = "attr.colon" if nxt is not None and nxt.text == ":" else "attr.subject_cue"
+        return Attribution(cue, source, head, cls, rule)
+
+    def _trailing(self, text: str, toks: Sequence[Token], k: int, cls: str) -> Attribution | None:
+        """"..., said X." / "...,” X said." / "..., reports 24brussels."."""
+        prev = toks[k - 1] if k > 0 else None
+        if prev is None or not (prev.text == "," or prev.text in _CLOSE_QUOTES):
+            # "..., X said." : subject before the verb, after a comma or closing quote.
+            return self._trailing_subject(text, toks, k, cls)
+        if cls != "speech":
+            return None
+        full, head, nxt = self._right_np(text, toks, k + 1, allow_apposition=True)
+        if full is None:
+            return None
+        rest = [t for t in toks[nxt:] if t.text not in _SENTENCE_END | _CLOSE_QUOTES]
+        if rest and not (toks[nxt].text in {",", ";", "—"}):
+            return None
+        cue = self._span(text, toks[k], toks[k])
+        assert cue is not None
+        return Attribution(cue, full, head, cls, "attr.trailing")
+
+    def _trailing_subject(self, text: str, toks: Sequence[Token], k: int, cls: str) -> Attribution | None:
+        # Cue ends the clause: "..., the minister said." or "...,” she said."
+        j = k + 1
+        while j < len(toks) and self._is_adverb(toks[j]):
+            j += 1
+        at_end = j >= len(toks) or toks[j].text in _SENTENCE_END | {",", ";", "—", ":"} | _CLOSE_QUOTES
+        if not at_end or cls != "speech" or self.lex.forms[toks[k].lower][0] in self.lex.content_required:
+            return None
+        i = k - 1
+        while i >= 0 and self._is_adverb(toks[i]) and toks[i].lower not in self.lex.pronouns:
+            i -= 1
+        m = i
+        while m >= 0 and self._nominal(toks[m]) and toks[m].text not in _CLOSE_QUOTES:
+            m -= 1
+        if m < 0 or not (toks[m].text == "," or toks[m].text in _CLOSE_QUOTES or toks[m].text in {"—", ";"}):
+            return None
+        if i - m > 12:
+            return None
+        source, head = self._left_source(text, toks, k)
+        if source is None or not self._plausible_source(source):
+            return None
+        cue = self._span(text, toks[k], toks[k])
+        assert cue is not None
+        return Attribution(cue, source, head, cls, "attr.trailing")
+
+    def _plausible_source(self, source: Span) -> bool:
+        """Reject phrases that cannot be a subject: a participle or a preposition first, a
+        determiner last ("participating in the aforementioned", "the event of future")."""
+        words = source.text.split()
+        first, last = words[0].lower(), words[-1].lower().rstrip(",")
+        if first.endswith("ing") and not words[0][:1].isupper() and len(words) > 1:
+            return False
+        if first in self.lex.np_prepositions or last in self.lex.determiners - {"one", "two", "three", "both", "all", "many", "some", "others"}:
+            return False
+        return last not in {"of", "future", "aforementioned", "such"}
+
+    def _split_conjuncts(self, text: str, full: Span | None, head: Span | None) -> list[Span]:
+        """"Italy’s Prime Minister Giorgia Meloni and a diplomatic source" -> two sources."""
+        if full is None:
+            return []
+        toks = tokenize(text, full.start, full.end)
+        cuts = [k for k, t in enumerate(toks) if t.lower == "and" and k + 1 < len(toks)
+                and (toks[k + 1].lower in self.lex.determiners or toks[k + 1].is_capitalised)
+                and any(x.is_capitalised for x in toks[:k])]
+        if not cuts:
+            return [full]
+        parts: list[Span] = []
+        begin = 0
+        for c in cuts + [len(toks)]:
+            if c > begin:
+                span = self._span(text, toks[begin], toks[c - 1])
+                if span:
+                    parts.append(span)
+            begin = c + 1
+        return parts

@@ -1,0 +1,143 @@
+"""Step 1: split an article into claims with offsets into the unchanged text.
+
+A claim is a sentence that reports something, or one clause of it when a sentence joins two
+attributions ("X said A, while Y said B"). Headlines, crossheads, bylines, initials such as
+"(bms, sm)", datelines, credits, "Read more" boilerplate, questions and verbless fragments are not
+claims (LABELLING.md). The rules here are layout rules, kept in `rules/claims.yaml` as word lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from scorer.rulebook import RuleSet, ruleset
+from scorer.spans import Span, make_span
+
+# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes or brackets,
+# then whitespace and something that can open a sentence.
+_BOUNDARY = regex.compile(
+    r"(?<=[.!?…])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[\p{Lu}\p{N}])",
+    regex.UNICODE,
+)
+_WORD = regex.compile(r"\w+", regex.UNICODE)
+_LAST_WORD_BEFORE = regex.compile(r"(\S+)$")
+_PARAGRAPH = regex.compile(r"[^\n]+")
+_DATELINE = regex.compile(
+    r"^(?:[\p{Lu}][\p{Lu}.\- ]{2,}(?:,\s*[\p{L}. ]+)?(?:\s*\([\w .]+\))?\s*[—–-]{1,2}\s+)", regex.UNICODE
+)
+_TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim span; `sentence` is the span of the whole sentence it came from."""
+
+    span: Span
+    sentence: Span
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+def _is_abbreviation(text: str, dot_index: int, abbreviations: frozenset[str]) -> bool:
+    m = _LAST_WORD_BEFORE.search(text, 0, dot_index + 1)
+    if not m:
+        return False
+    word = m.group(1).lstrip("\"'“‘([")
+    bare = word.rstrip(".").lower()
+    if bare in abbreviations:
+        return True
+    # Single initials ("J.") and dotted acronyms ("U.S.") end mid-sentence far more often than not;
+    # "U.S." at the end of a sentence is the exception we accept.
+    if regex.fullmatch(r"\p{Lu}", bare.upper()) and len(bare) == 1:
+        return True
+    return bool(regex.fullmatch(r"(?:\w\.){2,}", word)) and word not in {"U.S.", "U.K.", "U.N."}
+
+
+def sentences(text: str, rules: RuleSet | None = None) -> list[Span]:
+    """Sentence spans of `text`: paragraphs (lines) first, then sentence boundaries inside them."""
+    rules = rules or ruleset("claims")
+    abbreviations = frozenset(a.lower() for a in rules.lists.get("abbreviations", ()))
+    found: list[Span] = []
+    for para in _PARAGRAPH.finditer(text):
+        start = para.start()
+        for m in _BOUNDARY.finditer(text, para.start(), para.end()):
+            dot = m.start() - 1
+            if text[dot] == "." and _is_abbreviation(text, dot, abbreviations):
+                continue
+            span = make_span(text, start, m.end())
+            if span:
+                found.append(span)
+            start = m.end()
+        span = make_span(text, start, para.end())
+        if span:
+            found.append(span)
+    return found
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: RuleSet) -> bool:
+    """Layout and form tests: is this sentence something that reports?"""
+    text = sentence.text
+    for match in rules.find_all(text):
+        if match.label == "not_a_claim" and match.start == 0:
+            return False
+    if _word_count(text) < 4:
+        return False
+    stripped = text.rstrip("\"'”’)] ")
+    if stripped.endswith("?"):
+        return False
+    # A line with no terminal punctuation is a headline, crosshead or caption, not a sentence.
+    return not (paragraph_has_one_sentence and not _TERMINAL.search(text))
+
+
+def _strip_dateline(text: str, span: Span) -> Span:
+    m = _DATELINE.match(span.text)
+    if m and m.end() < len(span.text):
+        trimmed = make_span(text, span.start + m.end(), span.end)
+        if trimmed:
+            return trimmed
+    return span
+
+
+def split_claims(text: str, rules: RuleSet | None = None) -> list[Claim]:
+    """The claims of an article, in order, not overlapping."""
+    rules = rules or ruleset("claims")
+    spans = sentences(text, rules)
+    # Which sentences stand alone on their line (headline and crosshead test).
+    line_counts: dict[int, int] = {}
+    line_of: list[int] = []
+    for s in spans:
+        line = text.rfind("\n", 0, s.start)
+        line_of.append(line)
+        line_counts[line] = line_counts.get(line, 0) + 1
+    claims: list[Claim] = []
+    for s, line in zip(spans, line_of, strict=True):
+        if not is_claim_sentence(s, line_counts[line] == 1, rules):
+            continue
+        claim_span = _strip_dateline(text, s)
+        claims.append(Claim(claim_span, s))
+    return claims
+
+
+def split_clause(text: str, claim: Claim, cut: int) -> tuple[Claim, Claim] | None:
+    """Split a claim at character `cut` into two claims (both trimmed), or None if one side is empty."""
+    left = make_span(text, claim.start, cut)
+    right = make_span(text, cut, claim.end)
+    if left is None or right is None:
+        return None
+    return Claim(left, claim.sentence), Claim(right, claim.sentence)

@@ -1,0 +1,67 @@
+"""`scorer evaluate`: attribution spans on PolNeAR, through the whole pipeline's report."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import Any
+
+from scorer.evaluation.polnear import PRF, SpanScores, load_split, score_article
+
+ROWS = ("source.exact", "source.overlap", "cue.exact", "cue.overlap",
+        "speech_source.exact", "speech_source.overlap", "speech_cue.exact", "speech_cue.overlap")
+
+
+def predicted_spans(report_dict: dict[str, Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[Any]]:
+    """Distinct source and cue spans of all claims' attributions, as the README prescribes."""
+    sources, cues, pairs = set(), set(), set()
+    for claim in report_dict["claims"]:
+        for att in claim["attributions"]:
+            src = (att["source"]["start"], att["source"]["end"]) if att["source"] else None
+            cue = (att["cue"]["start"], att["cue"]["end"]) if att["cue"] else None
+            if src:
+                sources.add(src)
+            if cue:
+                cues.add(cue)
+                pairs.add((src, cue))
+    return sorted(sources), sorted(cues), sorted(pairs, key=str)
+
+
+def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[str, Any]:
+    from scorer import analyze
+
+    articles = load_split(split, limit=limit)
+    total = SpanScores()
+    per_publisher: dict[str, SpanScores] = defaultdict(SpanScores)
+    started = time.perf_counter()
+    for article in articles:
+        report = analyze(article.text, article_id=article.id).to_dict()
+        sources, cues, pairs = predicted_spans(report)
+        for key, prf in score_article(article, sources, cues, pairs).items():
+            total.add(key, prf)
+            per_publisher[article.publisher].add(key, prf)
+    seconds = time.perf_counter() - started
+    return {
+        "corpus": "polnear", "split": split, "articles": len(articles),
+        "seconds": round(seconds, 2), "articles_per_second": round(len(articles) / seconds, 1) if seconds else None,
+        "all": {k: total.cells[k].to_dict() for k in ROWS if k in total.cells},
+        "per_publisher": {pub: {k: s.cells[k].to_dict() for k in ("source.exact", "source.overlap", "cue.exact")}
+                          for pub, s in sorted(per_publisher.items())},
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = [f"PolNeAR {result['split']}: {result['articles']} articles, {result['seconds']} s "
+             f"({result['articles_per_second']} articles/s)", "",
+             f"{'spans':24s} {'P':>6s} {'R':>6s} {'F1':>6s} {'pred':>6s} {'gold':>6s}"]
+    for key, cell in result["all"].items():
+        lines.append(f"{key:24s} {cell['precision'] * 100:6.1f} {cell['recall'] * 100:6.1f} {cell['f1'] * 100:6.1f} "
+                     f"{cell['predicted']:6d} {cell['gold']:6d}")
+    lines += ["", f"{'publisher':16s} {'source exact F1':>16s} {'source overlap F1':>18s} {'cue exact F1':>13s}"]
+    for pub, cells in result["per_publisher"].items():
+        lines.append(f"{pub:16s} {cells['source.exact']['f1'] * 100:16.1f} {cells['source.overlap']['f1'] * 100:18.1f} "
+                     f"{cells['cue.exact']['f1'] * 100:13.1f}")
+    return "\n".join(lines)
+
+
+__all__ = ["PRF", "evaluate_attribution", "format_table", "predicted_spans"]

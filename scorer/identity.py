@@ -1,0 +1,120 @@
+"""Step 4: one article-local id per source across its mentions.
+
+Linking rules, in text order (each mention links to at most one earlier source):
+- a named person links to an earlier source with the same surname ("Meloni" -> "Giorgia Meloni");
+- an outlet or institution links on its domain or normalised name;
+- a definite re-mention links to the earlier indefinite one with the same descriptor
+  ("the diplomatic source" -> "a diplomatic source"); "the second source" links to the most recent
+  second source ("another source");
+- a pronoun links to the most recent compatible source mention (gender from titles and first names
+  in `rules/names.yaml`; "they" to plural sources); an unresolved pronoun starts a source of its own.
+A source's type is the highest-ranked type among its named mentions (LABELLING.md order), so a
+pronoun takes the type of what it refers to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from scorer.sourcing import TYPE_RANK, MentionType
+from scorer.spans import Span
+
+_DETERMINERS = regex.compile(r"^(?:the|a|an|this|that|these|those|one)\s+", regex.IGNORECASE)
+
+
+@dataclass
+class _Cluster:
+    id: str
+    key: str
+    type: str
+    gender: str
+    mentions: list[Span] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    type: str
+    mentions: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "type": self.type,
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+
+def _descriptor(text: str) -> str:
+    return _DETERMINERS.sub("", text.strip().lower())
+
+
+def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
+    if pronoun.gender == "plural":
+        return cluster.gender == "plural" or cluster.type in {"named_institution", "outlet", "unnamed_source"}
+    if pronoun.gender in {"m", "f"}:
+        if cluster.type in {"named_institution", "outlet", "document"} or cluster.gender == "plural":
+            return False
+        return cluster.gender in {"", pronoun.gender}
+    return True  # "who", "it", "I": any source
+
+
+def link_sources(mentions: Sequence[tuple[Span, MentionType]]) -> tuple[list[str], list[Source]]:
+    """Source ids for `mentions` (in text order) and the sources they form."""
+    clusters: list[_Cluster] = []
+    ids: list[str] = []
+    recent: list[_Cluster] = []  # most recent mention last
+
+    def new_cluster(span: Span, mt: MentionType, key: str) -> _Cluster:
+        cluster = _Cluster(f"S{len(clusters) + 1}", key, mt.type if mt.type != "pronoun" else "", mt.gender)
+        clusters.append(cluster)
+        return cluster
+
+    for span, mt in mentions:
+        target: _Cluster | None = None
+        if mt.type == "pronoun":
+            for cluster in reversed(recent):
+                if cluster.type and _compatible(mt, cluster):
+                    target = cluster
+                    break
+        elif mt.type == "second_source":
+            desc = _descriptor(span.text)
+            if desc.startswith(("second", "third")) or span.text.lower().startswith("the "):
+                for cluster in reversed(recent):
+                    if cluster.type == "second_source":
+                        target = cluster
+                        break
+        elif mt.type in {"named_official", "named_person"}:
+            target = next((c for c in clusters if c.type in {"named_official", "named_person"}
+                           and c.key == mt.key), None)
+        elif mt.type in {"outlet", "named_institution"}:
+            target = next((c for c in clusters if c.type == mt.type and c.key == mt.key), None)
+        else:
+            desc = _descriptor(span.text)
+            if span.text.lower().startswith(("the ", "this ", "that ", "these ", "those ")):
+                target = next((c for c in reversed(clusters) if c.type == mt.type and c.key
+                               and _descriptor(c.key) == desc), None)
+        if target is None:
+            key = mt.key if mt.type not in {"unnamed_source", "document"} else _descriptor(span.text)
+            target = new_cluster(span, mt, key)
+        else:
+            if mt.type != "pronoun" and (not target.type or TYPE_RANK.get(mt.type, 99) < TYPE_RANK.get(target.type, 99)):
+                target.type = mt.type
+            if not target.gender and mt.gender and mt.type != "pronoun":
+                target.gender = mt.gender
+        target.mentions.append(span)
+        if mt.type != "pronoun":
+            target.names.append(span.text)
+        ids.append(target.id)
+        if target in recent:
+            recent.remove(target)
+        recent.append(target)
+
+    sources = []
+    for c in clusters:
+        name = max(c.names, key=len) if c.names else c.mentions[0].text
+        typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
+        sources.append(Source(c.id, name, typ, tuple(c.mentions)))
+    return ids, sources

@@ -1,0 +1,202 @@
+"""Logistic models stored as readable text.
+
+A fitted logistic regression is a handful of numbers. We keep them in YAML beside the rules (feature
+names, coefficients, intercept, classes, library versions, training-data hash, cross-validated
+metrics) and rebuild the model from that text: no pickle or joblib, which can execute code on load.
+Predictions are computed here with numpy so that loading a model never needs scikit-learn, and
+`to_sklearn()` rebuilds an equivalent estimator for tests that check both agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from scorer.errors import RuleError
+
+MODEL_SCHEMA = "scorer.linear/1"
+_REQUIRED_KEYS = {"schema", "name", "classes", "features", "coefficients", "intercept"}
+_OPTIONAL_KEYS = {"threshold", "versions", "training_data", "cv_metrics", "notes", "calibration", "params"}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's share of a linear score: `weight * value`, in log-odds."""
+
+    feature: str
+    value: float
+    weight: float
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "value": round(float(self.value), 6),
+            "weight": round(float(self.weight), 6),
+            "contribution": round(float(self.contribution), 6),
+        }
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A binary or multinomial logistic model rebuilt from text.
+
+    For a binary model `coefficients` has one row and `classes` two entries; the probability of
+    `classes[1]` is `sigmoid(coef . x + intercept)`. Multinomial models have one row per class and
+    use softmax, as scikit-learn's LogisticRegression does.
+    """
+
+    name: str
+    classes: tuple[Any, ...]
+    features: tuple[str, ...]
+    coefficients: np.ndarray
+    intercept: np.ndarray
+    threshold: float = 0.5
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        coef = np.atleast_2d(np.asarray(self.coefficients, dtype=float))
+        intercept = np.atleast_1d(np.asarray(self.intercept, dtype=float))
+        object.__setattr__(self, "coefficients", coef)
+        object.__setattr__(self, "intercept", intercept)
+        if coef.shape[1] != len(self.features):
+            raise RuleError(f"model {self.name!r}: {coef.shape[1]} coefficients for {len(self.features)} features")
+        expected_rows = 1 if len(self.classes) == 2 else len(self.classes)
+        if coef.shape[0] != expected_rows or intercept.shape[0] != expected_rows:
+            raise RuleError(
+                f"model {self.name!r}: {len(self.classes)} classes need {expected_rows} coefficient row(s)"
+            )
+
+    # -- prediction -------------------------------------------------------------------------
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        scores = X @ self.coefficients.T + self.intercept
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities, one row per sample, columns in `classes` order."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p1 = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+            return np.column_stack([1.0 - p1, p1])
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        proba = self.predict_proba(X)
+        if len(self.classes) == 2:
+            return np.where(proba[:, 1] >= self.threshold, self.classes[1], self.classes[0])
+        return np.asarray(self.classes, dtype=object)[proba.argmax(axis=1)]
+
+    def contributions(self, x: Sequence[float], row: int = 0) -> list[Contribution]:
+        """Per-feature contributions to the log-odds of `classes[1]` (or of class `row`)."""
+        weights = self.coefficients[row]
+        return [
+            Contribution(name, float(v), float(w), float(v) * float(w))
+            for name, v, w in zip(self.features, x, weights, strict=True)
+        ]
+
+    # -- scikit-learn round trip ------------------------------------------------------------
+    @classmethod
+    def from_estimator(
+        cls, estimator: Any, features: Sequence[str], name: str, threshold: float = 0.5, **meta: Any
+    ) -> LinearModel:
+        """Take the numbers out of a fitted scikit-learn LogisticRegression."""
+        import sklearn
+
+        versions = {"scikit-learn": sklearn.__version__, "numpy": np.__version__,
+                    "python": platform.python_version()}
+        meta = {"versions": versions, **meta}
+        classes = tuple(_plain(c) for c in estimator.classes_)
+        return cls(name, classes, tuple(features), np.asarray(estimator.coef_), np.asarray(estimator.intercept_),
+                   threshold, meta)
+
+    def to_sklearn(self) -> Any:
+        """An equivalent scikit-learn LogisticRegression (for tests and interoperability)."""
+        from sklearn.linear_model import LogisticRegression
+
+        est = LogisticRegression()
+        est.classes_ = np.asarray(self.classes)
+        est.coef_ = self.coefficients.copy()
+        est.intercept_ = self.intercept.copy()
+        est.n_features_in_ = len(self.features)
+        est.n_iter_ = np.asarray([0])
+        return est
+
+    # -- text round trip --------------------------------------------------------------------
+    def to_yaml(self, header: str = "") -> str:
+        body: dict[str, Any] = {
+            "schema": MODEL_SCHEMA,
+            "name": self.name,
+            "classes": [_plain(c) for c in self.classes],
+            "features": list(self.features),
+            "coefficients": [[round(float(v), 10) for v in row] for row in self.coefficients],
+            "intercept": [round(float(v), 10) for v in self.intercept],
+            "threshold": float(self.threshold),
+        }
+        for key in sorted(_OPTIONAL_KEYS - {"threshold"}):
+            if key in self.meta:
+                body[key] = _plain(self.meta[key])
+        comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+        return comment + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+    def save(self, path: str | Path, header: str = "") -> None:
+        Path(path).write_text(self.to_yaml(header), encoding="utf-8")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], origin: str) -> LinearModel:
+        if not isinstance(data, Mapping):
+            raise RuleError(f"{origin}: a model file must be a mapping")
+        missing = _REQUIRED_KEYS - data.keys()
+        unknown = data.keys() - _REQUIRED_KEYS - _OPTIONAL_KEYS
+        if missing:
+            raise RuleError(f"{origin}: model is missing key(s) {sorted(missing)}")
+        if unknown:
+            raise RuleError(f"{origin}: unknown model key(s) {sorted(unknown)}")
+        if data["schema"] != MODEL_SCHEMA:
+            raise RuleError(f"{origin}: schema {data['schema']!r}, expected {MODEL_SCHEMA!r}")
+        meta = {k: data[k] for k in _OPTIONAL_KEYS - {"threshold"} if k in data}
+        try:
+            return cls(str(data["name"]), tuple(data["classes"]), tuple(str(f) for f in data["features"]),
+                       np.asarray(data["coefficients"], dtype=float), np.asarray(data["intercept"], dtype=float),
+                       float(data.get("threshold", 0.5)), meta)
+        except (TypeError, ValueError) as exc:
+            raise RuleError(f"{origin}: bad model numbers: {exc}") from exc
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearModel:
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise RuleError(f"{path}: cannot read model: {exc}") from exc
+        return cls.from_mapping(data, str(path))
+
+
+def sha256_of(chunks: Iterable[str | bytes]) -> str:
+    """Stable hash of training data, recorded in a model file so a retrain is traceable."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and tuples to plain YAML-safe Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,198 @@
+"""The engine: one readable pipeline, text parsed once, every step's findings passed forward.
+
+    claims -> attribution -> sourcing type -> source identity -> signals -> score -> report
+
+Each step is its own module; this file only wires them together in a fixed order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from scorer.attribution import Attribution, AttributionFinder
+from scorer.claims import Claim, split_claims, split_clause
+from scorer.hedging import HedgeDetector, default_detector
+from scorer.identity import link_sources
+from scorer.report import ClaimAttribution, ClaimResult, Report
+from scorer.rulebook import ruleset
+from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
+from scorer.signals import SUPPORT_MIN_SIMILARITY, ContradictionFinder, similarity_matrix
+from scorer.sourcing import TYPE_RANK, SourceTyper, outlet_table
+from scorer.spans import Span, make_span
+
+# Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").
+_CLAUSE_JOINT = regex.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=while\s)", regex.IGNORECASE)
+_OPEN_Q = "“‘\"«"
+_CLOSE_Q = "”’\"»"
+
+
+@dataclass(frozen=True)
+class _ClaimWork:
+    claim: Claim
+    attributions: tuple[Attribution, ...]
+
+
+_CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
+_NEGATIONS = frozenset({"not", "n't", "never", "didn’t", "didn't", "did", "does", "doesn’t", "doesn't"})
+
+
+def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list[bool]:
+    """Which attributions cite a source FOR the claim, as opposed to ones nested in its content.
+
+    "She stated that the proposal aims to ..." cites She; "aims" is an intention inside the
+    content. An attribution is nested when an earlier cited cue opens content before its source.
+    Intentions ("wants", "plans") and negated cues ("did not clarify") never cite.
+    """
+    flags: list[bool] = []
+    content_starts: list[int] = []
+    for att in attributions:
+        before = text[max(0, att.cue.start - 12):att.cue.start].lower().split()
+        negated = bool(before) and (before[-1] in _NEGATIONS or before[-1].endswith("n't") or before[-1].endswith("n’t"))
+        nested = att.source is not None and any(att.source.start >= c for c in content_starts)
+        cited = att.cue_class in _CITING_CLASSES and not negated and not nested
+        flags.append(cited)
+        if cited and att.rule_id in {"attr.subject_cue", "attr.colon"}:
+            content_starts.append(att.cue.end)
+    return flags
+
+
+class Pipeline:
+    def __init__(self) -> None:
+        self.claim_rules = ruleset("claims")
+        self.attribution = AttributionFinder()
+        self.typer = SourceTyper()
+        self.contradictions = ContradictionFinder()
+        self.hedges: HedgeDetector = default_detector()
+        self.outlets = outlet_table()
+        self.model = corroboration_model()
+
+    # -- step 1 + 2: claims and their attributions -------------------------------------------
+    def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
+        work: list[_ClaimWork] = []
+        for claim in split_claims(text, self.claim_rules):
+            found = self.attribution.find(text, claim.start, claim.end)
+            work.extend(self._split_two_attributions(text, claim, found))
+        return work
+
+    def _split_two_attributions(self, text: str, claim: Claim, found: list[Attribution]) -> list[_ClaimWork]:
+        heads = {a.head.text.lower() for a in found if a.head}
+        if len(found) < 2 or len(heads) < 2:
+            return [_ClaimWork(claim, tuple(found))]
+        for joint in _CLAUSE_JOINT.finditer(text, claim.start, claim.end):
+            cut = joint.end()
+            left = [a for a in found if a.cue.end <= joint.start()]
+            right = [a for a in found if a.cue.start >= cut]
+            left_heads = {a.head.text.lower() for a in left if a.head}
+            right_heads = {a.head.text.lower() for a in right if a.head}
+            if left and right and left_heads and right_heads and left_heads != right_heads:
+                # Never split inside quotation marks: a quoted "while" belongs to the speaker.
+                before = text[claim.start:cut]
+                if sum(before.count(q) for q in "“«") > sum(before.count(q) for q in "”»"):
+                    continue
+                pair = split_clause(text, claim, cut)
+                if pair:
+                    return [_ClaimWork(pair[0], tuple(left)), _ClaimWork(pair[1], tuple(right))]
+        return [_ClaimWork(claim, tuple(found))]
+
+    # -- the whole pipeline ---------------------------------------------------------------------
+    def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        outlet_prior, outlet_known = self.outlets.prior_of(outlet)
+        work = self._claims_with_attributions(text)
+
+        # Steps 3 + 4: type every source mention, then link mentions into sources.
+        mentions: list[tuple[Span, object]] = []
+        owners: list[tuple[int, int]] = []
+        cited = [cited_attributions(text, cw.attributions) for cw in work]
+        for ci, cw in enumerate(work):
+            for ai, att in enumerate(cw.attributions):
+                if att.head is not None and cited[ci][ai]:
+                    mentions.append((att.head, self.typer.classify(att.head.text)))
+                    owners.append((ci, ai))
+        ids, sources = link_sources(mentions)  # type: ignore[arg-type]
+        type_of = {s.id: s.type for s in sources}
+        att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))
+
+        claim_ids: list[tuple[str, ...]] = []
+        claim_atts: list[tuple[ClaimAttribution, ...]] = []
+        for ci, cw in enumerate(work):
+            atts = []
+            for ai, att in enumerate(cw.attributions):
+                sid = att_ids.get((ci, ai))
+                if sid is None:
+                    continue
+                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id))
+            own = tuple(dict.fromkeys(a.source_id for a in atts))
+            if not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim) and claim_ids[ci - 1]:
+                # A quotation running on from the previous sentence keeps its speaker.
+                own = claim_ids[ci - 1][:1]
+                atts = [ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.quote_continuation")]
+            claim_ids.append(own)
+            claim_atts.append(tuple(atts))
+
+        # Step 5: hedges, contradictions, support.
+        spans = [cw.claim.span for cw in work]
+        hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
+        cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
+        attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
+        links = self.contradictions.link(text, spans, cue_matches, attributed)
+        contradicted_by: dict[int, list[int]] = {}
+        for link in links:
+            contradicted_by.setdefault(link.disputed, []).append(link.disputing)
+            if link.both_ways and claim_ids[link.disputing]:
+                contradicted_by.setdefault(link.disputing, []).append(link.disputed)
+        sims = similarity_matrix([s.text for s in spans])
+        disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
+        support: list[tuple[str, ...]] = []
+        for i in range(len(work)):
+            backers: list[str] = []
+            for j in range(len(work)):
+                if j == i or (i, j) in disputes or sims[i, j] < SUPPORT_MIN_SIMILARITY or cue_matches[j]:
+                    continue
+                backers.extend(s for s in claim_ids[j] if s not in claim_ids[i])
+            support.append(tuple(dict.fromkeys(backers)))
+
+        # Step 6: score every claim in one vectorised call.
+        evidence = []
+        for i in range(len(work)):
+            types = tuple(type_of[s] for s in claim_ids[i])
+            evidence.append(ClaimEvidence(
+                source_types=types, own_source_ids=claim_ids[i], support_source_ids=support[i],
+                hedged=hedge_results[i].hedged, hedge_cues=len(hedge_results[i].cues),
+                contradicted=i in contradicted_by, carries_doubt=bool(cue_matches[i]),
+                outlet_prior=outlet_prior))
+        scored = score_claims(evidence, self.model)
+
+        # Step 7: the report.
+        results = []
+        for i, cw in enumerate(work):
+            ordered = sorted(claim_ids[i], key=lambda s: TYPE_RANK[type_of[s]])
+            types = tuple(type_of[s] for s in ordered) or ("unattributed",)
+            cue_spans = tuple(sp for m in cue_matches[i] if (sp := make_span(text, m.start, m.end)))
+            results.append(ClaimResult(
+                id=f"C{i + 1}", span=cw.claim.span, attributions=claim_atts[i],
+                source_type=types[0], source_types=types, source_ids=tuple(ordered),
+                support_source_ids=support[i], hedged=hedge_results[i].hedged,
+                hedge_probability=hedge_results[i].probability,
+                hedge_cues=tuple(Span(c.start, c.end, c.text) for c in hedge_results[i].cues),
+                contradicted=i in contradicted_by, contradiction_cues=cue_spans,
+                contradicted_by=tuple(f"C{j + 1}" for j in sorted(set(contradicted_by.get(i, ())))),
+                corroboration=scored[i].corroboration, verdict=scored[i].verdict,
+                explanation=scored[i].explanation, features=scored[i].features))
+        return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources), tuple(results))
+
+
+def _continues_quote(text: str, previous: Claim, current: Claim) -> bool:
+    """True when the previous claim opened a quotation that this claim continues or closes."""
+    between = text[previous.start:current.start]
+    opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")
+    straight = between.count('"') % 2 == 1
+    return opened > 0 or straight or (current.text[:1] in _OPEN_Q and previous.text[-1:] in _CLOSE_Q + "." and
+                                      not regex.search(r"[”\"]\s*$", current.text) is None and False)
+
+
+@lru_cache(maxsize=1)
+def default_pipeline() -> Pipeline:
+    return Pipeline()

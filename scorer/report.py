@@ -1,0 +1,214 @@
+"""Step 7: the report, its JSON form (schema `scorer.report/1`), and its terminal and Markdown views."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scorer.identity import Source
+from scorer.linear import Contribution
+from scorer.sourcing import SOURCE_TYPES
+from scorer.spans import Span
+
+REPORT_SCHEMA = "scorer.report/1"
+
+
+@dataclass(frozen=True)
+class ClaimAttribution:
+    source_id: str
+    source_type: str
+    source: Span | None
+    cue: Span | None
+    rule_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "source_type": self.source_type,
+            "source": self.source.to_dict() if self.source else None,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "rule": self.rule_id,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    id: str
+    span: Span
+    attributions: tuple[ClaimAttribution, ...]
+    source_type: str
+    source_types: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    support_source_ids: tuple[str, ...]
+    hedged: bool
+    hedge_probability: float
+    hedge_cues: tuple[Span, ...]
+    contradicted: bool
+    contradiction_cues: tuple[Span, ...]
+    contradicted_by: tuple[str, ...]
+    corroboration: float
+    verdict: str
+    explanation: tuple[Contribution, ...]
+    features: tuple[float, ...] = ()  # the model's input row, for training and `rules stats`
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "attributions": [a.to_dict() for a in self.attributions],
+            "source_type": self.source_type,
+            "source_types": list(self.source_types),
+            "source_ids": list(self.source_ids),
+            "support_source_ids": list(self.support_source_ids),
+            "hedged": self.hedged,
+            "hedge_probability": round(self.hedge_probability, 4),
+            "hedge_cues": [c.to_dict() for c in self.hedge_cues],
+            "contradicted": self.contradicted,
+            "contradiction_cues": [c.to_dict() for c in self.contradiction_cues],
+            "contradicted_by": list(self.contradicted_by),
+            "corroboration": round(self.corroboration, 4),
+            "verdict": self.verdict,
+            "explanation": [c.to_dict() for c in self.explanation],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    article_id: str | None
+    outlet: str | None
+    outlet_prior: float
+    outlet_known: bool
+    chars: int
+    sources: tuple[Source, ...]
+    claims: tuple[ClaimResult, ...]
+    errors: tuple[str, ...] = field(default=())
+
+    def summary(self) -> dict[str, Any]:
+        n = len(self.claims)
+        by_type = Counter(c.source_type for c in self.claims)
+        return {
+            "claims": n,
+            "by_source_type": {t: by_type.get(t, 0) for t in SOURCE_TYPES},
+            "unnamed_share": _share(sum(c.source_type in {"unnamed_source", "second_source"} for c in self.claims), n),
+            "hedged_share": _share(sum(c.hedged for c in self.claims), n),
+            "contradicted_share": _share(sum(c.contradicted for c in self.claims), n),
+            "mean_corroboration": round(sum(c.corroboration for c in self.claims) / n, 4) if n else None,
+            "outlet_prior": round(self.outlet_prior, 4),
+            "outlet_prior_known": self.outlet_known,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": REPORT_SCHEMA,
+            "article": {"id": self.article_id, "outlet": self.outlet, "chars": self.chars},
+            "sources": [s.to_dict() for s in self.sources],
+            "claims": [c.to_dict() for c in self.claims],
+            "summary": self.summary(),
+        }
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+
+def _share(k: int, n: int) -> float | None:
+    return round(k / n, 4) if n else None
+
+
+# -- views -------------------------------------------------------------------------------------
+def _sources_line(report: Report, claim: ClaimResult) -> str:
+    if not claim.source_ids:
+        return "unattributed"
+    parts = []
+    for sid in claim.source_ids:
+        src = report.source(sid)
+        parts.append(f"{src.name} [{sid}, {src.type}]")
+    return "; ".join(parts)
+
+
+def _flags(claim: ClaimResult) -> list[str]:
+    flags = []
+    if claim.hedged:
+        cues = ", ".join(f"“{c.text}”" for c in claim.hedge_cues) or "model"
+        flags.append(f"hedged ({cues})")
+    if claim.contradicted:
+        flags.append(f"contradicted by {', '.join(claim.contradicted_by)}")
+    if claim.contradiction_cues:
+        flags.append("voices doubt (" + ", ".join(f"“{c.text}”" for c in claim.contradiction_cues) + ")")
+    if claim.support_source_ids:
+        flags.append("also backed by " + ", ".join(claim.support_source_ids))
+    return flags
+
+
+def to_markdown(report: Report) -> str:
+    s = report.summary()
+    out = io.StringIO()
+    title = report.article_id or "article"
+    out.write(f"# Sourcing report: {title}\n\n")
+    out.write(f"- Outlet: {report.outlet or 'unknown'} (quality prior {s['outlet_prior']:.2f}"
+              f"{'' if report.outlet_known else ', default for unknown outlets'})\n")
+    out.write(f"- Claims: {s['claims']}; mean corroboration {_fmt(s['mean_corroboration'])}; "
+              f"unnamed share {_fmt(s['unnamed_share'])}; hedged share {_fmt(s['hedged_share'])}; "
+              f"contradicted share {_fmt(s['contradicted_share'])}\n\n")
+    out.write("## Sources\n\n| id | source | type | mentions |\n|---|---|---|---|\n")
+    for src in report.sources:
+        mentions = ", ".join(f"“{m.text}”" for m in src.mentions)
+        out.write(f"| {src.id} | {_md(src.name)} | {src.type} | {_md(mentions)} |\n")
+    out.write("\n## Claims\n\n| id | claim | sources | verdict | score | flags |\n|---|---|---|---|---|---|\n")
+    for c in report.claims:
+        text = c.span.text if len(c.span.text) <= 160 else c.span.text[:157] + "…"
+        out.write(f"| {c.id} | {_md(text)} | {_md(_sources_line(report, c))} | {c.verdict} | "
+                  f"{c.corroboration:.2f} | {_md('; '.join(_flags(c)))} |\n")
+    out.write("\n## Why each score\n\n")
+    for c in report.claims:
+        parts = ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in c.explanation if abs(e.contribution) >= 0.005)
+        out.write(f"- **{c.id}** {c.corroboration:.2f}: {parts}\n")
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.2f}"
+
+
+def render_terminal(report: Report, console: Any) -> None:
+    """Rich view: one panel line per claim with its sources, flags and score."""
+    from rich.table import Table
+    from rich.text import Text
+
+    s = report.summary()
+    console.print(Text(f"Sourcing report: {report.article_id or 'article'}", style="bold"))
+    console.print(f"Outlet: {report.outlet or 'unknown'} (prior {s['outlet_prior']:.2f}"
+                  f"{'' if report.outlet_known else ', default'}) · {s['claims']} claims · "
+                  f"mean corroboration {_fmt(s['mean_corroboration'])} · unnamed {_fmt(s['unnamed_share'])} · "
+                  f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
+    sources = Table(title="Sources", show_lines=False, expand=False)
+    for col in ("id", "source", "type", "mentions"):
+        sources.add_column(col)
+    for src in report.sources:
+        sources.add_row(src.id, src.name, src.type, ", ".join(m.text for m in src.mentions))
+    console.print(sources)
+    claims = Table(title="Claims", show_lines=True, expand=True)
+    claims.add_column("id", no_wrap=True)
+    claims.add_column("claim", ratio=5)
+    claims.add_column("sources", ratio=2)
+    claims.add_column("verdict", no_wrap=True)
+    claims.add_column("score", justify="right", no_wrap=True)
+    claims.add_column("flags", ratio=2)
+    colours = {"corroborated": "green", "single_source": "yellow", "contested": "red", "unsourced": "magenta"}
+    for c in report.claims:
+        claims.add_row(c.id, c.span.text, _sources_line(report, c),
+                       Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
+                       "\n".join(_flags(c)))
+    console.print(claims)
+
+
+def summary_counts(claims: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in claims.items() if v)

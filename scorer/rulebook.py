@@ -1,0 +1,223 @@
+"""Rules as data: YAML rule files, validated when loaded, compiled once, run with a time limit.
+
+A rule file looks like::
+
+    schema: scorer.rules/1
+    name: hedges
+    description: ...
+    labels: [epistemic_adverb, modal, ...]     # the labels rules in this file may use
+    rules:
+      - id: hedge.adverb.hearsay
+        label: epistemic_adverb
+        terms: [purportedly, reportedly, allegedly]
+        examples: ["was purportedly agreed"]    # checked at load: each must match the rule
+      - id: hedge.negated_certainty
+        label: negated_certainty
+        pattern: '\\bnot\\s+necessarily\\b'
+
+A rule has either `terms` (a word list compiled to one escaped alternation with word boundaries,
+longest first) or `pattern` (a regular expression for the `regex` package). Unknown keys, missing ids,
+duplicate ids, bad regexes and examples that do not match are errors naming the file and the rule.
+Every search runs with `REGEX_TIMEOUT_S`, so one pathological pattern cannot hang a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from scorer.errors import RuleError, RuleTimeout
+
+RULES_SCHEMA = "scorer.rules/1"
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+REGEX_TIMEOUT_S = 2.0
+
+_FILE_KEYS = {"schema", "name", "description", "labels", "rules", "lists"}
+_RULE_KEYS = {"id", "label", "terms", "pattern", "case_sensitive", "examples", "notes", "attrs"}
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """One rule firing on a half-open span `[start, end)` of the text it was run on."""
+
+    rule_id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    compiled: Any  # regex.Pattern
+    source: str  # the pattern text, for messages
+    terms: tuple[str, ...] = ()
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    notes: str = ""
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[RuleMatch]:
+        end = len(text) if endpos is None else endpos
+        try:
+            for m in self.compiled.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S):
+                if m.end() > m.start():
+                    yield RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
+        except TimeoutError as exc:
+            raise RuleTimeout(
+                f"rule {self.id!r} ran past {REGEX_TIMEOUT_S}s on a text of {end - pos} characters; "
+                f"simplify its pattern"
+            ) from exc
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules of one file, in file order."""
+
+    name: str
+    path: str
+    rules: tuple[Rule, ...]
+    labels: tuple[str, ...] = ()
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[RuleMatch]:
+        """All matches of all rules, sorted by start, then longest first."""
+        found = [m for rule in self.rules for m in rule.finditer(text, pos, endpos)]
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule_id))
+        return found
+
+    def by_label(self, label: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.label == label)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def terms_pattern(terms: Sequence[str]) -> str:
+    """One escaped alternation with word boundaries; longest terms first so they win."""
+    ordered = sorted({t.strip() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    parts = [regex.escape(t).replace(r"\ ", r"\s+") for t in ordered]
+    return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])"
+
+
+def _compile(pattern: str, case_sensitive: bool) -> Any:
+    flags = regex.VERSION1 | regex.UNICODE
+    if not case_sensitive:
+        flags |= regex.IGNORECASE
+    return regex.compile(pattern, flags)
+
+
+def _rule_from_mapping(raw: Any, origin: str, index: int, labels: set[str]) -> Rule:
+    where = f"{origin}: rule #{index + 1}"
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where}: a rule must be a mapping, got {type(raw).__name__}")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise RuleError(f"{where}: missing 'id'")
+    where = f"{origin}: rule {rule_id!r}"
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+    label = raw.get("label")
+    if not isinstance(label, str):
+        raise RuleError(f"{where}: missing 'label'")
+    if labels and label not in labels:
+        raise RuleError(f"{where}: label {label!r} is not one of {sorted(labels)}")
+    has_terms, has_pattern = "terms" in raw, "pattern" in raw
+    if has_terms == has_pattern:
+        raise RuleError(f"{where}: give exactly one of 'terms' or 'pattern'")
+    case_sensitive = bool(raw.get("case_sensitive", False))
+    terms: tuple[str, ...] = ()
+    if has_terms:
+        if not isinstance(raw["terms"], list) or not raw["terms"] or not all(
+            isinstance(t, str) and t.strip() for t in raw["terms"]
+        ):
+            raise RuleError(f"{where}: 'terms' must be a non-empty list of strings")
+        terms = tuple(raw["terms"])
+        source = terms_pattern(terms)
+    else:
+        if not isinstance(raw["pattern"], str) or not raw["pattern"]:
+            raise RuleError(f"{where}: 'pattern' must be a non-empty string")
+        source = raw["pattern"]
+    try:
+        compiled = _compile(source, case_sensitive)
+    except regex.error as exc:
+        raise RuleError(f"{where}: bad regex: {exc}") from exc
+    if compiled.search("", timeout=REGEX_TIMEOUT_S) is not None:
+        raise RuleError(f"{where}: pattern matches the empty string")
+    attrs = raw.get("attrs", {})
+    if not isinstance(attrs, Mapping):
+        raise RuleError(f"{where}: 'attrs' must be a mapping")
+    rule = Rule(rule_id, label, compiled, source, terms, dict(attrs), str(raw.get("notes", "")))
+    for example in raw.get("examples", []) or []:
+        if not any(True for _ in rule.finditer(str(example))):
+            raise RuleError(f"{where}: example {example!r} does not match the rule")
+    return rule
+
+
+def load_ruleset(path: str | Path) -> RuleSet:
+    """Load and validate one rule file. Raises RuleError naming the file and rule on any problem."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from exc
+    if not isinstance(data, Mapping):
+        raise RuleError(f"{path}: a rule file must be a mapping with 'schema', 'name' and 'rules'")
+    unknown = set(data) - _FILE_KEYS
+    if unknown:
+        raise RuleError(f"{path}: unknown top-level key(s) {sorted(unknown)}; allowed: {sorted(_FILE_KEYS)}")
+    if data.get("schema") != RULES_SCHEMA:
+        raise RuleError(f"{path}: 'schema' must be {RULES_SCHEMA!r}")
+    labels = set(data.get("labels") or [])
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise RuleError(f"{path}: 'rules' must be a list")
+    rules = [_rule_from_mapping(raw, str(path), i, labels) for i, raw in enumerate(raw_rules)]
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{path}: rule {rule.id!r}: duplicate id")
+        seen.add(rule.id)
+    lists_raw = data.get("lists") or {}
+    if not isinstance(lists_raw, Mapping):
+        raise RuleError(f"{path}: 'lists' must be a mapping of name to list of strings")
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, values in lists_raw.items():
+        if not isinstance(values, list):
+            raise RuleError(f"{path}: list {name!r} must be a list of strings")
+        for value in values:
+            if not isinstance(value, str):
+                hint = " (YAML reads yes/no/on/off as booleans: quote it)" if isinstance(value, bool) else ""
+                raise RuleError(f"{path}: list {name!r}: item {value!r} is not a string{hint}")
+        lists[str(name)] = tuple(values)
+    return RuleSet(str(data.get("name", path.stem)), str(path), tuple(rules), tuple(sorted(labels)), lists)
+
+
+@lru_cache(maxsize=64)
+def _cached_ruleset(path: str, mtime_ns: int) -> RuleSet:
+    return load_ruleset(path)
+
+
+def ruleset(name_or_path: str | Path, rules_dir: str | Path | None = None) -> RuleSet:
+    """A rule file by name (`hedges` -> rules/hedges.yaml) or path, loaded once per process."""
+    path = Path(name_or_path)
+    if path.suffix not in {".yaml", ".yml"}:
+        path = Path(rules_dir or RULES_DIR) / f"{name_or_path}.yaml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise RuleError(f"{path}: rule file not found") from exc
+    return _cached_ruleset(str(path.resolve()), mtime)

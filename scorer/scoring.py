@@ -1,0 +1,150 @@
+"""Step 6: features per claim, the logistic corroboration model, and the verdict.
+
+The model is `rules/corroboration_model.yaml` (a `scorer.linear/1` file): hand-set weights with the
+reasoning for each until `scorer train` fits them on labelled claims. Each claim's explanation is the
+list of feature contributions recorded as the score is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from scorer.linear import Contribution, LinearModel
+from scorer.rulebook import RULES_DIR
+
+MODEL_PATH = RULES_DIR / "corroboration_model.yaml"
+
+FEATURES: tuple[str, ...] = (
+    "independent_sources",  # distinct source ids backing the claim (own + support), capped at 3
+    "named_official",
+    "named_institution",
+    "named_person",
+    "document",
+    "outlet",
+    "unnamed_source",
+    "second_source",
+    "unattributed",  # the claim's own sentence cites nobody
+    "support_sources",  # sources elsewhere in the article that back the same point, capped at 2
+    "on_record_plus_document",  # a named source and a document together (LABELLING.md)
+    "outlet_prior",  # the publishing outlet's quality prior, centred on 0.5
+    "hedged",
+    "hedge_cues",  # number of hedge cues, capped at 3
+    "contradicted",
+    "carries_doubt",  # the claim itself voices a doubt or denial
+)
+
+VERDICTS = ("corroborated", "single_source", "contested", "unsourced")
+
+
+@dataclass(frozen=True)
+class ClaimEvidence:
+    """What the earlier steps found about one claim, as the scorer sees it."""
+
+    source_types: tuple[str, ...]  # one per cited source id (own sources)
+    own_source_ids: tuple[str, ...]
+    support_source_ids: tuple[str, ...]
+    hedged: bool
+    hedge_cues: int
+    contradicted: bool
+    carries_doubt: bool
+    outlet_prior: float
+
+
+def feature_vector(ev: ClaimEvidence) -> np.ndarray:
+    types = set(ev.source_types)
+    all_ids = set(ev.own_source_ids) | set(ev.support_source_ids)
+    named = bool(types & {"named_official", "named_person", "named_institution"})
+    values = {
+        "independent_sources": min(len(all_ids), 3),
+        "named_official": "named_official" in types,
+        "named_institution": "named_institution" in types,
+        "named_person": "named_person" in types,
+        "document": "document" in types,
+        "outlet": "outlet" in types,
+        "unnamed_source": "unnamed_source" in types,
+        "second_source": "second_source" in types,
+        "unattributed": not ev.own_source_ids,
+        "support_sources": min(len(set(ev.support_source_ids) - set(ev.own_source_ids)), 2),
+        "on_record_plus_document": named and "document" in types,
+        "outlet_prior": ev.outlet_prior - 0.5,
+        "hedged": ev.hedged,
+        "hedge_cues": min(ev.hedge_cues, 3),
+        "contradicted": ev.contradicted,
+        "carries_doubt": ev.carries_doubt,
+    }
+    return np.asarray([float(values[name]) for name in FEATURES], dtype=float)
+
+
+def feature_matrix(evidence: Sequence[ClaimEvidence]) -> np.ndarray:
+    if not evidence:
+        return np.zeros((0, len(FEATURES)))
+    return np.vstack([feature_vector(ev) for ev in evidence])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> LinearModel:
+    return LinearModel.load(path)
+
+
+def corroboration_model(path: str | Path | None = None) -> LinearModel:
+    path = Path(path) if path else MODEL_PATH
+    model = _load(str(path), path.stat().st_mtime_ns)
+    if tuple(model.features) != FEATURES:
+        from scorer.errors import RuleError
+
+        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's {list(FEATURES)}; "
+                        f"retrain with `scorer train`")
+    return model
+
+
+def derive_verdict(contradicted: bool, n_supporting: int, score: float) -> str:
+    """LABELLING.md: contested, else unsourced, else corroborated at score >= 0.5, else single_source."""
+    if contradicted:
+        return "contested"
+    if n_supporting == 0:
+        return "unsourced"
+    return "corroborated" if score >= 0.5 else "single_source"
+
+
+def rules_verdict(contradicted: bool, n_independent: int) -> str:
+    """The rules-alone baseline: the same order, with the count of independent sources for the score."""
+    if contradicted:
+        return "contested"
+    if n_independent == 0:
+        return "unsourced"
+    return "corroborated" if n_independent >= 2 else "single_source"
+
+
+@dataclass(frozen=True)
+class Scored:
+    corroboration: float
+    verdict: str
+    explanation: tuple[Contribution, ...]
+    features: tuple[float, ...]
+
+
+def score_claims(evidence: Sequence[ClaimEvidence], model: LinearModel | None = None) -> list[Scored]:
+    """Score all claims of an article in one vectorised call, recording each explanation."""
+    if not evidence:
+        return []
+    model = model or corroboration_model()
+    X = feature_matrix(evidence)
+    proba = model.predict_proba(X)[:, 1]
+    out = []
+    for ev, x, p in zip(evidence, X, proba, strict=True):
+        contributions = [c for c in model.contributions(x) if c.value != 0.0]
+        contributions.append(Contribution("intercept", 1.0, float(model.intercept[0]), float(model.intercept[0])))
+        contributions.sort(key=lambda c: -abs(c.contribution))
+        n_supporting = len(set(ev.own_source_ids) | set(ev.support_source_ids))
+        out.append(Scored(float(p), derive_verdict(ev.contradicted, n_supporting, float(p)), tuple(contributions),
+                          tuple(float(v) for v in x)))
+    return out
+
+
+def explanation_dicts(contributions: Sequence[Contribution]) -> list[Mapping[str, object]]:
+    return [c.to_dict() for c in contributions]

@@ -1,0 +1,152 @@
+"""Step 5: hedge and contradiction signals, and which claims support or dispute which.
+
+Hedges come from the hedge detector (`scorer/hedging.py`: rule cues, a logistic model decides).
+Contradiction cues come from `rules/contradictions.yaml`. A claim that carries a contradiction cue
+disputes the claim whose content best matches the cue's scope (the words after the cue: "did not
+clarify whether <scope>"), by TF-IDF cosine over the article's claims; a flat denial flags both
+sides. Support is the same similarity seen the other way: a claim whose main point another claim,
+cited to a different source, repeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from scorer.rulebook import RuleMatch, RuleSet, ruleset
+from scorer.spans import Span, make_span
+
+CONTRADICTION_MIN_COVERAGE = 0.09
+# The author's own unattributed background is rarely what a doubt targets: such candidates count half.
+UNATTRIBUTED_CANDIDATE_WEIGHT = 0.5
+SUPPORT_MIN_SIMILARITY = 0.35
+_STOP = frozenset(
+    """a an the and or but of to in on at for with by from as that this these those is are was were be been
+    being has have had do does did will would could should may might must can not no it its he she they
+    his her their them we our you your i me my said says say told according also which who whom whose
+    what when where while than then there here so if about into over after before such other another
+    source sources""".split()
+)
+_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?", regex.UNICODE)
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough for "agree/agreed/agreeing" and "guarantee/guarantees"."""
+    w = word.lower().replace("’", "'")
+    w = regex.sub(r"'s$", "", w)
+    for suffix in ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "s", "e"):
+        if len(w) - len(suffix) >= 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def content_tokens(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
+
+
+def content_terms(text: str) -> list[str]:
+    """Content words plus word pairs that hold one: "with Putin" tells "agreed upon with Putin" from
+    "Russia's Vladimir Putin" where the single word cannot."""
+    words = _WORD.findall(text)
+    stems = [_stem(w) for w in words]
+    content = [w.lower() not in _STOP for w in words]
+    terms = [s for s, c in zip(stems, content, strict=True) if c]
+    terms += [f"{stems[i]}_{stems[i + 1]}" for i in range(len(words) - 1) if content[i] or content[i + 1]]
+    return terms
+
+
+@dataclass(frozen=True)
+class ContradictionLink:
+    disputing: int  # claim index carrying the cue
+    disputed: int  # claim index it disputes
+    cue: RuleMatch
+    similarity: float
+    both_ways: bool
+
+
+class ContradictionFinder:
+    def __init__(self, rules: RuleSet | None = None) -> None:
+        self.rules = rules or ruleset("contradictions")
+
+    def cues(self, text: str, start: int, end: int) -> list[RuleMatch]:
+        return self.rules.find_all(text, start, end)
+
+    def link(
+        self, text: str, claim_spans: Sequence[Span], cues_per_claim: Sequence[Sequence[RuleMatch]],
+        attributed: Sequence[bool] | None = None,
+    ) -> list[ContradictionLink]:
+        """For each claim with a contradiction cue, the claim it disputes (if any is similar enough)."""
+        cue_claims = [i for i, cues in enumerate(cues_per_claim) if cues]
+        if not cue_claims or len(claim_spans) < 2:
+            return []
+        documents = [" ".join(content_terms(s.text)) for s in claim_spans]
+        scopes = []
+        for i in cue_claims:
+            cue = cues_per_claim[i][0]
+            scope = make_span(text, cue.end, claim_spans[i].end)
+            scope_text = scope.text if scope and len(content_tokens(scope.text)) >= 2 else claim_spans[i].text
+            scopes.append(" ".join(content_terms(scope_text)))
+        sims = _coverage(scopes, documents)
+        if attributed is not None:
+            sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0, UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
+        links: list[ContradictionLink] = []
+        for row, i in enumerate(cue_claims):
+            scores = sims[row].copy()
+            scores[i] = -1.0
+            # Claims sharing the cue claim's sentence are its own clauses, not what it disputes.
+            for j, span in enumerate(claim_spans):
+                if j != i and span.intersects(claim_spans[i]):
+                    scores[j] = -1.0
+            j = int(np.argmax(scores))
+            if scores[j] >= CONTRADICTION_MIN_COVERAGE:
+                cue = cues_per_claim[i][0]
+                links.append(ContradictionLink(i, j, cue, float(scores[j]), cue.label == "denial"))
+        return links
+
+
+def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
+    """How much a query (a doubt's scope) and a document (a candidate claim) share, in [0, 1]:
+    the larger of the two directional shares of IDF mass.
+
+    A doubt's scope and the claim it doubts differ in length either way (a long skeptical quote, a
+    short "did not clarify whether X"): cosine punishes the longer side for saying more, so we ask
+    how much of the shorter story the other states.
+    """
+    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True)
+    try:
+        matrix = vectorizer.fit_transform(list(documents) + list(queries))
+    except ValueError:  # no content words at all
+        return np.zeros((len(queries), len(documents)))
+    n_docs = matrix.shape[0]
+    df = np.asarray(matrix.sum(axis=0)).ravel()
+    idf = np.log((1 + n_docs) / (1 + df)) + 1.0
+    docs = matrix[: len(documents)]
+    q = matrix[len(documents):].multiply(idf).tocsr()
+    mass = np.asarray(q.sum(axis=1)).ravel()
+    d = docs.multiply(idf).tocsr()
+    doc_mass = np.asarray(d.sum(axis=1)).ravel()
+    shared = (q @ docs.T).toarray()
+    query_share = shared / np.maximum(mass, 1e-9)[:, None]
+    doc_share = shared / np.maximum(doc_mass, 1e-9)[None, :]
+    # Very short candidates would be "covered" by any long quote: they only count one way.
+    doc_share[:, doc_mass < 5 * idf.mean()] = 0.0
+    return np.maximum(query_share, doc_share)
+
+
+def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
+    """Cosine similarity of claims' content words (TF-IDF fitted on the article itself)."""
+    if len(claim_texts) < 2:
+        return np.zeros((len(claim_texts), len(claim_texts)))
+    documents = [" ".join(content_tokens(t)) for t in claim_texts]
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
+    try:
+        m = vectorizer.fit_transform(documents)
+    except ValueError:
+        return np.zeros((len(claim_texts), len(claim_texts)))
+    sims = (m @ m.T).toarray()
+    np.fill_diagonal(sims, 0.0)
+    return sims

@@ -1,0 +1,94 @@
+"""Attribution, table-driven: sentence, expected source text, expected cue text."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.attribution import AttributionFinder
+
+CASES = [
+    # subject + cue verb before the content
+    ("The minister said the talks had ended.", "The minister", "said"),
+    ("Smith said that the plan would fail.", "Smith", "said"),
+    ("Senator Jane Doe told reporters that the bill was dead.", "Senator Jane Doe", "told"),
+    ("The Kremlin said it had no plans to attend.", "The Kremlin", "said"),
+    ("Officials familiar with the talks said a deal was close.", "Officials familiar with the talks", "said"),
+    ("He has repeatedly argued that taxes are too high.", "He", "argued"),
+    ("She stated that the proposal aims to help.", "She", "stated"),
+    ("A diplomatic source revealed that the proposal was new.", "A diplomatic source", "revealed"),
+    ("Another source corroborated that guarantees were discussed.", "Another source", "corroborated"),
+    ("The second source revealed that Zelensky wants a summit.", "The second source", "revealed"),
+    ("Trump has consistently claimed that the election is rigged.", "Trump", "claimed"),
+    ("The White House confirmed that the meeting took place.", "The White House", "confirmed"),
+    ("The report found that wages rose by 3 percent.", "The report", "found"),
+    ("A new poll shows that Clinton leads in Ohio.", "A new poll", "shows"),
+    ("Democrats warned that the vote could be delayed.", "Democrats", "warned"),
+    ("Campaign manager Robby Mook insisted that the numbers were strong.", "Campaign manager Robby Mook", "insisted"),
+    ("They believe that the economy will recover.", "They", "believe"),
+    ("The company announced that it would cut 500 jobs.", "The company", "announced"),
+    ("Critics argue that the law is unconstitutional.", "Critics", "argue"),
+    ("Aides said the president was furious.", "Aides", "said"),
+    # appositions keep the description inside the source span, as PolNeAR marks it
+    ("Jane Doe, a professor at Yale, said the data were flawed.", "Jane Doe, a professor at Yale,", "said"),
+    ("Meloni, participating in the call, confirmed that Trump introduced the idea.",
+     "Meloni, participating in the call,", "confirmed"),
+    ("Steven Cheung, a campaign spokesman, said the ad was false.", "Steven Cheung, a campaign spokesman,", "said"),
+    # trailing attributions
+    ("The talks will resume on Monday, the minister said.", "the minister", "said"),
+    ("“We will win,” he said.", "he", "said"),
+    ("“The vote is over,” said John Smith.", "John Smith", "said"),
+    ("The plan is dead, said Jane Roe, a senior aide.", "Jane Roe, a senior aide", "said"),
+    ("The proposal emerged during a call on Saturday, reports 24brussels.", "24brussels", "reports"),
+    ("“It is a disgrace,” Clinton told supporters.", "Clinton", "told"),
+    ("Turnout was low, officials said.", "officials", "said"),
+    ("The economy grew, the ministry added.", "the ministry", "added"),
+    # according to / as announced by
+    ("The deal is off, according to Reuters.", "Reuters", "according to"),
+    ("According to the police, two people were hurt.", "the police", "According to"),
+    ("The guarantee is new, according to a diplomatic source.", "a diplomatic source", "according to"),
+    ("A call will occur on Sunday, as announced by the French presidency.", "the French presidency", "announced"),
+    ("The figures were reported by the Associated Press.", "the Associated Press", "reported"),
+    # colon-introduced quotes
+    ("The senator wrote: “This bill will pass.”", "The senator", "wrote"),
+    ("Obama added: “We are not done.”", "Obama", "added"),
+    # beliefs and intentions need content after the cue
+    ("Voters want to see change in Washington.", "Voters", "want"),
+    ("Sanders thinks that the system is rigged.", "Sanders", "thinks"),
+    ("The governor hopes to sign the bill next week.", "The governor", "hopes"),
+    ("Analysts expect that rates will rise.", "Analysts", "expect"),
+]
+
+
+@pytest.fixture(scope="module")
+def finder() -> AttributionFinder:
+    return AttributionFinder()
+
+
+@pytest.mark.parametrize(("sentence", "source", "cue"), CASES)
+def test_attribution_table(finder: AttributionFinder, sentence: str, source: str, cue: str) -> None:
+    found = finder.find(sentence, 0, len(sentence))
+    pairs = [(a.source.text if a.source else None, a.cue.text) for a in found]
+    assert (source, cue) in pairs, pairs
+    for a in found:
+        assert sentence[a.cue.start:a.cue.end] == a.cue.text
+        if a.source:
+            assert sentence[a.source.start:a.source.end] == a.source.text
+            assert not a.source.text[0].isspace() and not a.source.text[-1].isspace()
+
+
+def test_according_to_lists_keep_every_source(finder: AttributionFinder) -> None:
+    text = ("The US has proposed guarantees, according to Italy’s Prime Minister Giorgia Meloni and a "
+            "diplomatic source.")
+    sources = [a.source.text for a in finder.find(text, 0, len(text)) if a.source]
+    assert sources == ["Italy’s Prime Minister Giorgia Meloni", "a diplomatic source"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The aforementioned call, which lasted an hour, ended at noon.",
+    "The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon.",
+    "He knows the area well.",
+    "The plan announced Monday was later withdrawn.",
+])
+def test_no_attribution(finder: AttributionFinder, sentence: str) -> None:
+    found = finder.find(sentence, 0, len(sentence))
+    assert found == [], [(a.source.text if a.source else None, a.cue.text) for a in found]

@@ -1,0 +1,52 @@
+"""Claim splitting, table-driven: text, expected claim texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.claims import sentences, split_claims
+
+CASES = [
+    ("Mr. Smith said the U.S. economy grew. Ms. Doe disagreed with him strongly.",
+     ["Mr. Smith said the U.S. economy grew.", "Ms. Doe disagreed with him strongly."]),
+    ("“We will win,” he said. “The polls are wrong.”",
+     ["“We will win,” he said.", "“The polls are wrong.”"]),
+    ("Headline Without A Full Stop\nThe minister resigned on Friday after weeks of pressure.",
+     ["The minister resigned on Friday after weeks of pressure."]),
+    ("By Jane Doe\nThe vote passed by a wide margin on Tuesday.", ["The vote passed by a wide margin on Tuesday."]),
+    ("The talks ended without a deal.\n(bms, sm)", ["The talks ended without a deal."]),
+    ("Is this the end of the talks? Officials think the talks will go on.",
+     ["Officials think the talks will go on."]),
+    ("WASHINGTON — The Senate voted on the bill late on Thursday night.",
+     ["The Senate voted on the bill late on Thursday night."]),
+    ("Read more: how the talks unfolded over the weekend.\nThe talks unfolded over three long days.",
+     ["The talks unfolded over three long days."]),
+    ("Photo: Jane Doe/Reuters\nThe crowd gathered outside the court in the rain.",
+     ["The crowd gathered outside the court in the rain."]),
+    ("Gen. J. Smith arrived at 9 a.m. The troops left later.",
+     ["Gen. J. Smith arrived at 9 a.m. The troops left later."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_split_claims(text: str, expected: list[str]) -> None:
+    claims = split_claims(text)
+    assert [c.text for c in claims] == expected
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+
+
+def test_model_article_crossheads_and_initials_are_not_claims(model_article_text: str) -> None:
+    texts = [c.text for c in split_claims(model_article_text)]
+    assert not any(t.startswith("‘No-one knows how this could work’") for t in texts)
+    assert not any(t.startswith("‘Coalition of the willing’") for t in texts)
+    assert "(bms, sm)" not in texts
+    assert "Zelensky is scheduled to visit Washington on Monday to engage in talks with Trump." in texts
+    assert len(texts) == 17
+
+
+def test_sentences_keep_offsets_into_crlf_text() -> None:
+    text = "First claim is here.\r\nSecond claim is here too.\r\n"
+    spans = sentences(text)
+    assert [s.text for s in spans] == ["First claim is here.", "Second claim is here too."]
+    assert all(text[s.start:s.end] == s.text for s in spans)

@@ -1,0 +1,143 @@
+"""The command line, through typer's CliRunner: formats, stdin, and one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scorer.cli import app
+
+from .conftest import MODEL_ARTICLE
+
+runner = CliRunner()
+
+
+def test_report_terminal() -> None:
+    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net"])
+    assert result.exit_code == 0, result.output
+    assert "Sourcing report" in result.output
+    assert "named_official" in result.output
+
+
+def test_report_json_has_schema_and_names() -> None:
+    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "scorer.report/1"
+    assert doc["article"] == {"id": "24brussels-ukraine-guarantees", "outlet": "24brussels.net",
+                              "chars": len(MODEL_ARTICLE.read_text(encoding="utf-8"))}
+    assert {"claims", "by_source_type", "unnamed_share", "hedged_share", "contradicted_share",
+            "mean_corroboration", "outlet_prior"} <= set(doc["summary"])
+
+
+def test_report_markdown_from_stdin() -> None:
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["report", "-", "--format", "markdown"], input=text)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Sourcing report")
+    assert "| C1 |" in result.stdout
+
+
+@pytest.mark.parametrize("content", ["", "   \n\t  \n"])
+def test_empty_text_gives_an_empty_report(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"] == []
+
+
+def test_missing_file_is_one_line_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+
+
+def test_non_utf8_file_is_one_line_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Le ministre a déclaré que la réunion était finie.".encode("latin-1"))
+    result = runner.invoke(app, ["report", str(path)])
+    assert result.exit_code == 1
+    assert "not UTF-8" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_usage_error_exits_2() -> None:
+    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--format", "pdf"])
+    assert result.exit_code == 2
+
+
+def _articles_csv(tmp_path: Path) -> Path:
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    frame = pd.DataFrame({
+        "id": ["a1", "a2", "a3", "a4"],
+        "text": [text, "", "Short.", "The minister said the talks had ended on Friday."],
+        "outlet": ["24brussels.net", "reuters.com", None, "reuters.com"],
+    })
+    path = tmp_path / "articles.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_batch_csv_keeps_every_row_in_order(tmp_path: Path) -> None:
+    src = _articles_csv(tmp_path)
+    out = tmp_path / "claims.csv"
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--outlet-column", "outlet"])
+    assert result.exit_code == 0, result.output
+    claims = pd.read_csv(out, dtype={"claim_id": str}, keep_default_na=False)
+    assert list(dict.fromkeys(claims["article_id"])) == ["a1", "a2", "a3", "a4"]
+    assert (claims["article_id"] == "a1").sum() == 17
+    empty = claims[claims["article_id"] == "a2"]
+    assert len(empty) == 1 and empty["claim_id"].iloc[0] == ""
+    a4 = claims[claims["article_id"] == "a4"].iloc[0]
+    assert a4["source_text"] == "The minister" and a4["cue_text"] == "said"
+
+
+def test_batch_jsonl_one_report_per_row(tmp_path: Path) -> None:
+    src = _articles_csv(tmp_path)
+    out = tmp_path / "reports.jsonl"
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--outlet-column", "outlet"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["article"]["id"] for d in lines] == ["a1", "a2", "a3", "a4"]
+    assert lines[0]["schema"] == "scorer.report/1"
+
+
+def test_batch_to_stdout(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(_articles_csv(tmp_path)), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("article_id,claim_id,start,end,text")
+
+
+def test_batch_missing_text_column_is_one_line_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,body\n1,hello there\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(path), "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert "no column 'text'" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_batch_bad_row_is_recorded_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    pd.DataFrame({"id": ["x", "y"], "text": ["A" * 50, "The minister said the talks had ended."]}).to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["batch", str(path), "-o", str(out), "--max-chars", "40"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out, keep_default_na=False)
+    assert rows.loc[rows["article_id"] == "x", "error"].iloc[0].startswith("text of 50 characters")
+    assert (rows["article_id"] == "y").sum() == 1
+
+
+def test_rules_check_passes_on_shipped_rules() -> None:
+    result = runner.invoke(app, ["rules", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_rules_check_names_broken_file() -> None:
+    broken = Path(__file__).parent / "fixtures" / "broken_rules" / "unknown_key.yaml"
+    result = runner.invoke(app, ["rules", "check", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.typo" in result.stderr
