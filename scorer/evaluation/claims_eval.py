@@ -1,0 +1,252 @@
+"""The scorer against the project's labelled claims (LABELLING.md metrics and matching).
+
+Predicted claims are matched to labelled ones by character-overlap Jaccard >= 0.5, one to one; an
+unmatched labelled claim counts as missed for every field. Figures on fewer than 100 positives get a
+bootstrap 95% interval (articles resampled). The model is reported beside two baselines: the rules
+alone (LABELLING.md's rules-alone verdict) and the majority class.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
+
+from scorer.labels import LABELS_PATH, LabelledClaim, article_text, load_labels, match_claims
+from scorer.scoring import rules_verdict
+from scorer.sourcing import SOURCE_TYPES
+
+VERDICTS = ("corroborated", "single_source", "contested", "unsourced")
+MISSED = "(missed)"
+BOOTSTRAP_ROUNDS = 1000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled claim and what the scorer said about it (None fields when it was missed)."""
+
+    article_id: str
+    gold: LabelledClaim
+    matched: bool
+    source_type: str | None
+    hedged: bool
+    contradicted: bool
+    verdict: str
+    rules_verdict: str
+    score: float
+
+
+def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], int]:
+    """Run the scorer on every labelled article of a split. Returns rows and the predicted-claim count."""
+    from scorer import analyze
+
+    labels = load_labels(path, split)
+    by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
+    for c in labels:
+        by_article[c.article_id].append(c)
+    rows: list[Row] = []
+    n_predicted = 0
+    for article_id in sorted(by_article):
+        gold = by_article[article_id]
+        report = analyze(article_text(article_id), article_id=article_id)
+        n_predicted += len(report.claims)
+        pairs = dict((j, i) for i, j in match_claims([(c.span.start, c.span.end) for c in report.claims],
+                                                        [(g.start, g.end) for g in gold]))
+        for j, g in enumerate(gold):
+            if j in pairs:
+                c = report.claims[pairs[j]]
+                n_independent = len(set(c.source_ids) | set(c.support_source_ids))
+                rows.append(Row(article_id, g, True, c.source_type if c.source_ids else None, c.hedged,
+                                c.contradicted, c.verdict, rules_verdict(c.contradicted, n_independent),
+                                c.corroboration))
+            else:
+                rows.append(Row(article_id, g, False, None, False, False, MISSED, MISSED, 0.0))
+    return rows, n_predicted
+
+
+# -- metrics -------------------------------------------------------------------------------------
+def prf(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    tp = int(np.sum(gold & pred))
+    p = tp / pred.sum() if pred.sum() else 0.0
+    r = tp / gold.sum() if gold.sum() else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "positives": int(gold.sum())}
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = idx == b
+        if mask.any():
+            ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
+    return float(ece)
+
+
+def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> list[float] | None:
+    """95% interval of `metric(rows)` with articles resampled."""
+    articles = sorted({r.article_id for r in rows})
+    if len(articles) < 2:
+        return None
+    by_article: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_article[r.article_id].append(r)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(rounds):
+        sample = [row for a in rng.choice(articles, size=len(articles), replace=True) for row in by_article[a]]
+        try:
+            v = metric(sample)
+        except ValueError:
+            continue
+        if v is not None and not np.isnan(v):
+            values.append(v)
+    if not values:
+        return None
+    return [round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)]
+
+
+def _binary_f1(field: str) -> Any:
+    def metric(rows: list[Row]) -> float:
+        gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
+        pred = np.array([getattr(r, field) for r in rows], dtype=bool)
+        return prf(gold, pred)["f1"]
+    return metric
+
+
+def _verdict_macro_f1(which: str) -> Any:
+    def metric(rows: list[Row]) -> float:
+        gold = [r.gold.verdict for r in rows]
+        pred = [getattr(r, which) for r in rows]
+        return float(f1_score(gold, pred, labels=list(VERDICTS), average="macro", zero_division=0))
+    return metric
+
+
+def _score_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+    out: dict[str, Any] = {"brier": round(float(brier_score_loss(y, p)), 4),
+                           "ece": round(expected_calibration_error(y, p), 4)}
+    out["roc_auc"] = round(float(roc_auc_score(y, p)), 4) if len(set(y.tolist())) == 2 else None
+    return out
+
+
+def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | None = None,
+                    majority_from: str = "train") -> dict[str, Any]:
+    rows, n_predicted = collect(split, path)
+    matched = [r for r in rows if r.matched]
+    gold_positive_share = None
+    train_labels = load_labels(path, majority_from) if majority_from else []
+    majority_verdict = Counter(c.verdict for c in train_labels).most_common(1)[0][0] if train_labels else "unsourced"
+    if train_labels:
+        gold_positive_share = sum(c.verdict == "corroborated" for c in train_labels) / len(train_labels)
+    result: dict[str, Any] = {
+        "split": split, "articles": len({r.article_id for r in rows}), "labelled_claims": len(rows),
+        "predicted_claims": n_predicted, "claim_recall": round(len(matched) / len(rows), 4) if rows else None,
+        "claim_precision": round(len(matched) / n_predicted, 4) if n_predicted else None,
+    }
+    # Source type on claims whose source was found (gold has one, the scorer found one).
+    typed = [r for r in matched if r.gold.source_ids and r.source_type]
+    gold_t = [r.gold.source_types[0] for r in typed]
+    pred_t = [r.source_type for r in typed]
+    labels = [t for t in SOURCE_TYPES if t != "unattributed"]
+    confusion = {g: {p: sum(1 for a, b in zip(gold_t, pred_t, strict=True) if a == g and b == p) for p in labels}
+                 for g in labels}
+    result["source_type"] = {
+        "claims": len(typed),
+        "accuracy": round(float(np.mean([a == b for a, b in zip(gold_t, pred_t, strict=True)])), 4) if typed else None,
+        "macro_f1": round(float(f1_score(gold_t, pred_t, labels=labels, average="macro", zero_division=0)), 4)
+        if typed else None,
+        "per_type_f1": dict(zip(labels, (round(float(v), 4) for v in f1_score(
+            gold_t, pred_t, labels=labels, average=None, zero_division=0)), strict=True)) if typed else {},
+        "confusion": confusion,
+    }
+    for field in ("hedged", "contradicted"):
+        gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
+        pred = np.array([getattr(r, field) for r in rows], dtype=bool)
+        cell = prf(gold, pred)
+        if cell["positives"] < 100:
+            cell["f1_ci95"] = _bootstrap(rows, _binary_f1(field))
+        result[field] = cell
+    # Verdicts: the model, the rules alone, the majority class.
+    y = np.array([r.gold.verdict == "corroborated" for r in rows], dtype=int)
+    model_p = np.array([r.score for r in rows])
+    rules_p = np.array([float(r.rules_verdict == "corroborated") for r in rows])
+    majority_p = np.full(len(rows), gold_positive_share if gold_positive_share is not None else y.mean())
+    verdict_cells = {}
+    for name, which, p in (("model", "verdict", model_p), ("rules", "rules_verdict", rules_p)):
+        cell = {"verdict_macro_f1": round(_verdict_macro_f1(which)(rows), 4), **_score_metrics(y, p)}
+        cell["verdict_macro_f1_ci95"] = _bootstrap(rows, _verdict_macro_f1(which), rounds=300)
+        verdict_cells[name] = cell
+    majority_pred = [majority_verdict] * len(rows)
+    verdict_cells["majority"] = {
+        "verdict": majority_verdict,
+        "verdict_macro_f1": round(float(f1_score([r.gold.verdict for r in rows], majority_pred, labels=list(VERDICTS),
+                                                 average="macro", zero_division=0)), 4),
+        **_score_metrics(y, majority_p),
+    }
+    result["verdict"] = verdict_cells
+    result["corroborated_positives"] = int(y.sum())
+    if plot is not None:
+        reliability_plot(y, model_p, plot, title=f"Corroboration score, {split} ({len(rows)} claims)")
+        result["plot"] = str(plot)
+    return result
+
+
+def reliability_plot(y: np.ndarray, p: np.ndarray, path: Path, bins: int = 10, title: str = "") -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    xs, ys, ns = [], [], []
+    for b in range(bins):
+        mask = idx == b
+        if mask.any():
+            xs.append(p[mask].mean())
+            ys.append(y[mask].mean())
+            ns.append(int(mask.sum()))
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.plot(xs, ys, marker="o", label=f"scorer (ECE {expected_calibration_error(y, p):.3f})")
+    for x, yy, n in zip(xs, ys, ns, strict=True):
+        ax.annotate(str(n), (x, yy), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("predicted probability of corroborated")
+    ax.set_ylabel("share labelled corroborated")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def format_claims_table(r: dict[str, Any]) -> str:
+    def ci(cell: dict[str, Any], key: str) -> str:
+        v = cell.get(key)
+        return f" [{v[0] * 100:.1f}, {v[1] * 100:.1f}]" if v else ""
+
+    lines = [f"Labelled claims, split {r['split']}: {r['articles']} articles, {r['labelled_claims']} claims "
+             f"({r['corroborated_positives']} corroborated); scorer found {r['predicted_claims']} claims",
+             f"claim recall {r['claim_recall'] * 100:.1f}  claim precision {r['claim_precision'] * 100:.1f}", ""]
+    st = r["source_type"]
+    if st["claims"]:
+        lines.append(f"source type on {st['claims']} claims whose source was found: accuracy {st['accuracy'] * 100:.1f}, "
+                     f"macro-F1 {st['macro_f1'] * 100:.1f}")
+        lines.append("  per type F1: " + ", ".join(f"{k} {v * 100:.0f}" for k, v in st["per_type_f1"].items()))
+    for field in ("hedged", "contradicted"):
+        c = r[field]
+        lines.append(f"{field:12s} P {c['precision'] * 100:5.1f}  R {c['recall'] * 100:5.1f}  F1 {c['f1'] * 100:5.1f}"
+                     f"{ci(c, 'f1_ci95')}  ({c['positives']} positives)")
+    lines += ["", f"{'system':10s} {'verdict macro-F1':>24s} {'ROC AUC':>8s} {'Brier':>7s} {'ECE':>7s}"]
+    for name, c in r["verdict"].items():
+        auc = f"{c['roc_auc']:.3f}" if c.get("roc_auc") is not None else "n/a"
+        lines.append(f"{name:10s} {c['verdict_macro_f1'] * 100:8.1f}{ci(c, 'verdict_macro_f1_ci95'):>16s} "
+                     f"{auc:>8s} {c['brier']:7.3f} {c['ece']:7.3f}")
+    if r.get("plot"):
+        lines.append(f"\nreliability diagram: {r['plot']}")
+    return "\n".join(lines)
