@@ -140,7 +140,7 @@ def batch(
 def train(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")],
     output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/corroboration_model.yaml",
-    split: Annotated[str, typer.Option(help="Which split of the file to fit on.")] = "train",
+    split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
 ) -> None:
     """Fit the corroboration model on labelled claims and write it as readable text."""
     from scorer.training import train_corroboration
@@ -156,28 +156,34 @@ def train(
 
 class Corpus(str, Enum):
     polnear = "polnear"
+    claims = "claims"
 
 
 @app.command()
 def evaluate(
-    split: Annotated[str, typer.Option(help="PolNeAR split to score (dev is the yardstick).")] = "dev",
-    corpus: Annotated[Corpus, typer.Option(help="Reference corpus.")] = Corpus.polnear,
+    split: Annotated[str, typer.Option(help="Split to score (dev is the yardstick).")] = "dev",
+    corpus: Annotated[Corpus, typer.Option(help="polnear: attribution spans; claims: the labelled claims.")] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    limit: Annotated[int | None, typer.Option(help="Only the first N articles (quick look).")] = None,
+    limit: Annotated[int | None, typer.Option(help="PolNeAR: only the first N articles (quick look).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="claims: write the reliability diagram as a PNG here.")] = None,
 ) -> None:
-    """Measure the scorer on reference data under ../shared/data."""
-    from scorer.evaluation.attribution_eval import evaluate_attribution, format_table
-
+    """Measure the scorer on reference data (../shared/data) and the labelled claims."""
+    if fmt not in {"table", "json"}:
+        raise fail(f"--format {fmt!r}: use table or json", 2)
     try:
-        result = evaluate_attribution(split, limit=limit)
+        if corpus is Corpus.claims:
+            from scorer.evaluation.claims_eval import evaluate_claims, format_claims_table
+
+            result = evaluate_claims(split, plot=plot)
+            text = format_claims_table(result)
+        else:
+            from scorer.evaluation.attribution_eval import evaluate_attribution, format_table
+
+            result = evaluate_attribution(split, limit=limit)
+            text = format_table(result)
     except ScorerError as exc:
         raise fail(str(exc)) from exc
-    if fmt == "json":
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    elif fmt == "table":
-        sys.stdout.write(format_table(result) + "\n")
-    else:
-        raise fail(f"--format {fmt!r}: use table or json", 2)
+    sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
 
 
 @rules_app.command("check")

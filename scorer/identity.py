@@ -33,6 +33,7 @@ class _Cluster:
     gender: str
     mentions: list[Span] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    cited: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,10 @@ class Source:
     name: str
     type: str
     mentions: tuple[Span, ...]
+    cited: bool = True  # False: only ever named inside reported content, never cited for a claim
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "type": self.type,
+        return {"id": self.id, "name": self.name, "type": self.type, "cited": self.cited,
                 "mentions": [m.to_dict() for m in self.mentions]}
 
 
@@ -61,21 +63,41 @@ def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
     return True  # "who", "it", "I": any source
 
 
-def link_sources(mentions: Sequence[tuple[Span, MentionType]]) -> tuple[list[str], list[Source]]:
-    """Source ids for `mentions` (in text order) and the sources they form."""
-    clusters: list[_Cluster] = []
-    ids: list[str] = []
-    recent: list[_Cluster] = []  # most recent mention last
+def link_sources(
+    mentions: Sequence[tuple[Span, MentionType]],
+    background: Sequence[tuple[Span, MentionType]] = (),
+) -> tuple[list[str], list[Source]]:
+    """Source ids for `mentions` (in text order) and the sources they form.
 
-    def new_cluster(span: Span, mt: MentionType, key: str) -> _Cluster:
-        cluster = _Cluster(f"S{len(clusters) + 1}", key, mt.type if mt.type != "pronoun" else "", mt.gender)
+    `background` are people the article names without citing them there ("Trump met Zelensky.");
+    they are antecedents for later pronouns and surnames ("He said ..."), and become sources only
+    when a cited mention links to them.
+    """
+    clusters: list[_Cluster] = []
+    recent: list[_Cluster] = []  # most recent mention last
+    stream = sorted([(span.start, 1, k, span, mt) for k, (span, mt) in enumerate(mentions)]
+                    + [(span.start, 0, k, span, mt) for k, (span, mt) in enumerate(background)])
+    ids: list[str] = [""] * len(mentions)
+    cited: set[int] = set()
+
+    def new_cluster(mt: MentionType, key: str) -> _Cluster:
+        cluster = _Cluster(str(len(clusters)), key, mt.type if mt.type != "pronoun" else "", mt.gender)
         clusters.append(cluster)
         return cluster
 
-    for span, mt in mentions:
+    for _, is_source, k, span, mt in stream:
         target: _Cluster | None = None
-        if mt.type == "pronoun":
-            for cluster in reversed(recent):
+        if mt.type == "pronoun" and mt.key.startswith("title:"):
+            # "the senator": the most recent official, preferring one introduced with that title.
+            title = mt.key.removeprefix("title:")
+            officials = [c for c in reversed(recent) if c.type == "named_official"]
+            target = next((c for c in officials if any(title in n.lower() for n in c.names)),
+                          officials[0] if officials else None)
+        elif mt.type == "pronoun":
+            # Personal pronouns prefer a cited source (speakers keep speaking); a relative "who"
+            # refers to the name right before it, cited or not.
+            pool = recent if mt.key in {"who", "whom"} else [c for c in recent if c.cited]
+            for cluster in reversed(pool):
                 if cluster.type and _compatible(mt, cluster):
                     target = cluster
                     break
@@ -98,23 +120,33 @@ def link_sources(mentions: Sequence[tuple[Span, MentionType]]) -> tuple[list[str
                                and _descriptor(c.key) == desc), None)
         if target is None:
             key = mt.key if mt.type not in {"unnamed_source", "document"} else _descriptor(span.text)
-            target = new_cluster(span, mt, key)
+            target = new_cluster(mt, key)
         else:
             if mt.type != "pronoun" and (not target.type or TYPE_RANK.get(mt.type, 99) < TYPE_RANK.get(target.type, 99)):
                 target.type = mt.type
             if not target.gender and mt.gender and mt.type != "pronoun":
                 target.gender = mt.gender
-        target.mentions.append(span)
         if mt.type != "pronoun":
             target.names.append(span.text)
-        ids.append(target.id)
+        if is_source:
+            target.mentions.append(span)
+            ids[k] = target.id
+            cited.add(int(target.id))
+            target.cited = True
         if target in recent:
             recent.remove(target)
         recent.append(target)
 
+    # Number the cited sources S1, S2, ... in order of their first cited mention.
+    order = sorted(cited, key=lambda i: min(m.start for m in clusters[i].mentions))
+    public = {str(i): f"S{n + 1}" for n, i in enumerate(order)}
+    ids = [public[i] for i in ids]
     sources = []
-    for c in clusters:
+    for i in order:
+        c = clusters[i]
         name = max(c.names, key=len) if c.names else c.mentions[0].text
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
-        sources.append(Source(c.id, name, typ, tuple(c.mentions)))
+        if not c.type and c.key.startswith("title:"):
+            typ = "unnamed_source"  # "the senator" with no named official before it
+        sources.append(Source(public[str(i)], name, typ, tuple(sorted(c.mentions))))
     return ids, sources

@@ -7,7 +7,7 @@ Each step is its own module; this file only wires them together in a fixed order
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -106,12 +106,14 @@ class Pipeline:
         mentions: list[tuple[Span, object]] = []
         owners: list[tuple[int, int]] = []
         cited = [cited_attributions(text, cw.attributions) for cw in work]
+        officials = self.typer.article_officials(text)
         for ci, cw in enumerate(work):
             for ai, att in enumerate(cw.attributions):
-                if att.head is not None and cited[ci][ai]:
-                    mentions.append((att.head, self.typer.classify(att.head.text)))
+                if att.head is not None and att.source is not None:
+                    mentions.append((att.head, self.typer.classify(att.source.text, att.head.text, officials)))
                     owners.append((ci, ai))
-        ids, sources = link_sources(mentions)  # type: ignore[arg-type]
+        background = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_people(text, officials)]
+        ids, sources = link_sources(mentions, background)  # type: ignore[arg-type]
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))
 
@@ -123,12 +125,12 @@ class Pipeline:
                 sid = att_ids.get((ci, ai))
                 if sid is None:
                     continue
-                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id))
-            own = tuple(dict.fromkeys(a.source_id for a in atts))
+                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id, cited[ci][ai]))
+            own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited))
             if not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim) and claim_ids[ci - 1]:
                 # A quotation running on from the previous sentence keeps its speaker.
                 own = claim_ids[ci - 1][:1]
-                atts = [ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.quote_continuation")]
+                atts.insert(0, ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.quote_continuation"))
             claim_ids.append(own)
             claim_atts.append(tuple(atts))
 
@@ -181,6 +183,8 @@ class Pipeline:
                 contradicted_by=tuple(f"C{j + 1}" for j in sorted(set(contradicted_by.get(i, ())))),
                 corroboration=scored[i].corroboration, verdict=scored[i].verdict,
                 explanation=scored[i].explanation, features=scored[i].features))
+        cited_ids = {sid for ids_ in claim_ids for sid in ids_}
+        sources = [replace(src, cited=src.id in cited_ids) for src in sources]
         return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources), tuple(results))
 
 

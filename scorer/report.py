@@ -23,6 +23,7 @@ class ClaimAttribution:
     source: Span | None
     cue: Span | None
     rule_id: str
+    cited: bool = True  # False: an attribution nested inside the claim's reported content
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -31,6 +32,7 @@ class ClaimAttribution:
             "source": self.source.to_dict() if self.source else None,
             "cue": self.cue.to_dict() if self.cue else None,
             "rule": self.rule_id,
+            "cited": self.cited,
         }
 
 
@@ -155,7 +157,7 @@ def to_markdown(report: Report) -> str:
               f"unnamed share {_fmt(s['unnamed_share'])}; hedged share {_fmt(s['hedged_share'])}; "
               f"contradicted share {_fmt(s['contradicted_share'])}\n\n")
     out.write("## Sources\n\n| id | source | type | mentions |\n|---|---|---|---|\n")
-    for src in report.sources:
+    for src in (s for s in report.sources if s.cited):
         mentions = ", ".join(f"“{m.text}”" for m in src.mentions)
         out.write(f"| {src.id} | {_md(src.name)} | {src.type} | {_md(mentions)} |\n")
     out.write("\n## Claims\n\n| id | claim | sources | verdict | score | flags |\n|---|---|---|---|---|---|\n")
@@ -192,7 +194,7 @@ def render_terminal(report: Report, console: Any) -> None:
     sources = Table(title="Sources", show_lines=False, expand=False)
     for col in ("id", "source", "type", "mentions"):
         sources.add_column(col)
-    for src in report.sources:
+    for src in (s for s in report.sources if s.cited):
         sources.add_row(src.id, src.name, src.type, ", ".join(m.text for m in src.mentions))
     console.print(sources)
     claims = Table(title="Claims", show_lines=True, expand=True)

@@ -33,6 +33,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_OUTLET_PRIOR_NOTE = "median pc1 of the rated domains in data/outlets.csv"
 
 _WORDS = regex.compile(r"[\w][\w’'.\-&]*", regex.UNICODE)
+# "Secretary of State Jon Husted", "Sen. Jane Doe": a capitalised title word right before a name.
+_TITLED_NAME = regex.compile(r"\b(\p{Lu}[\p{L}.]+)\s+((?:\p{Lu}[\p{L}’'.\-]+\s+){0,2}\p{Lu}[\p{L}’'\-]+)")
+# A capitalised run of two to four words: a candidate full name.
+_PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{Ll}’'\-]+){1,2}\b")
+# "Jon Husted, the Ohio secretary of state," / "Ban Ki-moon, secretary general of the UN,"
+_APPOSITION_TITLE = regex.compile(r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+((?:the|a|an|who\s+is)?\s*[^,.;]{3,60}),")
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,10 @@ class SourceTyper:
         for tok in tokens:
             low = tok.lower()
             bare = split_possessive(tok)[0]
+            if tok.isupper() and len(tok) > 1 and not run:
+                continue  # acronyms name organisations ("IMF", "FBI"), not people
             if (tok[:1].isupper() and low not in self.titles and low not in self.title_words
+                    and low not in self.unnamed
                     and low not in self.nationality
                     and low not in self.institutions and bare.lower() not in self.nationality
                     and low not in {"the", "a", "an", "former", "then", "new", "senior", "top", "u.s.",
@@ -169,8 +178,38 @@ class SourceTyper:
         return run
 
     # -- the classifier --------------------------------------------------------------------
-    def classify(self, phrase: str) -> MentionType:
-        tokens = _WORDS.findall(phrase)
+    def article_officials(self, text: str) -> frozenset[str]:
+        """Surnames the article itself introduces with an official title or role, anywhere in the text
+        ("Ohio Secretary of State Jon Husted" makes a later "Husted" an official)."""
+        found: set[str] = set()
+        for m in _TITLED_NAME.finditer(text):
+            title = m.group(1).lower()
+            if title in self.titles or title.rstrip(".") in self.titles or title in self.title_words:
+                found.add(split_possessive(m.group(2).split()[-1])[0].lower())
+        for m in _APPOSITION_TITLE.finditer(text):
+            words = {w.lower() for w in _WORDS.findall(m.group(2))}
+            if words & self.titles or words & {"official", "spokesman", "spokeswoman", "spokesperson"}:
+                found.add(split_possessive(m.group(1).split()[-1])[0].lower())
+        return frozenset(found)
+
+    def background_people(self, text: str, officials: frozenset[str]) -> list[tuple[int, int, MentionType]]:
+        """People the article names anywhere: full names ("Jon Husted", "Sen. Jane Doe") typed as
+        sources would be. They serve as antecedents for pronouns and surnames."""
+        found = []
+        for m in _PERSON_NAME.finditer(text):
+            phrase = m.group(0)
+            mt = self.classify(phrase, officials=officials)
+            if mt.type in {"named_official", "named_person"} and (
+                    len(phrase.split()) >= 2 and (mt.gender or mt.type == "named_official")):
+                found.append((m.start(), m.end(), mt))
+        return found
+
+    def classify(self, phrase: str, head: str | None = None,
+                 officials: frozenset[str] = frozenset()) -> MentionType:
+        """The type of a source phrase. `head` is the naming part ("Jane Doe" of "Jane Doe, a
+        professor,"); `officials` are surnames the article introduces with a title."""
+        head = head or phrase
+        tokens = _WORDS.findall(head)
         if not tokens:
             return MentionType("unnamed_source", "sources.empty")
         words = [t.lower() for t in tokens]
@@ -180,8 +219,12 @@ class SourceTyper:
             gender = ("m" if w in self.male_pronouns else "f" if w in self.female_pronouns
                       else "plural" if w in self.plural_pronouns else "")
             return MentionType("pronoun", "sources.pronoun", gender, w)
-        if any(True for _ in self._second.finditer(phrase)):
+        if any(True for _ in self._second.finditer(head)):
             return MentionType("second_source", self._second.id, "", "second source")
+        if (len(words) <= 3 and words[0] in {"the", "this"} and words[-1] in self.title_words
+                and not any(t[:1].isupper() for t in tokens[1:])):
+            # "the senator", "the president": a definite title points back to a named official.
+            return MentionType("pronoun", "sources.definite_title", "", "title:" + words[-1])
         domain = self._outlet_domain(phrase)
         if domain:
             return MentionType("outlet", "sources.outlet_name", "plural", domain)
@@ -191,10 +234,15 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         name = self._name_run(tokens)
         capital_words = [t for t in tokens if t[:1].isupper()]
+        if words[-1] in self.institutions and len(words) > 1:
+            # The head noun decides: "the Obama administration", "the Clinton campaign".
+            return MentionType("named_institution", "sources.institution_head", "plural",
+                               " ".join(w for w in words if w not in {"the", "a", "an"}))
         if name and not self._has_phrase([n.lower() for n in name], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):
             surname = name[-1].lower()
-            role = self._has_phrase(words, self.titles)
+            all_words = [w.lower() for w in _WORDS.findall(phrase)]
+            role = self._has_phrase(all_words, self.titles) or surname in officials
             official = role or surname in self.known_officials
             gender = self.gender_of_name(words)
             rule = "sources.title_name" if role else ("sources.known_official" if official else "sources.person_name")

@@ -37,7 +37,7 @@ def check_report(text: str, doc: dict[str, Any]) -> None:
     assert set(doc["article"]) == {"id", "outlet", "chars"} and doc["article"]["chars"] == len(text)
     source_ids = set()
     for src in doc["sources"]:
-        assert set(src) == {"id", "name", "type", "mentions"}
+        assert set(src) == {"id", "name", "type", "cited", "mentions"}
         source_ids.add(src["id"])
         for m in src["mentions"]:
             check_span(text, m)
