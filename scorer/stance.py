@@ -1,0 +1,507 @@
+"""Stance of a report toward a claim: `for` (asserts it), `observing` (relays it without commitment),
+`against` (disputes it).
+
+A report is a headline, an article, or another claim of the same article (a claim whose stance to
+another is `against` contradicts it). The steps are fixed and readable:
+
+1. The cue rules of `rules/stance.yaml` run on the report and on the claim. On a long report only
+   the sentences that talk about the claim (by content-word overlap) are read, so a denial of
+   something else further down does not count. A report cue made only of the claim's own words
+   ("says" when the claim is "X says ...") is the claim's content, not the report's framing, and
+   is dropped.
+2. Each cue label becomes a feature: present in the report. Negation also counts on the claim side
+   (in the claim; in both), so a report that repeats a negated claim is not read as disputing it.
+   Other claim-side cues were measured and left out: on Emergent they add nothing, and claims
+   inside an article are nearly always sourced or hedged, where weights learned from Emergent's
+   flat editor-written claims would not carry over.
+3. Alignment features tie a cue to the claim's content: a negation right before a claim word
+   ("has NOT been arrested"), a denial near one, an antonym of a claim word ("alive" for "dead").
+   Claim and report words are compared after light stemming and the synonym groups of the rule
+   file ("killed" and "dead" are one word for this purpose). Overlap features measure how much of
+   the claim the report repeats.
+4. A multinomial logistic model stored as text (`rules/stance_model.yaml`, see `scorer.linear`)
+   turns the features into probabilities; its per-feature contributions are the explanation.
+
+Measured on Emergent headlines with cross-validation grouped by claim (see
+`scorer.evaluation.emergent`): about 77.5% accuracy, observing F1 about .71.
+
+`stance_many` featurises every pair and calls `predict_proba` once for the whole batch.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import regex
+
+from scorer.errors import InputError, RuleError
+from scorer.linear import Contribution, LinearModel, sha256_of
+from scorer.rulebook import RULES_DIR, Rule, RuleSet, ruleset
+
+STANCE_LABELS: tuple[str, ...] = ("for", "observing", "against")
+RULES_PATH = RULES_DIR / "stance.yaml"
+MODEL_PATH = RULES_DIR / "stance_model.yaml"
+
+# Cue labels the features are built from, in feature order. A label declared in stance.yaml but not
+# listed here would be silently ignored, so loading checks the two agree.
+CUE_LABELS: tuple[str, ...] = (
+    "denial", "doubt", "negation", "negated_predicate", "correction", "hedge", "rumour", "claim_verb",
+    "reporting", "source", "prediction", "future", "question", "confirmation", "quote",
+)
+# Labels whose presence in the claim is a feature too: polarity decides whether a negated report
+# disputes the claim or agrees with it.
+CLAIM_SIDE_LABELS: tuple[str, ...] = ("negation", "negated_predicate")
+# A negation scopes over the few words after it ("did not adopt", "has NOT been arrested").
+NEGATION_WINDOW = 4
+# A denial word qualifies a nearby claim word in either direction ("hoax claims actor dead").
+DENIAL_WINDOW = 6
+# Reports longer than this are read sentence by sentence (headlines are never split).
+FOCUS_MIN_CHARS = 300
+FOCUS_MAX_SENTENCES = 3
+
+# Same-length replacements, so matching on the normalised text keeps offsets into the original:
+# curly apostrophes and quotes become straight ones and the rules need to list one form only.
+_QUOTE_TABLE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "＇": "'"})
+_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")
+# A sentence ends at . ! ? (and closing quotes) followed by space and a capital, digit or quote,
+# or at a line break. Good enough to find the sentences about a claim; never used for offsets
+# of claims themselves.
+_SENTENCE_END = regex.compile(r"""(?<=[.!?]['"’”)\]]*)\s+(?=[\p{Lu}\p{N}"'“‘(])|\n+""")
+DEFAULT_C = 1.0
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One stance cue found in the report: `[start, end)` into the report text, never on whitespace."""
+
+    start: int
+    end: int
+    text: str
+    rule_id: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "rule_id": self.rule_id,
+                "label": self.label}
+
+
+@dataclass(frozen=True)
+class Stance:
+    """The stance of one report toward one claim, with the cues and feature contributions behind it.
+
+    `contributions` are the non-zero terms of the predicted class's score (log-odds scale, the
+    intercept included as `(intercept)`), largest magnitude first.
+    """
+
+    label: str
+    probabilities: Mapping[str, float]
+    cues: tuple[Cue, ...]
+    contributions: tuple[Contribution, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "probabilities": {k: round(float(v), 6) for k, v in self.probabilities.items()},
+            "cues": [c.to_dict() for c in self.cues],
+            "contributions": [c.to_dict() for c in self.contributions],
+        }
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """Feature values of one claim/report pair (in `StanceFeaturizer.feature_names` order) and the
+    report cues that were read."""
+
+    values: tuple[float, ...]
+    cues: tuple[Cue, ...]
+
+
+# -- text helpers -----------------------------------------------------------------------------
+def _stem(word: str) -> str:
+    """A deliberately light stemmer: enough to match "beheads"/"beheaded", never language-aware."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _first_words(rule: Rule) -> frozenset[str] | None:
+    """Lower-cased first word of each term of a word-list rule (None for a regex rule: always run).
+    Terms are matched at word boundaries, so the first word is a whole token of any text they match."""
+    if not rule.terms:
+        return None
+    firsts = set()
+    for term in rule.terms:
+        tokens = _tokens(term.strip().translate(_QUOTE_TABLE))
+        if not tokens or tokens[0][0] != 0:
+            return None  # a term starting with punctuation: no safe shortcut
+        firsts.add(tokens[0][2].lower())
+    return frozenset(firsts)
+
+
+def _echoes(cue_text: str, claim_words: set[str]) -> bool:
+    words = [_stem(w) for _, _, w in _tokens(cue_text)]
+    return bool(words) and all(w in claim_words for w in words)
+
+
+def _drop_negated_confirmations(cues: list[Cue]) -> list[Cue]:
+    """"confirm" inside "declined to confirm" or "not confirmed" is the opposite of a confirmation."""
+    outer = [c for c in cues if c.label in {"doubt", "denial"}]
+    return [c for c in cues if not (c.label == "confirmation"
+                                    and any(o.start <= c.start and c.end <= o.end for o in outer))]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# -- features ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StanceFeaturizer:
+    """Turns (claim, report) pairs into the model's features. Holds only the loaded rules."""
+
+    rules: RuleSet
+    _stopwords: frozenset[str] = field(init=False, repr=False, compare=False)
+    _antonyms: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    _synonyms: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _first_words: tuple[frozenset[str] | None, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        declared = set(self.rules.labels)
+        if declared != set(CUE_LABELS):
+            raise RuleError(
+                f"{self.rules.path}: stance labels {sorted(declared)} differ from the features the "
+                f"model is built from {sorted(CUE_LABELS)}; update CUE_LABELS in scorer/stance.py and retrain"
+            )
+        for name in ("stopwords", "antonyms", "synonyms"):
+            if name not in self.rules.lists:
+                raise RuleError(f"{self.rules.path}: missing list {name!r}")
+        for pair in self.rules.lists["antonyms"]:
+            if pair.count("|") != 1 or not all(pair.split("|")):
+                raise RuleError(f"{self.rules.path}: antonym {pair!r} must be written 'word|opposite'")
+        synonyms: dict[str, str] = {}
+        for group in self.rules.lists["synonyms"]:
+            words = [w.strip() for w in group.split("|")]
+            if len(words) < 2 or not all(w and " " not in w for w in words):
+                raise RuleError(f"{self.rules.path}: synonym group {group!r} must be single words 'a|b|...'")
+            for w in words:
+                synonyms.setdefault(_stem(w), _stem(words[0]))
+        # Derived once here rather than per pair; frozen, so set through object.__setattr__.
+        stop = frozenset(w.lower() for w in self.rules.lists["stopwords"])
+        canon = lambda w: synonyms.get(_stem(w), _stem(w))  # noqa: E731
+        pairs = (p.split("|") for p in self.rules.lists["antonyms"])
+        antonyms = tuple((canon(a), canon(b)) for a, b in pairs)
+        object.__setattr__(self, "_synonyms", MappingProxyType(synonyms))
+        object.__setattr__(self, "_first_words", tuple(_first_words(rule) for rule in self.rules.rules))
+        object.__setattr__(self, "_stopwords", stop)
+        object.__setattr__(self, "_antonyms", antonyms)
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return self._stopwords
+
+    @property
+    def antonyms(self) -> tuple[tuple[str, str], ...]:
+        return self._antonyms
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        names = [f"report:{label}" for label in CUE_LABELS]
+        names += [f"{side}:{label}" for label in CLAIM_SIDE_LABELS for side in ("claim", "both")]
+        names += ["aligned:negation", "aligned:denial", "antonym", "question:final", "question_and_denial",
+                  "hedge_and_denial", "overlap:claim_recall", "overlap:report_precision"]
+        return tuple(names)
+
+    def content_stems(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Tokens with the stem of each content word (None for a stopword or a lone letter)."""
+        stop = self.stopwords
+        out: list[tuple[int, int, str | None]] = []
+        for start, end, word in _tokens(text):
+            low = word.lower().replace("’", "'")
+            # Negations and other function words carry stance, not content: the cues handle them.
+            keep = low not in stop and not low.endswith("n't") and (len(low) > 1 or low.isdigit())
+            stem = _stem(low)
+            out.append((start, end, self._synonyms.get(stem, stem) if keep else None))
+        return out
+
+    def focus(self, report: str, claim_stems: set[str]) -> list[tuple[int, int]]:
+        """The parts of the report that are about the claim: all of it when short, else the
+        sentences sharing most content words with the claim (the whole text when none does)."""
+        if len(report) <= FOCUS_MIN_CHARS or not claim_stems:
+            return [(0, len(report))]
+        sentences = _sentences(report)
+        if len(sentences) <= 1:
+            return [(0, len(report))]
+        scored = []
+        for start, end in sentences:
+            stems = {s for _, _, s in self.content_stems(report[start:end]) if s}
+            scored.append((len(stems & claim_stems) / len(claim_stems), start, end))
+        best = max(score for score, _, _ in scored)
+        if best == 0:
+            return [(0, len(report))]
+        keep = sorted(scored, key=lambda t: (-t[0], t[1]))[:FOCUS_MAX_SENTENCES]
+        keep = [t for t in keep if t[0] >= 0.6 * best]
+        return sorted((s, e) for _, s, e in keep)
+
+    def cues(self, text: str, spans: Iterable[tuple[int, int]] | None = None) -> list[Cue]:
+        """Stance cues in `text` (restricted to `spans`), offsets into `text` as given."""
+        matched = text.translate(_QUOTE_TABLE)
+        regions = list(spans) if spans is not None else [(0, len(text))]
+        found: list[Cue] = []
+        for pos, endpos in regions:
+            words = {w.lower() for _, _, w in _tokens(matched[pos:endpos])}
+            words |= {w.split("'", 1)[0] for w in words if "'" in w}  # "neighbor's" holds "neighbor"
+            for rule, first_words in zip(self.rules.rules, self._first_words, strict=True):
+                # A word-list rule cannot match unless one of its terms' first words is in the
+                # text; skipping it saves most of the regex time (term alternations are slow).
+                if first_words is not None and first_words.isdisjoint(words):
+                    continue
+                for m in rule.finditer(matched, pos, endpos):
+                    start, end = _trim(text, m.start, m.end)
+                    if end > start:
+                        found.append(Cue(start, end, text[start:end], m.rule_id, m.label))
+        found.sort(key=lambda c: (c.start, -(c.end - c.start), c.rule_id))
+        return found
+
+    def featurize(self, claim: str, report: str) -> PairFeatures:
+        claim_tokens = self.content_stems(claim)
+        claim_stems = {s for _, _, s in claim_tokens if s}
+        regions = self.focus(report, claim_stems)
+        # A cue made only of the claim's own words ("parents" for a claim about someone's parents,
+        # "says" for a claim that is itself "X says ...") is content the report repeats, not how
+        # the report frames it.
+        claim_words = {_stem(w) for _, _, w in _tokens(claim)}
+        report_cues = _drop_negated_confirmations(
+            [c for c in self.cues(report, regions) if not _echoes(c.text, claim_words)]
+        )
+        claim_labels = {c.label for c in self.cues(claim)}
+        report_labels = {c.label for c in report_cues}
+
+        # content_stems ran on slices: shift token offsets back into the report.
+        report_tokens = []
+        for s, e in regions:
+            report_tokens += [(a + s, b + s, stem) for a, b, stem in self.content_stems(report[s:e])]
+        starts = [a for a, _, _ in report_tokens]
+        report_stems = {stem for _, _, stem in report_tokens if stem}
+        claim_word_at = [i for i, (_, _, stem) in enumerate(report_tokens) if stem and stem in claim_stems]
+
+        def aligned(cue: Cue, before: int, after: int) -> bool:
+            first = bisect.bisect_left(starts, cue.start)
+            last = max(first, bisect.bisect_left(starts, cue.end) - 1)
+            return any(first - before <= j <= last + after and not first <= j <= last for j in claim_word_at)
+
+        negation_aligned = any(aligned(c, 0, NEGATION_WINDOW) for c in report_cues if c.label == "negation")
+        denial_aligned = any(
+            aligned(c, DENIAL_WINDOW, DENIAL_WINDOW) for c in report_cues if c.label == "denial"
+        )
+        antonym = any(
+            (a in claim_stems and b in report_stems and b not in claim_stems)
+            or (b in claim_stems and a in report_stems and a not in claim_stems)
+            for a, b in self.antonyms
+        )
+        focus_text = " ".join(report[s:e] for s, e in regions).rstrip(" \t\r\n\"'’”)")
+        question_final = focus_text.endswith("?")
+
+        values: list[float] = []
+        values += [float(label in report_labels) for label in CUE_LABELS]
+        for label in CLAIM_SIDE_LABELS:
+            in_report, in_claim = label in report_labels, label in claim_labels
+            values += [float(in_claim), float(in_report and in_claim)]
+        values += [
+            float(negation_aligned),
+            float(denial_aligned),
+            float(antonym),
+            float(question_final),
+            float("question" in report_labels and "denial" in report_labels),
+            float(bool(report_labels & {"hedge", "prediction"}) and "denial" in report_labels),
+            len(claim_stems & report_stems) / len(claim_stems) if claim_stems else 0.0,
+            len(claim_stems & report_stems) / len(report_stems) if report_stems else 0.0,
+        ]
+        return PairFeatures(tuple(values), tuple(report_cues))
+
+    def matrix(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, list[tuple[Cue, ...]]]:
+        """Feature matrix (one row per pair) and the report cues of each pair."""
+        rows, cues = [], []
+        for claim, report in pairs:
+            feats = self.featurize(claim, report)
+            rows.append(feats.values)
+            cues.append(feats.cues)
+        width = len(self.feature_names)
+        return (np.asarray(rows, dtype=float).reshape(len(rows), width), cues)
+
+
+# -- the model ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StanceModel:
+    """Cue rules plus the logistic model that weighs them."""
+
+    featurizer: StanceFeaturizer
+    model: LinearModel
+
+    def __post_init__(self) -> None:
+        if tuple(self.model.features) != self.featurizer.feature_names:
+            raise RuleError(
+                f"stance model {self.model.name!r} was trained on other features than scorer/stance.py "
+                f"builds; retrain it with train_stance_model"
+            )
+        if set(self.model.classes) != set(STANCE_LABELS):
+            raise RuleError(f"stance model classes {list(self.model.classes)} are not {list(STANCE_LABELS)}")
+
+    def predict_many(self, pairs: Sequence[tuple[str, str]], explain: bool = True) -> list[Stance]:
+        _check_pairs(pairs)
+        if not pairs:
+            return []
+        X, cues = self.featurizer.matrix(pairs)
+        proba = self.model.predict_proba(X)  # one call for the whole batch
+        classes = [str(c) for c in self.model.classes]
+        out = []
+        for i, row in enumerate(proba):
+            k = int(np.argmax(row))
+            probabilities = MappingProxyType(
+                {label: float(row[classes.index(label)]) for label in STANCE_LABELS}
+            )
+            contributions: tuple[Contribution, ...] = ()
+            if explain:
+                contributions = self._contributions(X[i], k)
+            out.append(Stance(classes[k], probabilities, cues[i], contributions))
+        return out
+
+    def _contributions(self, x: np.ndarray, k: int) -> tuple[Contribution, ...]:
+        terms = [c for c in self.model.contributions([float(v) for v in x], row=k) if c.value != 0.0]
+        bias = float(self.model.intercept[k])
+        terms.append(Contribution("(intercept)", 1.0, bias, bias))
+        return tuple(sorted(terms, key=lambda c: (-abs(c.contribution), c.feature)))
+
+
+def _check_pairs(pairs: Sequence[tuple[str, str]]) -> None:
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, tuple | list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
+            raise InputError(f"stance pair #{i}: expected (claim, report) strings, got {pair!r:.80}")
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError as exc:
+        raise RuleError(f"{path}: not found; train it with scorer.stance.train_stance_model") from exc
+
+
+@lru_cache(maxsize=4)
+def _cached_model(rules_path: str, rules_mtime: int, model_path: str, model_mtime: int) -> StanceModel:
+    return StanceModel(StanceFeaturizer(ruleset(rules_path)), LinearModel.load(model_path))
+
+
+def default_stance_model(
+    rules_path: str | Path = RULES_PATH, model_path: str | Path = MODEL_PATH
+) -> StanceModel:
+    """The stance rules and model, loaded once per process (reloaded when either file changes)."""
+    rules, model = Path(rules_path), Path(model_path)
+    return _cached_model(str(rules.resolve()), _mtime(rules), str(model.resolve()), _mtime(model))
+
+
+def stance(claim: str, report: str, model: StanceModel | None = None) -> Stance:
+    """The stance of `report` toward `claim`."""
+    return stance_many([(claim, report)], model)[0]
+
+
+def stance_many(pairs: Sequence[tuple[str, str]], model: StanceModel | None = None) -> list[Stance]:
+    """Stances of many (claim, report) pairs, in input order, with one `predict_proba` call."""
+    return (model or default_stance_model()).predict_many(list(pairs))
+
+
+# -- training ------------------------------------------------------------------------------------
+EMERGENT_COLUMNS = ("claimId", "claimHeadline", "articleId", "articleHeadline", "articleHeadlineStance")
+
+
+def fit_stance_estimator(X: np.ndarray, y: Sequence[str], C: float = DEFAULT_C) -> Any:
+    """The multinomial logistic regression behind the model (lbfgs: deterministic, no seed needed)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=5000, tol=1e-8).fit(X, np.asarray(y))
+
+
+def train_stance_model(
+    csv_path: str | Path,
+    out_path: str | Path | None = None,
+    *,
+    C: float = DEFAULT_C,
+    folds: int = 5,
+    seed: int = 0,
+    rules_path: str | Path = RULES_PATH,
+) -> LinearModel:
+    """Fit the stance model on an Emergent-format CSV (e.g. emergent_train.csv).
+
+    The model's meta records the CSV's and the rules' sha256, library versions, and grouped
+    (by claim) cross-validated metrics. Written to `out_path` as YAML text when given.
+    """
+    from scorer.evaluation.emergent import cross_validate, load_emergent
+
+    csv_path = Path(csv_path)
+    frame = load_emergent(csv_path)
+    featurizer = StanceFeaturizer(ruleset(Path(rules_path)))
+    pairs = list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True))
+    X, _ = featurizer.matrix(pairs)
+    y = frame["articleHeadlineStance"].to_numpy()
+    estimator = fit_stance_estimator(X, y, C)
+    cv = cross_validate(frame, folds=folds, seed=seed, C=C, featurizer=featurizer, X=X)
+    model = LinearModel.from_estimator(
+        estimator,
+        featurizer.feature_names,
+        "stance",
+        training_data={
+            "file": csv_path.name,
+            "sha256": sha256_of([csv_path.read_bytes()]),
+            "rows": int(len(frame)),
+            "claims": int(frame["claimId"].nunique()),
+            "rules_sha256": rules_sha256(rules_path),
+        },
+        cv_metrics={
+            "scheme": f"StratifiedGroupKFold by claimId, {folds} folds, seed {seed}",
+            "accuracy": round(cv["model"]["accuracy"], 4),
+            "macro_f1": round(cv["model"]["macro_f1"], 4),
+            "f1": {k: round(v["f1"], 4) for k, v in cv["model"]["per_class"].items()},
+        },
+        params={"C": C, "solver": "lbfgs", "link": "softmax (multinomial)", "penalty": "l2",
+                "class_weight": None},
+        notes="Stance of a report toward a claim; features built by scorer/stance.py from rules/stance.yaml",
+    )
+    if out_path is not None:
+        model.save(out_path, header=(
+            "Stance model: multinomial logistic regression over the cue features of rules/stance.yaml.\n"
+            "Written by scorer.stance.train_stance_model; do not edit by hand, retrain instead.\n"
+            "Each row of coefficients is one class (see classes); contribution = weight * feature value."
+        ))
+    return model
+
+
+def rules_sha256(rules_path: str | Path = RULES_PATH) -> str:
+    """Hash of the stance rule file, compared with the one a model was trained with."""
+    return hashlib.sha256(Path(rules_path).read_bytes()).hexdigest()
