@@ -101,8 +101,16 @@ def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: R
     stripped = text.rstrip("\"'”’)] ")
     if stripped.endswith("?"):
         return False
-    # A line with no terminal punctuation is a headline, crosshead or caption, not a sentence.
-    return not (paragraph_has_one_sentence and not _TERMINAL.search(text))
+    # A line with no terminal punctuation is a headline, crosshead or caption, not a sentence;
+    # so is a one-sentence line in Title Case ("Trump Featured In Recruitment Video.").
+    if paragraph_has_one_sentence and (not _TERMINAL.search(text) or _title_case(text)):
+        return False
+    return True
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in _WORD.findall(text) if len(w) > 3 and w.isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
 def _strip_dateline(text: str, span: Span) -> Span:

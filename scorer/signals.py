@@ -108,6 +108,47 @@ class ContradictionFinder:
         return links
 
 
+STANCE_MIN_COVERAGE = 0.15
+STANCE_MIN_AGAINST = 0.6
+# A stance model says "against" for any negation; only these cue kinds mark a dispute in an article.
+STANCE_DISPUTE_LABELS = frozenset({"denial", "doubt", "correction"})
+
+
+@dataclass(frozen=True)
+class StanceDispute:
+    disputing: int
+    disputed: int
+    cues: tuple[Span, ...]  # absolute offsets
+    probability: float
+
+
+def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object) -> list[StanceDispute]:
+    """Claims that take an `against` stance toward another claim of the article they overlap with.
+
+    Pairs are pre-filtered by content overlap (the stance model assumes the report is about the
+    claim) and scored in one vectorised call.
+    """
+    if len(claim_spans) < 2:
+        return []
+    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
+    sims = _coverage(docs, docs)
+    index = [(i, j) for i in range(len(docs)) for j in range(len(docs))
+             if i != j and sims[i, j] >= STANCE_MIN_COVERAGE and not claim_spans[i].intersects(claim_spans[j])]
+    if not index:
+        return []
+    stances = stance_model.predict_many(  # type: ignore[attr-defined]
+        [(claim_spans[j].text, claim_spans[i].text) for i, j in index], explain=False)
+    out = []
+    for (i, j), st in zip(index, stances, strict=True):
+        p = float(st.probabilities["against"])
+        cues = [c for c in st.cues if c.label in STANCE_DISPUTE_LABELS]
+        if p >= STANCE_MIN_AGAINST and cues:
+            base = claim_spans[i].start
+            spans = tuple(Span(base + c.start, base + c.end, c.text) for c in cues)
+            out.append(StanceDispute(i, j, spans, p))
+    return out
+
+
 def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     """How much a query (a doubt's scope) and a document (a candidate claim) share, in [0, 1]:
     the larger of the two directional shares of IDF mass.
