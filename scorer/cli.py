@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -79,61 +81,209 @@ def report(
         render_terminal(result, Console(highlight=False))
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+EXIT_SOME_ROWS_FAILED = 3
+
+
+def _batch_fail(message: str, code: int = 1) -> typer.Exit:
+    """`fail`, never wrapped: one line on stderr however long the path in it."""
+    err.print(f"error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
 @app.command()
 def batch(
-    input_csv: Annotated[str, typer.Argument(help="CSV of articles, one per row.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="claims .csv, reports .jsonl, or - (CSV to stdout).")],
+    input_path: Annotated[str, typer.Argument(
+        help="CSV or Parquet of articles, one per row; a quoted glob ('archive-*.csv') for several files.")],
+    output: Annotated[str, typer.Option("-o", "--output", help=(
+        "claims .csv or .parquet, reports .jsonl, a folder/ (one claims CSV per chunk), or - (CSV to stdout)."))],
     text_column: Annotated[str, typer.Option(help="Column holding the article text.")] = "text",
-    id_column: Annotated[str, typer.Option(help="Column holding the article id.")] = "id",
+    id_column: Annotated[str, typer.Option(help="Column holding the article id (else the row number).")] = "id",
     outlet_column: Annotated[str | None, typer.Option(help="Column holding the outlet (optional).")] = None,
-    chunksize: Annotated[int, typer.Option(min=1, help="Rows read at a time.")] = 500,
-    max_chars: Annotated[int, typer.Option(min=1, help="Longest text scored; longer rows get an error.")] = 2_000_000,
+    chunksize: Annotated[int, typer.Option(min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest text scored; longer rows are skipped with an error.")] = 2_000_000,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Processes scoring chunks in parallel (--engine dask: workers of the local cluster).")] = 1,
+    engine: Annotated[Engine, typer.Option(help="local processes, or dask (pip install 'scorer[dask]').")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(
+        help="--engine dask: address of a running scheduler (tcp://host:8786); default: a local cluster.")] = None,
+    per_article: Annotated[str | None, typer.Option(
+        help="Also write one summary row per article to this .csv or .parquet.")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last complete chunk.")] = False,
+    strict: Annotated[bool, typer.Option(help="Stop at the first row that fails.")] = False,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).")] = None,
 ) -> None:
-    """Score a CSV of articles: one row per claim (.csv) or one report per article (.jsonl)."""
-    import pandas as pd
+    """Score articles in bulk: one row per claim (.csv, .parquet, folder) or one report per article (.jsonl).
 
-    from scorer.batch import OUTPUT_COLUMNS, report_lines, score_frame
+    Rows that cannot be scored get one row with `status` and `error` saying why, and the run goes on.
+    Exit codes: 0 every row scored (rows over --max-chars are skipped, not failed), 3 some rows failed,
+    1 the input cannot be read (or --strict met a failed row), 2 usage errors.
+    """
+    from scorer import batch as b
 
-    src = Path(input_csv)
-    if not src.exists():
-        raise fail(f"{input_csv}: no such file; give a CSV with a '{text_column}' column")
-    as_jsonl = output.endswith(".jsonl")
-    if not as_jsonl and output != "-" and not output.endswith(".csv"):
-        raise fail(f"{output}: unknown output type; use a .csv or .jsonl path, or - for CSV on stdout", 2)
+    kind_out = b.output_kind(output)
+    if kind_out is None:
+        raise _batch_fail(f"{output}: unknown output type; use .csv, .parquet, .jsonl, a folder ending in /, "
+                   f"or - for CSV on stdout", 2)
+    if resume and output == "-":
+        raise _batch_fail("--resume needs an output file; standard output cannot be resumed", 2)
+    if engine is Engine.dask and kind_out == "jsonl":
+        raise _batch_fail("--engine dask writes claims (.csv, .parquet, folder/); use the local engine for .jsonl", 2)
+    if scheduler and engine is not Engine.dask:
+        raise _batch_fail("--scheduler goes with --engine dask", 2)
+    if per_article is not None and not per_article.endswith((".csv", ".parquet")):
+        raise _batch_fail(f"--per-article {per_article}: use a .csv or .parquet path", 2)
     try:
-        reader = pd.read_csv(src, chunksize=chunksize, dtype=object, keep_default_na=False, na_values=[""],
-                             encoding="utf-8")
-        first = True
-        sink = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-        rows_in = failed = 0
+        paths = b.expand_inputs(input_path)
+        kind_in = b.input_kind(paths)
+        if engine is Engine.dask:
+            b.import_dask()
+        b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
+    except ScorerError as exc:
+        raise _batch_fail(str(exc)) from exc
+
+    opts = b.ScoreOptions(text_column, id_column, outlet_column, max_chars, jsonl=kind_out == "jsonl",
+                          per_article=per_article is not None)
+    settings = {"input": kind_in, "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
+                "outlet_column": outlet_column, "max_chars": max_chars, "engine": engine.value,
+                "output": kind_out, "per_article": per_article}
+    cp_file = None if output == "-" else b.checkpoint_path(output)
+    checkpoint = None
+    if cp_file is not None:
+        fingerprint = b.input_fingerprint(paths, settings)
+        if resume and cp_file.exists():
+            try:
+                checkpoint = b.Checkpoint.load(cp_file)
+            except ScorerError as exc:
+                raise _batch_fail(str(exc)) from exc
+            if checkpoint.fingerprint != fingerprint:
+                raise _batch_fail(f"{cp_file}: the input files or settings changed since the interrupted run; "
+                           f"run again without --resume to start over")
+        else:
+            if resume:
+                err.print(f"nothing to resume ({cp_file} not found); starting from the beginning", markup=False)
+            checkpoint = b.Checkpoint(fingerprint)
+            cp_file.unlink(missing_ok=True)
+    resuming = checkpoint is not None and checkpoint.read.chunk > 0
+    stats = b.BatchStats()
+    if resuming and checkpoint is not None:
+        stats.rows_in, stats.counts = checkpoint.rows_in, dict(checkpoint.counts)
+        err.print(f"resuming after {checkpoint.read.chunk} chunks ({checkpoint.rows_in} rows)", markup=False)
+
+    columns = b.OUTPUT_COLUMNS
+    try:
+        sink = b.open_sink(output, columns, opts.jsonl, checkpoint.output if resuming and checkpoint else None)
+        article_sink = None if per_article is None else b.open_sink(
+            per_article, b.empty_article_frame().dtypes.astype(str).to_dict(), False,
+            checkpoint.per_article if resuming and checkpoint else None)
+    except OSError as exc:
+        raise _batch_fail(f"{exc.filename or output}: cannot write: {exc.strerror}") from exc
+
+    show = err.is_terminal if progress is None else progress
+    total_bytes = sum(p.stat().st_size for p in paths)
+    ok = False
+    executor = client = cluster = None
+    try:
+        if engine is Engine.dask:
+            client, cluster = _dask_client(scheduler, workers)
+            claims, sizes = b.dask_claims(paths, kind_in, chunksize, opts)
+            window = 2 * max(1, sum(client.nthreads().values()))
+            results = iter(()) if claims is None else b.ordered_dask(
+                claims, sizes, client, opts.per_article, checkpoint.read.chunk if resuming and checkpoint else 0,
+                window)
+        else:
+            executor = _local_executor(workers)
+            start = checkpoint.read if resuming and checkpoint else None
+            chunks = b.iter_chunks(paths, kind_in, chunksize, text_column, outlet_column, start)
+            results = b.ordered_local(chunks, opts, executor, 2 * workers)
+        with _batch_progress(show, total_bytes) as advance:
+            b.drive(results, sink, article_sink, checkpoint, cp_file, stats, strict,
+                    on_chunk=lambda ch, res: advance(ch.nbytes, sum(res.counts.values())))
+        ok = True
+    except b.BatchAbort as exc:
+        raise _batch_fail(f"--strict: {exc}") from exc
+    except ScorerError as exc:
+        raise _batch_fail(str(exc)) from exc
+    except OSError as exc:
+        raise _batch_fail(f"{exc.filename or output}: {exc.strerror or exc}") from exc
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        for s in (sink, article_sink):
+            if s is not None:
+                s.close() if ok else s.abort()
+    if cp_file is not None:
+        cp_file.unlink(missing_ok=True)
+
+    c = stats.counts
+    scored = c[b.SCORED] + c[b.NO_CLAIMS]
+    if stats.rows_in != scored + c[b.SKIPPED] + c[b.FAILED]:  # pragma: no cover - an accounting bug
+        raise _batch_fail(f"internal error: {stats.rows_in} rows in but {scored + c[b.SKIPPED] + c[b.FAILED]} accounted for")
+    line = f"{stats.rows_in} rows in: {scored} scored ({c[b.NO_CLAIMS]} without claims), {c[b.FAILED]} failed"
+    if c[b.SKIPPED]:
+        line += f", {c[b.SKIPPED]} skipped (over --max-chars)"
+    err.print(f"{line} -> {'stdout' if output == '-' else output}", markup=False)
+    if c[b.FAILED]:
+        raise typer.Exit(EXIT_SOME_ROWS_FAILED)
+
+
+def _local_executor(workers: int) -> Any:
+    """None for one worker (score in process); else a process pool, started (and warm) now, before any
+    progress thread exists, so forking is safe and workers inherit the loaded rules."""
+    if workers <= 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from scorer.batch import warm_up
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm_up)
+    list(executor.map(abs, range(workers)))
+    return executor
+
+
+def _dask_client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    from distributed import Client, LocalCluster
+
+    if scheduler:
         try:
-            for chunk in reader:
-                if first:
-                    missing = [c for c in (text_column, outlet_column) if c and c not in chunk.columns]
-                    if missing:
-                        raise fail(f"{input_csv}: no column {missing[0]!r}; columns are {list(chunk.columns)}; "
-                                   f"name the right one with --text-column / --outlet-column")
-                id_col = id_column if id_column in chunk.columns else None
-                rows_in += len(chunk)
-                if as_jsonl:
-                    for line, row_error in report_lines(chunk, text_column, id_col, outlet_column, max_chars):
-                        failed += bool(row_error)
-                        sink.write(line + "\n")
-                else:
-                    frame = score_frame(chunk, text_column, id_col, outlet_column, max_chars)
-                    failed += int((frame["error"].fillna("") != "").sum())
-                    frame.to_csv(sink, header=first, index=False, columns=list(OUTPUT_COLUMNS))
-                first = False
-        finally:
-            if sink is not sys.stdout:
-                sink.close()
-    except UnicodeDecodeError as exc:
-        raise fail(f"{input_csv}: not UTF-8 (byte {exc.start}); convert it to UTF-8 first") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise fail(f"{input_csv}: empty file; give a CSV with a header row and a '{text_column}' column") from exc
-    except pd.errors.ParserError as exc:
-        raise fail(f"{input_csv}: cannot parse CSV: {str(exc).strip()}") from exc
-    err.print(f"scored {rows_in} rows; {failed} rows with errors -> {output}", markup=False)
+            return Client(scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise _batch_fail(f"--scheduler {scheduler}: cannot connect: {exc}") from exc
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster), cluster
+
+
+@contextmanager
+def _batch_progress(show: bool, total_bytes: int) -> Iterator[Callable[[int, int], None]]:
+    if not show:
+        yield lambda nbytes, rows: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    rows = 0
+    with Progress(TextColumn("scoring"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rows]} rows"),
+                  TimeRemainingColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("batch", total=total_bytes, rows=0)
+
+        def advance(nbytes: int, n: int) -> None:
+            nonlocal rows
+            rows += n
+            bar.update(task, advance=nbytes, rows=rows)
+
+        yield advance
 
 
 @app.command()
@@ -184,6 +334,23 @@ def evaluate(
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
+
+
+@rules_app.command("stats")
+def rules_stats(
+    split: Annotated[str, typer.Option(help="Labelled split to measure on.")] = "train",
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Per rule: coverage, overlaps, conflicts, accuracy on the labelled claims, learned weight."""
+    from scorer.rules_stats import format_stats, rule_stats
+
+    if fmt not in {"table", "json"}:
+        raise fail(f"--format {fmt!r}: use table or json", 2)
+    try:
+        result = rule_stats(split)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else format_stats(result)) + "\n")
 
 
 @rules_app.command("check")

@@ -19,7 +19,8 @@ from scorer.identity import link_sources
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
-from scorer.signals import SUPPORT_MIN_SIMILARITY, ContradictionFinder, similarity_matrix
+from scorer.signals import SUPPORT_MIN_SIMILARITY, ContradictionFinder, similarity_matrix, stance_disputes
+from scorer.stance import default_stance_model
 from scorer.sourcing import TYPE_RANK, SourceTyper, outlet_table
 from scorer.spans import Span, make_span
 
@@ -68,6 +69,7 @@ class Pipeline:
         self.hedges: HedgeDetector = default_detector()
         self.outlets = outlet_table()
         self.model = corroboration_model()
+        self.stance = default_stance_model()
 
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
@@ -114,6 +116,7 @@ class Pipeline:
                     owners.append((ci, ai))
         background = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_people(text, officials)]
         ids, sources = link_sources(mentions, background)  # type: ignore[arg-type]
+        type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=True)}  # type: ignore[attr-defined]
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))
 
@@ -125,7 +128,8 @@ class Pipeline:
                 sid = att_ids.get((ci, ai))
                 if sid is None:
                     continue
-                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id, cited[ci][ai]))
+                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id, cited[ci][ai],
+                                             type_rules[(ci, ai)]))
             own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited))
             if not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim) and claim_ids[ci - 1]:
                 # A quotation running on from the previous sentence keeps its speaker.
@@ -145,6 +149,13 @@ class Pipeline:
             contradicted_by.setdefault(link.disputed, []).append(link.disputing)
             if link.both_ways and claim_ids[link.disputing]:
                 contradicted_by.setdefault(link.disputing, []).append(link.disputed)
+        # The stance model links what the cue lexicon misses: a claim that takes an `against` stance
+        # (with a denial, doubt or correction cue) toward another claim it overlaps with.
+        stance_cues: dict[int, list[Span]] = {}
+        for dispute in stance_disputes(text, spans, self.stance):
+            if dispute.disputing not in contradicted_by.get(dispute.disputed, []):
+                contradicted_by.setdefault(dispute.disputed, []).append(dispute.disputing)
+            stance_cues.setdefault(dispute.disputing, []).extend(dispute.cues)
         sims = similarity_matrix([s.text for s in spans])
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
@@ -172,7 +183,8 @@ class Pipeline:
         for i, cw in enumerate(work):
             ordered = sorted(claim_ids[i], key=lambda s: TYPE_RANK[type_of[s]])
             types = tuple(type_of[s] for s in ordered) or ("unattributed",)
-            cue_spans = tuple(sp for m in cue_matches[i] if (sp := make_span(text, m.start, m.end)))
+            cue_spans = tuple(sorted(set(
+                [sp for m in cue_matches[i] if (sp := make_span(text, m.start, m.end))] + stance_cues.get(i, []))))
             results.append(ClaimResult(
                 id=f"C{i + 1}", span=cw.claim.span, attributions=claim_atts[i],
                 source_type=types[0], source_types=types, source_ids=tuple(ordered),

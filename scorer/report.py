@@ -24,6 +24,7 @@ class ClaimAttribution:
     cue: Span | None
     rule_id: str
     cited: bool = True  # False: an attribution nested inside the claim's reported content
+    type_rule: str = ""  # the sourcing rule that typed this mention (the source may take its referent's type)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -32,6 +33,7 @@ class ClaimAttribution:
             "source": self.source.to_dict() if self.source else None,
             "cue": self.cue.to_dict() if self.cue else None,
             "rule": self.rule_id,
+            "type_rule": self.type_rule,
             "cited": self.cited,
         }
 
