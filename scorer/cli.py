@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 rules_app = typer.Typer(no_args_is_help=True, help="Inspect and check the rule files.")
 app.add_typer(rules_app, name="rules")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, at any width
 
 
 class ReportFormat(str, Enum):
@@ -304,6 +304,24 @@ def train(
     err.print(f"wrote {output}", markup=False)
 
 
+@app.command("train-hedges")
+def train_hedges(
+    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/hedge_news_model.yaml",
+    split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
+) -> None:
+    """Fit the news hedge weights on labelled claims (rules/hedges.yaml features) and write them as text."""
+    from scorer.training import train_news_hedge_model
+
+    try:
+        model, summary = train_news_hedge_model(labelled, split=split)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    model.save(output, header=summary)
+    err.print(summary, markup=False)
+    err.print(f"wrote {output}", markup=False)
+
+
 class Corpus(str, Enum):
     polnear = "polnear"
     claims = "claims"
@@ -334,6 +352,32 @@ def evaluate(
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
+
+
+@app.command("stance")
+def stance_command(
+    report_path: Annotated[str, typer.Argument(help="The report (headline or article) file, or - for stdin.")],
+    claim: Annotated[str, typer.Option("--claim", help="The claim the report is about.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """Stance of a report toward a claim: for, observing (relayed without commitment) or against."""
+    if fmt not in {"text", "json"}:
+        raise fail(f"--format {fmt!r}: use text or json", 2)
+    if not claim.strip():
+        raise fail("--claim is empty; give the claim's text", 2)
+    text = _read_text(report_path)
+    from scorer.stance import stance
+
+    try:
+        result = stance(claim, text)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    probs = ", ".join(f"{k} {v:.2f}" for k, v in result.probabilities.items())
+    cues = "; ".join(f"“{c.text}” ({c.label})" for c in result.cues) or "none"
+    sys.stdout.write(f"{result.label}  ({probs})\ncues: {cues}\n")
 
 
 @rules_app.command("stats")

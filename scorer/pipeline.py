@@ -15,6 +15,7 @@ import regex
 from scorer.attribution import Attribution, AttributionFinder
 from scorer.claims import Claim, split_claims, split_clause
 from scorer.hedging import HedgeDetector, default_detector
+from scorer.training import NEWS_HEDGE_MODEL_PATH
 from scorer.identity import link_sources
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import ruleset
@@ -66,7 +67,9 @@ class Pipeline:
         self.attribution = AttributionFinder()
         self.typer = SourceTyper()
         self.contradictions = ContradictionFinder()
-        self.hedges: HedgeDetector = default_detector()
+        # News weights fitted on labelled news claims (scorer train-hedges); the WikiWeasel weights in
+        # rules/hedge_model.yaml serve the WikiWeasel measurement, whose labels differ from LABELLING.md.
+        self.hedges: HedgeDetector = default_detector(model_path=NEWS_HEDGE_MODEL_PATH)
         self.outlets = outlet_table()
         self.model = corroboration_model()
         self.stance = default_stance_model()

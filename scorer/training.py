@@ -128,3 +128,85 @@ def train_corroboration(path: str | Path, split: str = "train") -> tuple[LinearM
                f"(held-out Brier {calibrated_brier:.4f}).\n"
                f"Class 1 = corroborated. Contribution of a feature = coefficient x value, in log-odds.")
     return model, summary
+
+
+# -- the news hedge model --------------------------------------------------------------------------
+NEWS_HEDGE_MODEL_PATH = Path(__file__).resolve().parent.parent / "rules" / "hedge_news_model.yaml"
+HEDGE_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def _hedge_rows(path: str | Path, split: str) -> tuple[list[dict[str, float]], np.ndarray, list[str], str]:
+    """Feature dicts (the hedge detector's own features, LABELLING.md scheme) of matched labelled
+    claims, their `hedged` labels, article groups and a hash of the labels used."""
+    from scorer.claims import split_claims
+    from scorer.hedging import default_detector
+
+    # Claims from the splitter alone (not the whole pipeline, which itself uses the news hedge model).
+    detector = default_detector()
+    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    by_article = defaultdict(list)
+    for c in labels:
+        by_article[c.article_id].append(c)
+    rows, y, groups = [], [], []
+    for article_id in sorted(by_article):
+        gold = by_article[article_id]
+        text = article_text(article_id)
+        claims = split_claims(text)
+        predicted = [(c.start, c.end) for c in claims]
+        for i, j in match_claims(predicted, [(g.start, g.end) for g in gold]):
+            span = claims[i].span
+            findings = detector.finder.find(text[span.start:span.end])
+            rows.append(detector.featurizer.values(findings))
+            y.append(int(gold[j].hedged))
+            groups.append(article_id)
+    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.hedged)}\n" for c in labels)
+    return rows, np.asarray(y, dtype=int), groups, digest
+
+
+def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
+    """Refit the hedge detector's weights on labelled news claims (LABELLING.md's definition).
+
+    WikiWeasel's labels follow Wikipedia's weasel-word guideline, not LABELLING.md (a modal alone is
+    rarely a weasel there); news claims labelled by the guide teach the news weights. Same features
+    as the WikiWeasel model; C and the decision threshold by article-grouped CV on `split` only.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from scorer.hedging import DEFINITION_FEATURE, FIXED_FEATURES, best_f1_threshold, default_detector
+
+    rows, y, groups, digest = _hedge_rows(path, split)
+    base = default_detector().model.features
+    names = sorted({name for row in rows for name in row if name in set(base) | {DEFINITION_FEATURE}}
+                   | set(FIXED_FEATURES))
+    index = {n: k for k, n in enumerate(names)}
+    X = np.zeros((len(rows), len(names)))
+    for r, row in enumerate(rows):
+        for name, value in row.items():
+            if name in index:
+                X[r, index[name]] = value
+    best: tuple[float, float, float] = (-1.0, 1.0, 0.5)  # (cv f1, C, threshold)
+    grid: dict[str, float] = {}
+    for C in HEDGE_C_GRID:
+        scores = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
+            est = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
+            scores[test] = est.predict_proba(X[test])[:, 1]
+        threshold, f1 = best_f1_threshold(y, scores)
+        grid[str(C)] = round(float(f1), 4)
+        if f1 > best[0] + 1e-9:
+            best = (float(f1), C, float(threshold))
+    f1, C, threshold = best
+    estimator = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+    meta = {
+        "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "matched_claims": len(y),
+                          "positives": int(y.sum()), "articles": len(set(groups))},
+        "params": {"C": C, "scheme": "labelling"},
+        "cv_metrics": {"folds": FOLDS, "grouped_by": "article", "C_grid_f1": grid, "oof_f1": round(f1, 4),
+                       "threshold_chosen_out_of_fold": round(threshold, 4)},
+    }
+    model = LinearModel.from_estimator(estimator, names, "hedge_news", threshold=threshold, **meta)
+    summary = (f"Hedge model for news, fitted by `scorer train-hedges` on {len(y)} matched labelled claims "
+               f"({int(y.sum())} hedged) of split {split}, features of rules/hedges.yaml (LABELLING.md scheme).\n"
+               f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV (out-of-fold F1 {f1:.3f}).")
+    return model, summary

@@ -141,3 +141,33 @@ def test_rules_check_names_broken_file() -> None:
     result = runner.invoke(app, ["rules", "check", str(broken)])
     assert result.exit_code == 1
     assert "broken.typo" in result.stderr
+
+
+def test_stance_command(tmp_path: Path) -> None:
+    report = tmp_path / "headline.txt"
+    report.write_text("Officials deny reports that the bridge collapsed", encoding="utf-8")
+    result = runner.invoke(app, ["stance", "--claim", "The bridge collapsed", str(report), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["label"] == "against"
+    assert any(c["text"].lower().startswith("den") for c in doc["cues"])
+
+
+def test_stance_needs_a_claim(tmp_path: Path) -> None:
+    report = tmp_path / "headline.txt"
+    report.write_text("Bridge collapses", encoding="utf-8")
+    result = runner.invoke(app, ["stance", "--claim", "  ", str(report)])
+    assert result.exit_code == 2
+
+
+@pytest.mark.shared_data
+def test_rules_stats_table(shared_data: Path) -> None:
+    result = runner.invoke(app, ["rules", "stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["matched_claims"] > 500
+    rows = {r["rule"]: r for r in doc["rules"]}
+    assert {"hedge", "contradiction", "attribution", "typing"} <= {r["family"] for r in doc["rules"]}
+    fired = [r for r in rows.values() if r["fires"]]
+    assert all(0.0 <= r["accuracy"] <= 1.0 for r in fired)
+    assert any(r["weight"] is not None for r in fired if r["family"] == "hedge")
