@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from scorer.rulebook import RuleSet, ruleset
 from scorer.spans import Span, make_span
 from scorer.tokens import Token, tokenize
@@ -110,11 +112,25 @@ def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
 
 
 class AttributionFinder:
-    """Finds attributions in claim spans of one text. Stateless apart from its compiled rules."""
+    """Finds attributions in claim spans of one text. Stateless apart from its compiled rules and
+    models.
 
-    def __init__(self, rules: RuleSet | None = None, lexicon: CueLexicon | None = None) -> None:
+    With the learned models present (`rules/attribution_*_model.yaml`, see
+    `scorer.attribution_model`), `find` lets a cue-token model pick the cues and a source-span model
+    pick each cue's source; the rules below vote in both as features. Without them, or with
+    `use_models=False`, `find` is the rules alone (`find_by_rules`).
+    """
+
+    def __init__(self, rules: RuleSet | None = None, lexicon: CueLexicon | None = None,
+                 use_models: bool = True) -> None:
         self.rules = rules or ruleset("attribution")
         self.lex = lexicon or cue_lexicon()
+        self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
+        self.models = None
+        if use_models:
+            from scorer.attribution_model import load_models
+
+            self.models = load_models()
 
     # -- token helpers ------------------------------------------------------------------------
     def _is_adverb(self, tok: Token) -> bool:
@@ -244,6 +260,157 @@ class AttributionFinder:
     # -- the finder ----------------------------------------------------------------------------
     def find(self, text: str, start: int, end: int) -> list[Attribution]:
         """Attributions whose cue lies in `text[start:end]`."""
+        if self.models is None:
+            return self.find_by_rules(text, start, end)
+        return self._find_by_models(text, start, end)
+
+    def _find_by_models(self, text: str, start: int, end: int) -> list[Attribution]:
+        from scorer.attribution_model import (
+            analyse,
+            attach_rules,
+            cue_info,
+            cue_window,
+            rule_cue_tokens,
+            sigmoid,
+        )
+
+        models = self.models
+        assert models is not None
+        toks = tokenize(text, start, end)
+        if not toks:
+            return []
+        by_rules = self.find_by_rules(text, start, end)
+        hints = _rule_token_hints(by_rules, toks)
+        a = analyse(toks, models.lex)
+        rule_cue = rule_cue_tokens(hints)
+        window = cue_window(a, rule_cue)
+        if not window:
+            return self._inverted_by_rules([], by_rules)
+        # Two sparse products score every candidate token of the claim at once.
+        probs = models.cue_probabilities(a, window, rule_cue)
+        positive = [i for i, p in zip(window, probs, strict=True) if p >= models.cue_context.model.threshold]
+        runs: list[tuple[int, int]] = []
+        for i in positive:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        runs = [r for r in runs if any(a.anchors[k] or k in rule_cue for k in range(r[0], r[1] + 1))
+                and not self._reduced_relative(toks, r)]
+        parts = models.source.token_parts(a) if runs else {}
+        found: list[Attribution] = []
+        for cf, cl in runs:
+            cue = self._span(text, toks[cf], toks[cl])
+            if cue is None:
+                continue
+            info = attach_rules(cue_info(a, cf, cl), hints)
+            s_arr, e_arr, z = models.source.score(a, info, parts)
+            source: Span | None = None
+            if len(z):
+                best = int(np.argmax(z))
+                if sigmoid(z[best:best + 1])[0] >= models.source.threshold:
+                    source = self._span(text, toks[int(s_arr[best])], toks[int(e_arr[best])])
+                if source is not None and (not self._plausible_model_source(source)
+                                           or cue.text.lower() in self.sourceless):
+                    source = None
+            found.extend(self._model_attributions(text, toks, cue, source, info.cls, by_rules))
+        return self._inverted_by_rules(found, by_rules)
+
+    def _inverted_by_rules(self, found: list[Attribution], by_rules: Sequence[Attribution]) -> list[Attribution]:
+        """Inverted attributions, source after the cue ("..., reports 24brussels.", "reported by the
+        Associated Press"), are rare in the training corpus for some verbs and unambiguous in form:
+        the rule's finding stands where the models found no cue."""
+        for r in by_rules:
+            if (r.rule_id in {"attr.trailing", "cue.passive_by"} and r.source is not None
+                    and r.source.start >= r.cue.end and not any(f.cue.intersects(r.cue) for f in found)):
+                found.append(r)
+        found.sort(key=lambda a: (a.cue.start, a.source.start if a.source else -1))
+        return found
+
+    def _reduced_relative(self, toks: Sequence[Token], run: tuple[int, int]) -> bool:
+        """"the plan announced Monday was withdrawn": a participle modifying a noun, not a cue."""
+        first, last = run
+        if first != last or toks[first].lower not in self.lex.forms:
+            return False
+        nxt = toks[last + 1] if last + 1 < len(toks) else None
+        after = toks[last + 2] if last + 2 < len(toks) else None
+        return (nxt is not None and nxt.lower in _TIME_WORDS and after is not None
+                and after.lower in self.lex.verbish)
+
+    def _model_attributions(self, text: str, toks: Sequence[Token], cue: Span, source: Span | None,
+                            cls: str, by_rules: Sequence[Attribution]) -> list[Attribution]:
+        """Name the model's finding: the agreeing rule's id, class and head where one agrees."""
+        same_cue = [r for r in by_rules if r.cue.intersects(cue)]
+        if source is not None:
+            # "according to Meloni and a diplomatic source": keep the rule's conjuncts when they tile the span.
+            parts = [r for r in same_cue if r.source and source.contains(r.source)]
+            if len(parts) > 1 and parts[0].source.start == source.start and parts[-1].source.end == source.end:
+                return [Attribution(cue, r.source, r.head, r.cue_class, r.rule_id) for r in parts]
+            for r in same_cue:
+                if r.source == source:
+                    return [Attribution(cue, source, r.head, r.cue_class, r.rule_id)]
+        cue_class = same_cue[0].cue_class if same_cue else self._model_cue_class(toks, cue, source)
+        head = None
+        if source is not None:
+            head = source
+            comma = source.text.find(",")
+            if comma > 0:
+                head = make_span(text, source.start, source.start + comma) or source
+        return [Attribution(cue, source, head, cue_class, self._geometry_rule(toks, cue, source))]
+
+    def _plausible_model_source(self, source: Span) -> bool:
+        """A lone lowercase adverb ("purportedly") names nobody."""
+        words = source.text.split()
+        return not (len(words) == 1 and words[0].islower() and words[0].endswith("ly")
+                    and words[0] not in self.lex.pronouns)
+
+    def _model_cue_class(self, toks: Sequence[Token], cue: Span, source: Span | None) -> str:
+        """The class of a cue no rule found, licensed as the rules license theirs.
+
+        PolNeAR counts acts and stances as attributions ("Cruz endorsed Trump", "the US has proposed
+        guarantees"); they are found and scored, but they cite nobody for the claim, so they get the
+        class `act`, which the pipeline does not count as citing. A verb of saying cites when it is not
+        one of the `content_required` verbs or when content follows it; a belief or evidence verb
+        cites only when content follows it.
+        """
+        if cue.text.lower().startswith(("according", "per ")):
+            return "speech"
+        verbs = [t for t in toks if cue.start <= t.start < cue.end and t.lower in self.lex.forms]
+        if not verbs:
+            return "act"
+        lemma, cls = self.lex.forms[verbs[-1].lower]
+        after = [t for t in toks if t.start >= cue.end]
+        nxt = after[0] if after else None
+        opens = cue.text.endswith(":") or (nxt is not None and (
+            nxt.text in _OPEN_QUOTES or nxt.text in {":", ","}
+            or nxt.lower in {"that", "to", "whether", "if", "how", "why", "what"}))
+        closes = nxt is None or nxt.text in _SENTENCE_END | _CLOSE_QUOTES | {",", ";", "—"}
+        inverted = source is not None and source.start >= cue.end
+        if cls == "intention":
+            return cls
+        if cls == "speech":
+            return cls if opens or closes or inverted or lemma not in self.lex.content_required else "act"
+        return cls if opens else "act"
+
+    @staticmethod
+    def _geometry_rule(toks: Sequence[Token], cue: Span, source: Span | None) -> str:
+        """The rule id that describes where the source sits, for findings no rule made."""
+        low = cue.text.lower()
+        if low.startswith("according"):
+            return "attr.according_to"
+        if source is None:
+            return "attr.model_cue"
+        if source.start >= cue.end:
+            return "attr.trailing"
+        after = [t for t in toks if t.start >= cue.end]
+        if after and after[0].text == ":":
+            return "attr.colon"
+        if not after or after[0].text in _SENTENCE_END | _CLOSE_QUOTES | {",", ";", "—"}:
+            return "attr.trailing"
+        return "attr.subject_cue"
+
+    def find_by_rules(self, text: str, start: int, end: int) -> list[Attribution]:
+        """Attributions whose cue lies in `text[start:end]`, by the hand-written rules alone."""
         toks = tokenize(text, start, end)
         found: list[Attribution] = []
         used_cues: set[int] = set()
@@ -324,7 +491,7 @@ class AttributionFinder:
         if full is None:
             return None
         rest = [t for t in toks[nxt:] if t.text not in _SENTENCE_END | _CLOSE_QUOTES]
-        if rest and not (toks[nxt].text in {",", ";", "—"}):
+        if rest and toks[nxt].text not in {",", ";", "—"}:
             return None
         cue = self._span(text, toks[k], toks[k])
         assert cue is not None
@@ -385,3 +552,21 @@ class AttributionFinder:
                     parts.append(span)
             begin = c + 1
         return parts
+
+
+def _rule_token_hints(found: Sequence[Attribution], toks: Sequence[Token]) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, str]]:
+    """The rules' attributions as token spans (cue, source, head, rule id), for the models' features."""
+    st = {t.start: k for k, t in enumerate(toks)}
+    en = {t.end: k for k, t in enumerate(toks)}
+
+    def tok_span(span: Span | None) -> tuple[int, int] | None:
+        if span is None or span.start not in st or span.end not in en:
+            return None
+        return st[span.start], en[span.end]
+
+    out = []
+    for att in found:
+        cue = tok_span(att.cue)
+        if cue is not None:
+            out.append((cue, tok_span(att.source), tok_span(att.head), att.rule_id))
+    return out

@@ -51,7 +51,8 @@ class Claim:
 
 
 def _is_abbreviation(text: str, dot_index: int, abbreviations: frozenset[str]) -> bool:
-    m = _LAST_WORD_BEFORE.search(text, 0, dot_index + 1)
+    # A bounded window: searching from the start of the text made splitting quadratic.
+    m = _LAST_WORD_BEFORE.search(text, max(0, dot_index - 64), dot_index + 1)
     if not m:
         return False
     word = m.group(1).lstrip("\"'“‘([")

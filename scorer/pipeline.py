@@ -83,13 +83,16 @@ class Pipeline:
         return work
 
     def _split_two_attributions(self, text: str, claim: Claim, found: list[Attribution]) -> list[_ClaimWork]:
-        heads = {a.head.text.lower() for a in found if a.head}
-        if len(found) < 2 or len(heads) < 2:
+        # Only citing attributions make a sentence two claims: acts and intentions ("X has proposed")
+        # are what a claim reports, not who it cites.
+        citing = [a for a in found if a.cue_class in _CITING_CLASSES]
+        heads = {a.head.text.lower() for a in citing if a.head}
+        if len(citing) < 2 or len(heads) < 2:
             return [_ClaimWork(claim, tuple(found))]
         for joint in _CLAUSE_JOINT.finditer(text, claim.start, claim.end):
             cut = joint.end()
-            left = [a for a in found if a.cue.end <= joint.start()]
-            right = [a for a in found if a.cue.start >= cut]
+            left = [a for a in citing if a.cue.end <= joint.start()]
+            right = [a for a in citing if a.cue.start >= cut]
             left_heads = {a.head.text.lower() for a in left if a.head}
             right_heads = {a.head.text.lower() for a in right if a.head}
             if left and right and left_heads and right_heads and left_heads != right_heads:
@@ -99,7 +102,8 @@ class Pipeline:
                     continue
                 pair = split_clause(text, claim, cut)
                 if pair:
-                    return [_ClaimWork(pair[0], tuple(left)), _ClaimWork(pair[1], tuple(right))]
+                    return [_ClaimWork(pair[0], tuple(a for a in found if a.cue.end <= cut)),
+                            _ClaimWork(pair[1], tuple(a for a in found if a.cue.start >= cut))]
         return [_ClaimWork(claim, tuple(found))]
 
     # -- the whole pipeline ---------------------------------------------------------------------
@@ -130,10 +134,12 @@ class Pipeline:
             for ai, att in enumerate(cw.attributions):
                 sid = att_ids.get((ci, ai))
                 if sid is None:
+                    # A cue with no source ("purportedly"): evidence of attribution, cites no one.
+                    atts.append(ClaimAttribution(None, None, None, att.cue, att.rule_id, False))
                     continue
                 atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id, cited[ci][ai],
                                              type_rules[(ci, ai)]))
-            own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited))
+            own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited and a.source_id))
             if not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim) and claim_ids[ci - 1]:
                 # A quotation running on from the previous sentence keeps its speaker.
                 own = claim_ids[ci - 1][:1]

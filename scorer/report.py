@@ -18,8 +18,8 @@ REPORT_SCHEMA = "scorer.report/1"
 
 @dataclass(frozen=True)
 class ClaimAttribution:
-    source_id: str
-    source_type: str
+    source_id: str | None  # None: a cue with no source
+    source_type: str | None
     source: Span | None
     cue: Span | None
     rule_id: str

@@ -1,4 +1,10 @@
-"""Attribution, table-driven: sentence, expected source text, expected cue text."""
+"""Attribution, table-driven: sentence, expected source text, expected cue text.
+
+Cue spans follow PolNeAR's convention (the corpus the finder is measured on): auxiliaries and adverbs
+between the subject and the verb belong to the cue ("has repeatedly argued"; 2,079 of the train
+split's cues start with an auxiliary), and so does a colon right after the verb ("wrote:"; 368
+cues include it, 18 leave it out). A passive cue is the verb group ("were reported" by X).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,12 @@ CASES = [
     ("Senator Jane Doe told reporters that the bill was dead.", "Senator Jane Doe", "told"),
     ("The Kremlin said it had no plans to attend.", "The Kremlin", "said"),
     ("Officials familiar with the talks said a deal was close.", "Officials familiar with the talks", "said"),
-    ("He has repeatedly argued that taxes are too high.", "He", "argued"),
+    ("He has repeatedly argued that taxes are too high.", "He", "has repeatedly argued"),
     ("She stated that the proposal aims to help.", "She", "stated"),
     ("A diplomatic source revealed that the proposal was new.", "A diplomatic source", "revealed"),
     ("Another source corroborated that guarantees were discussed.", "Another source", "corroborated"),
     ("The second source revealed that Zelensky wants a summit.", "The second source", "revealed"),
-    ("Trump has consistently claimed that the election is rigged.", "Trump", "claimed"),
+    ("Trump has consistently claimed that the election is rigged.", "Trump", "has consistently claimed"),
     ("The White House confirmed that the meeting took place.", "The White House", "confirmed"),
     ("The report found that wages rose by 3 percent.", "The report", "found"),
     ("A new poll shows that Clinton leads in Ohio.", "A new poll", "shows"),
@@ -49,8 +55,8 @@ CASES = [
     ("A call will occur on Sunday, as announced by the French presidency.", "the French presidency", "announced"),
     ("The figures were reported by the Associated Press.", "the Associated Press", "reported"),
     # colon-introduced quotes
-    ("The senator wrote: “This bill will pass.”", "The senator", "wrote"),
-    ("Obama added: “We are not done.”", "Obama", "added"),
+    ("The senator wrote: “This bill will pass.”", "The senator", "wrote:"),
+    ("Obama added: “We are not done.”", "Obama", "added:"),
     # beliefs and intentions need content after the cue
     ("Voters want to see change in Washington.", "Voters", "want"),
     ("Sanders thinks that the system is rigged.", "Sanders", "thinks"),
@@ -79,16 +85,34 @@ def test_attribution_table(finder: AttributionFinder, sentence: str, source: str
 def test_according_to_lists_keep_every_source(finder: AttributionFinder) -> None:
     text = ("The US has proposed guarantees, according to Italy’s Prime Minister Giorgia Meloni and a "
             "diplomatic source.")
-    sources = [a.source.text for a in finder.find(text, 0, len(text)) if a.source]
+    # Only the sources of "according to": PolNeAR also counts "The US has proposed" as an
+    # attribution of its own (an act, class `act`, which cites nobody for the claim).
+    found = finder.find(text, 0, len(text))
+    sources = [a.source.text for a in found if a.source and a.cue.text == "according to"]
     assert sources == ["Italy’s Prime Minister Giorgia Meloni", "a diplomatic source"]
+    assert all(a.cue_class == "act" for a in found if a.cue.text != "according to")
 
 
 @pytest.mark.parametrize("sentence", [
     "The aforementioned call, which lasted an hour, ended at noon.",
-    "The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon.",
     "He knows the area well.",
     "The plan announced Monday was later withdrawn.",
 ])
 def test_no_attribution(finder: AttributionFinder, sentence: str) -> None:
     found = finder.find(sentence, 0, len(sentence))
     assert found == [], [(a.source.text if a.source else None, a.cue.text) for a in found]
+
+
+def test_hearsay_adverb_is_a_cue_without_a_source(finder: AttributionFinder) -> None:
+    """PolNeAR marks "reportedly" / "purportedly" as a cue with no source: nobody is cited."""
+    sentence = "The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon."
+    found = finder.find(sentence, 0, len(sentence))
+    assert all(a.source is None for a in found), [(a.source.text if a.source else None, a.cue.text) for a in found]
+
+
+def test_rules_alone_keep_their_own_cue_convention() -> None:
+    """The rules, used as voters by the models, still cut the bare verb."""
+    rules_only = AttributionFinder(use_models=False)
+    text = "He has repeatedly argued that taxes are too high."
+    assert [(a.source.text if a.source else None, a.cue.text) for a in rules_only.find(text, 0, len(text))] == [
+        ("He", "argued")]

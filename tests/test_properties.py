@@ -56,7 +56,7 @@ def check_report(text: str, doc: dict[str, Any]) -> None:
             check_span(text, cue)
             assert c["start"] <= cue["start"] and cue["end"] <= c["end"]
         for att in c["attributions"]:
-            assert att["source_id"] in source_ids
+            assert att["source_id"] in source_ids or (att["source_id"] is None and not att["cited"])
             for key in ("source", "cue"):
                 if att[key] is not None:
                     check_span(text, att[key])
