@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast lint eval-dev rules-check clean
+.PHONY: help install demo test test-fast lint eval-dev rules-check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ eval-dev: install ## Attribution spans on PolNeAR dev, scored as ../shared/data/
 
 rules-check: install ## Validate every rule and model file
 	$(BIN)/scorer rules check
+
+bench: install ## Batch speed and memory, 4 rows side by side (BENCH_MB=50; corpus in bench-out/)
+	$(BIN)/python tools/bench.py --mb $(or $(BENCH_MB),50)
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,20 +1,46 @@
-"""Batch scoring: one pure per-frame function, reused by the CSV, JSONL and (later) Dask paths.
+"""Batch scoring: one pure per-frame function, several thin back ends (in-process, local processes, Dask).
 
 `score_frame` takes a DataFrame of articles and returns one row per claim, in input order; an
 article with no claims, or whose row could not be scored, still gets exactly one row (empty claim id,
-`error` saying why or empty), so every input row is accounted for. It never raises for a bad row.
+`status` and `error` saying what happened), so every input row is accounted for. It never raises for
+a bad row. The same function runs on every back end:
+
+- in process, or in `--workers N` local processes, over chunks read by `iter_chunks`;
+- in Dask, as `map_partitions(score_frame, meta=empty_frame())` with the output schema declared.
+
+Row outcomes (`status`): `scored` (claims found), `no_claims` (scored, nothing claimed: empty text,
+boilerplate), `skipped` (text over `--max-chars`: a limit the user set, not a failure), `failed`
+(missing or non-text value, undecodable bytes, a CSV record with the wrong number of fields, an
+exception in the pipeline). Rows in = scored + no_claims + skipped + failed, always.
+
+Reading: CSV through the standard `csv` module over byte-counted lines, so a record's end offset is
+known exactly (for resume and for cutting Dask partitions at record boundaries, which a byte-block
+splitter cannot do when article text holds quoted newlines). Bytes that are not UTF-8 are kept as
+lone surrogates (`surrogateescape`) and turn that row, and only that row, into a failed row.
+Parquet through pyarrow, one record batch at a time.
 """
 
 from __future__ import annotations
 
+import csv
+import glob
 import json
-from collections.abc import Iterator
-from typing import Any
+import os
+import re
+import shutil
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, TextIO
 
 import pandas as pd
 
+from scorer.errors import InputError
 from scorer.report import Report
 
+# ---- schema ------------------------------------------------------------------------------------
 OUTPUT_COLUMNS: dict[str, str] = {
     "article_id": "string",
     "claim_id": "string",
@@ -36,92 +62,975 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "corroboration": "Float64",
     "verdict": "string",
     "error": "string",
+    "status": "string",  # scored | no_claims | skipped | failed (of the input row)
+    "outlet_prior": "Float64",
+    "row": "Int64",  # 0-based data row of the input (header excluded; continues across input files)
 }
+SCORED, NO_CLAIMS, SKIPPED, FAILED = "scored", "no_claims", "skipped", "failed"
+STATUSES = (SCORED, NO_CLAIMS, SKIPPED, FAILED)
+_UNNAMED = ("unnamed_source", "second_source")
+
+
+def _article_columns() -> dict[str, str]:
+    from scorer.sourcing import SOURCE_TYPES
+
+    cols = {"article_id": "string", "row": "Int64", "status": "string", "claims": "Int64"}
+    cols.update({f"n_{t}": "Int64" for t in SOURCE_TYPES})
+    cols.update(
+        {
+            "unnamed_share": "Float64",
+            "hedged_share": "Float64",
+            "contradicted_share": "Float64",
+            "mean_corroboration": "Float64",
+            "outlet_prior": "Float64",
+            "error": "string",
+        }
+    )
+    return cols
+
+
 DEFAULT_MAX_CHARS = 2_000_000
+READ_ERROR_COLUMN = "_scorer_read_error"  # set by the CSV reader on records it could not split into fields
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 def empty_frame() -> pd.DataFrame:
+    """The claims schema with no rows: Dask's `meta`, and the result for an empty input."""
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in OUTPUT_COLUMNS.items()})
 
 
-def _analyze_row(text: Any, outlet: Any, article_id: str, max_chars: int) -> tuple[Report | None, str]:
+def empty_article_frame() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in _article_columns().items()})
+
+
+# ---- one row -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowOutcome:
+    row: int
+    article_id: str
+    report: Report | None
+    status: str
+    error: str
+
+
+def _clean(value: str) -> str:
+    """A string safe to write as UTF-8: undecodable bytes (lone surrogates) become U+FFFD."""
+    if _UNDECODABLE.search(value):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return value
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _analyze_row(
+    text: Any, outlet: Any, article_id: str, max_chars: int, read_error: str = ""
+) -> tuple[Report | None, str, str]:
+    """(report or None, status, error) for one input row; never raises."""
     from scorer import analyze
 
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None, "missing text"
+    if read_error:
+        return None, FAILED, read_error
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, FAILED, f"undecodable bytes: not UTF-8 at byte {exc.start}"
     if not isinstance(text, str):
-        return None, f"text is {type(text).__name__}, not a string"
+        if _is_missing(text):
+            return None, FAILED, "missing text"
+        return None, FAILED, f"text is {type(text).__name__}, not a string"
     if len(text) > max_chars:
-        return None, f"text of {len(text)} characters is over the limit of {max_chars} (--max-chars)"
-    outlet_s = outlet if isinstance(outlet, str) and outlet.strip() else None
+        return None, SKIPPED, f"text of {len(text)} characters is over the limit of {max_chars} (--max-chars)"
+    bad = _UNDECODABLE.search(text)
+    if bad:
+        return None, FAILED, f"undecodable bytes: not UTF-8 at character {bad.start()}"
+    outlet_s = _clean(outlet) if isinstance(outlet, str) and outlet.strip() else None
     try:
-        return analyze(text, outlet=outlet_s, article_id=article_id), ""
+        report = analyze(text, outlet=outlet_s, article_id=article_id)
     except Exception as exc:  # a bad row is recorded, never allowed to stop the batch
-        return None, f"{type(exc).__name__}: {exc}"
+        return None, FAILED, f"{type(exc).__name__}: {exc}"
+    return report, (SCORED if report.claims else NO_CLAIMS), ""
+
+
+def _row_numbers(
+    frame: pd.DataFrame,
+    first_row: int | None,
+    row_offsets: Sequence[int] | None,
+    partition_info: dict[str, Any] | None,
+) -> list[int]:
+    if first_row is None and row_offsets is not None and partition_info is not None:
+        first_row = int(row_offsets[partition_info["number"]])
+    if first_row is not None:
+        return list(range(first_row, first_row + len(frame)))
+    if pd.api.types.is_integer_dtype(frame.index.dtype):
+        return [int(i) for i in frame.index]
+    return list(range(len(frame)))
+
+
+def iter_outcomes(
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    id_column: str | None = "id",
+    outlet_column: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    first_row: int | None = None,
+    row_offsets: Sequence[int] | None = None,
+    partition_info: dict[str, Any] | None = None,
+) -> Iterator[RowOutcome]:
+    """One outcome per input row, in order. Rows are numbered from `first_row`, else from the
+    partition's offset (Dask), else by the frame's integer index."""
+    n = len(frame)
+    texts = frame[text_column].tolist() if text_column in frame else [None] * n
+    ids = frame[id_column].tolist() if id_column and id_column in frame else [None] * n
+    outlets = frame[outlet_column].tolist() if outlet_column and outlet_column in frame else [None] * n
+    read_errors = frame[READ_ERROR_COLUMN].tolist() if READ_ERROR_COLUMN in frame else [""] * n
+    rows = _row_numbers(frame, first_row, row_offsets, partition_info)
+    for row, text, aid, outlet, read_error in zip(rows, texts, ids, outlets, read_errors, strict=True):
+        article_id = str(row) if _is_missing(aid) else _clean(str(aid))
+        report, status, error = _analyze_row(
+            text, outlet, article_id, max_chars, read_error if isinstance(read_error, str) else ""
+        )
+        yield RowOutcome(row, article_id, report, status, error)
 
 
 def iter_reports(
-    frame: pd.DataFrame, text_column: str = "text", id_column: str | None = "id",
-    outlet_column: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    id_column: str | None = "id",
+    outlet_column: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[str, Report | None, str]]:
     """(article id, report or None, error) for each input row, in order."""
-    texts = frame[text_column].tolist()
-    ids = frame[id_column].tolist() if id_column and id_column in frame else [None] * len(frame)
-    outlets = frame[outlet_column].tolist() if outlet_column else [None] * len(frame)
-    for pos, (text, aid, outlet) in enumerate(zip(texts, ids, outlets, strict=True)):
-        article_id = str(frame.index[pos]) if aid is None or (isinstance(aid, float) and pd.isna(aid)) else str(aid)
-        report, error = _analyze_row(text, outlet, article_id, max_chars)
-        yield article_id, report, error
+    for o in iter_outcomes(frame, text_column, id_column, outlet_column, max_chars):
+        yield o.article_id, o.report, o.error
 
 
-def claim_rows(article_id: str, report: Report | None, error: str) -> list[dict[str, Any]]:
+def claim_rows(outcome: RowOutcome) -> list[dict[str, Any]]:
+    report = outcome.report
+    prior = round(report.outlet_prior, 4) if report is not None else None
+    base = {
+        "article_id": outcome.article_id,
+        "status": outcome.status,
+        "outlet_prior": prior,
+        "row": outcome.row,
+    }
     if report is None or not report.claims:
-        return [{"article_id": article_id, "error": error}]
+        return [{**base, "error": outcome.error}]
     rows = []
     for c in report.claims:
         first = next((a for a in c.attributions if a.source is not None), None)
-        rows.append({
-            "article_id": article_id, "claim_id": c.id, "start": c.span.start, "end": c.span.end,
-            "text": c.span.text, "source_type": c.source_type, "source_types": "|".join(c.source_types),
-            "source_ids": "|".join(c.source_ids),
-            "source_text": first.source.text if first and first.source else None,
-            "source_start": first.source.start if first and first.source else None,
-            "source_end": first.source.end if first and first.source else None,
-            "cue_text": first.cue.text if first and first.cue else None,
-            "cue_start": first.cue.start if first and first.cue else None,
-            "cue_end": first.cue.end if first and first.cue else None,
-            "hedged": c.hedged, "hedge_cues": "|".join(h.text for h in c.hedge_cues),
-            "contradicted": c.contradicted, "corroboration": round(c.corroboration, 4),
-            "verdict": c.verdict, "error": "",
-        })
+        rows.append(
+            {
+                "article_id": outcome.article_id,
+                "claim_id": c.id,
+                "start": c.span.start,
+                "end": c.span.end,
+                "text": c.span.text,
+                "source_type": c.source_type,
+                "source_types": "|".join(c.source_types),
+                "source_ids": "|".join(c.source_ids),
+                "source_text": first.source.text if first and first.source else None,
+                "source_start": first.source.start if first and first.source else None,
+                "source_end": first.source.end if first and first.source else None,
+                "cue_text": first.cue.text if first and first.cue else None,
+                "cue_start": first.cue.start if first and first.cue else None,
+                "cue_end": first.cue.end if first and first.cue else None,
+                "hedged": c.hedged,
+                "hedge_cues": "|".join(h.text for h in c.hedge_cues),
+                "contradicted": c.contradicted,
+                "corroboration": round(c.corroboration, 4),
+                "verdict": c.verdict,
+                "error": "",
+                **base,
+            }
+        )
     return rows
 
 
-def score_frame(
-    frame: pd.DataFrame, text_column: str = "text", id_column: str | None = "id",
-    outlet_column: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-) -> pd.DataFrame:
-    """One row per claim (or one row per claim-less or failed article), input order kept."""
-    rows: list[dict[str, Any]] = []
-    for article_id, report, error in iter_reports(frame, text_column, id_column, outlet_column, max_chars):
-        rows.extend(claim_rows(article_id, report, error))
+def _claims_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         return empty_frame()
-    out = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
-    return out.astype(OUTPUT_COLUMNS)
+    return pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS)).astype(OUTPUT_COLUMNS)
+
+
+def score_frame(
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    id_column: str | None = "id",
+    outlet_column: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    first_row: int | None = None,
+    row_offsets: Sequence[int] | None = None,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """One row per claim (or one row per claim-less, skipped or failed article), input order kept.
+
+    Pure: the same frame gives the same rows on every back end. Dask passes `partition_info`
+    itself; with `row_offsets` (first row of each partition) rows are numbered across partitions.
+    """
+    rows: list[dict[str, Any]] = []
+    for outcome in iter_outcomes(
+        frame, text_column, id_column, outlet_column, max_chars, first_row, row_offsets, partition_info
+    ):
+        rows.extend(claim_rows(outcome))
+    return _claims_frame(rows)
 
 
 def report_lines(
-    frame: pd.DataFrame, text_column: str = "text", id_column: str | None = "id",
-    outlet_column: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+    frame: pd.DataFrame,
+    text_column: str = "text",
+    id_column: str | None = "id",
+    outlet_column: str | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[str, str]]:
     """(JSON line, error) per input row: the report (schema scorer.report/1), or a stub with `error`."""
-    for article_id, report, error in iter_reports(frame, text_column, id_column, outlet_column, max_chars):
-        if report is None:
-            doc: dict[str, Any] = {"schema": "scorer.report/1",
-                                   "article": {"id": article_id, "outlet": None, "chars": None},
-                                   "sources": [], "claims": [], "summary": None, "error": error}
+    for o in iter_outcomes(frame, text_column, id_column, outlet_column, max_chars):
+        yield _report_line(o), o.error
+
+
+def _report_line(o: RowOutcome) -> str:
+    if o.report is None:
+        doc: dict[str, Any] = {
+            "schema": "scorer.report/1",
+            "article": {"id": o.article_id, "outlet": None, "chars": None},
+            "sources": [],
+            "claims": [],
+            "summary": None,
+            "error": o.error,
+        }
+    else:
+        doc = o.report.to_dict()
+        doc["article"]["id"] = o.article_id
+        if doc["article"]["outlet"] is not None:
+            doc["article"]["outlet"] = _clean(doc["article"]["outlet"])
+    doc["status"] = o.status
+    doc["row"] = o.row
+    return json.dumps(doc, ensure_ascii=False)
+
+
+# ---- per-article summary and counts, from claim rows (the same on every back end) -------------------
+def summarize_claims(claims: pd.DataFrame) -> pd.DataFrame:
+    """One summary row per input row: claims, claims by source type, unnamed / hedged / contradicted
+    share, mean corroboration (of the rounded claim scores), outlet prior; status and error."""
+    from scorer.sourcing import SOURCE_TYPES
+
+    if claims.empty:
+        return empty_article_frame()
+    is_claim = claims["claim_id"].fillna("").ne("").astype(bool)
+    stype = claims["source_type"].fillna("")
+    work = pd.DataFrame(
+        {
+            "row": claims["row"],
+            "article_id": claims["article_id"],
+            "status": claims["status"],
+            "error": claims["error"],
+            "outlet_prior": claims["outlet_prior"],
+            "claims": is_claim.astype("int64"),
+            "unnamed": (is_claim & stype.isin(_UNNAMED)).astype("int64"),
+            "hedged": (is_claim & claims["hedged"].fillna(False).astype(bool)).astype("int64"),
+            "contradicted": (is_claim & claims["contradicted"].fillna(False).astype(bool)).astype("int64"),
+            "corroboration": claims["corroboration"].where(is_claim).astype("float64"),
+            **{f"n_{t}": (is_claim & stype.eq(t)).astype("int64") for t in SOURCE_TYPES},
+        }
+    )
+    g = work.groupby("row", sort=False)
+    firsts = g[["article_id", "status", "error", "outlet_prior"]].first()
+    sums = g[["claims", "unnamed", "hedged", "contradicted", *[f"n_{t}" for t in SOURCE_TYPES]]].sum()
+    mean = g["corroboration"].mean()
+    n = sums["claims"].where(sums["claims"] > 0)
+    out = pd.DataFrame(
+        {
+            "article_id": firsts["article_id"],
+            "row": firsts.index,
+            "status": firsts["status"],
+            "claims": sums["claims"],
+            **{f"n_{t}": sums[f"n_{t}"] for t in SOURCE_TYPES},
+            "unnamed_share": (sums["unnamed"] / n).round(4),
+            "hedged_share": (sums["hedged"] / n).round(4),
+            "contradicted_share": (sums["contradicted"] / n).round(4),
+            "mean_corroboration": mean.round(4),
+            "outlet_prior": firsts["outlet_prior"],
+            "error": firsts["error"],
+        }
+    )
+    return out.reset_index(drop=True).astype(_article_columns())
+
+
+def status_counts(claims: pd.DataFrame) -> dict[str, int]:
+    """Input rows by status (claim rows of one input row count once)."""
+    per_row = claims.drop_duplicates("row")["status"].value_counts()
+    return {s: int(per_row.get(s, 0)) for s in STATUSES}
+
+
+def first_failure(claims: pd.DataFrame) -> str | None:
+    bad = claims[claims["status"] == FAILED]
+    if bad.empty:
+        return None
+    r = bad.iloc[0]
+    return f"row {r['row']} (id {r['article_id']}): {r['error']}"
+
+
+# ---- scoring one chunk (runs in a worker process, or in process) --------------------------------------
+@dataclass(frozen=True)
+class ScoreOptions:
+    text_column: str = "text"
+    id_column: str | None = "id"
+    outlet_column: str | None = None
+    max_chars: int = DEFAULT_MAX_CHARS
+    jsonl: bool = False
+    per_article: bool = False
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    claims: pd.DataFrame | None
+    lines: list[str] | None
+    articles: pd.DataFrame | None
+    counts: dict[str, int]
+    first_failure: str | None
+
+
+def score_chunk(frame: pd.DataFrame, first_row: int, opts: ScoreOptions) -> ChunkResult:
+    """Everything the writer needs from one chunk, computed where the chunk is scored."""
+    id_col = opts.id_column if opts.id_column and opts.id_column in frame else None
+    if opts.jsonl:
+        outcomes = list(
+            iter_outcomes(frame, opts.text_column, id_col, opts.outlet_column, opts.max_chars, first_row)
+        )
+        lines = [_report_line(o) for o in outcomes]
+        claims = _claims_frame([r for o in outcomes for r in claim_rows(o)])
+        return ChunkResult(
+            None,
+            lines,
+            summarize_claims(claims) if opts.per_article else None,
+            status_counts(claims),
+            first_failure(claims),
+        )
+    claims = score_frame(frame, opts.text_column, id_col, opts.outlet_column, opts.max_chars, first_row)
+    return ChunkResult(
+        claims,
+        None,
+        summarize_claims(claims) if opts.per_article else None,
+        status_counts(claims),
+        first_failure(claims),
+    )
+
+
+def result_from_claims(claims: pd.DataFrame, per_article: bool) -> ChunkResult:
+    """The writer's view of a claims partition computed elsewhere (Dask)."""
+    return ChunkResult(
+        claims,
+        None,
+        summarize_claims(claims) if per_article else None,
+        status_counts(claims),
+        first_failure(claims),
+    )
+
+
+def warm_up() -> None:
+    """Load rules and models once (in a worker, or before forking workers)."""
+    from scorer.pipeline import default_pipeline
+
+    default_pipeline()
+
+
+# ---- input ------------------------------------------------------------------------------------------
+def expand_inputs(pattern: str) -> list[Path]:
+    """A path, or a glob pattern (sorted); raises InputError when nothing is there."""
+    p = Path(pattern)
+    if p.exists():
+        if p.is_dir():
+            raise InputError(
+                f"{pattern}: is a folder; give a .csv or .parquet file, or a glob like 'dir/*.csv'"
+            )
+        return [p]
+    if glob.has_magic(pattern):
+        found = [Path(x) for x in sorted(glob.glob(pattern)) if Path(x).is_file()]
+        if found:
+            return found
+    raise InputError(f"{pattern}: no such file; give a CSV or Parquet file of articles, or a glob pattern")
+
+
+def input_kind(paths: Sequence[Path]) -> str:
+    kinds = {"parquet" if p.suffix.lower() in {".parquet", ".pq"} else "csv" for p in paths}
+    if len(kinds) > 1:
+        raise InputError("inputs mix CSV and Parquet files; give one kind at a time")
+    return kinds.pop()
+
+
+class _CountedLines:
+    """Lines of a binary file, decoded as UTF-8 with surrogateescape, counting bytes and lines, so the
+    csv reader (which pulls exactly the lines of one record, no more) leaves `pos` at a record end."""
+
+    def __init__(self, fh: IO[bytes], pos: int, end: int | None, line_no: int = 0) -> None:
+        self.fh, self.pos, self.end, self.line_no = fh, pos, end, line_no
+        fh.seek(pos)
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.end is not None and self.pos >= self.end:
+            raise StopIteration
+        raw = self.fh.readline()
+        if not raw:
+            raise StopIteration
+        self.pos += len(raw)
+        self.line_no += 1
+        return raw.decode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    values: list[str | None]
+    read_error: str
+    end: int  # byte offset just after the record
+
+
+def _csv_field_limit() -> None:
+    # A 20 MB cell is read whole and reported as one skipped row; the stdlib default (128 KiB) would
+    # make it a parse error that resynchronises mid-cell.
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)
+
+
+def csv_header(path: Path) -> tuple[list[str], int]:
+    """(column names, byte offset of the first record). Raises InputError if there is no header."""
+    _csv_field_limit()
+    with open(path, "rb") as fh:
+        lines = _CountedLines(fh, 0, None)
+        reader = csv.reader(lines)
+        try:
+            header = next(reader)
+            while not header:
+                header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path}: empty file; give a CSV with a header row and a text column") from None
+        except csv.Error as exc:
+            raise InputError(f"{path}: cannot read the CSV header: {exc}") from exc
+    header = [_clean(h) for h in header]
+    header[0] = header[0].removeprefix("\ufeff")
+    return header, lines.pos
+
+
+def iter_csv_records(
+    path: Path, header: Sequence[str], start: int, end: int | None = None
+) -> Iterator[CsvRecord]:
+    """Records of one CSV file from byte offset `start` (a record boundary) to `end`. Blank lines are
+    skipped, as pandas does; a record with the wrong number of fields, or one the csv module cannot
+    parse, comes back with `read_error` set instead of being dropped."""
+    _csv_field_limit()
+    width = len(header)
+    with open(path, "rb") as fh:
+        lines = _CountedLines(fh, start, end)
+        reader = csv.reader(lines)
+        while True:
+            first_line = lines.line_no + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield CsvRecord(
+                    [None] * width, f"unreadable CSV record at byte {lines.pos}: {exc}", lines.pos
+                )
+                continue
+            if not fields:
+                continue
+            if len(fields) == width:
+                yield CsvRecord(list(fields), "", lines.pos)
+            else:
+                values: list[str | None] = [*fields[:width], *[None] * (width - len(fields))]
+                yield CsvRecord(
+                    values,
+                    f"CSV record at line {first_line}: {len(fields)} fields where the header "
+                    f"has {width} (a stray quote or an unquoted comma?)",
+                    lines.pos,
+                )
+
+
+def records_frame(records: Sequence[CsvRecord], header: Sequence[str], first_row: int) -> pd.DataFrame:
+    frame = pd.DataFrame([r.values for r in records], columns=list(header), dtype=object)
+    frame[READ_ERROR_COLUMN] = [r.read_error for r in records]
+    frame.index = pd.RangeIndex(first_row, first_row + len(records))
+    return frame
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A chunk of input rows, and where reading stands after it (for progress and resume)."""
+
+    index: int
+    first_row: int
+    frame: pd.DataFrame
+    file_index: int
+    position: int  # CSV: byte offset after the chunk; Parquet: rows read of this file
+    nbytes: int  # input bytes this chunk accounts for (progress)
+
+
+@dataclass
+class ReadPosition:
+    chunk: int = 0
+    row: int = 0
+    file_index: int = 0
+    position: int = 0
+
+
+def check_columns(path: Path, columns: Sequence[str], text_column: str, outlet_column: str | None) -> None:
+    missing = [c for c in (text_column, outlet_column) if c and c not in columns]
+    if missing:
+        raise InputError(
+            f"{path}: no column {missing[0]!r}; columns are {list(columns)}; "
+            f"name the right one with --text-column / --outlet-column"
+        )
+
+
+def iter_chunks(
+    paths: Sequence[Path],
+    kind: str,
+    chunksize: int,
+    text_column: str,
+    outlet_column: str | None,
+    start: ReadPosition | None = None,
+) -> Iterator[Chunk]:
+    """Chunks of at most `chunksize` rows, in input order, never more than one chunk in memory."""
+    start = start or ReadPosition()
+    index, row = start.chunk, start.row
+    for fi in range(start.file_index, len(paths)):
+        path = paths[fi]
+        resume_at = start.position if fi == start.file_index else 0
+        if kind == "csv":
+            header, body = csv_header(path)
+            check_columns(path, header, text_column, outlet_column)
+            pos = max(body, resume_at)
+            batch: list[CsvRecord] = []
+            for rec in iter_csv_records(path, header, pos):
+                batch.append(rec)
+                if len(batch) >= chunksize:
+                    yield Chunk(index, row, records_frame(batch, header, row), fi, rec.end, rec.end - pos)
+                    index, row, pos, batch = index + 1, row + len(batch), rec.end, []
+            if batch:
+                end = batch[-1].end
+                yield Chunk(index, row, records_frame(batch, header, row), fi, end, end - pos)
+                index, row = index + 1, row + len(batch)
         else:
-            doc = report.to_dict()
-            doc["article"]["id"] = article_id
-        yield json.dumps(doc, ensure_ascii=False), error
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            names = pf.schema_arrow.names
+            check_columns(path, names, text_column, outlet_column)
+            total, size = max(1, pf.metadata.num_rows), path.stat().st_size
+            done = 0
+            for rb in pf.iter_batches(batch_size=chunksize):
+                if done + rb.num_rows <= resume_at:
+                    done += rb.num_rows
+                    continue
+                frame = rb.to_pandas()
+                if done < resume_at:
+                    frame = frame.iloc[resume_at - done :]
+                    done = resume_at
+                frame.index = pd.RangeIndex(row, row + len(frame))
+                done += len(frame)
+                yield Chunk(index, row, frame, fi, done, int(size * len(frame) / total))
+                index, row = index + 1, row + len(frame)
+
+
+# ---- output -----------------------------------------------------------------------------------------
+def _arrow_schema(columns: dict[str, str]) -> Any:
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([(name, types[dtype]) for name, dtype in columns.items()])
+
+
+class Sink:
+    """Where results go. `position()` is what the checkpoint records; `resume_at` cuts back to it."""
+
+    def write(self, result: pd.DataFrame | list[str], chunk_index: int) -> None:
+        raise NotImplementedError
+
+    def position(self) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        self.close()
+
+
+class TextSink(Sink):
+    """CSV (header once) or JSON lines, to a file or standard output, appended chunk by chunk."""
+
+    def __init__(self, target: str, columns: Sequence[str] | None, resume_at: int | None = None) -> None:
+        self.columns = list(columns) if columns is not None else None
+        self.stdout = target == "-"
+        if self.stdout:
+            self.fh: TextIO = sys.stdout
+        elif resume_at is not None:
+            with open(target, "r+b") as raw:
+                raw.truncate(resume_at)
+            self.fh = open(target, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+        else:
+            self.fh = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+        if self.columns is not None and resume_at is None:
+            self.fh.write(",".join(self.columns) + "\n")
+
+    def write(self, result: pd.DataFrame | list[str], chunk_index: int) -> None:
+        if isinstance(result, list):
+            self.fh.write("".join(line + "\n" for line in result))
+        else:
+            result.to_csv(self.fh, header=False, index=False, columns=self.columns, lineterminator="\n")
+        self.fh.flush()
+
+    def position(self) -> int:
+        if self.stdout:
+            return 0
+        self.fh.flush()
+        return self.fh.buffer.tell()  # bytes, whatever the text layer's tell() cookie means
+
+    def close(self) -> None:
+        if not self.stdout:
+            self.fh.close()
+
+
+class PartsSink(Sink):
+    """One file per chunk (`part-000000.csv` ...), each written whole then renamed into place. As a
+    folder output it stays that way; as a `.parquet` output the parts are joined into one file at the
+    end (one row group per chunk), so an interrupted run keeps every finished chunk."""
+
+    def __init__(
+        self,
+        folder: Path,
+        suffix: str,
+        columns: dict[str, str],
+        final: Path | None = None,
+        resume_at: int | None = None,
+    ) -> None:
+        self.folder, self.suffix, self.columns, self.final = folder, suffix, columns, final
+        self.count = resume_at or 0
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"part-*{suffix}"):
+            if resume_at is None or int(old.stem.split("-")[1]) >= self.count:
+                old.unlink()
+
+    def _part(self, i: int) -> Path:
+        return self.folder / f"part-{i:06d}{self.suffix}"
+
+    def write(self, result: pd.DataFrame | list[str], chunk_index: int) -> None:
+        assert isinstance(result, pd.DataFrame)
+        part = self._part(self.count)
+        tmp = part.with_name(part.name + ".tmp")
+        if self.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(result, schema=_arrow_schema(self.columns), preserve_index=False)
+            pq.write_table(table, tmp)
+        else:
+            result.to_csv(tmp, index=False, columns=list(self.columns), lineterminator="\n")
+        os.replace(tmp, part)
+        self.count += 1
+
+    def position(self) -> int:
+        return self.count
+
+    def close(self) -> None:
+        if self.final is None:
+            return
+        import pyarrow.parquet as pq
+
+        tmp = self.final.with_name(self.final.name + ".tmp")
+        with pq.ParquetWriter(tmp, _arrow_schema(self.columns)) as writer:
+            for i in range(self.count):
+                writer.write_table(pq.read_table(self._part(i)))
+        os.replace(tmp, self.final)
+        shutil.rmtree(self.folder)
+
+    def abort(self) -> None:
+        pass  # keep the parts for --resume
+
+
+def open_sink(target: str, columns: dict[str, str], jsonl: bool, resume_at: int | None) -> Sink:
+    if target == "-" or target.endswith(".csv"):
+        return TextSink(target, list(columns), resume_at)
+    if jsonl:
+        return TextSink(target, None, resume_at)
+    if target.endswith(".parquet"):
+        final = Path(target)
+        return PartsSink(final.with_name(final.name + ".parts"), ".parquet", columns, final, resume_at)
+    return PartsSink(Path(target), ".csv", columns, None, resume_at)
+
+
+def output_kind(target: str) -> str | None:
+    """csv, jsonl, parquet, folder, or None for an unknown type."""
+    if target == "-" or target.endswith(".csv"):
+        return "csv"
+    for kind in ("jsonl", "parquet"):
+        if target.endswith("." + kind):
+            return kind
+    if target.endswith(("/", os.sep)) or Path(target).is_dir():
+        return "folder"
+    return None
+
+
+# ---- resume -----------------------------------------------------------------------------------------
+def checkpoint_path(target: str) -> Path:
+    p = Path(target)
+    return (
+        p / ".scorer-resume.json" if output_kind(target) == "folder" else p.with_name(p.name + ".resume.json")
+    )
+
+
+def input_fingerprint(paths: Sequence[Path], settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "inputs": [
+            {"path": str(p.resolve()), "size": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns}
+            for p in paths
+        ],
+        "settings": settings,
+    }
+
+
+@dataclass
+class Checkpoint:
+    fingerprint: dict[str, Any]
+    read: ReadPosition = field(default_factory=ReadPosition)
+    output: int = 0
+    per_article: int | None = None
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    rows_in: int = 0
+
+    def save(self, path: Path) -> None:
+        doc = {
+            "schema": "scorer.batch-resume/1",
+            "fingerprint": self.fingerprint,
+            "read": vars(self.read),
+            "output": self.output,
+            "per_article": self.per_article,
+            "counts": self.counts,
+            "rows_in": self.rows_in,
+        }
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Checkpoint:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                doc["fingerprint"],
+                ReadPosition(**doc["read"]),
+                int(doc["output"]),
+                doc["per_article"],
+                {s: int(doc["counts"].get(s, 0)) for s in STATUSES},
+                int(doc["rows_in"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}: unreadable resume file ({exc}); delete it to start over") from exc
+
+
+# ---- the run ----------------------------------------------------------------------------------------
+class BatchAbort(Exception):
+    """--strict: the first failed row stops the run."""
+
+
+@dataclass
+class BatchStats:
+    rows_in: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    chunks: int = 0
+
+    @property
+    def failed(self) -> int:
+        return self.counts[FAILED]
+
+
+def ordered_local(
+    chunks: Iterable[Chunk], opts: ScoreOptions, executor: Any | None, window: int
+) -> Iterator[tuple[Chunk, ChunkResult]]:
+    """Score chunks in process, or in an executor with at most `window` chunks in flight; results
+    come back in input order. The frames of chunks in flight are not kept by this side."""
+    if executor is None:
+        for ch in chunks:
+            yield ch, score_chunk(ch.frame, ch.first_row, opts)
+        return
+    pending: deque[tuple[Chunk, Any]] = deque()
+    try:
+        for ch in chunks:
+            pending.append((_light(ch), executor.submit(score_chunk, ch.frame, ch.first_row, opts)))
+            while len(pending) >= window:
+                head, fut = pending.popleft()
+                yield head, fut.result()
+        while pending:
+            head, fut = pending.popleft()
+            yield head, fut.result()
+    finally:
+        for _, fut in pending:
+            fut.cancel()
+
+
+def _light(ch: Chunk) -> Chunk:
+    return Chunk(ch.index, ch.first_row, ch.frame.iloc[0:0], ch.file_index, ch.position, ch.nbytes)
+
+
+def drive(
+    results: Iterable[tuple[Chunk, ChunkResult]],
+    sink: Sink,
+    article_sink: Sink | None,
+    checkpoint: Checkpoint | None,
+    checkpoint_file: Path | None,
+    stats: BatchStats,
+    strict: bool,
+    on_chunk: Callable[[Chunk, ChunkResult], None] | None = None,
+) -> None:
+    """Write results in order; after each chunk, record where the run stands (resume point)."""
+    for ch, res in results:
+        if strict and res.first_failure:
+            raise BatchAbort(res.first_failure)
+        sink.write(res.lines if res.lines is not None else res.claims, ch.index)  # type: ignore[arg-type]
+        if article_sink is not None and res.articles is not None:
+            article_sink.write(res.articles, ch.index)
+        n_rows = sum(res.counts.values())
+        stats.rows_in += n_rows
+        stats.chunks += 1
+        for s in STATUSES:
+            stats.counts[s] += res.counts[s]
+        if checkpoint is not None and checkpoint_file is not None:
+            checkpoint.read = ReadPosition(ch.index + 1, stats.rows_in, ch.file_index, ch.position)
+            checkpoint.output = sink.position()
+            checkpoint.per_article = article_sink.position() if article_sink is not None else None
+            checkpoint.counts = dict(stats.counts)
+            checkpoint.rows_in = stats.rows_in
+            checkpoint.save(checkpoint_file)
+        if on_chunk is not None:
+            on_chunk(ch, res)
+
+
+# ---- Dask -------------------------------------------------------------------------------------------
+DASK_EXTRA_HINT = "--engine dask needs the dask extra: pip install 'scorer[dask]'"
+
+
+def import_dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise InputError(DASK_EXTRA_HINT) from exc
+    return dask
+
+
+@dataclass(frozen=True)
+class CsvRange:
+    path: str
+    header: tuple[str, ...]
+    start: int
+    end: int
+    first_row: int
+
+
+def read_csv_range(part: CsvRange) -> pd.DataFrame:
+    """One Dask partition: the records of a CSV file between two record boundaries."""
+    recs = list(iter_csv_records(Path(part.path), part.header, part.start, part.end))
+    return records_frame(recs, part.header, part.first_row)
+
+
+def csv_ranges(
+    paths: Sequence[Path], chunksize: int, text_column: str, outlet_column: str | None
+) -> tuple[list[CsvRange], tuple[str, ...]]:
+    """Cut CSV files into partitions of `chunksize` records at exact record boundaries (one parse on
+    the client; a byte-block splitter would cut quoted multi-line article text in two)."""
+    ranges: list[CsvRange] = []
+    columns: tuple[str, ...] | None = None
+    row = 0
+    for path in paths:
+        header, body = csv_header(path)
+        check_columns(path, header, text_column, outlet_column)
+        if columns is None:
+            columns = tuple(header)
+        elif tuple(header) != columns:
+            raise InputError(f"{path}: columns {header} differ from the first file's {list(columns)}")
+        start, n, end = body, 0, body
+        for rec in iter_csv_records(path, header, body):
+            n += 1
+            end = rec.end
+            if n == chunksize:
+                ranges.append(CsvRange(str(path), tuple(header), start, end, row))
+                row, start, n = row + n, end, 0
+        if n:
+            ranges.append(CsvRange(str(path), tuple(header), start, end, row))
+            row += n
+    return ranges, columns or ()
+
+
+def dask_claims(
+    paths: Sequence[Path], kind: str, chunksize: int, opts: ScoreOptions
+) -> tuple[Any, list[int]]:
+    """The claims as a Dask DataFrame (`map_partitions(score_frame, meta=...)`), and the input bytes
+    of each partition (for progress)."""
+    dask = import_dask()
+    import dask.dataframe as dd
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        if kind == "csv":
+            ranges, columns = csv_ranges(paths, chunksize, opts.text_column, opts.outlet_column)
+            if not ranges:
+                return None, []
+            meta = pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, READ_ERROR_COLUMN)})
+            ddf = dd.from_map(read_csv_range, ranges, meta=meta, enforce_metadata=False)
+            id_col = opts.id_column if opts.id_column in columns else None
+            offsets: Sequence[int] | None = None
+            sizes = [r.end - r.start for r in ranges]
+        else:
+            import pyarrow.parquet as pq
+
+            names = pq.ParquetFile(paths[0]).schema_arrow.names
+            check_columns(paths[0], names, opts.text_column, opts.outlet_column)
+            wanted = [c for c in (opts.text_column, opts.id_column, opts.outlet_column) if c and c in names]
+            ddf = dd.read_parquet([str(p) for p in paths], columns=wanted)
+            lengths = ddf[wanted[:1]].map_partitions(len).compute().tolist()
+            offsets = [sum(lengths[:i]) for i in range(len(lengths))]
+            total = sum(p.stat().st_size for p in paths)
+            sizes = [int(total * n / max(1, sum(lengths))) for n in lengths]
+            id_col = opts.id_column if opts.id_column in names else None
+        out = ddf.map_partitions(
+            score_frame,
+            text_column=opts.text_column,
+            id_column=id_col,
+            outlet_column=opts.outlet_column,
+            max_chars=opts.max_chars,
+            row_offsets=offsets,
+            meta=empty_frame(),
+        )
+    return out, sizes
+
+
+def ordered_dask(
+    claims: Any, sizes: Sequence[int], client: Any, per_article: bool, start_chunk: int, window: int
+) -> Iterator[tuple[Chunk, ChunkResult]]:
+    """Compute the partitions from `start_chunk` on, at most `window` at a time, yielding in order."""
+    parts = claims.to_delayed()
+    pending: deque[tuple[int, Any]] = deque()
+    empty = pd.DataFrame()
+    nxt = start_chunk
+    try:
+        while nxt < len(parts) or pending:
+            while nxt < len(parts) and len(pending) < window:
+                pending.append((nxt, client.compute(parts[nxt])))
+                nxt += 1
+            i, fut = pending.popleft()
+            frame = fut.result()
+            res = result_from_claims(frame, per_article)
+            yield Chunk(i, -1, empty, 0, 0, sizes[i]), res
+    finally:
+        for _, fut in pending:
+            fut.cancel()

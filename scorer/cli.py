@@ -100,26 +100,31 @@ def batch(
     input_path: Annotated[str, typer.Argument(
         help="CSV or Parquet of articles, one per row; a quoted glob ('archive-*.csv') for several files.")],
     output: Annotated[str, typer.Option("-o", "--output", help=(
-        "claims .csv or .parquet, reports .jsonl, a folder/ (one claims CSV per chunk), or - (CSV to stdout)."))],
+        "claims .csv or .parquet, reports .jsonl, a folder/ (one claims CSV per chunk), "
+        "or - (CSV to stdout)."))],
     text_column: Annotated[str, typer.Option(help="Column holding the article text.")] = "text",
-    id_column: Annotated[str, typer.Option(help="Column holding the article id (else the row number).")] = "id",
+    id_column: Annotated[str, typer.Option(
+        help="Column holding the article id (else the row number).")] = "id",
     outlet_column: Annotated[str | None, typer.Option(help="Column holding the outlet (optional).")] = None,
-    chunksize: Annotated[int, typer.Option(min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
+    chunksize: Annotated[int, typer.Option(
+        min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
     max_chars: Annotated[int, typer.Option(
         min=1, help="Longest text scored; longer rows are skipped with an error.")] = 2_000_000,
     workers: Annotated[int, typer.Option(
-        min=1, help="Processes scoring chunks in parallel (--engine dask: workers of the local cluster).")] = 1,
-    engine: Annotated[Engine, typer.Option(help="local processes, or dask (pip install 'scorer[dask]').")] = Engine.local,
+        min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers).")] = 1,
+    engine: Annotated[Engine, typer.Option(
+        help="local processes, or dask (pip install 'scorer\\[dask]').")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(
-        help="--engine dask: address of a running scheduler (tcp://host:8786); default: a local cluster.")] = None,
+        help="--engine dask: a running scheduler (tcp://host:8786); default: a local cluster.")] = None,
     per_article: Annotated[str | None, typer.Option(
         help="Also write one summary row per article to this .csv or .parquet.")] = None,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last complete chunk.")] = False,
+    resume: Annotated[bool, typer.Option(
+        help="Continue an interrupted run from its last complete chunk.")] = False,
     strict: Annotated[bool, typer.Option(help="Stop at the first row that fails.")] = False,
     progress: Annotated[bool | None, typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).")] = None,
+        "--progress/--no-progress", help="Progress bar on stderr (default: if it is a terminal).")] = None,
 ) -> None:
-    """Score articles in bulk: one row per claim (.csv, .parquet, folder) or one report per article (.jsonl).
+    """Score articles in bulk: a row per claim (.csv, .parquet, folder/) or a report per article (.jsonl).
 
     Rows that cannot be scored get one row with `status` and `error` saying why, and the run goes on.
     Exit codes: 0 every row scored (rows over --max-chars are skipped, not failed), 3 some rows failed,
@@ -134,7 +139,8 @@ def batch(
     if resume and output == "-":
         raise _batch_fail("--resume needs an output file; standard output cannot be resumed", 2)
     if engine is Engine.dask and kind_out == "jsonl":
-        raise _batch_fail("--engine dask writes claims (.csv, .parquet, folder/); use the local engine for .jsonl", 2)
+        raise _batch_fail("--engine dask writes claims (.csv, .parquet, folder/); "
+                          "use the local engine for .jsonl", 2)
     if scheduler and engine is not Engine.dask:
         raise _batch_fail("--scheduler goes with --engine dask", 2)
     if per_article is not None and not per_article.endswith((".csv", ".parquet")):
@@ -163,22 +169,25 @@ def batch(
             except ScorerError as exc:
                 raise _batch_fail(str(exc)) from exc
             if checkpoint.fingerprint != fingerprint:
-                raise _batch_fail(f"{cp_file}: the input files or settings changed since the interrupted run; "
-                           f"run again without --resume to start over")
+                raise _batch_fail(f"{cp_file}: the input or settings changed since the interrupted run; "
+                                  f"run again without --resume to start over")
         else:
             if resume:
-                err.print(f"nothing to resume ({cp_file} not found); starting from the beginning", markup=False)
+                err.print(f"nothing to resume ({cp_file} not found); starting from the beginning",
+                          markup=False, soft_wrap=True)
             checkpoint = b.Checkpoint(fingerprint)
             cp_file.unlink(missing_ok=True)
     resuming = checkpoint is not None and checkpoint.read.chunk > 0
     stats = b.BatchStats()
     if resuming and checkpoint is not None:
         stats.rows_in, stats.counts = checkpoint.rows_in, dict(checkpoint.counts)
-        err.print(f"resuming after {checkpoint.read.chunk} chunks ({checkpoint.rows_in} rows)", markup=False)
+        err.print(f"resuming after {checkpoint.read.chunk} chunks ({checkpoint.rows_in} rows)",
+                  markup=False, soft_wrap=True)
 
     columns = b.OUTPUT_COLUMNS
     try:
-        sink = b.open_sink(output, columns, opts.jsonl, checkpoint.output if resuming and checkpoint else None)
+        at = checkpoint.output if resuming and checkpoint else None
+        sink = b.open_sink(output, columns, opts.jsonl, at)
         article_sink = None if per_article is None else b.open_sink(
             per_article, b.empty_article_frame().dtypes.astype(str).to_dict(), False,
             checkpoint.per_article if resuming and checkpoint else None)
@@ -194,9 +203,9 @@ def batch(
             client, cluster = _dask_client(scheduler, workers)
             claims, sizes = b.dask_claims(paths, kind_in, chunksize, opts)
             window = 2 * max(1, sum(client.nthreads().values()))
+            first = checkpoint.read.chunk if resuming and checkpoint else 0
             results = iter(()) if claims is None else b.ordered_dask(
-                claims, sizes, client, opts.per_article, checkpoint.read.chunk if resuming and checkpoint else 0,
-                window)
+                claims, sizes, client, opts.per_article, first, window)
         else:
             executor = _local_executor(workers)
             start = checkpoint.read if resuming and checkpoint else None
@@ -228,11 +237,12 @@ def batch(
     c = stats.counts
     scored = c[b.SCORED] + c[b.NO_CLAIMS]
     if stats.rows_in != scored + c[b.SKIPPED] + c[b.FAILED]:  # pragma: no cover - an accounting bug
-        raise _batch_fail(f"internal error: {stats.rows_in} rows in but {scored + c[b.SKIPPED] + c[b.FAILED]} accounted for")
+        raise _batch_fail(f"internal error: {stats.rows_in} rows in, "
+                          f"{scored + c[b.SKIPPED] + c[b.FAILED]} accounted for")
     line = f"{stats.rows_in} rows in: {scored} scored ({c[b.NO_CLAIMS]} without claims), {c[b.FAILED]} failed"
     if c[b.SKIPPED]:
         line += f", {c[b.SKIPPED]} skipped (over --max-chars)"
-    err.print(f"{line} -> {'stdout' if output == '-' else output}", markup=False)
+    err.print(f"{line} -> {'stdout' if output == '-' else output}", markup=False, soft_wrap=True)
     if c[b.FAILED]:
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
 
@@ -274,8 +284,8 @@ def _batch_progress(show: bool, total_bytes: int) -> Iterator[Callable[[int, int
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     rows = 0
-    with Progress(TextColumn("scoring"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rows]} rows"),
-                  TimeRemainingColumn(), console=err, transient=False) as bar:
+    with Progress(TextColumn("scoring"), BarColumn(), DownloadColumn(),
+                  TextColumn("{task.fields[rows]} rows"), TimeRemainingColumn(), console=err) as bar:
         task = bar.add_task("batch", total=total_bytes, rows=0)
 
         def advance(nbytes: int, n: int) -> None:
@@ -284,6 +294,47 @@ def _batch_progress(show: bool, total_bytes: int) -> Iterator[Callable[[int, int
             bar.update(task, advance=nbytes, rows=rows)
 
         yield advance
+
+
+@app.command()
+def corroborate(
+    input_path: Annotated[str, typer.Argument(help="CSV of reports, one per row, or - for stdin.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Claims CSV (a row per claim group), or -.")],
+    text_column: Annotated[str, typer.Option(help="Report text column.")] = "text",
+    outlet_column: Annotated[str | None, typer.Option(help="Outlet column (domain, URL or name).")] = None,
+    claim_column: Annotated[str | None, typer.Option(help="Claim column (claim each row reports).")] = None,
+    group_column: Annotated[str | None, typer.Option(help="Group column: rows of one claim.")] = None,
+    reports: Annotated[str | None, typer.Option("--reports", help=(
+        "Also write every input row, in order, with group_id, stance, stance_confidence."))] = None,
+) -> None:
+    """Group reports of the same claim across outlets; count independent reports; score veracity.
+
+    Without --claim-column or --group-column the claims are extracted and grouped by content.
+    """
+    if claim_column and group_column:
+        raise fail("give --claim-column or --group-column, not both", 2)
+    import pandas as pd
+
+    from scorer.corroborate import corroborate as run
+
+    try:
+        source = sys.stdin if input_path == "-" else input_path
+        if input_path != "-" and not Path(input_path).is_file():
+            raise fail(f"{input_path}: no such file; give a CSV of reports, or - for standard input")
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+        result = run(frame, text_column=text_column, outlet_column=outlet_column, claim_column=claim_column,
+                     group_column=group_column)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise fail(f"{input_path}: cannot read as a UTF-8 CSV: {exc}") from exc
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        result.claims.to_csv(sys.stdout if output == "-" else output, index=False)
+        if reports is not None:
+            result.reports.to_csv(sys.stdout if reports == "-" else reports, index=False)
+    except OSError as exc:
+        raise fail(f"{exc.filename or output}: cannot write: {exc.strerror}") from exc
+    err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 
 @app.command()
@@ -325,12 +376,15 @@ def train_hedges(
 class Corpus(str, Enum):
     polnear = "polnear"
     claims = "claims"
+    veracity = "veracity"
+    grouping = "grouping"
 
 
 @app.command()
 def evaluate(
     split: Annotated[str, typer.Option(help="Split to score (dev is the yardstick).")] = "dev",
-    corpus: Annotated[Corpus, typer.Option(help="polnear: attribution spans; claims: the labelled claims.")] = Corpus.polnear,
+    corpus: Annotated[Corpus, typer.Option(help=(
+        "polnear: attribution spans; claims: the labelled claims; veracity, grouping: Emergent claims."))] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     limit: Annotated[int | None, typer.Option(help="PolNeAR: only the first N articles (quick look).")] = None,
     plot: Annotated[Path | None, typer.Option(help="claims: write the reliability diagram as a PNG here.")] = None,
@@ -339,7 +393,17 @@ def evaluate(
     if fmt not in {"table", "json"}:
         raise fail(f"--format {fmt!r}: use table or json", 2)
     try:
-        if corpus is Corpus.claims:
+        if corpus is Corpus.veracity:
+            from scorer.evaluation.veracity import evaluate_veracity, format_veracity_table
+
+            result = evaluate_veracity()
+            text = format_veracity_table(result)
+        elif corpus is Corpus.grouping:
+            from scorer.evaluation.veracity import evaluate_grouping, format_grouping_table
+
+            result = evaluate_grouping()
+            text = format_grouping_table(result)
+        elif corpus is Corpus.claims:
             from scorer.evaluation.claims_eval import evaluate_claims, format_claims_table
 
             result = evaluate_claims(split, plot=plot)

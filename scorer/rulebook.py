@@ -23,6 +23,7 @@ Every search runs with `REGEX_TIMEOUT_S`, so one pathological pattern cannot han
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +55,44 @@ class RuleMatch:
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Characters whose full case folding is more than one character ("ß" -> "ss", "ﬁ" -> "fi"), as
+# Python's str.casefold and the regex package's own tables see them (tests/test_batch.py checks).
+_MULTI_FOLD = re.compile(
+    "[\u00DF\u0130\u0149\u01F0\u0390\u03B0\u0587\u1E96-\u1E9A\u1E9E\u1F50\u1F52\u1F54\u1F56"
+    "\u1F80-\u1FAF\u1FB2-\u1FB4\u1FB6\u1FB7\u1FBC\u1FC2-\u1FC4\u1FC6\u1FC7\u1FCC\u1FD2\u1FD3"
+    "\u1FD6\u1FD7\u1FE2-\u1FE4\u1FE6\u1FE7\u1FF2-\u1FF4\u1FF6\u1FF7\u1FFC\uFB00-\uFB06"
+    "\uFB13-\uFB17\U0001DF95]"
+)
+# Escapes that can name any character, so a pattern using them may name one of those.
+_CHAR_ESCAPE = re.compile(r"\\(?:[xuUN0-7])")
+
+
+def _simple_fold_variant(source: str, flags: int) -> Any:
+    """The same pattern with simple instead of full case folding, or None when that could change
+    what it matches. Full case folding (regex's default for IGNORECASE in VERSION1) is about ten
+    times slower, and it only differs from simple folding on a multi-character fold ("ss" ~ "ß"):
+    that needs such a character in the pattern (excluded here) or in the text (checked per call)."""
+    if not flags & regex.IGNORECASE or _MULTI_FOLD.search(source) or _CHAR_ESCAPE.search(source):
+        return None
+    try:
+        return regex.compile("(?-f)" + source, flags)
+    except regex.error:
+        return None
+
+
+def _multi_fold_free_until(text: str) -> int:
+    """Offset of the first multi-character-fold character in `text` (len(text) when none)."""
+    if text.isascii():
+        return len(text)
+    return _multi_fold_scan(text)
+
+
+@lru_cache(maxsize=8)
+def _multi_fold_scan(text: str) -> int:
+    m = _MULTI_FOLD.search(text)
+    return m.start() if m else len(text)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -63,11 +102,21 @@ class Rule:
     terms: tuple[str, ...] = ()
     attrs: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
+    # Same matches as `compiled` on any text free of multi-character case folds up to `endpos`.
+    fast: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flags = getattr(self.compiled, "flags", 0)
+        object.__setattr__(self, "fast", _simple_fold_variant(self.source, flags)
+                           if getattr(self.compiled, "pattern", None) == self.source else None)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[RuleMatch]:
         end = len(text) if endpos is None else endpos
+        pattern = self.compiled
+        if self.fast is not None and _multi_fold_free_until(text) >= end:
+            pattern = self.fast
         try:
-            for m in self.compiled.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S):
+            for m in pattern.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S):
                 if m.end() > m.start():
                     yield RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
         except TimeoutError as exc:

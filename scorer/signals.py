@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import regex
@@ -34,10 +35,12 @@ _STOP = frozenset(
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?", regex.UNICODE)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light suffix stripper: enough for "agree/agreed/agreeing" and "guarantee/guarantees"."""
     w = word.lower().replace("’", "'")
-    w = regex.sub(r"'s$", "", w)
+    if w.endswith("'s"):
+        w = w[:-2]
     for suffix in ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "s", "e"):
         if len(w) - len(suffix) >= 3 and w.endswith(suffix):
             return w[: -len(suffix)]
@@ -130,9 +133,16 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     """
     if len(claim_spans) < 2:
         return []
+    featurizer = stance_model.featurizer  # type: ignore[attr-defined]
+    # Only a claim with a denial, doubt or correction cue of its own can dispute another: finding
+    # cues once per claim spares the pairwise stance model for the rest (most of an article).
+    disputing = [i for i, s in enumerate(claim_spans)
+                 if any(c.label in STANCE_DISPUTE_LABELS for c in featurizer.cues(s.text))]
+    if not disputing:
+        return []
     docs = [" ".join(content_terms(s.text)) for s in claim_spans]
     sims = _coverage(docs, docs)
-    index = [(i, j) for i in range(len(docs)) for j in range(len(docs))
+    index = [(i, j) for i in disputing for j in range(len(docs))
              if i != j and sims[i, j] >= STANCE_MIN_COVERAGE and not claim_spans[i].intersects(claim_spans[j])]
     if not index:
         return []

@@ -1,0 +1,376 @@
+"""`scorer batch`: every input row accounted for, order kept, the same rows from every back end,
+exit codes, resume after a kill, and the rule-matching fast path that must not change any match."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scorer.batch import OUTPUT_COLUMNS, STATUSES, iter_chunks, score_frame
+from scorer.cli import app
+
+from .conftest import MODEL_ARTICLE
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+
+SHORT = [
+    "The minister said the talks had ended on Friday.",
+    "Officials, who asked not to be named, said the deal was likely to collapse. A spokesman denied that.",
+    "According to Reuters, the plant will close in March.",
+    "Prices rose. The central bank said it would act if needed.",
+]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _articles(tmp_path: Path, n: int = 12) -> Path:
+    frame = pd.DataFrame(
+        {
+            "id": [f"a{i}" for i in range(n)],
+            "text": [SHORT[i % len(SHORT)] for i in range(n)],
+            "outlet": [("reuters.com", "", "bbc.co.uk", "example.org")[i % 4] for i in range(n)],
+        }
+    )
+    path = tmp_path / "articles.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _damaged_csv(path: Path) -> int:
+    """Every kind of damage in one file; returns the number of data records a CSV parser sees."""
+    good = SHORT[1].encode()
+    rows = [
+        b'd1,"' + good + b'",reuters.com',
+        b'd2,"",reuters.com',  # empty text: scored, no claims
+        b'd3,"Le ministre a d\xe9clar\xe9 que c\'\xe9tait fini.",lemonde.fr',  # latin-1 bytes
+        b'd4,"A NUL \x00 byte. The mayor said so.",',  # NUL byte
+        b"d5,an unquoted, comma splits this text,bbc.co.uk",  # too many fields
+        b'd1,"Duplicate id. The mayor said it twice.",x.com',  # duplicate id
+        b"d6",  # too few fields
+        b'd7,"' + b"word " * 4_000_000 + b'",big.com',  # a 20 MB cell
+        b'd8,"He said "hi" and left",w.com',  # bad quoting inside a quoted field
+        b'd9,"Windows line end. The judge said so.",z.com\r',
+        b'd10,"an unterminated quote swallows what follows,q.com',
+        b'd11,"never seen as its own record",r.com',
+    ]
+    path.write_bytes(b"id,text,outlet\n" + b"\n".join(rows) + b"\n")
+    return 11  # d10's open quote runs to the quote of d11's field: one record, not two
+
+
+def test_damaged_file_accounts_for_every_row(tmp_path: Path) -> None:
+    src = tmp_path / "damaged.csv"
+    records = _damaged_csv(src)
+    out, per_article = tmp_path / "claims.csv", tmp_path / "articles.csv"
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(out),
+            "--outlet-column",
+            "outlet",
+            "--chunksize",
+            "3",
+            "--per-article",
+            str(per_article),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    claims, articles = _read(out), _read(per_article)
+    assert list(articles["row"].astype(int)) == list(
+        range(records)
+    )  # one summary row per input row, in order
+    assert list(dict.fromkeys(claims["row"].astype(int))) == list(range(records))
+    status = dict(zip(articles["row"].astype(int), articles["status"], strict=True))
+    error = dict(zip(articles["row"].astype(int), articles["error"], strict=True))
+    assert status[0] == "scored" and status[5] == "scored"  # both d1 rows, kept apart by row
+    assert status[1] == "no_claims" and error[1] == ""
+    assert status[2] == "failed" and error[2].startswith("undecodable bytes")
+    assert status[4] == "failed" and "4 fields where the header has 3" in error[4]
+    assert status[6] == "failed" and "1 fields where the header has 3" in error[6]
+    assert status[7] == "skipped" and "(--max-chars)" in error[7]
+    assert status[3] in {"scored", "no_claims"} and status[8] in {"scored", "no_claims"}
+    counts = articles["status"].value_counts().to_dict()
+    assert sum(counts.values()) == records
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"{records} rows in: ")
+    assert f"{counts.get('failed', 0)} failed" in line and f"{counts.get('skipped', 0)} skipped" in line
+
+
+def test_damaged_file_strict_stops_at_first_failure(tmp_path: Path) -> None:
+    src = tmp_path / "damaged.csv"
+    _damaged_csv(src)
+    result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "c.csv"), "--strict"])
+    assert result.exit_code == 1
+    assert "--strict: row 2 (id d3): undecodable bytes" in result.stderr
+
+
+def test_score_frame_matches_declared_schema_and_never_raises() -> None:
+    frame = pd.DataFrame({"id": ["x", None, "z", "w"], "text": [SHORT[0], None, 42, b"\xff\xfe"]})
+    out = score_frame(frame)
+    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert out.dtypes.astype(str).to_dict() == OUTPUT_COLUMNS
+    last = out.drop_duplicates("row").set_index("row")
+    assert last.loc[1, "article_id"] == "1" and last.loc[1, "error"] == "missing text"
+    assert last.loc[2, "error"] == "text is int, not a string"
+    assert last.loc[3, "error"].startswith("undecodable bytes")
+    assert set(out["status"]) <= set(STATUSES)
+
+
+def test_chunks_are_bounded_and_ordered(tmp_path: Path) -> None:
+    src = _articles(tmp_path, 10)
+    chunks = list(iter_chunks([src], "csv", 3, "text", None))
+    assert [len(c.frame) for c in chunks] == [3, 3, 3, 1]
+    assert [c.first_row for c in chunks] == [0, 3, 6, 9]
+    assert sum(c.nbytes for c in chunks) == src.stat().st_size - len("id,text,outlet\n")
+
+
+def test_two_workers_give_the_same_rows_as_one(tmp_path: Path) -> None:
+    src = _articles(tmp_path, 12)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    r1 = runner.invoke(
+        app, ["batch", str(src), "-o", str(one), "--chunksize", "2", "--outlet-column", "outlet"]
+    )
+    r2 = runner.invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(two),
+            "--chunksize",
+            "2",
+            "--outlet-column",
+            "outlet",
+            "--workers",
+            "2",
+        ],
+    )
+    assert r1.exit_code == 0 and r2.exit_code == 0, r1.output + r2.output
+    assert one.read_bytes() == two.read_bytes()
+    rows = _read(one)
+    assert list(dict.fromkeys(rows["article_id"])) == [f"a{i}" for i in range(12)]
+
+
+def test_parquet_in_and_out_and_folder_out(tmp_path: Path) -> None:
+    csv_src = _articles(tmp_path, 6)
+    pq_src = tmp_path / "articles.parquet"
+    pd.read_csv(csv_src, dtype=str, keep_default_na=False).to_parquet(pq_src, row_group_size=4)
+    ref, pq_out, folder = tmp_path / "ref.csv", tmp_path / "claims.parquet", tmp_path / "out"
+    assert runner.invoke(app, ["batch", str(csv_src), "-o", str(ref), "--chunksize", "4"]).exit_code == 0
+    assert runner.invoke(app, ["batch", str(pq_src), "-o", str(pq_out), "--chunksize", "4"]).exit_code == 0
+    assert runner.invoke(app, ["batch", str(pq_src), "-o", f"{folder}/", "--chunksize", "4"]).exit_code == 0
+    got = pd.read_parquet(pq_out)
+    assert list(got.columns) == list(OUTPUT_COLUMNS) and not (tmp_path / "claims.parquet.parts").exists()
+    assert got["claim_id"].fillna("").tolist() == _read(ref)["claim_id"].tolist()
+    parts = sorted(folder.glob("part-*.csv"))
+    assert len(parts) == 2
+    assert pd.concat([_read(p) for p in parts], ignore_index=True).equals(_read(ref))
+
+
+def test_stdout_jsonl_and_glob(tmp_path: Path) -> None:
+    src = _articles(tmp_path, 4)
+    (tmp_path / "more.csv").write_bytes(src.read_bytes())
+    result = runner.invoke(app, ["batch", str(tmp_path / "*.csv"), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(pd.io.common.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert list(dict.fromkeys(rows["row"].astype(int))) == list(range(8))  # two files, rows numbered across
+    out = tmp_path / "reports.jsonl"
+    assert runner.invoke(app, ["batch", str(src), "-o", str(out)]).exit_code == 0
+    docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [d["article"]["id"] for d in docs] == ["a0", "a1", "a2", "a3"]
+    assert all(d["schema"] == "scorer.report/1" and d["status"] == "scored" for d in docs)
+
+
+def test_per_article_summary_matches_the_report(tmp_path: Path) -> None:
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    src = tmp_path / "one.csv"
+    pd.DataFrame({"id": ["m"], "text": [text], "outlet": ["24brussels.net"]}).to_csv(src, index=False)
+    summary = tmp_path / "per_article.csv"
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(src),
+            "-o",
+            str(tmp_path / "c.csv"),
+            "--outlet-column",
+            "outlet",
+            "--per-article",
+            str(summary),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    from scorer import analyze
+
+    expected = analyze(text, outlet="24brussels.net").summary()
+    row = pd.read_csv(summary).iloc[0]
+    assert row["claims"] == expected["claims"]
+    for t, n in expected["by_source_type"].items():
+        assert row[f"n_{t}"] == n
+    for key in ("unnamed_share", "hedged_share", "contradicted_share", "outlet_prior"):
+        assert row[key] == pytest.approx(expected[key])
+    assert row["mean_corroboration"] == pytest.approx(expected["mean_corroboration"], abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["-o", "out.txt"], 2, "unknown output type"),
+        (["-o", "-", "--resume"], 2, "--resume needs an output file"),
+        (["-o", "x.jsonl", "--engine", "dask"], 2, "use the local engine for .jsonl"),
+        (["-o", "x.csv", "--scheduler", "tcp://h:1"], 2, "--scheduler goes with --engine dask"),
+        (["-o", "x.csv", "--per-article", "x.txt"], 2, "use a .csv or .parquet path"),
+        (["-o", "x.csv", "--workers", "0"], 2, ""),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    result = runner.invoke(app, ["batch", str(_articles(tmp_path, 1)), *args])
+    assert result.exit_code == code
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "empty file"),
+        (b"id,body\n1,hello\n", "no column 'text'"),
+    ],
+)
+def test_unreadable_input_is_one_line_exit_1(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "in.csv"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["batch", str(path), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_missing_dask_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask", None)
+    result = runner.invoke(
+        app, ["batch", str(_articles(tmp_path, 1)), "-o", str(tmp_path / "o.csv"), "--engine", "dask"]
+    )
+    assert result.exit_code == 1
+    assert "pip install 'scorer[dask]'" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    n = 40
+    src = tmp_path / "big.csv"
+    pd.DataFrame({"id": [f"k{i}" for i in range(n)], "text": [text] * n}).to_csv(src, index=False)
+    out, ref = tmp_path / "claims.csv", tmp_path / "ref.csv"
+    checkpoint = tmp_path / "claims.csv.resume.json"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from scorer.cli import app; app()",
+        "batch",
+        str(src),
+        "-o",
+        str(out),
+        "--chunksize",
+        "2",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if checkpoint.exists():
+            try:
+                done = json.loads(checkpoint.read_text(encoding="utf-8"))["read"]["chunk"]
+            except (ValueError, KeyError):
+                done = 0
+            if done >= 3:
+                break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed midway"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 3 <= done < n // 2
+    resumed = subprocess.run(
+        [*cmd, "--resume"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming after" in resumed.stderr and not checkpoint.exists()
+    whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2"])
+    assert whole.exit_code == 0
+    assert out.read_bytes() == ref.read_bytes()
+
+
+def test_resume_refuses_a_changed_input(tmp_path: Path) -> None:
+    src = _articles(tmp_path, 2)
+    out = tmp_path / "c.csv"
+    (tmp_path / "c.csv.resume.json").write_text(
+        json.dumps(
+            {
+                "schema": "scorer.batch-resume/1",
+                "fingerprint": {"inputs": [], "settings": {}},
+                "read": {"chunk": 1, "row": 1, "file_index": 0, "position": 20},
+                "output": 10,
+                "per_article": None,
+                "counts": {},
+                "rows_in": 1,
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--resume"])
+    assert result.exit_code == 1 and "changed since the interrupted run" in result.stderr
+
+
+# ---- rulebook fast path: simple case folding where full folding cannot differ ---------------------------
+def test_multi_fold_table_covers_python_and_regex() -> None:
+    import regex
+    from regex import _regex
+
+    from scorer.rulebook import _MULTI_FOLD
+
+    flags = regex.FULLCASE | regex.IGNORECASE | regex.UNICODE
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        if len(c.casefold()) > 1 or len(_regex.fold_case(flags, c)) > 1:
+            assert _MULTI_FOLD.match(c), f"U+{cp:04X}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reportedly the Straße was closed, STRASSE officials said.",
+        "The ﬁnal report, ofﬁcials say, was allegedly leaked.",
+        "İstanbul officials reportedly said so; the istanbul office denied it.",
+        "Officials said “it is fake news”, according to sources familiar with the matter.",
+    ],
+)
+def test_fast_path_finds_exactly_what_the_full_pattern_finds(text: str) -> None:
+    from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, load_ruleset
+
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        if path.name.endswith("_model.yaml"):
+            continue
+        for rule in load_ruleset(path).rules:
+            for pos, end in [(0, len(text)), (5, len(text) - 3)]:
+                full = [
+                    (m.start(), m.end())
+                    for m in rule.compiled.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S)
+                    if m.end() > m.start()
+                ]
+                assert [(m.start, m.end) for m in rule.finditer(text, pos, end)] == full, rule.id
