@@ -32,8 +32,9 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff check scorer tests
 	$(BIN)/mypy scorer
 
-eval-dev: install ## Attribution spans on PolNeAR dev, scored as ../shared/data/README.md says
+eval-dev: install ## PolNeAR dev attribution spans and the labelled dev claims
 	$(BIN)/scorer evaluate --split dev
+	$(BIN)/scorer evaluate --corpus claims --split dev
 
 rules-check: install ## Validate every rule and model file
 	$(BIN)/scorer rules check

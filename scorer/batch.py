@@ -9,7 +9,7 @@ a bad row. The same function runs on every back end:
 - in Dask, as `map_partitions(score_frame, meta=empty_frame())` with the output schema declared.
 
 Row outcomes (`status`): `scored` (claims found), `no_claims` (scored, nothing claimed: empty text,
-boilerplate), `skipped` (text over `--max-chars`: a limit the user set, not a failure), `failed`
+boilerplate), `skipped` (text over `--max-chars`: not scored, an error like `failed`), `failed`
 (missing or non-text value, undecodable bytes, a CSV record with the wrong number of fields, an
 exception in the pipeline). Rows in = scored + no_claims + skipped + failed, always.
 
@@ -370,7 +370,8 @@ def status_counts(claims: pd.DataFrame) -> dict[str, int]:
 
 
 def first_failure(claims: pd.DataFrame) -> str | None:
-    bad = claims[claims["status"] == FAILED]
+    # A row over --max-chars could not be scored either: for --strict and the exit code it is an error.
+    bad = claims[claims["status"].isin([FAILED, SKIPPED])]
     if bad.empty:
         return None
     r = bad.iloc[0]

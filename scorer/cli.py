@@ -127,7 +127,7 @@ def batch(
     """Score articles in bulk: a row per claim (.csv, .parquet, folder/) or a report per article (.jsonl).
 
     Rows that cannot be scored get one row with `status` and `error` saying why, and the run goes on.
-    Exit codes: 0 every row scored (rows over --max-chars are skipped, not failed), 3 some rows failed,
+    Exit codes: 0 every row scored, 3 some rows failed or were over --max-chars,
     1 the input cannot be read (or --strict met a failed row), 2 usage errors.
     """
     from scorer import batch as b
@@ -243,7 +243,7 @@ def batch(
     if c[b.SKIPPED]:
         line += f", {c[b.SKIPPED]} skipped (over --max-chars)"
     err.print(f"{line} -> {'stdout' if output == '-' else output}", markup=False, soft_wrap=True)
-    if c[b.FAILED]:
+    if c[b.FAILED] or c[b.SKIPPED]:
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
 
 
