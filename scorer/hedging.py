@@ -43,6 +43,7 @@ import regex
 from scorer.errors import InputError, RuleError, RuleTimeout
 from scorer.linear import Contribution, LinearModel, sha256_of
 from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, Rule, RuleMatch, RuleSet, load_ruleset, terms_pattern
+from scorer.spans import Cue
 
 HEDGE_RULES_PATH = RULES_DIR / "hedges.yaml"
 HEDGE_MODEL_PATH = RULES_DIR / "hedge_model.yaml"
@@ -78,24 +79,6 @@ _LOG1P = tuple(math.log1p(n) for n in range(512))  # length feature of the commo
 
 
 # ---- results ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Cue:
-    """One hedge cue: absolute half-open offsets into the text, the text, and the rule that found it."""
-
-    start: int
-    end: int
-    text: str
-    rule_id: str
-    label: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "rule_id": self.rule_id,
-            "label": self.label,
-        }
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,23 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+@dataclass(frozen=True)
+class Cue:
+    """A rule's evidence in a text: `[start, end)` offsets, the matched text, the rule and its label.
+
+    Hedge cues (offsets into the article) and stance cues (offsets into the report) are both cues."""
+
+    start: int
+    end: int
+    text: str
+    rule_id: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "rule_id": self.rule_id,
+                "label": self.label}
+
+
 def make_span(text: str, start: int, end: int) -> Span | None:
     """The span of `text[start:end]` trimmed of surrounding whitespace, or None if nothing is left."""
     start = max(0, start)

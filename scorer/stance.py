@@ -45,6 +45,7 @@ import regex
 from scorer.errors import InputError, RuleError
 from scorer.linear import Contribution, LinearModel, sha256_of
 from scorer.rulebook import RULES_DIR, Rule, RuleSet, ruleset
+from scorer.spans import Cue
 
 STANCE_LABELS: tuple[str, ...] = ("for", "observing", "against")
 RULES_PATH = RULES_DIR / "stance.yaml"
@@ -78,19 +79,6 @@ _SENTENCE_END = regex.compile(r"""(?<=[.!?]['"’”)\]]*)\s+(?=[\p{Lu}\p{N}"'�
 DEFAULT_C = 1.0
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One stance cue found in the report: `[start, end)` into the report text, never on whitespace."""
-
-    start: int
-    end: int
-    text: str
-    rule_id: str
-    label: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text, "rule_id": self.rule_id,
-                "label": self.label}
 
 
 @dataclass(frozen=True)
