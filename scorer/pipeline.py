@@ -38,7 +38,6 @@ class _ClaimWork:
 
 
 _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
-_NEGATIONS = frozenset({"not", "n't", "never", "didn’t", "didn't", "did", "does", "doesn’t", "doesn't"})
 
 
 def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list[bool]:
@@ -52,7 +51,9 @@ def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list
     content_starts: list[int] = []
     for att in attributions:
         before = text[max(0, att.cue.start - 12):att.cue.start].lower().split()
-        negated = bool(before) and (before[-1] in _NEGATIONS or before[-1].endswith("n't") or before[-1].endswith("n’t"))
+        # "did not clarify", and a cue that ends on the auxiliary of a negation ("... did | not").
+        around = before[-1:] + att.cue.text.lower().split() + text[att.cue.end:att.cue.end + 8].lower().split()[:1]
+        negated = any(w in {"not", "never"} or w.endswith(("n't", "n’t")) for w in around)
         nested = att.source is not None and any(att.source.start >= c for c in content_starts)
         cited = att.cue_class in _CITING_CLASSES and not negated and not nested
         flags.append(cited)
@@ -204,8 +205,18 @@ class Pipeline:
                 contradicted_by=tuple(f"C{j + 1}" for j in sorted(set(contradicted_by.get(i, ())))),
                 corroboration=scored[i].corroboration, verdict=scored[i].verdict,
                 explanation=scored[i].explanation, features=scored[i].features))
+        # Number the cited sources S1, S2, ... in order of first mention, then those only named inside
+        # reported content: an editor reads S1..Sk as the voices the article cites.
         cited_ids = {sid for ids_ in claim_ids for sid in ids_}
-        sources = [replace(src, cited=src.id in cited_ids) for src in sources]
+        order = [s_.id for s_ in sources if s_.id in cited_ids] + [s_.id for s_ in sources if s_.id not in cited_ids]
+        renumber = {old: f"S{k + 1}" for k, old in enumerate(order)}
+        sources = sorted((replace(src, id=renumber[src.id], cited=src.id in cited_ids) for src in sources),
+                         key=lambda src: int(src.id[1:]))
+        results = [replace(
+            c, source_ids=tuple(renumber[x] for x in c.source_ids),
+            support_source_ids=tuple(renumber[x] for x in c.support_source_ids),
+            attributions=tuple(replace(a, source_id=renumber[a.source_id]) if a.source_id else a
+                               for a in c.attributions)) for c in results]
         return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources), tuple(results))
 
 
