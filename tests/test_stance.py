@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,7 @@ from scorer.stance import (
     stance,
     stance_many,
 )
+from tests.conftest import require_shared_data
 
 SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
 EMERGENT_CSV = SHARED_DATA / "emergent" / "emergent_train.csv"
@@ -39,11 +39,8 @@ OBSERVING_F1_FLOOR = 0.70
 
 
 def _shared_data_or_skip() -> Path:
-    if EMERGENT_CSV.is_file():
-        return EMERGENT_CSV
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"shared data missing in CI: {EMERGENT_CSV}")
-    pytest.skip(f"shared data not present at {SHARED_DATA} (Emergent CSV needed for this test)")
+    # One rule for every data test (tests/conftest.py): skip when absent, fail under CI=true.
+    return require_shared_data() / "emergent" / "emergent_train.csv"
 
 
 # (claim, report, expected stance, cues that must be found as (text, label))
@@ -268,9 +265,9 @@ def test_emergent_out_of_fold_stances_and_committed_model_is_current() -> None:
 def test_missing_shared_data_skips_here_and_fails_in_ci(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import sys
+    import tests.conftest as conftest
 
-    monkeypatch.setattr(sys.modules[__name__], "EMERGENT_CSV", tmp_path / "absent.csv")
+    monkeypatch.setattr(conftest, "SHARED_DATA", tmp_path / "absent")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):
         _shared_data_or_skip()
