@@ -378,13 +378,16 @@ class Corpus(str, Enum):
     claims = "claims"
     veracity = "veracity"
     grouping = "grouping"
+    emergent = "emergent"
+    wikiweasel = "wikiweasel"
 
 
 @app.command()
 def evaluate(
     split: Annotated[str, typer.Option(help="Split to score (dev is the yardstick).")] = "dev",
     corpus: Annotated[Corpus, typer.Option(help=(
-        "polnear: attribution spans; claims: the labelled claims; veracity, grouping: Emergent claims."))] = Corpus.polnear,
+        "polnear: attribution spans; claims: the labelled claims; emergent: stance; wikiweasel: hedges; "
+        "veracity, grouping: Emergent claims."))] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     limit: Annotated[int | None, typer.Option(help="PolNeAR: only the first N articles (quick look).")] = None,
     plot: Annotated[Path | None, typer.Option(help="claims: write the reliability diagram as a PNG here.")] = None,
@@ -393,7 +396,19 @@ def evaluate(
     if fmt not in {"table", "json"}:
         raise fail(f"--format {fmt!r}: use table or json", 2)
     try:
-        if corpus is Corpus.veracity:
+        if corpus is Corpus.emergent:
+            from scorer.evaluation.emergent import evaluate_stance
+            from scorer.evaluation.emergent import format_table as format_stance_table
+
+            result = evaluate_stance()
+            text = format_stance_table(result)
+        elif corpus is Corpus.wikiweasel:
+            from scorer.evaluation.wikiweasel import evaluate_wikiweasel
+            from scorer.evaluation.wikiweasel import format_table as format_hedge_table
+
+            result = evaluate_wikiweasel()
+            text = format_hedge_table(result)
+        elif corpus is Corpus.veracity:
             from scorer.evaluation.veracity import evaluate_veracity, format_veracity_table
 
             result = evaluate_veracity()
