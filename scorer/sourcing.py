@@ -38,7 +38,8 @@ _TITLED_NAME = regex.compile(r"\b(\p{Lu}[\p{L}.]+)\s+((?:\p{Lu}[\p{L}’'.\-]+\s
 # A capitalised run of two to four words: a candidate full name.
 _PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{Ll}’'\-]+){1,2}\b")
 # "Jon Husted, the Ohio secretary of state," / "Ban Ki-moon, secretary general of the UN,"
-_APPOSITION_TITLE = regex.compile(r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+((?:the|a|an|who\s+is)?\s*[^,.;]{3,60}),")
+_APPOSITION_TITLE = regex.compile(
+    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+((?:the|a|an|who\s+is)?\s*[^,.;]{3,60})[,.;)]")
 
 
 @dataclass(frozen=True)
@@ -184,10 +185,11 @@ class SourceTyper:
         found: set[str] = set()
         for m in _TITLED_NAME.finditer(text):
             title = m.group(1).lower()
-            if title in self.titles or title.rstrip(".") in self.titles or title in self.title_words:
+            parts = set(title.split("-"))  # "Secretary-Treasurer"
+            if title in self.titles or title.rstrip(".") in self.titles or parts & self.title_words:
                 found.add(split_possessive(m.group(2).split()[-1])[0].lower())
         for m in _APPOSITION_TITLE.finditer(text):
-            words = {w.lower() for w in _WORDS.findall(m.group(2))}
+            words = {p for w in _WORDS.findall(m.group(2)) for p in w.lower().split("-")}
             if words & self.titles or words & {"official", "spokesman", "spokeswoman", "spokesperson"}:
                 found.add(split_possessive(m.group(1).split()[-1])[0].lower())
         return frozenset(found)
