@@ -12,7 +12,7 @@ Spans are cut on tokens, so they never start or end on whitespace.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,20 +85,28 @@ def _inflect(lemma: str, irregular: dict[str, tuple[str, str]]) -> set[str]:
     return forms
 
 
-@lru_cache(maxsize=4)
-def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
-    rules = ruleset(rules_path)
-    lists = rules.lists
+def verb_forms(lists: Mapping[str, Sequence[str]],
+               classes: Sequence[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Surface form -> (lemma, class) for the verb lists named in `classes` ((class, list name) pairs).
+
+    Earlier classes win for a form in several lists: speech wins over belief for words in both."""
     irregular: dict[str, tuple[str, str]] = {}
     for entry in lists.get("irregular", ()):
         lemma, past, participle = entry.split(":")
         irregular[lemma] = (past, participle)
     forms: dict[str, tuple[str, str]] = {}
-    # Later classes do not override earlier ones: speech wins over belief for words in both.
-    for cls in ("speech", "belief", "intention", "evidence"):
-        for lemma in lists.get(f"{cls}_verbs", ()):
+    for cls, key in classes:
+        for lemma in lists.get(key, ()):
             for form in _inflect(lemma, irregular):
                 forms.setdefault(form, (lemma, cls))
+    return forms
+
+
+@lru_cache(maxsize=4)
+def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
+    rules = ruleset(rules_path)
+    lists = rules.lists
+    forms = verb_forms(lists, [(cls, f"{cls}_verbs") for cls in ("speech", "belief", "intention", "evidence")])
     return CueLexicon(
         forms=forms,
         content_required=frozenset(lists.get("content_required", ())),

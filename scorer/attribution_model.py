@@ -93,20 +93,13 @@ class ModelLexicon:
 
 @lru_cache(maxsize=2)
 def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
-    from scorer.attribution import _inflect
+    from scorer.attribution import verb_forms
 
     rules = ruleset(rules_path)
     lists = rules.lists
-    irregular: dict[str, tuple[str, str]] = {}
-    for entry in lists.get("irregular", ()):
-        lemma, past, participle = entry.split(":")
-        irregular[lemma] = (past, participle)
-    forms: dict[str, tuple[str, str]] = {}
-    for cls, key in (("speech", "speech_verbs"), ("belief", "belief_verbs"), ("intention", "intention_verbs"),
-                     ("evidence", "evidence_verbs"), ("stance", "stance_verbs"), ("other", "extra_cue_verbs")):
-        for lemma in lists.get(key, ()):
-            for form in _inflect(lemma, irregular):
-                forms.setdefault(form, (lemma, cls))
+    forms = verb_forms(lists, (("speech", "speech_verbs"), ("belief", "belief_verbs"),
+                               ("intention", "intention_verbs"), ("evidence", "evidence_verbs"),
+                               ("stance", "stance_verbs"), ("other", "extra_cue_verbs")))
     roles = set(lists.get("role_words", ()))
     try:
         src = ruleset("sources").lists

@@ -337,6 +337,13 @@ def corroborate(
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 
+def _write_model(model: Any, summary: str, output: str) -> None:
+    """Save a fitted model as text with its summary as the header, and say so on stderr."""
+    model.save(output, header=summary)
+    err.print(summary, markup=False)
+    err.print(f"wrote {output}", markup=False)
+
+
 @app.command()
 def train(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")],
@@ -350,9 +357,7 @@ def train(
         model, summary = train_corroboration(labelled, split=split)
     except ScorerError as exc:
         raise fail(str(exc)) from exc
-    model.save(output, header=summary)
-    err.print(summary, markup=False)
-    err.print(f"wrote {output}", markup=False)
+    _write_model(model, summary, output)
 
 
 @app.command("train-hedges")
@@ -368,9 +373,7 @@ def train_hedges(
         model, summary = train_news_hedge_model(labelled, split=split)
     except ScorerError as exc:
         raise fail(str(exc)) from exc
-    model.save(output, header=summary)
-    err.print(summary, markup=False)
-    err.print(f"wrote {output}", markup=False)
+    _write_model(model, summary, output)
 
 
 class Corpus(str, Enum):

@@ -14,16 +14,15 @@ import regex
 
 from scorer.attribution import Attribution, AttributionFinder
 from scorer.claims import Claim, split_claims, split_clause
-from scorer.hedging import HedgeDetector, default_detector
-from scorer.training import NEWS_HEDGE_MODEL_PATH
+from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, default_detector
 from scorer.identity import link_sources
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
 from scorer.signals import SUPPORT_MIN_SIMILARITY, ContradictionFinder, similarity_matrix, stance_disputes
-from scorer.stance import default_stance_model
 from scorer.sourcing import TYPE_RANK, SourceTyper, outlet_table
 from scorer.spans import Span, make_span
+from scorer.stance import default_stance_model
 
 # Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").
 _CLAUSE_JOINT = regex.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=while\s)", regex.IGNORECASE)

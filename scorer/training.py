@@ -131,7 +131,6 @@ def train_corroboration(path: str | Path, split: str = "train") -> tuple[LinearM
 
 
 # -- the news hedge model --------------------------------------------------------------------------
-NEWS_HEDGE_MODEL_PATH = Path(__file__).resolve().parent.parent / "rules" / "hedge_news_model.yaml"
 HEDGE_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 

@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 from scorer.errors import DataMissing, InputError
+
+# One location for all reference data, SCORER_SHARED_DATA override included (README).
+from scorer.evaluation.polnear import SHARED_DATA
 from scorer.stance import (
     DEFAULT_C,
     EMERGENT_COLUMNS,
@@ -25,7 +28,6 @@ from scorer.stance import (
     fit_stance_estimator,
 )
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 EMERGENT_TRAIN = SHARED_DATA / "emergent" / "emergent_train.csv"
 
 

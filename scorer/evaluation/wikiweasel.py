@@ -25,6 +25,9 @@ from typing import Any
 import numpy as np
 
 from scorer.errors import DataMissing
+
+# One location for all reference data, SCORER_SHARED_DATA override included (README).
+from scorer.evaluation.polnear import SHARED_DATA
 from scorer.hedging import (
     HEDGE_RULES_PATH,
     CueFinder,
@@ -37,7 +40,6 @@ from scorer.hedging import (
 )
 from scorer.rulebook import RuleSet, load_ruleset
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 WIKIWEASEL_TRAIN = SHARED_DATA / "wikiweasel" / "train.csv"
 
 
