@@ -360,6 +360,22 @@ def train(
     _write_model(model, summary, output)
 
 
+@app.command("train-context")
+def train_context(
+    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/context_model.yaml",
+    split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
+) -> None:
+    """Fit the context model (which claims citing no one take a source from their paragraph); run before `train`."""
+    from scorer.training import train_context_model
+
+    try:
+        model, summary = train_context_model(labelled, split=split)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    _write_model(model, summary, output)
+
+
 @app.command("train-hedges")
 def train_hedges(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder
 from scorer.claims import Claim, split_claims, split_clause
+from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, default_detector
-from scorer.identity import link_sources
+from scorer.identity import Source, link_sources
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
@@ -61,8 +63,22 @@ def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list
     return flags
 
 
+@dataclass(frozen=True)
+class Attributed:
+    """Steps 1 to 4 of one article: claims, their attributions and the linked, typed sources."""
+
+    work: list[_ClaimWork]
+    spans: list[Span]
+    claim_ids: list[tuple[str, ...]]  # cited source ids per claim, from its own sentence (or quote)
+    claim_atts: list[tuple[ClaimAttribution, ...]]
+    uncited_source: list[bool]  # the claim has an attribution with a source that does not cite
+    type_of: dict[str, str]
+    sources: list[Source]
+    sims: np.ndarray  # claim-by-claim content similarity
+
+
 class Pipeline:
-    def __init__(self) -> None:
+    def __init__(self, use_context: bool = True) -> None:
         self.claim_rules = ruleset("claims")
         self.attribution = AttributionFinder()
         self.typer = SourceTyper()
@@ -73,6 +89,7 @@ class Pipeline:
         self.outlets = outlet_table()
         self.model = corroboration_model()
         self.stance = default_stance_model()
+        self.context: ContextSourcer | None = ContextSourcer() if use_context else None
 
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
@@ -106,12 +123,9 @@ class Pipeline:
                             _ClaimWork(pair[1], tuple(a for a in found if a.cue.start >= cut))]
         return [_ClaimWork(claim, tuple(found))]
 
-    # -- the whole pipeline ---------------------------------------------------------------------
-    def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
-        outlet_prior, outlet_known = self.outlets.prior_of(outlet)
+    # -- steps 1 to 4: claims, who they cite, what kind of source, which mentions are one source ---
+    def attribute(self, text: str) -> Attributed:
         work = self._claims_with_attributions(text)
-
-        # Steps 3 + 4: type every source mention, then link mentions into sources.
         mentions: list[tuple[Span, object]] = []
         owners: list[tuple[int, int]] = []
         cited = [cited_attributions(text, cw.attributions) for cw in work]
@@ -129,6 +143,7 @@ class Pipeline:
 
         claim_ids: list[tuple[str, ...]] = []
         claim_atts: list[tuple[ClaimAttribution, ...]] = []
+        uncited_source: list[bool] = []
         for ci, cw in enumerate(work):
             atts = []
             for ai, att in enumerate(cw.attributions):
@@ -146,9 +161,29 @@ class Pipeline:
                 atts.insert(0, ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.quote_continuation"))
             claim_ids.append(own)
             claim_atts.append(tuple(atts))
+            uncited_source.append(any(a.source_id and not a.cited for a in atts))
+        spans = [cw.claim.span for cw in work]
+        return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
+                          similarity_matrix([s.text for s in spans]))
+
+    # -- the whole pipeline ---------------------------------------------------------------------
+    def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        outlet_prior, outlet_known = self.outlets.prior_of(outlet)
+        stage = self.attribute(text)
+        work, spans, sims, type_of, sources = stage.work, stage.spans, stage.sims, stage.type_of, stage.sources
+        claim_ids = list(stage.claim_ids)
+        claim_atts = list(stage.claim_atts)
+
+        # Step 4b: a claim citing no one may take a source from its paragraph (scorer/context.py).
+        if self.context is not None:
+            inherited = self.context.inherit(text, spans, claim_ids, stage.uncited_source, sims)
+            for i, inh in sorted(inherited.items()):
+                lent = stage.claim_ids[inh.lender][:1]
+                claim_ids[i] = lent
+                claim_atts[i] = (ClaimAttribution(lent[0], type_of[lent[0]], None, None, "attr.paragraph_speaker"),
+                                 *claim_atts[i])
 
         # Step 5: hedges, contradictions, support.
-        spans = [cw.claim.span for cw in work]
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
         cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
         attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
@@ -165,7 +200,6 @@ class Pipeline:
             if dispute.disputing not in contradicted_by.get(dispute.disputed, []):
                 contradicted_by.setdefault(dispute.disputed, []).append(dispute.disputing)
             stance_cues.setdefault(dispute.disputing, []).extend(dispute.cues)
-        sims = similarity_matrix([s.text for s in spans])
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
         for i in range(len(work)):

@@ -209,3 +209,82 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
                f"({int(y.sum())} hedged) of split {split}, features of rules/hedges.yaml (LABELLING.md scheme).\n"
                f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV (out-of-fold F1 {f1:.3f}).")
     return model, summary
+
+
+# -- the context model: which claims citing no one still have a source in their paragraph ---------
+CONTEXT_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def _context_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, list[str], str]:
+    """Context features of matched labelled claims that cite no one in their own sentence, and
+    whether the label gives them a source (own or support): LABELLING.md's sourced claims."""
+    from scorer.context import context_rows, row_matrix
+    from scorer.pipeline import Pipeline
+
+    pipeline = Pipeline(use_context=False)
+    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    if not labels:
+        raise InputError(f"{path}: no labelled claims in split {split!r}")
+    by_article = defaultdict(list)
+    for c in labels:
+        by_article[c.article_id].append(c)
+    rows, y, groups = [], [], []
+    for article_id in sorted(by_article):
+        gold = by_article[article_id]
+        text = article_text(article_id)
+        stage = pipeline.attribute(text)
+        features = context_rows(text, stage.spans, stage.claim_ids, stage.uncited_source, stage.sims)
+        for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
+            if features[i] is None:
+                continue
+            rows.append(features[i])
+            y.append(int(bool(gold[j].source_ids or gold[j].support_source_ids)))
+            groups.append(article_id)
+    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{'|'.join(c.source_ids)},"
+                       f"{'|'.join(c.support_source_ids)}\n" for c in labels)
+    return row_matrix(rows), np.asarray(y, dtype=int), groups, digest
+
+
+def train_context_model(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
+    """Fit the context model (scorer/context.py): C by article-grouped CV on log loss; the decision
+    stays at probability 0.5, the point where a claim is more likely sourced than not."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, log_loss
+    from sklearn.model_selection import GroupKFold
+
+    from scorer.context import CONTEXT_FEATURES
+
+    X, y, groups, digest = _context_rows(path, split)
+    if len(set(y.tolist())) < 2:
+        raise InputError(f"{path}: split {split!r} has one class only among claims citing no one; cannot fit")
+    grid: dict[str, float] = {}
+    best = (float("inf"), CONTEXT_C_GRID[0], np.zeros(len(y)))
+    for C in CONTEXT_C_GRID:
+        oof = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
+            est = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
+            oof[test] = est.predict_proba(X[test])[:, 1]
+        loss = float(log_loss(y, oof))
+        grid[str(C)] = round(loss, 5)
+        if loss < best[0] - 1e-12:
+            best = (loss, C, oof)
+    loss, C, oof = best
+    estimator = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+    predicted = oof >= 0.5
+    cv = {"folds": FOLDS, "grouped_by": "article", "C_grid_log_loss": grid, "chosen_C": C,
+          "oof_log_loss": round(loss, 5), "oof_accuracy": round(float(np.mean(predicted == y)), 4),
+          "oof_f1": round(float(f1_score(y, predicted)), 4), "oof_brier": round(_brier(y, oof), 5),
+          "base_rate": round(float(y.mean()), 4)}
+    meta = {
+        "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "claims_citing_no_one": len(y),
+                          "sourced": int(y.sum()), "articles": len(set(groups))},
+        "params": {"C": C, "solver": "lbfgs", "penalty": "l2"},
+        "cv_metrics": cv,
+    }
+    model = LinearModel.from_estimator(estimator, CONTEXT_FEATURES, "context", threshold=0.5, **meta)
+    summary = (f"Context model fitted by `scorer train-context` on {len(y)} matched claims that cite no one in their "
+               f"own sentence ({int(y.sum())} labelled sourced) from {len(set(groups))} articles, split {split}.\n"
+               f"C = {C} by {FOLDS}-fold article-grouped CV (out-of-fold log loss {loss:.4f}, accuracy "
+               f"{cv['oof_accuracy']:.3f} vs {max(y.mean(), 1 - y.mean()):.3f} for the majority class).\n"
+               f"Class 1 = the claim has a source in its context; decision at probability 0.5.")
+    return model, summary
