@@ -500,14 +500,15 @@ def rules_check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule files (default: every file in rules/).")] = None,
 ) -> None:
     """Load and validate rule files: unknown keys, bad regexes and failing examples are errors."""
-    from scorer.linear import LinearModel
+    from scorer.linear import MODEL_SCHEMA, LinearModel
     from scorer.rulebook import RULES_DIR, load_ruleset
 
     files = paths or sorted(RULES_DIR.glob("*.yaml"))
     problems = 0
     for path in files:
         try:
-            if path.name.endswith("_model.yaml"):
+            # Linear models (fitted, or a hand-set prior) declare their schema; rule files another.
+            if path.name.endswith("_model.yaml") or f"schema: {MODEL_SCHEMA}" in path.read_text(encoding="utf-8"):
                 m = LinearModel.load(path)
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:

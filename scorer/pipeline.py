@@ -212,13 +212,17 @@ class Pipeline:
 
         # Step 6: score every claim in one vectorised call.
         evidence = []
+        article_sources = len({s for ids_ in claim_ids for s in ids_})
         for i in range(len(work)):
+            others = [sims[i, j] for j in range(len(work)) if j != i and set(claim_ids[j]) - set(claim_ids[i])]
             types = tuple(type_of[s] for s in claim_ids[i])
             evidence.append(ClaimEvidence(
                 source_types=types, own_source_ids=claim_ids[i], support_source_ids=support[i],
                 hedged=hedge_results[i].hedged, hedge_cues=len(hedge_results[i].cues),
                 contradicted=i in contradicted_by, carries_doubt=bool(cue_matches[i]),
-                outlet_prior=outlet_prior))
+                outlet_prior=outlet_prior, article_sources=article_sources,
+                other_source_similarity=float(max(others, default=0.0)),
+                position=i / (len(work) - 1) if len(work) > 1 else 0.0))
         scored = score_claims(evidence, self.model)
 
         # Step 7: the report.

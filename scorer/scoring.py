@@ -18,9 +18,13 @@ from scorer.linear import Contribution, LinearModel
 from scorer.rulebook import RULES_DIR
 
 MODEL_PATH = RULES_DIR / "corroboration_model.yaml"
+# The hand-set weights with their reasoning: what LABELLING.md's definition implies before any data.
+# `scorer train` shrinks the fitted weights toward these, not toward zero (scorer/training.py).
+PRIOR_PATH = RULES_DIR / "corroboration_prior.yaml"
 
 FEATURES: tuple[str, ...] = (
-    "independent_sources",  # distinct source ids backing the claim (own + support), capped at 3
+    "own_sources",  # distinct sources the claim's own sentence cites, capped at 3
+    "two_own_voices",  # its own sentence cites two or more sources that are not outlets (LABELLING.md's two)
     "named_official",
     "named_institution",
     "named_person",
@@ -36,6 +40,9 @@ FEATURES: tuple[str, ...] = (
     "hedge_cues",  # number of hedge cues, capped at 3
     "contradicted",
     "carries_doubt",  # the claim itself voices a doubt or denial
+    "article_sources",  # distinct sources the whole article cites, capped at 8, as a share of 8
+    "other_source_similarity",  # best content overlap with a claim citing a different source
+    "position",  # where the claim stands in the article, 0 (lede) to 1 (last)
 )
 
 VERDICTS = ("corroborated", "single_source", "contested", "unsourced")
@@ -53,14 +60,18 @@ class ClaimEvidence:
     contradicted: bool
     carries_doubt: bool
     outlet_prior: float
+    article_sources: int = 0
+    other_source_similarity: float = 0.0
+    position: float = 0.0
 
 
 def feature_vector(ev: ClaimEvidence) -> np.ndarray:
     types = set(ev.source_types)
-    all_ids = set(ev.own_source_ids) | set(ev.support_source_ids)
     named = bool(types & {"named_official", "named_person", "named_institution"})
     values = {
-        "independent_sources": min(len(all_ids), 3),
+        "own_sources": min(len(set(ev.own_source_ids)), 3),
+        # An outlet citing a speaker relays that speaker ("According to GMA News, Salceda said"): one voice.
+        "two_own_voices": sum(t != "outlet" for t in ev.source_types) >= 2,
         "named_official": "named_official" in types,
         "named_institution": "named_institution" in types,
         "named_person": "named_person" in types,
@@ -76,6 +87,9 @@ def feature_vector(ev: ClaimEvidence) -> np.ndarray:
         "hedge_cues": min(ev.hedge_cues, 3),
         "contradicted": ev.contradicted,
         "carries_doubt": ev.carries_doubt,
+        "article_sources": min(ev.article_sources, 8) / 8,
+        "other_source_similarity": ev.other_source_similarity,
+        "position": ev.position,
     }
     return np.asarray([float(values[name]) for name in FEATURES], dtype=float)
 

@@ -19,10 +19,10 @@ import numpy as np
 from scorer.errors import InputError
 from scorer.labels import article_text, load_labels, match_claims
 from scorer.linear import LinearModel, sha256_of
-from scorer.scoring import FEATURES
+from scorer.scoring import FEATURES, PRIOR_PATH
 
 MODEL_ARTICLE = "24brussels-ukraine-guarantees"
-C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
 # Calibration must beat the raw model's held-out Brier score by at least this much to be kept.
 CALIBRATION_MIN_GAIN = 0.001
@@ -51,16 +51,52 @@ def labelled_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
     return np.asarray(X, dtype=float), np.asarray(y, dtype=int), groups, len(labels), digest
 
 
-def _oof_logits(X: np.ndarray, y: np.ndarray, groups: list[str], C: float) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
+class PriorLogistic:
+    """L2-penalised logistic regression whose penalty pulls the weights toward prior values
+    (`0.5 * |w - w0|^2 + C * sum(log loss)`, intercept free), fitted by L-BFGS.
+
+    With 40-odd corroborated claims, a penalty toward zero erases every signal the labels barely
+    show, however well reasoned; toward the hand-set weights it keeps them until the data says
+    otherwise. Same interface as the parts of scikit-learn's LogisticRegression we use.
+    """
+
+    def __init__(self, prior_coef: np.ndarray, prior_intercept: float, C: float) -> None:
+        self.prior_coef = np.asarray(prior_coef, dtype=float)
+        self.prior_intercept = float(prior_intercept)
+        self.C = C
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> PriorLogistic:
+        from scipy.optimize import minimize
+
+        w0 = self.prior_coef
+        sign = 2.0 * y - 1.0
+
+        def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            w, b = theta[:-1], theta[-1]
+            z = X @ w + b
+            margin = sign * z
+            loss = np.logaddexp(0.0, -margin).sum()
+            dz = -sign * _sigmoid(-margin)  # d loss / d z
+            grad = np.concatenate([self.C * (X.T @ dz) + (w - w0), [self.C * dz.sum()]])
+            return self.C * loss + 0.5 * float((w - w0) @ (w - w0)), grad
+
+        start = np.concatenate([w0, [self.prior_intercept]])
+        result = minimize(objective, start, jac=True, method="L-BFGS-B", options={"maxiter": 5000, "gtol": 1e-9})
+        self.coef_ = result.x[None, :-1]
+        self.intercept_ = result.x[-1:]
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.coef_[0] + self.intercept_[0]
+
+
+def _oof_logits(X: np.ndarray, y: np.ndarray, groups: list[str], C: float, prior: LinearModel) -> np.ndarray:
     from sklearn.model_selection import GroupKFold
 
     out = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
-        if len(set(y[train].tolist())) < 2:
-            out[test] = 0.0
-            continue
-        est = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
+        est = PriorLogistic(prior.coefficients[0], float(prior.intercept[0]), C).fit(X[train], y[train])
         out[test] = est.decision_function(X[test])
     return out
 
@@ -73,21 +109,26 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def train_corroboration(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
+def train_corroboration(path: str | Path, split: str = "train",
+                        prior_path: str | Path = PRIOR_PATH) -> tuple[LinearModel, str]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
+    prior = LinearModel.load(prior_path)
+    if tuple(prior.features) != FEATURES:
+        raise InputError(f"{prior_path}: prior features {list(prior.features)} differ from the scorer's {list(FEATURES)}")
     X, y, groups, n_labelled, digest = labelled_rows(path, split)
     if len(set(y.tolist())) < 2:
         raise InputError(f"{path}: split {split!r} has only one verdict class among matched claims; cannot fit")
     grid: dict[str, Any] = {}
     best_c, best_brier, best_z = C_GRID[0], float("inf"), np.zeros(len(y))
     for C in C_GRID:
-        z = _oof_logits(X, y, groups, C)
+        z = _oof_logits(X, y, groups, C, prior)
         brier = _brier(y, _sigmoid(z))
         grid[str(C)] = round(brier, 5)
         if brier < best_brier - 1e-12:
             best_c, best_brier, best_z = C, brier, z
+    prior_brier = _brier(y, prior.predict_proba(X)[:, 1])
     # Sigmoid (Platt) calibration on the out-of-fold logits, itself judged on held-out folds.
     from sklearn.model_selection import GroupKFold
 
@@ -98,7 +139,7 @@ def train_corroboration(path: str | Path, split: str = "train") -> tuple[LinearM
     calibrated_brier = _brier(y, calibrated)
     use_calibration = calibrated_brier < best_brier - CALIBRATION_MIN_GAIN
 
-    estimator = LogisticRegression(C=best_c, max_iter=5000).fit(X, y)
+    estimator = PriorLogistic(prior.coefficients[0], float(prior.intercept[0]), best_c).fit(X, y)
     coef, intercept = estimator.coef_.copy(), estimator.intercept_.copy()
     calibration: dict[str, Any] = {"method": "none"}
     if use_calibration:
@@ -107,25 +148,30 @@ def train_corroboration(path: str | Path, split: str = "train") -> tuple[LinearM
         # Platt scaling of a logistic model is still logistic: fold it into the numbers.
         coef, intercept = coef * a, intercept * a + b
         calibration = {"method": "sigmoid", "slope": round(a, 6), "offset": round(b, 6)}
-    estimator.coef_, estimator.intercept_ = coef, intercept
+    estimator.coef_, estimator.intercept_ = np.round(coef, 8), np.round(intercept, 8)
     cv = {
         "folds": FOLDS, "grouped_by": "article", "C_grid_brier": grid, "chosen_C": best_c,
         "oof_brier_raw": round(best_brier, 5), "oof_brier_calibrated": round(calibrated_brier, 5),
         "calibration_kept": use_calibration,
         "oof_roc_auc": round(float(roc_auc_score(y, best_z)), 4),
+        "prior_brier_on_training_rows": round(prior_brier, 5),
+        "base_rate": round(float(y.mean()), 5),
     }
     meta = {
         "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "labelled_claims": n_labelled,
                           "matched_claims": int(len(y)), "articles": len(set(groups)), "positives": int(y.sum())},
-        "params": {"C": best_c, "solver": "lbfgs", "penalty": "l2"},
+        "params": {"C": best_c, "solver": "L-BFGS-B", "penalty": "l2 toward the prior",
+                   "prior": Path(prior_path).name},
         "cv_metrics": cv, "calibration": calibration,
     }
     model = LinearModel.from_estimator(estimator, FEATURES, "corroboration", **meta)
     summary = (f"Corroboration model fitted by `scorer train` on {len(y)} matched claims "
                f"({int(y.sum())} corroborated) from {len(set(groups))} articles, split {split}.\n"
-               f"C = {best_c} by {FOLDS}-fold article-grouped CV (out-of-fold Brier {best_brier:.4f}); "
-               f"sigmoid calibration {'kept' if use_calibration else 'not kept'} "
-               f"(held-out Brier {calibrated_brier:.4f}).\n"
+               f"Weights shrunk toward the hand-set prior {Path(prior_path).name} (reasoning per weight there), "
+               f"not toward zero.\n"
+               f"C = {best_c} by {FOLDS}-fold article-grouped CV (out-of-fold Brier {best_brier:.4f}; "
+               f"the prior alone {prior_brier:.4f}; base rate {y.mean():.3f}); sigmoid calibration "
+               f"{'kept' if use_calibration else 'not kept'} (held-out Brier {calibrated_brier:.4f}).\n"
                f"Class 1 = corroborated. Contribution of a feature = coefficient x value, in log-odds.")
     return model, summary
 

@@ -70,10 +70,9 @@ def test_labelled_claims_floors(claims_result: dict[str, Any]) -> None:
 
 
 @pytest.mark.shared_data
-@pytest.mark.xfail(strict=True, reason="issue 3: the corroboration model does not yet beat the rules-alone "
-                   "baseline on dev Brier (0.079 vs 0.063); strict, so the day it does this fails and the "
-                   "marker must go")
 def test_model_beats_rules_alone_on_dev(claims_result: dict[str, Any]) -> None:
+    """Issue 3's bar: the trained model beats the rules alone on dev verdict macro-F1 and Brier."""
     model, rules = claims_result["verdict"]["model"], claims_result["verdict"]["rules"]
-    assert model["verdict_macro_f1"] >= rules["verdict_macro_f1"]
-    assert model["brier"] <= rules["brier"]
+    assert model["verdict_macro_f1"] > rules["verdict_macro_f1"]
+    assert model["brier"] < rules["brier"]
+    assert model["roc_auc"] > rules["roc_auc"]

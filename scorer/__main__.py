@@ -1,0 +1,5 @@
+"""`python -m scorer`: the same command line as the `scorer` script."""
+
+from scorer.cli import main
+
+main()
