@@ -6,8 +6,14 @@ Linking rules, in text order (each mention links to at most one earlier source):
 - a definite re-mention links to the earlier indefinite one with the same descriptor
   ("the diplomatic source" -> "a diplomatic source"); "the second source" links to the most recent
   second source ("another source");
-- a pronoun links to the most recent compatible source mention (gender from titles and first names
-  in `rules/names.yaml`; "they" to plural sources); an unresolved pronoun starts a source of its own.
+- a pronoun links to a compatible source (gender from titles and first names in `rules/names.yaml`;
+  "they" to plural sources and bodies; "it"/"which" to bodies, publications and documents; "he"/"she"
+  to people): the speaker cited last while they are in view, else the person named last (background
+  names and surname re-mentions count); an unresolved pronoun starts a source of its own;
+- a definite title ("the senator") links to the most recent official, preferring one introduced
+  with that title, and a definite epithet ("the billionaire") to the person named last;
+- an unnamed description right after a named person's head ("Brian Fallon, a spokesman for Mrs.
+  Clinton,") is that person.
 A source's type is the highest-ranked type among its named mentions (LABELLING.md order), so a
 pronoun takes the type of what it refers to.
 """
@@ -53,11 +59,27 @@ def _descriptor(text: str) -> str:
     return _DETERMINERS.sub("", text.strip().lower())
 
 
+# How far back (characters) the last cited speaker still outranks a person named after it as the
+# referent of "he"/"she"/"they" (fitted on the train split of data/labels/claims.csv).
+PRONOUN_SPEAKER_REACH = 150
+# First and second person: always the speaker.
+_SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our", "you"}
+_PERSON_TYPES = {"named_official", "named_person"}
+# "it" and "which" stand for things and bodies, never for a person; "who" for people, never for a
+# document or a publication ("the report, which notes", "Salceda, who said").
+_THING_PRONOUNS = {"it", "its", "which"}
+_PEOPLE_PRONOUNS = {"who", "whom"}
+
+
 def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
+    if pronoun.key in _THING_PRONOUNS:
+        return cluster.type in {"named_institution", "outlet", "document"} or cluster.gender == "n"
+    if pronoun.key in _PEOPLE_PRONOUNS:
+        return cluster.type not in {"document", "outlet"}
     if pronoun.gender == "plural":
         return cluster.gender == "plural" or cluster.type in {"named_institution", "outlet", "unnamed_source"}
     if pronoun.gender in {"m", "f"}:
-        if cluster.type in {"named_institution", "outlet", "document"} or cluster.gender == "plural":
+        if cluster.type in {"named_institution", "outlet", "document"} or cluster.gender in {"plural", "n"}:
             return False
         return cluster.gender in {"", pronoun.gender}
     return True  # "who", "it", "I": any source
@@ -79,6 +101,8 @@ def link_sources(
                     + [(span.start, 0, k, span, mt) for k, (span, mt) in enumerate(background)])
     ids: list[str] = [""] * len(mentions)
     cited: set[int] = set()
+    last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
+    named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
 
     def new_cluster(mt: MentionType, key: str) -> _Cluster:
         cluster = _Cluster(str(len(clusters)), key, mt.type if mt.type != "pronoun" else "", mt.gender)
@@ -87,20 +111,39 @@ def link_sources(
 
     for _, is_source, k, span, mt in stream:
         target: _Cluster | None = None
-        if mt.type == "pronoun" and mt.key.startswith("title:"):
-            # "the senator": the most recent official, preferring one introduced with that title.
-            title = mt.key.removeprefix("title:")
+        # Mentions are heads: an apposition starts within ", " of the named head it describes.
+        outer = next((c for sp, c in named_spans
+                      if (sp.start <= span.start and span.end <= sp.end and sp != span)
+                      or 0 < span.start - sp.end <= 2), None)
+        if outer is not None and mt.type in {"unnamed_source", "pronoun"}:
+            # "Brian Fallon, a spokesman for Mrs. Clinton,": the apposition inside a named
+            # person's mention describes that person.
+            target = outer
+        elif mt.type == "pronoun" and mt.key.startswith("person:"):
+            # "the billionaire": the person named last.
+            target = next((c for c in reversed(recent) if c.type in _PERSON_TYPES), None)
+        elif mt.type == "pronoun" and mt.key.startswith(("title:", "role:")):
+            # "the senator": the most recent official, preferring one introduced with that title;
+            # "the congressman's spokesman" only one introduced as a spokesman.
+            title = mt.key.split(":", 1)[1]
             officials = [c for c in reversed(recent) if c.type == "named_official"]
-            target = next((c for c in officials if any(title in n.lower() for n in c.names)),
-                          officials[0] if officials else None)
+            fallback = officials[0] if officials and mt.key.startswith("title:") else None
+            target = next((c for c in officials if any(title in n.lower() for n in c.names)), fallback)
         elif mt.type == "pronoun":
-            # Personal pronouns prefer a cited source (speakers keep speaking); a relative "who"
-            # refers to the name right before it, cited or not.
-            pool = recent if mt.key in {"who", "whom"} else [c for c in recent if c.cited]
-            for cluster in reversed(pool):
-                if cluster.type and _compatible(mt, cluster):
-                    target = cluster
-                    break
+            # A relative "who" refers to the name right before it. A personal pronoun refers to the
+            # speaker, the compatible source cited last, while that speaker is in view; otherwise
+            # to the compatible person named last ("Weiner mostly dropped out ... He announced").
+            fits = [c for c in reversed(recent) if c.type and _compatible(mt, c)]
+            speaker = next((c for c in fits if c.cited), None)
+            if mt.key in {"who", "whom"}:
+                target = fits[0] if fits else None
+            elif speaker is None:
+                target = fits[0] if fits and mt.gender in {"m", "f"} else None
+            elif (fits[0] is not speaker and mt.key not in _SPEAKER_PRONOUNS
+                  and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
+                target = fits[0]
+            else:
+                target = speaker
         elif mt.type == "second_source":
             desc = _descriptor(span.text)
             if desc.startswith(("second", "third")) or span.text.lower().startswith("the "):
@@ -128,6 +171,8 @@ def link_sources(
                 target.gender = mt.gender
         if mt.type != "pronoun":
             target.names.append(span.text)
+        if mt.type in {"named_official", "named_person"}:
+            named_spans.append((span, target))
         if is_source:
             target.mentions.append(span)
             ids[k] = target.id
@@ -136,6 +181,7 @@ def link_sources(
         if target in recent:
             recent.remove(target)
         recent.append(target)
+        last_seen[id(target)] = span.start
 
     # Number the cited sources S1, S2, ... in order of their first cited mention.
     order = sorted(cited, key=lambda i: min(m.start for m in clusters[i].mentions))
@@ -146,7 +192,7 @@ def link_sources(
         c = clusters[i]
         name = max(c.names, key=len) if c.names else c.mentions[0].text
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
-        if not c.type and c.key.startswith("title:"):
+        if not c.type and c.key.startswith(("title:", "role:", "person:")):
             typ = "unnamed_source"  # "the senator" with no named official before it
         sources.append(Source(public[str(i)], name, typ, tuple(sorted(c.mentions))))
     return ids, sources

@@ -32,6 +32,49 @@ TYPES = [
     ("a leaked memo", "document"),
     ("the poll", "document"),
     ("court filings", "document"),
+    # The head noun decides, whatever names stand in front of it.
+    ("Gowdy spokesman Jamal Ware", "named_official"),
+    ("Judicial Watch president Tom Fitton", "named_official"),
+    ("A Twitter spokesman, Christopher Abboud,", "named_official"),
+    ("Sam Jacobs, Time’s Assistant Managing Editor,", "named_official"),
+    ("Mr. Sanders's aides", "unnamed_source"),
+    ("A Clinton campaign official", "unnamed_source"),
+    ("a spokesman for the Department of Justice", "unnamed_source"),
+    ("The NeverTrump faction", "unnamed_source"),
+    ("the Department of Justice", "named_institution"),
+    ("the state Division of Gaming Enforcement", "named_institution"),
+    ("the Clinton campaign", "named_institution"),
+    ("a Suffolk University/Boston Globe Poll released Sunday", "document"),
+    ("an online University of Texas/Texas Tribune poll out Thursday", "document"),
+    ("The next series of emails", "document"),
+    ("Bill Clinton", "named_official"),
+    # Poll respondents speak for the poll.
+    ("26 percent of Democrats", "document"),
+    ("Thirty-one percent of those surveyed", "document"),
+    ("those surveyed", "document"),
+    # Publications: listed names, mastheads, heads.
+    ("the Chicago Sun-Times", "outlet"),
+    ("KING-TV", "outlet"),
+    ("A German news organization called “The Local”", "outlet"),
+    ("The U.S. media", "outlet"),
+    # A country or capital speaks for its government.
+    ("Moscow", "named_institution"),
+    ("the United States", "named_institution"),
+    # Former officials and free-standing strategists comment (LABELLING.md guide clarification 12).
+    ("former Obama adviser David Axelrod", "named_person"),
+    ("Charlie Black, a longtime Republican strategist,", "named_person"),
+    ("Geoff Garin, a strategist for Mrs. Clinton,", "named_official"),
+    ("Gerry O'Brien, a GOP political consultant,", "named_person"),
+    # A gazetteer surname only makes an official of the gazetteer's person.
+    ("Megyn Kelly", "named_person"),
+    ("Donald J. Trump", "named_official"),
+]
+
+# Phrases that point back to someone named earlier: typed through their referent in identity.py.
+REFERRING = [
+    ("he", "m"), ("She", "f"), ("He's", "m"), ("Her comments", "f"),
+    ("the Republican presidential candidate", ""), ("the Democratic front-runner", ""),
+    ("the former CEO of Hewlett-Packard", ""), ("the Vermont senator", ""), ("the billionaire", ""),
 ]
 
 
@@ -43,6 +86,39 @@ def typer_() -> SourceTyper:
 @pytest.mark.parametrize(("phrase", "expected"), TYPES)
 def test_source_types(typer_: SourceTyper, phrase: str, expected: str) -> None:
     assert typer_.classify(phrase).type == expected
+
+
+@pytest.mark.parametrize(("phrase", "gender"), REFERRING)
+def test_referring_phrases_wait_for_their_referent(typer_: SourceTyper, phrase: str, gender: str) -> None:
+    mt = typer_.classify(phrase)
+    assert mt.type == "pronoun"
+    assert mt.gender == gender
+
+
+ARTICLE = ("Gowdy spokesman Jamal Ware said the suit was meritless. Megyn Kelly asked about it. "
+           "A Twitter spokesman, Christopher Abboud, said so. Judicial Watch president Tom Fitton agreed. "
+           "Sam Jacobs, a lawyer, disagreed. WikiLeaks said nothing.")
+
+
+def test_article_officials_reads_titles_and_names(typer_: SourceTyper) -> None:
+    officials = typer_.article_officials(ARTICLE)
+    assert {"ware", "abboud", "fitton"} <= officials
+    assert "jacobs" not in officials
+    assert "kelly" in officials.others  # the gazetteer's Kelly is someone else here
+    assert "judicial watch" in officials.organisations
+    assert typer_.classify("Ware", officials=officials).type == "named_official"
+    assert typer_.classify("Kelly", officials=officials).type == "named_person"
+    assert typer_.classify("Jacobs", officials=officials).type == "named_person"
+    assert typer_.classify("Judicial Watch", officials=officials).type == "named_institution"
+    # A one-word name the article never gives a first name, written like an organisation's.
+    assert typer_.classify("WikiLeaks", officials=officials).type == "named_institution"
+
+
+def test_background_mentions_include_surname_re_mentions(typer_: SourceTyper) -> None:
+    text = "Senator John Smith spoke first. He met Mary Jones, and Smith’s aides left."
+    found = typer_.background_people(text, typer_.article_officials(text))
+    assert [(text[s:e], mt.type) for s, e, mt in found] == [
+        ("Senator John Smith", "named_official"), ("Mary Jones", "named_person"), ("Smith", "named_official")]
 
 
 def _mentions(typer_: SourceTyper, phrases: list[str]) -> list[tuple[Span, object]]:
@@ -63,9 +139,48 @@ def _mentions(typer_: SourceTyper, phrases: list[str]) -> list[tuple[Span, objec
     (["Senator John Smith", "Mary Jones", "he"], ["S1", "S2", "S1"],
      {"S1": "named_official", "S2": "named_person"}),
     (["Reuters", "the ministry", "Reuters"], ["S1", "S2", "S1"], {"S1": "outlet", "S2": "named_institution"}),
+    # A definite title is the official named before it.
+    (["Donald Trump", "the Republican presidential candidate"], ["S1", "S1"], {"S1": "named_official"}),
+    # "it" stands for a body or a text, never for a person.
+    (["Senator John Smith", "the report", "it"], ["S1", "S2", "S2"],
+     {"S1": "named_official", "S2": "document"}),
+    (["Senator John Smith", "it"], ["S1", "S2"], {"S1": "named_official", "S2": "unnamed_source"}),
+    # "he" never stands for a group.
+    (["aides", "he"], ["S1", "S2"], {"S1": "unnamed_source", "S2": "named_person"}),
 ])
 def test_identity(typer_: SourceTyper, phrases: list[str], expected_ids: list[str],
                   expected_types: dict[str, str]) -> None:
     ids, sources = link_sources(_mentions(typer_, phrases))
     assert ids == expected_ids
     assert {s.id: s.type for s in sources} == expected_types
+
+
+def test_apposition_after_a_named_head_is_that_person(typer_: SourceTyper) -> None:
+    name, role = "Brian Fallon", "a spokesman for Mrs. Clinton"
+    mentions = [(Span(0, len(name), name), typer_.classify(name)),
+                (Span(len(name) + 2, len(name) + 2 + len(role), role), typer_.classify(role))]
+    ids, sources = link_sources(mentions)
+    assert ids == ["S1", "S1"]
+    assert sources[0].type == "named_person"
+
+
+def test_pronoun_refers_to_the_person_named_last_when_the_speaker_is_out_of_view(typer_: SourceTyper) -> None:
+    speaker, other, pronoun = "Senator John Smith", "Mary Jones", "she"
+    far = 400  # beyond identity.PRONOUN_SPEAKER_REACH
+    mentions = [(Span(0, len(speaker), speaker), typer_.classify(speaker)),
+                (Span(far + 100, far + 100 + len(pronoun), pronoun), typer_.classify(pronoun))]
+    background = [(Span(far, far + len(other), other), typer_.classify(other))]
+    ids, sources = link_sources(mentions, background)
+    assert ids == ["S1", "S2"]
+    assert {s.name: s.type for s in sources} == {speaker: "named_official", other: "named_person"}
+    # Near the speaker, the speaker keeps the word ("he" cannot be Mary Jones anyway).
+    near = [(Span(0, len(speaker), speaker), typer_.classify(speaker)),
+            (Span(60, 62, "he"), typer_.classify("he"))]
+    assert link_sources(near, [(Span(30, 30 + len(other), other), typer_.classify(other))])[0] == ["S1", "S1"]
+
+
+def test_label_and_scorer_source_ids_are_aligned_one_to_one() -> None:
+    from scorer.evaluation.claims_eval import align_source_ids
+
+    pairs = [(("S1",), ("S2",)), (("S1",), ("S2", "S5")), (("S2",), ("S5",)), (("S3",), ())]
+    assert align_source_ids(pairs) == {"S1": "S2", "S2": "S5"}

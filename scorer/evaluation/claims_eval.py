@@ -38,6 +38,9 @@ class Row:
     verdict: str
     rules_verdict: str
     score: float
+    # The type the scorer gives the label's primary source, when it cites that very source (its id
+    # aligned to the label's, see `align_source_ids`); None when it cites others or none.
+    label_source_type: str | None = None
 
 
 def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], int]:
@@ -56,16 +59,43 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
         n_predicted += len(report.claims)
         pairs = dict((j, i) for i, j in match_claims([(c.span.start, c.span.end) for c in report.claims],
                                                         [(g.start, g.end) for g in gold]))
+        aligned = align_source_ids([(gold[j].source_ids, report.claims[i].source_ids)
+                                    for j, i in pairs.items()])
+        type_of = {s.id: s.type for s in report.sources}
         for j, g in enumerate(gold):
             if j in pairs:
                 c = report.claims[pairs[j]]
                 n_independent = len(set(c.source_ids) | set(c.support_source_ids))
+                same = aligned.get(g.source_ids[0]) if g.source_ids else None
                 rows.append(Row(article_id, g, True, c.source_type if c.source_ids else None, c.hedged,
                                 c.contradicted, c.verdict, rules_verdict(c.contradicted, n_independent),
-                                c.corroboration))
+                                c.corroboration, type_of.get(same) if same in c.source_ids else None))
             else:
                 rows.append(Row(article_id, g, False, None, False, False, MISSED, MISSED, 0.0))
     return rows, n_predicted
+
+
+def align_source_ids(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> dict[str, str]:
+    """One article's label source ids mapped one to one onto the scorer's, from the matched claims
+    (label ids, scorer ids): the pair cited together by most claims first, ties broken by how often
+    both are the claim's primary source, then by first appearance."""
+    together: Counter[tuple[str, str]] = Counter()
+    primary: Counter[tuple[str, str]] = Counter()
+    first: dict[tuple[str, str], int] = {}
+    for n, (gold_ids, pred_ids) in enumerate(pairs):
+        for g in gold_ids:
+            for p in pred_ids:
+                together[(g, p)] += 1
+                first.setdefault((g, p), n)
+        if gold_ids and pred_ids:
+            primary[(gold_ids[0], pred_ids[0])] += 1
+    aligned: dict[str, str] = {}
+    taken: set[str] = set()
+    for g, p in sorted(together, key=lambda gp: (-together[gp], -primary[gp], first[gp])):
+        if g not in aligned and p not in taken:
+            aligned[g] = p
+            taken.add(p)
+    return aligned
 
 
 # -- metrics -------------------------------------------------------------------------------------
@@ -111,6 +141,27 @@ def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS, see
     return [round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)]
 
 
+def _type_f1(gold: list[str], pred: list[str], labels: list[str]) -> np.ndarray:
+    """Per-label F1 (0 where a label has no gold and no predicted claim), without sklearn's overhead:
+    the bootstrap calls it a thousand times."""
+    g = np.array(gold)
+    p = np.array(pred)
+    out = []
+    for lab in labels:
+        tp = np.sum((g == lab) & (p == lab))
+        denom = np.sum(g == lab) + np.sum(p == lab)
+        out.append(2 * tp / denom if denom else 0.0)
+    return np.array(out)
+
+
+def _type_f1_metric(labels: list[str], index: int | None) -> Any:
+    """Bootstrap metric over typed rows: one label's F1, or the macro-F1 (index None)."""
+    def metric(rows: list[Row]) -> float:
+        f1 = _type_f1([r.gold.source_types[0] for r in rows], [r.source_type or "" for r in rows], labels)
+        return float(f1.mean() if index is None else f1[index])
+    return metric
+
+
 def _binary_f1(field: str) -> Any:
     def metric(rows: list[Row]) -> float:
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
@@ -148,21 +199,32 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
         "predicted_claims": n_predicted, "claim_recall": round(len(matched) / len(rows), 4) if rows else None,
         "claim_precision": round(len(matched) / n_predicted, 4) if n_predicted else None,
     }
-    # Source type on claims whose source was found (gold has one, the scorer found one).
+    # Source type on the claims whose source was found: the label cites a source and the scorer
+    # cites one; the scorer's primary type against the label's (pronouns and surnames typed through
+    # their referents, so a wrong referent counts against it). Beside it, a diagnostic: the claims
+    # where the scorer cites the label's primary source itself (ids aligned), typing alone.
     typed = [r for r in matched if r.gold.source_ids and r.source_type]
     gold_t = [r.gold.source_types[0] for r in typed]
-    pred_t = [r.source_type for r in typed]
+    pred_t = [r.source_type or "" for r in typed]
     labels = [t for t in SOURCE_TYPES if t != "unattributed"]
     confusion = {g: {p: sum(1 for a, b in zip(gold_t, pred_t, strict=True) if a == g and b == p) for p in labels}
                  for g in labels}
+    same = [r for r in typed if r.label_source_type]
+    per_type = _type_f1(gold_t, pred_t, labels) if typed else np.zeros(len(labels))
     result["source_type"] = {
         "claims": len(typed),
         "accuracy": round(float(np.mean([a == b for a, b in zip(gold_t, pred_t, strict=True)])), 4) if typed else None,
-        "macro_f1": round(float(f1_score(gold_t, pred_t, labels=labels, average="macro", zero_division=0)), 4)
-        if typed else None,
-        "per_type_f1": dict(zip(labels, (round(float(v), 4) for v in f1_score(
-            gold_t, pred_t, labels=labels, average=None, zero_division=0)), strict=True)) if typed else {},
+        "macro_f1": round(float(per_type.mean()), 4) if typed else None,
+        "macro_f1_ci95": _bootstrap(typed, _type_f1_metric(labels, None)) if typed else None,
+        "per_type_f1": dict(zip(labels, (round(float(v), 4) for v in per_type), strict=True)),
+        # LABELLING.md: an interval for every figure on fewer than 100 positives.
+        "per_type_f1_ci95": {lab: _bootstrap(typed, _type_f1_metric(labels, k))
+                             for k, lab in enumerate(labels) if 0 < gold_t.count(lab) < 100},
+        "positives": {lab: gold_t.count(lab) for lab in labels},
         "confusion": confusion,
+        "same_source_claims": len(same),
+        "same_source_accuracy": round(float(np.mean(
+            [r.label_source_type == r.gold.source_types[0] for r in same])), 4) if same else None,
     }
     for field in ("hedged", "contradicted"):
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
@@ -225,6 +287,11 @@ def reliability_plot(y: np.ndarray, p: np.ndarray, path: Path, bins: int = 10, t
     plt.close(fig)
 
 
+_SHORT_TYPE = {"named_official": "official", "named_institution": "instit.", "named_person": "person",
+               "document": "document", "outlet": "outlet", "unnamed_source": "unnamed",
+               "second_source": "second"}
+
+
 def format_claims_table(r: dict[str, Any]) -> str:
     def ci(cell: dict[str, Any], key: str) -> str:
         v = cell.get(key)
@@ -236,8 +303,18 @@ def format_claims_table(r: dict[str, Any]) -> str:
     st = r["source_type"]
     if st["claims"]:
         lines.append(f"source type on {st['claims']} claims whose source was found: accuracy {st['accuracy'] * 100:.1f}, "
-                     f"macro-F1 {st['macro_f1'] * 100:.1f}")
-        lines.append("  per type F1: " + ", ".join(f"{k} {v * 100:.0f}" for k, v in st["per_type_f1"].items()))
+                     f"macro-F1 {st['macro_f1'] * 100:.1f}{ci(st, 'macro_f1_ci95')}")
+        intervals = {k: f" [{v[0] * 100:.0f}, {v[1] * 100:.0f}]"
+                     for k, v in st["per_type_f1_ci95"].items() if v}
+        lines.append("  per type F1: " + ", ".join(f"{k} {v * 100:.0f}{intervals.get(k, '')}"
+                                                   for k, v in st["per_type_f1"].items()))
+        if st.get("same_source_claims"):
+            lines.append(f"  typing alone, on the {st['same_source_claims']} claims citing the label's own "
+                         f"source: accuracy {st['same_source_accuracy'] * 100:.1f}")
+        lines.append("  confusion (rows label, columns scorer): "
+                     + " ".join(f"{_SHORT_TYPE.get(t, t):>8s}" for t in st["confusion"]))
+        for g, cells in st["confusion"].items():
+            lines.append(f"  {g:>39s} " + " ".join(f"{cells[p]:8d}" for p in cells))
     for field in ("hedged", "contradicted"):
         c = r[field]
         lines.append(f"{field:12s} P {c['precision'] * 100:5.1f}  R {c['recall'] * 100:5.1f}  F1 {c['f1'] * 100:5.1f}"
