@@ -376,6 +376,22 @@ def train_context(
     _write_model(model, summary, output)
 
 
+@app.command("train-contested")
+def train_contested(
+    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/contest_model.yaml",
+    split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
+) -> None:
+    """Fit the contested-claim model (which claims a dispute in the article contests); run before `train`."""
+    from scorer.training import train_contest_model
+
+    try:
+        model, summary = train_contest_model(labelled, split=split)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    _write_model(model, summary, output)
+
+
 @app.command("train-hedges")
 def train_hedges(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
@@ -500,15 +516,14 @@ def rules_check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule files (default: every file in rules/).")] = None,
 ) -> None:
     """Load and validate rule files: unknown keys, bad regexes and failing examples are errors."""
-    from scorer.linear import MODEL_SCHEMA, LinearModel
+    from scorer.linear import LinearModel
     from scorer.rulebook import RULES_DIR, load_ruleset
 
     files = paths or sorted(RULES_DIR.glob("*.yaml"))
     problems = 0
     for path in files:
         try:
-            # Linear models (fitted, or a hand-set prior) declare their schema; rule files another.
-            if path.name.endswith("_model.yaml") or f"schema: {MODEL_SCHEMA}" in path.read_text(encoding="utf-8"):
+            if path.name.endswith("_model.yaml"):
                 m = LinearModel.load(path)
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:

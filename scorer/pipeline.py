@@ -16,12 +16,22 @@ import regex
 from scorer.attribution import Attribution, AttributionFinder
 from scorer.claims import Claim, split_claims, split_clause
 from scorer.context import ContextSourcer
-from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, default_detector
+from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
 from scorer.report import ClaimAttribution, ClaimResult, Report
-from scorer.rulebook import ruleset
+from scorer.rulebook import RuleMatch, ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
-from scorer.signals import SUPPORT_MIN_SIMILARITY, ContradictionFinder, similarity_matrix, stance_disputes
+from scorer.linear import LinearModel
+from scorer.signals import (
+    SUPPORT_MIN_SIMILARITY,
+    ContradictionFinder,
+    ContradictionLink,
+    contest_model,
+    contest_rows,
+    disputing_claim,
+    similarity_matrix,
+    stance_disputes,
+)
 from scorer.sourcing import TYPE_RANK, SourceTyper, outlet_table
 from scorer.spans import Span, make_span
 from scorer.stance import default_stance_model
@@ -77,8 +87,20 @@ class Attributed:
     sims: np.ndarray  # claim-by-claim content similarity
 
 
+@dataclass(frozen=True)
+class Signals:
+    """Step 5 of one article: hedges, contradiction cues and links, and the contested-model rows."""
+
+    hedges: list[HedgeResult]
+    cue_matches: list[list[RuleMatch]]
+    links: list[ContradictionLink]
+    contradicted_by: dict[int, list[int]]  # by cue links and `against` stances alone
+    stance_cues: dict[int, list[Span]]
+    contest_rows: np.ndarray
+
+
 class Pipeline:
-    def __init__(self, use_context: bool = True) -> None:
+    def __init__(self, use_context: bool = True, use_contest: bool = True) -> None:
         self.claim_rules = ruleset("claims")
         self.attribution = AttributionFinder()
         self.typer = SourceTyper()
@@ -90,6 +112,8 @@ class Pipeline:
         self.model = corroboration_model()
         self.stance = default_stance_model()
         self.context: ContextSourcer | None = ContextSourcer() if use_context else None
+        self.contest_cues = ruleset("contest_cues")
+        self.contest: LinearModel | None = contest_model() if use_contest else None
 
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
@@ -166,24 +190,24 @@ class Pipeline:
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
                           similarity_matrix([s.text for s in spans]))
 
-    # -- the whole pipeline ---------------------------------------------------------------------
-    def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
-        outlet_prior, outlet_known = self.outlets.prior_of(outlet)
-        stage = self.attribute(text)
-        work, spans, sims, type_of, sources = stage.work, stage.spans, stage.sims, stage.type_of, stage.sources
+    # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
+    def inherit(self, text: str, stage: Attributed) -> tuple[list[tuple[str, ...]], list[tuple[ClaimAttribution, ...]]]:
         claim_ids = list(stage.claim_ids)
         claim_atts = list(stage.claim_atts)
-
-        # Step 4b: a claim citing no one may take a source from its paragraph (scorer/context.py).
         if self.context is not None:
-            inherited = self.context.inherit(text, spans, claim_ids, stage.uncited_source, sims)
+            inherited = self.context.inherit(text, stage.spans, claim_ids, stage.uncited_source, stage.sims)
             for i, inh in sorted(inherited.items()):
                 lent = stage.claim_ids[inh.lender][:1]
                 claim_ids[i] = lent
-                claim_atts[i] = (ClaimAttribution(lent[0], type_of[lent[0]], None, None, "attr.paragraph_speaker"),
-                                 *claim_atts[i])
+                speaker = ClaimAttribution(lent[0], stage.type_of[lent[0]], None, None, "attr.paragraph_speaker")
+                claim_atts[i] = (speaker, *claim_atts[i])
+        return claim_ids, claim_atts
 
-        # Step 5: hedges, contradictions, support.
+    def inherited_ids(self, text: str, stage: Attributed) -> list[tuple[str, ...]]:
+        return self.inherit(text, stage)[0]
+
+    # -- step 5: hedges and contradiction evidence ----------------------------------------------
+    def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]]) -> Signals:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
         cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
         attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
@@ -200,6 +224,33 @@ class Pipeline:
             if dispute.disputing not in contradicted_by.get(dispute.disputed, []):
                 contradicted_by.setdefault(dispute.disputed, []).append(dispute.disputing)
             stance_cues.setdefault(dispute.disputing, []).extend(dispute.cues)
+        doubts = [list(m) + stance_cues.get(i, []) for i, m in enumerate(cue_matches)]
+        rows = contest_rows(spans, doubts, [i in contradicted_by for i in range(len(spans))],
+                            [bool(ids) for ids in claim_ids], self.contest_cues)
+        return Signals(hedge_results, cue_matches, links, contradicted_by, stance_cues, rows)
+
+    # -- the whole pipeline ---------------------------------------------------------------------
+    def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        outlet_prior, outlet_known = self.outlets.prior_of(outlet)
+        stage = self.attribute(text)
+        work, spans, sims, type_of, sources = stage.work, stage.spans, stage.sims, stage.type_of, stage.sources
+        claim_ids, claim_atts = self.inherit(text, stage)
+
+        # Step 5: hedges, contradictions, support.
+        sig = self.signals(text, spans, claim_ids)
+        hedge_results, cue_matches, links, stance_cues = sig.hedges, sig.cue_matches, sig.links, sig.stance_cues
+        contradicted_by = sig.contradicted_by
+        if self.contest is not None:
+            # Cue links stand; the contested-claim model adds the claims a dispute in the article
+            # contests without a cue naming them, each with the doubting claim that covers it best.
+            proba = self.contest.predict_proba(sig.contest_rows)[:, 1]
+            doubts = [list(m) + stance_cues.get(i, []) for i, m in enumerate(cue_matches)]
+            contradicted_by = dict(contradicted_by)
+            for i in np.flatnonzero(proba >= self.contest.threshold).tolist():
+                if i in contradicted_by or doubts[i]:
+                    # LABELLING.md: the sentence that carries a doubt is not itself contradicted.
+                    continue
+                contradicted_by[i] = [d for d in [disputing_claim(i, spans, doubts)] if d is not None]
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
         for i in range(len(work)):

@@ -20,7 +20,7 @@ from scorer.rulebook import RULES_DIR
 MODEL_PATH = RULES_DIR / "corroboration_model.yaml"
 # The hand-set weights with their reasoning: what LABELLING.md's definition implies before any data.
 # `scorer train` shrinks the fitted weights toward these, not toward zero (scorer/training.py).
-PRIOR_PATH = RULES_DIR / "corroboration_prior.yaml"
+PRIOR_PATH = RULES_DIR / "corroboration_prior_model.yaml"
 
 FEATURES: tuple[str, ...] = (
     "own_sources",  # distinct sources the claim's own sentence cites, capped at 3

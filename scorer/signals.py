@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import regex
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from scorer.rulebook import RuleMatch, RuleSet, ruleset
+from scorer.linear import LinearModel
+from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
 from scorer.spans import Span, make_span
 
 CONTRADICTION_MIN_COVERAGE = 0.09
@@ -201,3 +203,79 @@ def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
     sims = (m @ m.T).toarray()
     np.fill_diagonal(sims, 0.0)
     return sims
+
+
+# -- the contested-claim model ---------------------------------------------------------------------
+# Cue links (above) find the claim a doubt or denial points at; labelled articles show that editors
+# mark more: in a dispute both sides' charges and answers are contested, though no single cue names
+# them. A logistic model over the link results and the article's dispute words decides per claim
+# (rules/contest_model.yaml, fitted by `scorer train-contested` on the train labels).
+CONTEST_MODEL_PATH = RULES_DIR / "contest_model.yaml"
+CONTEST_FEATURES: tuple[str, ...] = (
+    "linked",  # a cue link or an `against` stance names this claim as disputed
+    "carries_doubt",  # it carries a contradiction cue itself (the doubting side)
+    "rebuttal",  # it answers or attacks another side
+    "allegation",  # it is put as someone's charge
+    "negation",
+    "dispute_overlap",  # best content coverage with a claim that carries a doubt or a rebuttal
+    "dispute_nearby",  # a claim within two places of it carries a doubt or a rebuttal
+    "cited",  # its own sentence cites a source
+    "article_disputes",  # claims of the article that carry a doubt or rebuttal, capped at 8, share of 8
+    "article_allegations",  # claims of the article put as charges, capped at 8, share of 8
+    "allegation_in_dispute",  # allegation x article_disputes: a charge in an article that answers it
+    "cited_in_dispute",  # cited x article_disputes: a voice in a disputed story
+)
+
+
+def contest_rows(
+    claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]], linked: Sequence[bool],
+    cited: Sequence[bool], cue_rules: RuleSet,
+) -> np.ndarray:
+    """One row of CONTEST_FEATURES per claim."""
+    n = len(claim_spans)
+    if n == 0:
+        return np.zeros((0, len(CONTEST_FEATURES)))
+    labels = [{m.label for m in cue_rules.find_all(s.text, 0, len(s.text))} for s in claim_spans]
+    rebuttal = [("rebuttal" in lb) for lb in labels]
+    allegation = [("allegation" in lb) for lb in labels]
+    doubt = [bool(c) for c in contradiction_cues]
+    dispute = [a or b for a, b in zip(doubt, rebuttal, strict=True)]
+    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
+    coverage = _coverage(docs, docs) if n > 1 else np.zeros((1, 1))
+    article_disputes = min(sum(dispute), 8) / 8
+    article_allegations = min(sum(allegation), 8) / 8
+    rows = np.zeros((n, len(CONTEST_FEATURES)))
+    for i in range(n):
+        overlap = max((coverage[i, k] for k in range(n) if k != i and dispute[k]), default=0.0)
+        nearby = any(dispute[k] for k in range(max(0, i - 2), min(n, i + 3)) if k != i)
+        rows[i] = (linked[i], doubt[i], rebuttal[i], allegation[i], "negation" in labels[i], overlap, nearby,
+                   cited[i], article_disputes, article_allegations, allegation[i] * article_disputes,
+                   cited[i] * article_disputes)
+    return rows
+
+
+def disputing_claim(i: int, claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]]) -> int | None:
+    """For a claim the model calls contested without a link: the doubting claim that covers it best."""
+    candidates = [k for k, cues in enumerate(contradiction_cues) if cues and k != i]
+    if not candidates:
+        return None
+    docs = [" ".join(content_terms(claim_spans[k].text)) for k in [i, *candidates]]
+    cov = _coverage(docs[:1], docs[1:])[0]
+    best = int(np.argmax(cov))
+    return candidates[best] if cov[best] > 0 else None
+
+
+@lru_cache(maxsize=4)
+def _load_contest(path: str, mtime_ns: int) -> LinearModel:
+    return LinearModel.load(path)
+
+
+def contest_model(path: str | Path | None = None) -> LinearModel:
+    path = Path(path) if path else CONTEST_MODEL_PATH
+    model = _load_contest(str(path), path.stat().st_mtime_ns)
+    if tuple(model.features) != CONTEST_FEATURES:
+        from scorer.errors import RuleError
+
+        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's "
+                        f"{list(CONTEST_FEATURES)}; retrain with `scorer train-contested`")
+    return model

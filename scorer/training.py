@@ -137,7 +137,9 @@ def train_corroboration(path: str | Path, split: str = "train",
         platt = LogisticRegression(C=1e6, max_iter=5000).fit(best_z[train, None], y[train])
         calibrated[test] = platt.predict_proba(best_z[test, None])[:, 1]
     calibrated_brier = _brier(y, calibrated)
-    use_calibration = calibrated_brier < best_brier - CALIBRATION_MIN_GAIN
+    slope = float(LogisticRegression(C=1e6, max_iter=5000).fit(best_z[:, None], y).coef_[0, 0])
+    # A negative slope would reverse the model's ranking: no calibration can justify that.
+    use_calibration = calibrated_brier < best_brier - CALIBRATION_MIN_GAIN and slope > 0
 
     estimator = PriorLogistic(prior.coefficients[0], float(prior.intercept[0]), best_c).fit(X, y)
     coef, intercept = estimator.coef_.copy(), estimator.intercept_.copy()
@@ -151,6 +153,7 @@ def train_corroboration(path: str | Path, split: str = "train",
     estimator.coef_, estimator.intercept_ = np.round(coef, 8), np.round(intercept, 8)
     cv = {
         "folds": FOLDS, "grouped_by": "article", "C_grid_brier": grid, "chosen_C": best_c,
+
         "oof_brier_raw": round(best_brier, 5), "oof_brier_calibrated": round(calibrated_brier, 5),
         "calibration_kept": use_calibration,
         "oof_roc_auc": round(float(roc_auc_score(y, best_z)), 4),
@@ -333,4 +336,92 @@ def train_context_model(path: str | Path, split: str = "train") -> tuple[LinearM
                f"C = {C} by {FOLDS}-fold article-grouped CV (out-of-fold log loss {loss:.4f}, accuracy "
                f"{cv['oof_accuracy']:.3f} vs {max(y.mean(), 1 - y.mean()):.3f} for the majority class).\n"
                f"Class 1 = the claim has a source in its context; decision at probability 0.5.")
+    return model, summary
+
+
+# -- the contested-claim model ---------------------------------------------------------------------
+CONTEST_C_GRID = (0.03, 0.1, 0.3, 1.0)
+
+
+def _contest_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, list[str], str]:
+    """CONTEST_FEATURES rows of matched labelled claims and their `contradicted` labels."""
+    from scorer.pipeline import Pipeline
+
+    pipeline = Pipeline(use_contest=False)
+    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    if not labels:
+        raise InputError(f"{path}: no labelled claims in split {split!r}")
+    by_article = defaultdict(list)
+    for c in labels:
+        by_article[c.article_id].append(c)
+    rows, y, groups = [], [], []
+    for article_id in sorted(by_article):
+        gold = by_article[article_id]
+        text = article_text(article_id)
+        stage = pipeline.attribute(text)
+        claim_ids = pipeline.inherited_ids(text, stage)
+        sig = pipeline.signals(text, stage.spans, claim_ids)
+        for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
+            rows.append(sig.contest_rows[i])
+            y.append(int(gold[j].contradicted))
+            groups.append(article_id)
+    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.contradicted)}\n" for c in labels)
+    return np.asarray(rows, dtype=float), np.asarray(y, dtype=int), groups, digest
+
+
+def _union_threshold(X: np.ndarray, y: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best F1 of the pipeline's decision: linked claims are contested, and
+    so is any claim scoring at least the threshold unless it carries the doubt itself."""
+    from scorer.signals import CONTEST_FEATURES
+
+    linked = X[:, CONTEST_FEATURES.index("linked")] > 0
+    doubt = X[:, CONTEST_FEATURES.index("carries_doubt")] > 0
+    best = (0.5, -1.0)
+    for t in np.unique(np.round(scores, 4)):
+        predicted = linked | ((scores >= t) & ~doubt)
+        tp = float(np.sum(predicted & (y == 1)))
+        f1 = 2 * tp / (predicted.sum() + y.sum()) if predicted.sum() + y.sum() else 0.0
+        if f1 > best[1] + 1e-12:
+            best = (float(t), f1)
+    return best
+
+
+def train_contest_model(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
+    """Fit the contested-claim model: class-balanced logistic regression, C and the decision
+    threshold by article-grouped CV on out-of-fold F1 of the pipeline's decision (cue links stand;
+    the model adds claims at or above the threshold). Contested claims are rare and clustered in a
+    few disputed articles, so the threshold is what matters."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from scorer.signals import CONTEST_FEATURES
+
+    X, y, groups, digest = _contest_rows(path, split)
+    if len(set(y.tolist())) < 2:
+        raise InputError(f"{path}: split {split!r} has one class only for `contradicted`; cannot fit")
+    grid: dict[str, float] = {}
+    best: tuple[float, float, float] = (-1.0, CONTEST_C_GRID[0], 0.5)
+    for C in CONTEST_C_GRID:
+        oof = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
+            est = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(X[train], y[train])
+            oof[test] = est.predict_proba(X[test])[:, 1]
+        threshold, f1 = _union_threshold(X, y, oof)
+        grid[str(C)] = round(float(f1), 4)
+        if f1 > best[0] + 1e-9:
+            best = (float(f1), C, float(threshold))
+    f1, C, threshold = best
+    estimator = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(X, y)
+    meta = {
+        "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "matched_claims": len(y),
+                          "contradicted": int(y.sum()), "articles": len(set(groups))},
+        "params": {"C": C, "class_weight": "balanced", "solver": "lbfgs"},
+        "cv_metrics": {"folds": FOLDS, "grouped_by": "article", "C_grid_f1": grid, "oof_f1": round(f1, 4),
+                       "threshold_chosen_out_of_fold": round(threshold, 4)},
+    }
+    model = LinearModel.from_estimator(estimator, CONTEST_FEATURES, "contest", threshold=round(threshold, 6), **meta)
+    summary = (f"Contested-claim model fitted by `scorer train-contested` on {len(y)} matched claims "
+               f"({int(y.sum())} contradicted) from {len(set(groups))} articles, split {split}.\n"
+               f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV "
+               f"(out-of-fold F1 {f1:.3f}). Class 1 = contradicted.")
     return model, summary
