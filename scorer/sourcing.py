@@ -236,6 +236,12 @@ def outlet_table(path: str | None = None) -> OutletTable:
     return OutletTable(by_name, prior, default)
 
 
+@lru_cache(maxsize=64)
+def _multi_word(vocab: frozenset[str]) -> tuple[str, ...]:
+    """The entries of a word list that hold a space, found once per list rather than per phrase."""
+    return tuple(v for v in vocab if " " in v)
+
+
 class SourceTyper:
     def __init__(self, rules: RuleSet | None = None, names: RuleSet | None = None,
                  outlets: OutletTable | None = None) -> None:
@@ -276,7 +282,7 @@ class SourceTyper:
     @staticmethod
     def _has_phrase(words: list[str], vocab: frozenset[str]) -> bool:
         joined = " " + " ".join(words) + " "
-        return any(w in vocab for w in words) or any(" " in v and f" {v} " in joined for v in vocab)
+        return any(w in vocab for w in words) or any(f" {v} " in joined for v in _multi_word(vocab))
 
     def _outlet_domain(self, phrase: str) -> str | None:
         bare = regex.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=regex.IGNORECASE)

@@ -7,6 +7,7 @@ non-space character is a token of its own. Tokens are views on the text: offsets
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -36,7 +37,14 @@ class Token:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of `text[start:end]` with absolute offsets."""
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    return list(_tokenize(text, start, end))
+
+
+@lru_cache(maxsize=32)
+def _tokenize(text: str, start: int, end: int) -> tuple[Token, ...]:
+    # The attribution rules and models tokenize the same claim one after the other: the second
+    # call is a cache hit (tokens are frozen, callers get their own list).
+    return tuple(Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end))
 
 
 def split_possessive(word: str) -> tuple[str, str]:

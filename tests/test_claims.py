@@ -50,3 +50,16 @@ def test_sentences_keep_offsets_into_crlf_text() -> None:
     spans = sentences(text)
     assert [s.text for s in spans] == ["First claim is here.", "Second claim is here too."]
     assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_tokenize_gives_each_caller_its_own_list() -> None:
+    """tokenize() caches the tokens of the last spans it saw: a caller that changes its list must
+    not change what the next caller gets."""
+    from scorer.tokens import tokenize
+
+    text = "Officials said the plan, announced Monday, would fail."
+    first = tokenize(text, 0, 20)
+    first.append(first[0])
+    again = tokenize(text, 0, 20)
+    assert [t.text for t in again] == ["Officials", "said", "the", "p"]
+    assert [(t.start, t.text) for t in tokenize(text, 10, 24)] == [(10, "said"), (15, "the"), (19, "plan"), (23, ",")]
