@@ -24,8 +24,11 @@ from scorer.stance import (
     DEFAULT_C,
     EMERGENT_COLUMNS,
     STANCE_LABELS,
+    PairFeatures,
     StanceFeaturizer,
     fit_stance_estimator,
+    fit_vocabulary,
+    select_C,
 )
 
 EMERGENT_TRAIN = SHARED_DATA / "emergent" / "emergent_train.csv"
@@ -88,32 +91,44 @@ def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
 
 
 def _out_of_fold_proba(
-    frame: pd.DataFrame, X: np.ndarray, folds: int, seed: int, C: float
-) -> tuple[np.ndarray, list[str]]:
+    frame: pd.DataFrame, featurizer: StanceFeaturizer, feats: Sequence[PairFeatures], folds: int, seed: int,
+    C: float | None,
+) -> tuple[np.ndarray, list[str], list[float]]:
+    """Out-of-fold class probabilities. Everything fitted (the lexical vocabulary, C when None,
+    the weights) is fitted on each training fold alone. Returns the C chosen per fold too."""
     y = frame["articleHeadlineStance"].to_numpy()
+    groups = frame["claimId"].to_numpy()
+    items = [f.items for f in feats]
     proba = np.zeros((len(frame), len(STANCE_LABELS)))
+    chosen = []
     for train, test in _folds(frame, folds, seed):
-        estimator = fit_stance_estimator(X[train], y[train], C)
+        vocabulary = fit_vocabulary([items[i] for i in train], groups[train])
+        X = featurizer.rematrix(feats, vocabulary)
+        fold_C = C if C is not None else select_C(
+            [feats[i] for i in train], y[train], groups[train], featurizer, seed=seed)
+        chosen.append(fold_C)
+        estimator = fit_stance_estimator(X[train], y[train], fold_C)
         columns = [list(estimator.classes_).index(label) for label in STANCE_LABELS]
         proba[test] = estimator.predict_proba(X[test])[:, columns]
-    return proba, list(STANCE_LABELS)
+    return proba, list(STANCE_LABELS), chosen
 
 
 def cross_validate(
     frame: pd.DataFrame,
     folds: int = 5,
     seed: int = 0,
-    C: float = DEFAULT_C,
+    C: float | None = DEFAULT_C,
     featurizer: StanceFeaturizer | None = None,
-    X: np.ndarray | None = None,
+    feats: Sequence[PairFeatures] | None = None,
 ) -> dict[str, Any]:
-    """Grouped cross-validation of the stance model and the baselines on a loaded Emergent frame."""
+    """Grouped cross-validation of the stance model and the baselines on a loaded Emergent frame.
+    `C=None` chooses C inside each training fold by an inner grouped CV (nested)."""
     featurizer = featurizer or _default_featurizer()
     pairs = list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True))
-    if X is None:
-        X, _ = featurizer.matrix(pairs)
+    if feats is None:
+        feats = featurizer.featurize_many(pairs)
     gold = frame["articleHeadlineStance"].tolist()
-    proba, labels = _out_of_fold_proba(frame, X, folds, seed, C)
+    proba, labels, chosen = _out_of_fold_proba(frame, featurizer, feats, folds, seed, C)
     predicted = [labels[k] for k in proba.argmax(axis=1)]
     majority = pd.Series(gold).value_counts().idxmax()
     # Majority per training fold equals the overall majority here ("for" dominates every fold);
@@ -123,7 +138,7 @@ def cross_validate(
         majority_pred[test] = pd.Series(np.asarray(gold)[train]).value_counts().idxmax()
     return {
         "scheme": {"folds": folds, "seed": seed, "grouped_by": "claimId", "rows": len(frame),
-                   "claims": int(frame["claimId"].nunique()), "C": C, "overall_majority": majority},
+                   "claims": int(frame["claimId"].nunique()), "C": chosen, "overall_majority": majority},
         "model": scores(gold, predicted),
         "baselines": {
             "majority": scores(gold, majority_pred.tolist()),
@@ -136,18 +151,19 @@ def _default_featurizer() -> StanceFeaturizer:
     from scorer.rulebook import ruleset
     from scorer.stance import RULES_PATH
 
+    # Rule features only: each training fold fits its own vocabulary (rematrix).
     return StanceFeaturizer(ruleset(RULES_PATH))
 
 
 def evaluate_stance(
-    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float = DEFAULT_C
+    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C
 ) -> dict[str, Any]:
     """Grouped-by-claim cross-validated stance scores on Emergent, with baselines."""
     return cross_validate(load_emergent(path), folds=folds, seed=seed, C=C)
 
 
 def out_of_fold_stances(
-    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float = DEFAULT_C
+    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C
 ) -> pd.DataFrame:
     """Stances predicted for each Emergent row by a model that never saw the row's claim.
 
@@ -157,8 +173,8 @@ def out_of_fold_stances(
     """
     frame = load_emergent(path)
     featurizer = _default_featurizer()
-    X, _ = featurizer.matrix(list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True)))
-    proba, labels = _out_of_fold_proba(frame, X, folds, seed, C)
+    feats = featurizer.featurize_many(list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True)))
+    proba, labels, _ = _out_of_fold_proba(frame, featurizer, feats, folds, seed, C)
     out = pd.DataFrame({
         "articleId": frame["articleId"].to_numpy(),
         "claimId": frame["claimId"].to_numpy(),
