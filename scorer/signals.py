@@ -138,8 +138,8 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     featurizer = stance_model.featurizer  # type: ignore[attr-defined]
     # Only a claim with a denial, doubt or correction cue of its own can dispute another: finding
     # cues once per claim spares the pairwise stance model for the rest (most of an article).
-    disputing = [i for i, s in enumerate(claim_spans)
-                 if any(c.label in STANCE_DISPUTE_LABELS for c in featurizer.cues(s.text))]
+    # Only the rules of those labels need to run here.
+    disputing = [i for i, s in enumerate(claim_spans) if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
     if not disputing:
         return []
     docs = [" ".join(content_terms(s.text)) for s in claim_spans]

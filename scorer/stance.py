@@ -302,8 +302,10 @@ class StanceFeaturizer:
         keep = [t for t in keep if t[0] >= 0.6 * best]
         return sorted((s, e) for _, s, e in keep)
 
-    def cues(self, text: str, spans: Iterable[tuple[int, int]] | None = None) -> list[Cue]:
-        """Stance cues in `text` (restricted to `spans`), offsets into `text` as given."""
+    def cues(self, text: str, spans: Iterable[tuple[int, int]] | None = None,
+             labels: frozenset[str] | None = None) -> list[Cue]:
+        """Stance cues in `text` (restricted to `spans`; to rules of `labels` when given), offsets
+        into `text` as given."""
         matched = text.translate(_QUOTE_TABLE)
         regions = list(spans) if spans is not None else [(0, len(text))]
         found: list[Cue] = []
@@ -311,6 +313,8 @@ class StanceFeaturizer:
             words = {w.lower() for _, _, w in _tokens(matched[pos:endpos])}
             words |= {w.split("'", 1)[0] for w in words if "'" in w}  # "neighbor's" holds "neighbor"
             for rule, first_words in zip(self.rules.rules, self._first_words, strict=True):
+                if labels is not None and rule.label not in labels:
+                    continue
                 # A word-list rule cannot match unless one of its terms' first words is in the
                 # text; skipping it saves most of the regex time (term alternations are slow).
                 if first_words is not None and first_words.isdisjoint(words):

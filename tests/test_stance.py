@@ -255,6 +255,9 @@ def test_cue_shortcut_equals_running_every_rule(parts: list[str]) -> None:
     assert [t for t in fast] == [t for t in full if text[t[0]:t[1]].strip()]
     for c in featurizer.cues(text):
         assert text[c.start:c.end] == c.text and c.text == c.text.strip()
+    # Restricted to some labels (the article's dispute scan): the same cues of those labels.
+    labels = frozenset({"denial", "doubt", "correction"})
+    assert featurizer.cues(text, labels=labels) == [c for c in featurizer.cues(text) if c.label in labels]
 
 
 # -- Emergent ----------------------------------------------------------------------------------
