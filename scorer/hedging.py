@@ -2,14 +2,19 @@
 
 Rules find cues, a logistic model decides. `rules/hedges.yaml` lists hedge cues by kind (hearsay
 adverbs, possibility modals, weak-commitment verbs, negated certainty, conditionals, expectation,
-open "whether" questions, weasel words, agentless hearsay, claims, and encyclopedic vagueness and
-puffery) and counter-cues (boosters, firm future, "could" of ability, reported future, concessive
-"whether", round numbers). A cue may cancel the cues it overlaps ("could" in "could fly 10 km").
+open "whether" questions, weasel words, agentless hearsay, claims and accusations, and encyclopedic
+vagueness and puffery) and counter-cues (boosters, firm future, "could" of ability, reported future,
+wishes ("would like"), embedded questions ("asked if", "as if"), fixed phrases ("likely voters"), a
+third person's declared view ("Clinton believes"), a text's stated purpose ("the bill aims to"),
+concessive "whether", round numbers). A cue may cancel the cues it overlaps ("could" in "could fly
+10 km").
 What survives becomes features: one per rule, a count per label, one per matched term of a word-list
 rule (`cue:some`: the model learns which entries of a list matter, so "many" and "various" need not
 share a weight), how many kinds of hedge occur, how many cues stand under a negation, and the span's
 length. `rules/hedge_model.yaml` holds the weights as text (`scorer.linear`), fitted by
-`train_hedge_model` on WikiWeasel.
+`train_hedge_model` on WikiWeasel; `rules/hedge_news_model.yaml` holds the news weights, fitted on
+the train split of the labelled claims by `scorer train-hedges` (scorer.training), with the same
+features under the `labelling` scheme.
 
 Two schemes (SCHEMES), because WikiWeasel's annotation is not LABELLING.md's definition: WikiWeasel
 marks weasel and peacock wording and mostly not modals (a "may" sentence is uncertain there 27% of

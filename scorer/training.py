@@ -185,13 +185,19 @@ HEDGE_C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 def _hedge_rows(path: str | Path, split: str) -> tuple[list[dict[str, float]], np.ndarray, list[str], str]:
     """Feature dicts (the hedge detector's own features, LABELLING.md scheme) of matched labelled
-    claims, their `hedged` labels, article groups and a hash of the labels used."""
+    claims, their `hedged` labels, article groups and a hash of the labels used. Every matched term
+    of a term rule is a candidate `cue:` feature here (not only those the WikiWeasel model kept):
+    which terms matter in news is learned from news."""
     from scorer.claims import split_claims
-    from scorer.hedging import default_detector
+    from scorer.hedging import HEDGE_RULES_PATH, CueFinder, Featurizer, cue_key
+    from scorer.rulebook import load_ruleset
 
-    # Claims from the splitter alone (not the whole pipeline, which itself uses the news hedge model).
-    detector = default_detector()
+    finder = CueFinder(load_ruleset(HEDGE_RULES_PATH))
+    terms = frozenset(cue_key(t) for r in finder.rules.rules if r.terms for t in r.terms)
+    featurizer = Featurizer(finder, terms, "labelling")
     labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    if not labels:
+        raise InputError(f"{path}: no labelled claims in split {split!r}")
     by_article = defaultdict(list)
     for c in labels:
         by_article[c.article_id].append(c)
@@ -199,53 +205,72 @@ def _hedge_rows(path: str | Path, split: str) -> tuple[list[dict[str, float]], n
     for article_id in sorted(by_article):
         gold = by_article[article_id]
         text = article_text(article_id)
+        # Claims from the splitter alone (not the whole pipeline, which itself uses the news hedge model).
         claims = split_claims(text)
         predicted = [(c.start, c.end) for c in claims]
         for i, j in match_claims(predicted, [(g.start, g.end) for g in gold]):
             span = claims[i].span
-            findings = detector.finder.find(text[span.start:span.end])
-            rows.append(detector.featurizer.values(findings))
+            rows.append(featurizer.values(finder.find(text[span.start:span.end])))
             y.append(int(gold[j].hedged))
             groups.append(article_id)
     digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.hedged)}\n" for c in labels)
     return rows, np.asarray(y, dtype=int), groups, digest
 
 
-def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
-    """Refit the hedge detector's weights on labelled news claims (LABELLING.md's definition).
-
-    WikiWeasel's labels follow Wikipedia's weasel-word guideline, not LABELLING.md (a modal alone is
-    rarely a weasel there); news claims labelled by the guide teach the news weights. Same features
-    as the WikiWeasel model; C and the decision threshold by article-grouped CV on `split` only.
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-
-    from scorer.hedging import DEFINITION_FEATURE, FIXED_FEATURES, best_f1_threshold, default_detector
-
-    rows, y, groups, digest = _hedge_rows(path, split)
-    base = default_detector().model.features
-    names = sorted({name for row in rows for name in row if name in set(base) | {DEFINITION_FEATURE}}
-                   | set(FIXED_FEATURES))
+def _hedge_matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
     index = {n: k for k, n in enumerate(names)}
     X = np.zeros((len(rows), len(names)))
     for r, row in enumerate(rows):
         for name, value in row.items():
-            if name in index:
-                X[r, index[name]] = value
+            k = index.get(name)
+            if k is not None:
+                X[r, k] = value
+    return X
+
+
+def _hedge_feature_names(rows: list[dict[str, float]]) -> list[str]:
+    """Every feature seen in the rows, plus the fixed ones: the features a model fitted on them uses."""
+    from scorer.hedging import FIXED_FEATURES
+
+    return sorted({name for row in rows for name in row} | set(FIXED_FEATURES))
+
+
+def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[LinearModel, str]:
+    """Fit the hedge detector's weights on labelled news claims (LABELLING.md's definition).
+
+    WikiWeasel's labels follow Wikipedia's weasel-word guideline, not LABELLING.md (a modal alone is
+    rarely a weasel there); news claims labelled by the guide teach the news weights. The features
+    are the detector's (rules/hedges.yaml, `labelling` scheme); C and the decision threshold by
+    article-grouped CV on `split` only, the feature list of each fold from its training part.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from scorer.hedging import best_f1_threshold
+
+    rows, y, groups, digest = _hedge_rows(path, split)
+    if len(set(y.tolist())) < 2:
+        raise InputError(f"{path}: split {split!r} has one hedged class only among matched claims; cannot fit")
+    folds = list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(y)), y, groups))
+    fold_data = []
+    for train, test in folds:
+        fold_names = _hedge_feature_names([rows[i] for i in train])
+        fold_data.append((_hedge_matrix([rows[i] for i in train], fold_names),
+                          _hedge_matrix([rows[i] for i in test], fold_names)))
     best: tuple[float, float, float] = (-1.0, 1.0, 0.5)  # (cv f1, C, threshold)
     grid: dict[str, float] = {}
     for C in HEDGE_C_GRID:
         scores = np.zeros(len(y))
-        for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
-            est = LogisticRegression(C=C, max_iter=5000).fit(X[train], y[train])
-            scores[test] = est.predict_proba(X[test])[:, 1]
+        for (train, test), (X_train, X_test) in zip(folds, fold_data, strict=True):
+            est = LogisticRegression(C=C, max_iter=5000).fit(X_train, y[train])
+            scores[test] = est.predict_proba(X_test)[:, 1]
         threshold, f1 = best_f1_threshold(y, scores)
         grid[str(C)] = round(float(f1), 4)
         if f1 > best[0] + 1e-9:
             best = (float(f1), C, float(threshold))
     f1, C, threshold = best
-    estimator = LogisticRegression(C=C, max_iter=5000).fit(X, y)
+    names = _hedge_feature_names(rows)
+    estimator = LogisticRegression(C=C, max_iter=5000).fit(_hedge_matrix(rows, names), y)
     meta = {
         "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "matched_claims": len(y),
                           "positives": int(y.sum()), "articles": len(set(groups))},

@@ -20,6 +20,7 @@ from scorer.hedging import (
     DEFINITION_FEATURE,
     HEDGE_MODEL_PATH,
     HEDGE_RULES_PATH,
+    NEWS_HEDGE_MODEL_PATH,
     CueFinder,
     HedgeDetector,
     HedgeResult,
@@ -32,8 +33,8 @@ from scorer.rulebook import load_ruleset
 SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
 WIKIWEASEL = SHARED_DATA / "wikiweasel" / "train.csv"
 
-# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.641 (folds 0.641 +- 0.007; seeds 0-4
-# give 0.636-0.643). The floor sits a little below, so a real regression fails and noise does not.
+# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.643 (folds 0.643 +- 0.009; seed 0;
+# it was 0.641-0.642 before the news counter-cues of 2026-11-30). The floor sits a little below, so a real regression fails and noise does not.
 WIKIWEASEL_F1_FLOOR = 0.62
 
 
@@ -87,6 +88,14 @@ NEWS = [
     ("Analysts say the economy seems to be slowing.", True, "seems"),
     ("The army would probably need months to rebuild the bridge.", True, "probably"),
     ("No-one knows how this could work.", True, "No-one knows"),
+    # accusations introduce their content as allegations do; first-person opinion; forecasts
+    ("Sanders accused Clinton of being too reliant on Wall Street.", True, "accused Clinton of"),
+    ("The opposition charged that the vote had been rigged.", True, "charged that"),
+    ("It is hard to say whether the truce will last.", True, "hard to say"),
+    ("Whether the ceasefire will hold is unknown.", True, "is unknown"),
+    ("I think the deal is dead.", True, "think"),
+    ("The senator hopes that the bill will pass.", True, "hopes that"),
+    ("The bill is supposed to have passed last week.", True, "is supposed to"),
     # -- not hedged: firm statements, plain attribution, ability, reported future ----------------
     ("Zelensky is scheduled to visit Washington on Monday.", False, None),
     ("The minister said the talks ended.", False, None),
@@ -104,6 +113,15 @@ NEWS = [
     ("He would later become prime minister.", False, None),
     ("Many residents fled the city after the earthquake.", False, None),
     ("The court will announce its verdict on Friday.", False, None),
+    # data/LABELS.md clarification 2: a third person's stated view is attribution
+    ("Clinton believes the deal is fair.", False, None),
+    # hedge words in fixed phrases, embedded questions, wishes, past capacity
+    ("Hillary Clinton leads Bernie Sanders among likely voters.", False, None),
+    ("Trump, the presumptive Republican nominee, spoke in Ohio.", False, None),
+    ("Asked if he was ever bullied, the candidate said no.", False, None),
+    ("The party would like to see more funding for schools.", False, None),
+    ("He was charged with murder on Tuesday.", False, None),
+    ("The ballot measure seeks to raise the cap on charter schools.", False, None),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -114,6 +132,17 @@ CANCELLED = [
     ("The minister said he would visit Kyiv next month.", "would"),
     ("He would later become prime minister.", "would"),
     ("Whether or not it rains, the match goes ahead.", "Whether"),
+    ("Hillary Clinton leads Bernie Sanders among likely voters.", "likely"),
+    ("Trump, the presumptive Republican nominee, spoke in Ohio.", "presumptive"),
+    ("We were supposed to see the results on Monday.", "supposed"),
+    ("Asked if he was ever bullied, the candidate said no.", "if"),
+    ("He carried on as if he had not heard the question.", "if"),
+    ("The party would like to see more funding for schools.", "would"),
+    ("She tried to do what she could with what she had.", "could"),
+    ("Clinton believes the deal is fair.", "believes"),
+    ("Marco Rubio said he would now root for North Carolina.", "would"),
+    ("Pointing out that North Carolina would win, Trump picked Denver.", "would"),
+    ("The ballot measure seeks to raise the cap on charter schools.", "seeks to"),
 ]
 
 
@@ -345,6 +374,21 @@ def test_cue_spans_are_valid_for_any_text(words: list[str], sep: str, cut_left: 
     assert _reference_matches(finder, text[start:end], True) == _reference_matches(
         finder, text[start:end], False
     )
+
+
+def test_news_model_fits_the_rules_and_the_definition() -> None:
+    """The news weights (`scorer train-hedges`, fitted on labelled train claims) load against the
+    current rules, use only `labelling`-scheme features, and agree with the LABELLING.md table above
+    on nearly every sentence (it was not fitted on them: one or two borderline misses are allowed)."""
+    news = default_detector(model_path=NEWS_HEDGE_MODEL_PATH)
+    rules = news.rules
+    encyclopedic = {r.id for r in rules.rules if r.label in news.finder.encyclopedic_labels}
+    assert not [f for f in news.model.features if f.startswith("rule:") and f[5:] in encyclopedic]
+    assert 0.0 < news.threshold < 1.0
+    wrong = [s for s, hedged, _ in NEWS if news.detect(s).hedged is not hedged]
+    assert len(wrong) <= 2, wrong
+    for sentence in ("Zelensky is scheduled to visit Washington on Monday.", "The minister said the talks ended."):
+        assert not news.detect(sentence).hedged
 
 
 # ---- WikiWeasel ------------------------------------------------------------------------------------
