@@ -293,18 +293,11 @@ class AttributionFinder:
         rule_cue = rule_cue_tokens(hints)
         window = cue_window(a, rule_cue)
         if not window:
-            return self._inverted_by_rules([], by_rules)
-        # Two sparse products score every candidate token of the claim at once.
-        probs = models.cue_probabilities(a, window, rule_cue)
-        positive = [i for i, p in zip(window, probs, strict=True) if p >= models.cue_context.model.threshold]
-        runs: list[tuple[int, int]] = []
-        for i in positive:
-            if runs and runs[-1][1] == i - 1:
-                runs[-1] = (runs[-1][0], i)
-            else:
-                runs.append((i, i))
-        runs = [r for r in runs if any(a.anchors[k] or k in rule_cue for k in range(r[0], r[1] + 1))
-                and not self._reduced_relative(toks, r)]
+            return self._inverted_by_rules(text, [], by_rules)
+        # Two sparse products score every candidate token, then every candidate span, of the claim.
+        runs = [r for r in models.cue_spans(a, window, rule_cue)
+                if not self._reduced_relative(toks, r) and not self._belief_without_content(toks, r)]
+        runs = self._hearsay_cues(toks, runs)
         parts = models.source.token_parts(a) if runs else {}
         found: list[Attribution] = []
         for cf, cl in runs:
@@ -322,18 +315,70 @@ class AttributionFinder:
                                            or cue.text.lower() in self.sourceless):
                     source = None
             found.extend(self._model_attributions(text, toks, cue, source, info.cls, by_rules))
-        return self._inverted_by_rules(found, by_rules)
+        return self._inverted_by_rules(text, found, by_rules)
 
-    def _inverted_by_rules(self, found: list[Attribution], by_rules: Sequence[Attribution]) -> list[Attribution]:
+    def _inverted_by_rules(self, text: str, found: list[Attribution],
+                           by_rules: Sequence[Attribution]) -> list[Attribution]:
         """Inverted attributions, source after the cue ("..., reports 24brussels.", "reported by the
         Associated Press"), are rare in the training corpus for some verbs and unambiguous in form:
-        the rule's finding stands where the models found no cue."""
+        the rule's finding stands where the models found no cue, and its source stands where the
+        models found the cue but a source before it or none."""
         for r in by_rules:
-            if (r.rule_id in {"attr.trailing", "cue.passive_by"} and r.source is not None
-                    and r.source.start >= r.cue.end and not any(f.cue.intersects(r.cue) for f in found)):
+            if not (r.rule_id in {"attr.trailing", "cue.passive_by"} and r.source is not None
+                    and r.source.start >= r.cue.end):
+                continue
+            same = [k for k, f in enumerate(found) if f.cue.intersects(r.cue)]
+            if not same:
                 found.append(r)
+            for k in same:
+                f = found[k]
+                across_comma = (f.source is not None and f.source.end <= f.cue.start
+                                and "," in text[f.source.end:f.cue.start])
+                if (r.rule_id == "attr.trailing" and (f.source is None or across_comma)
+                        and self._ends_sentence(text, r.source.end)):
+                    # "The proposal emerged ..., reports 24brussels.": the name closing the sentence
+                    # is the source, not a phrase across the comma, nor nobody.
+                    found[k] = Attribution(f.cue, r.source, r.head, f.cue_class, r.rule_id)
         found.sort(key=lambda a: (a.cue.start, a.source.start if a.source else -1))
         return found
+
+    @staticmethod
+    def _ends_sentence(text: str, end: int) -> bool:
+        """Only closing punctuation and quotes follow `end` up to the end of the line."""
+        rest = text[end:end + 6].split("\n", 1)[0].strip()
+        return all(ch in ".!?”\"’')" for ch in rest)
+
+    def _belief_without_content(self, toks: Sequence[Token], run: tuple[int, int]) -> bool:
+        """"He knows the area well": a lone belief verb that must open content (`content_required`
+        in rules/attribution.yaml) and opens none is no attribution."""
+        first, last = run
+        entry = self.lex.forms.get(toks[first].lower)
+        if first != last or entry is None or entry[1] != "belief" or entry[0] not in self.lex.content_required:
+            return False
+        return not self._opens_content(toks, last)
+
+    def _hearsay_cues(self, toks: Sequence[Token], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A hearsay adverb ("purportedly", "reportedly") is a cue of its own, citing nobody (all such
+        cues of PolNeAR train are the adverb alone, without a source): cut it out of a longer cue
+        and add it where no cue holds it."""
+        hearsay = [k for k, t in enumerate(toks) if t.lower in self.sourceless]
+        if not hearsay:
+            return runs
+        out: list[tuple[int, int]] = []
+        for first, last in runs:
+            inside = [k for k in hearsay if first <= k <= last]
+            if not inside:
+                out.append((first, last))
+                continue
+            begin = first
+            for k in inside:
+                if k > begin:
+                    out.append((begin, k - 1))
+                begin = k + 1
+            if begin <= last:
+                out.append((begin, last))
+        out.extend((k, k) for k in hearsay)
+        return sorted(set(out))
 
     def _reduced_relative(self, toks: Sequence[Token], run: tuple[int, int]) -> bool:
         """"the plan announced Monday was withdrawn": a participle modifying a noun, not a cue."""

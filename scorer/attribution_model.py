@@ -1,20 +1,28 @@
-"""The learned half of the attribution finder: a cue-token model and a source-span model.
+"""The learned half of the attribution finder: a cue-token model, a cue-span model and a
+source-span model.
 
-Both are logistic regressions over hand-built token features (word, suffix-stripped stem, word
+All three are logistic regressions over hand-built features (word, suffix-stripped stem, word
 class from `rules/attribution.yaml`, shape, neighbours, quote and clause context, and what the rules
 in `scorer.attribution` found), trained on the PolNeAR train split and stored as readable text
-(`rules/attribution_cue_model.yaml`, `rules/attribution_source_model.yaml`) through
-`scorer.linear.LinearModel`. Rebuild both with `train_attribution_models(split="train")`.
+(`rules/attribution_cue_model.yaml`, `rules/attribution_cue_context_model.yaml` (the span model,
+which scores a cue in its context), `rules/attribution_source_model.yaml`) through
+`scorer.linear.LinearModel`. Rebuild all three with `train_attribution_models(split="train")`.
 
-1. Cue model. Cue candidates ("anchors") are words of the cue word classes, stems of them, verb-like
-   forms, "according", ":" and whatever a rule marked as a cue. Every token within `CUE_WINDOW`
-   tokens of an anchor is scored (one sparse product for the whole claim): is it part of a cue?
-   A cue is a maximal run of positive tokens that holds an anchor.
+1. Cue model, in two stages. Cue candidates ("anchors") are words of the cue word classes, stems of
+   them, verb-like forms, "according", ":" and whatever a rule marked as a cue. (a) A token model
+   scores every token within `CUE_WINDOW` tokens of an anchor (one sparse product for the whole
+   claim): is it part of a cue? (b) A span model scores candidate cue spans around each anchor
+   (up to `CUE_SPAN_BEFORE` tokens before it and `CUE_SPAN_AFTER` after) from the token model's
+   probabilities of the span's tokens and neighbours and the words at its edges (again one sparse
+   product per claim); the best spans win, without overlap, when their probability reaches the
+   threshold. Scoring whole spans gets cue boundaries right that a per-token cut gets wrong
+   ("said in a statement", never "said in").
 2. Source model. For each cue, candidate source spans lie to its left (ending at most
    `MAX_GAP_LEFT` tokens before it) or to its right (starting at most `MAX_GAP_RIGHT` tokens after
    it), at most `MAX_SOURCE_TOKENS` long. A span's features are the features of four boundary tokens
    (first, the one before, last, the one after: "S", "B", "E", "A"), its length, its distance to the
-   cue, what it and the gap contain, the cue, and whether a rule proposed it. The model is linear,
+   cue, what it and the gap contain, the cue (its lemma, class and verb form: a passive cue's subject
+   is not its source), and whether a rule proposed it. The model is linear,
    so a span's score is a sum of per-token and per-span parts: every candidate of a cue is scored
    at once with numpy, and the best one wins when its probability reaches the threshold.
 
@@ -52,10 +60,15 @@ CUE_FOLDS = 3
 # The best candidate source of a cue stands when its probability reaches this. The source model is
 # trained on a sample of each cue's candidates, so its probabilities run low: 0.15, not 0.5.
 SOURCE_THRESHOLD = 0.15
-# A token is part of a cue when the context model gives it this much.
-CUE_THRESHOLD = 0.5
-# Tokens whose first-model cue probability, and their neighbours', stay below this are not cues.
-CONTEXT_FLOOR = 0.05
+# Cue span candidates reach this many tokens before and after an anchor (PolNeAR train: 93% of the
+# anchored gold cues fit).
+CUE_SPAN_BEFORE = 3
+CUE_SPAN_AFTER = 4
+# A candidate cue span needs one token whose token-model probability reaches this.
+CUE_SPAN_FLOOR = 0.05
+# A cue span stands when the span model gives it this much: the exact-span F1 optimum of 3-fold
+# cross-validation on PolNeAR train (the spans' probabilities there are out of fold).
+CUE_SPAN_THRESHOLD = 0.3
 
 _OPEN_QUOTES = frozenset({'"', "“", "‘", "«", "''", "``"})
 _CLOSE_QUOTES = frozenset({'"', "”", "’", "»"})
@@ -74,6 +87,9 @@ def _bucket(value: int, bounds: Sequence[int]) -> int:
     return bounds[-1] + 1
 
 
+_PREPOSITIONS = frozenset({"of", "for", "about", "on", "in", "with", "at", "against", "from", "by"})
+
+
 # -- word classes ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ModelLexicon:
@@ -89,6 +105,9 @@ class ModelLexicon:
     clause_stops: frozenset[str]
     verbish: frozenset[str]
     time_words: frozenset[str]
+    # Words the cue model sees by name as a neighbour; any other neighbour is seen by its class or
+    # shape, so a rare name next to a cue ("observers say Scott deserves") teaches nothing.
+    closed_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2)
@@ -107,16 +126,22 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
             roles.update(w for w in src.get(key, ()) if " " not in w)
     except Exception:  # pragma: no cover - the sources rules are optional for this model
         pass
+    pronouns = frozenset(lists.get("subject_pronouns", ())) | {"him", "her", "them", "us", "me", "i"}
+    closed = (set(forms) | set(lists.get("cue_nouns", ())) | roles | pronouns | _PREPOSITIONS
+              | {"to", "that", "and", "or", "by", "it", "this", "there"})
+    for key in ("determiners", "auxiliaries", "clause_stops", "verbish", "time_words", "np_prepositions"):
+        closed.update(lists.get(key, ()))
     return ModelLexicon(
         forms=forms,
         cue_nouns=frozenset(lists.get("cue_nouns", ())),
         roles=frozenset(roles),
         determiners=frozenset(lists.get("determiners", ())),
-        pronouns=frozenset(lists.get("subject_pronouns", ())) | {"him", "her", "them", "us", "me", "i"},
+        pronouns=pronouns,
         auxiliaries=frozenset(lists.get("auxiliaries", ())),
         clause_stops=frozenset(lists.get("clause_stops", ())),
         verbish=frozenset(lists.get("verbish", ())),
         time_words=frozenset(lists.get("time_words", ())),
+        closed_words=frozenset(closed),
     )
 
 
@@ -163,6 +188,7 @@ class Analysis:
     lex: ModelLexicon
     word: np.ndarray  # bool per token: a word token
     end_ok: np.ndarray  # bool per token: may end a source span
+    seen_as: tuple[str, ...] = ()  # each token as the cue models see it as a neighbour (`_nb`)
 
 
 def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
@@ -216,8 +242,10 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     prefix = {f: np.concatenate(([0], np.cumsum(a))) for f, a in flags.items()}
     word = np.array([t.is_word for t in toks], dtype=bool)
     end_ok = word | np.array([t.text in {",", ")", "’", "'", "”"} for t in toks], dtype=bool)
+    seen_as = tuple(lw if not t.is_word or lw in lex.closed_words else "~" + (c or sh)
+                    for t, lw, c, sh in zip(toks, low, cls, shape, strict=True))
     return Analysis(tuple(toks), tuple(low), tuple(lemma), tuple(cls), tuple(shape), tuple(in_quote), flags,
-                    prefix, tuple(anchors), lex, word, end_ok)
+                    prefix, tuple(anchors), lex, word, end_ok, seen_as)
 
 
 # -- cue features ------------------------------------------------------------------------------
@@ -237,14 +265,24 @@ def _tokcls(a: Analysis, i: int) -> str:
     return a.cls[i] or a.shape[i]
 
 
+def _nb(a: Analysis, i: int) -> str:
+    """A neighbour as the cue model sees it: a closed-class word or punctuation by name, any other
+    word by its class or shape ("~Xx" for a name)."""
+    if i < 0:
+        return "<S>"
+    if i >= len(a.toks):
+        return "</S>"
+    return a.seen_as[i]
+
+
 def cue_token_features(a: Analysis, i: int, rule_cue: dict[int, str]) -> list[str]:
-    """Feature names of token `i` for the cue model. `rule_cue` maps token index -> rule id."""
+    """Feature names of token `i` for the cue token model. `rule_cue` maps token index -> rule id."""
     w, lem, cls, shp = a.low[i], a.lemma[i], a.cls[i], a.shape[i]
+    prev, nxt = _nb(a, i - 1), _nb(a, i + 1)
     f = ["bias", f"w={w}", f"lem={lem}", f"cls={cls}", f"shape={shp}", f"suf={w[-3:]}", f"q={a.in_quote[i]}",
-         f"w-1={_tokword(a, i - 1)}", f"w+1={_tokword(a, i + 1)}", f"w-2={_tokword(a, i - 2)}",
-         f"w+2={_tokword(a, i + 2)}", f"w-1|w={_tokword(a, i - 1)}|{w}", f"w|w+1={w}|{_tokword(a, i + 1)}",
-         f"cls|w+1={cls}|{_tokword(a, i + 1)}", f"w-1|cls={_tokword(a, i - 1)}|{cls}",
-         f"shape-1|shape={a.shape[i - 1] if i else '<S>'}|{shp}"]
+         f"w-1={prev}", f"w+1={nxt}", f"w-2={_nb(a, i - 2)}", f"w+2={_nb(a, i + 2)}", f"w-1|w={prev}|{w}",
+         f"w|w+1={w}|{nxt}", f"cls|w+1={cls}|{nxt}", f"w-1|cls={prev}|{cls}", f"lem|w-1={lem}|{prev}",
+         f"lem|w+1={lem}|{nxt}", f"shape-1|shape={a.shape[i - 1] if i else '<S>'}|{shp}"]
     for d in (-3, -2, -1, 1, 2, 3):
         f.append(f"c{d}={_tokcls(a, i + d)}")
     anchor_near = [d for d in range(-CUE_WINDOW, CUE_WINDOW + 1) if 0 <= i + d < len(a.toks) and a.anchors[i + d]]
@@ -258,12 +296,12 @@ def cue_token_features(a: Analysis, i: int, rule_cue: dict[int, str]) -> list[st
         f.append("last")
     if i in rule_cue:
         f.append(f"rule={rule_cue[i]}")
-    f.extend(_neighbour_kinds(a, i))
+    kinds = _neighbour_kinds(a, i)
+    f.extend(kinds)
+    # The subject and complement kinds per lemma: "say" with a noun subject and a clause after.
+    f.extend(f"lem|{k}={lem}" for k in kinds if "|" not in k)
     f.append(f"lem|q={lem}|{a.in_quote[i]}")
     return f
-
-
-_PREPOSITIONS = frozenset({"of", "for", "about", "on", "in", "with", "at", "against", "from", "by"})
 
 
 def _neighbour_kinds(a: Analysis, i: int) -> list[str]:
@@ -297,23 +335,79 @@ def _neighbour_kinds(a: Analysis, i: int) -> list[str]:
     return f
 
 
-def _pbucket(p: float | None) -> str:
-    return "n" if p is None else str(min(9, int(p * 10)))
+def _pbucket(p: float) -> str:
+    return str(min(9, int(p * 10)))
 
 
-def cue_context_features(a: Analysis, i: int, prob: dict[int, float]) -> list[str]:
-    """Features of token `i` for the second (context) cue model: the first model's probabilities
-    of the token and its neighbours, so a cue's span comes out whole ("has also said", "said in a
-    statement") and isolated weak tokens drop out."""
-    b = {d: _pbucket(prob.get(i + d)) for d in (-3, -2, -1, 0, 1, 2, 3)}
-    w, cls = a.low[i], a.cls[i] or a.shape[i]
-    f = ["bias", f"p0={b[0]}", f"p0|p-1={b[0]}|{b[-1]}", f"p0|p+1={b[0]}|{b[1]}",
-         f"p-1|p+1={b[-1]}|{b[1]}", f"w={w}", f"cls={cls}", f"w|p-1={w}|{b[-1]}", f"w|p+1={w}|{b[1]}",
-         f"cls|p-1={cls}|{b[-1]}", f"cls|p+1={cls}|{b[1]}", f"cls|p0={cls}|{b[0]}"]
-    f.extend(f"p{d}={b[d]}" for d in (-3, -2, -1, 1, 2, 3))
-    f.append(f"p-2|p-1|p0={b[-2]}|{b[-1]}|{b[0]}")
-    f.append(f"p0|p+1|p+2={b[0]}|{b[1]}|{b[2]}")
+def cue_span_candidates(a: Analysis, rule_cue: dict[int, str], prob: dict[int, float]) -> list[tuple[int, int]]:
+    """Candidate cue spans (token indices, inclusive): around each anchor, from `CUE_SPAN_BEFORE`
+    tokens before it to `CUE_SPAN_AFTER` after it, over scored tokens only, starting on a word (or
+    being a lone ":"), ending on a word or ":", and holding a token the token model gives at least
+    `CUE_SPAN_FLOOR`."""
+    n = len(a.toks)
+    toks = a.toks
+    out: set[tuple[int, int]] = set()
+    for k in range(n):
+        if not (a.anchors[k] or k in rule_cue) or k not in prob:
+            continue
+        lo = k
+        while lo > max(0, k - CUE_SPAN_BEFORE) and lo - 1 in prob:
+            lo -= 1
+        hi = k
+        while hi < min(n - 1, k + CUE_SPAN_AFTER) and hi + 1 in prob:
+            hi += 1
+        for s in range(lo, k + 1):
+            if not toks[s].is_word:
+                if s == k and prob[k] >= CUE_SPAN_FLOOR:
+                    out.add((k, k))  # a lone ":" ("WALLACE: ...")
+                continue
+            best = max(prob[j] for j in range(s, k + 1))
+            for e in range(k, hi + 1):
+                best = max(best, prob[e])
+                if best >= CUE_SPAN_FLOOR and (toks[e].is_word or toks[e].text == ":"):
+                    out.add((s, e))
+    return sorted(out)
+
+
+def cue_span_features(a: Analysis, rule_cue: dict[int, str], prob: dict[int, float], s: int, e: int) -> list[str]:
+    """Feature names of candidate cue span [s, e]: the token model's probabilities of its tokens and
+    neighbours (bucketed to tenths), the words at its edges and inside, its word-class pattern, and
+    whether a rule's cue is exactly it."""
+    def p(i: int) -> str:
+        return _pbucket(prob.get(i, 0.0))
+
+    inner = [prob.get(j, 0.0) for j in range(s, e + 1)]
+    n = min(e - s + 1, 6)
+    pf, pl, pmin, pmax, pb, pa = p(s), p(e), _pbucket(min(inner)), _pbucket(max(inner)), p(s - 1), p(e + 1)
+    wf, wl, wb, wa = _nb(a, s), _nb(a, e), _nb(a, s - 1), _nb(a, e + 1)
+    f = ["bias", f"len={n}", f"pf={pf}", f"pl={pl}", f"pmin={pmin}", f"pmax={pmax}", f"pb={pb}", f"pa={pa}",
+         f"pb2={p(s - 2)}", f"pa2={p(e + 2)}", f"pmin|len={pmin}|{n}", f"pf|pl={pf}|{pl}", f"pb|pf={pb}|{pf}",
+         f"pl|pa={pl}|{pa}", f"wf={wf}", f"wl={wl}", f"wb={wb}", f"wa={wa}",
+         f"cf={a.cls[s] or a.shape[s]}", f"cl={a.cls[e] or a.shape[e]}", f"wf|wl={wf}|{wl}", f"wl|wa={wl}|{wa}",
+         f"wb|wf={wb}|{wf}", f"lemf={a.lemma[s]}", f"leml={a.lemma[e]}", f"q={a.in_quote[s]}"]
+    if e - s < 4:
+        f.append("pat=" + "_".join(a.cls[j] or _nb(a, j) for j in range(s, e + 1)))
+    f.extend(f"in={_nb(a, j)}" for j in range(s + 1, e))
+    if any(j in rule_cue for j in range(s, e + 1)):
+        f.append("rule_in")
+        if s in rule_cue and e in rule_cue and s - 1 not in rule_cue and e + 1 not in rule_cue:
+            f.append("rule_exact")
     return f
+
+
+def choose_cue_spans(spans: Sequence[tuple[int, int]], probs: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """The most probable spans first, none overlapping a chosen one, while they reach `threshold`."""
+    used: set[int] = set()
+    chosen: list[tuple[int, int]] = []
+    for k in sorted(range(len(spans)), key=lambda k: (-probs[k], spans[k])):
+        if probs[k] < threshold:
+            break
+        s, e = spans[k]
+        if any(j in used for j in range(s, e + 1)):
+            continue
+        chosen.append((s, e))
+        used.update(range(s, e + 1))
+    return sorted(chosen)
 
 
 # -- source features ---------------------------------------------------------------------------
@@ -348,13 +442,36 @@ class CueInfo:
     cls: str
     rule_spans: tuple[tuple[int, int], ...] = ()  # token spans a rule proposed as this cue's source
     rule_heads: tuple[tuple[int, int], ...] = ()
+    form: str = "finite"  # see `cue_form`
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "’s"})
+
+
+def cue_form(a: Analysis, first: int, last: int, main: int) -> str:
+    """The verb form of a cue, which says where its source can be: "passive" ("was accused of": the
+    subject is not the source), "infinitive" ("to attack"), "participle" ("saying", "known as"),
+    "according" or "finite"."""
+    low = a.low
+    if low[first] in {"according", "per"}:
+        return "according"
+    if (first > 0 and low[first - 1] == "to") or low[first] == "to":
+        return "infinitive"
+    word = low[main]
+    inflected = word != a.lemma[main] and not word.endswith(("s", "ing"))
+    if inflected and (any(low[k] in _BE for k in range(first, main))
+                      or (first > 0 and low[first - 1] in _BE) or (last + 1 < len(low) and low[last + 1] == "by")):
+        return "passive"
+    if word.endswith("ing") or (main == first and inflected and first > 0 and a.toks[first - 1].text == ","):
+        return "participle"
+    return "finite"
 
 
 def cue_info(a: Analysis, first: int, last: int) -> CueInfo:
     main = next((k for k in range(first, last + 1) if a.cls[k] and a.cls[k] != "noun"), None)
     if main is None:
         main = next((k for k in range(first, last + 1) if a.toks[k].is_word), first)
-    return CueInfo(first, last, a.lemma[main], a.cls[main] or "none")
+    return CueInfo(first, last, a.lemma[main], a.cls[main] or "none", form=cue_form(a, first, last, main))
 
 
 def _side_of(cue: CueInfo, s: int, e: int) -> str:
@@ -374,7 +491,7 @@ def source_span_features(a: Analysis, cue: CueInfo, s: int, e: int, lex: ModelLe
 def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -> list[str]:
     gap_lo, gap_hi = (e + 1, cue.first) if side == "L" else (cue.last + 1, s)
     feats = [f"len{side}={_bucket(e - s + 1, _LEN_BUCKETS)}", f"gap{side}={_bucket(gap_hi - gap_lo, _GAP_BUCKETS)}",
-             f"cue{side}={cue.head}", f"cuecls{side}={cue.cls}"]
+             f"cue{side}={cue.head}", f"cuecls{side}={cue.cls}", f"cueform{side}={cue.form}"]
     for flag in FLAGS:
         p = a.prefix[flag]
         if p[e + 1] - p[s] > 0:
@@ -477,13 +594,15 @@ class SourceScorer:
             if bar and key in slot:
                 base.setdefault(feat, np.zeros(len(self.keys)))[slot[key]] += self.lin.coef[j]
         self.base = base
-        self._cue_cache: dict[tuple[str, str, str], float] = {}
+        self._cue_cache: dict[tuple[str, str, str, str], float] = {}
 
-    def _cue_weight(self, side: str, head: str, cls: str) -> float:
-        key = (side, head, cls)
+    def _cue_weight(self, side: str, head: str, cls: str, form: str) -> float:
+        key = (side, head, cls, form)
         cached = self._cue_cache.get(key)
         if cached is None:
-            cached = self._cue_cache[key] = self.lin.weight(f"cue{side}={head}") + self.lin.weight(f"cuecls{side}={cls}")
+            w = self.lin.weight
+            cached = self._cue_cache[key] = (w(f"cue{side}={head}") + w(f"cuecls{side}={cls}")
+                                             + w(f"cueform{side}={form}"))
         return cached
 
     def token_parts(self, a: Analysis) -> dict[str, np.ndarray]:
@@ -511,7 +630,7 @@ class SourceScorer:
             z += self.len_w[side][ee - ss + 1]
             gap_lo, gap_hi = (ee + 1, np.full_like(ee, cue.first)) if side == "L" else (np.full_like(ss, cue.last + 1), ss)
             z += self.gap_w[side][gap_hi - gap_lo]
-            z += self._cue_weight(side, cue.head, cue.cls)
+            z += self._cue_weight(side, cue.head, cue.cls, cue.form)
             for flag in FLAGS:
                 p = a.prefix[flag]
                 z += self.flag_in[side][flag] * ((p[ee + 1] - p[ss]) > 0)
@@ -537,23 +656,24 @@ class SourceScorer:
 
 @dataclass(frozen=True)
 class AttributionModels:
-    cue: SparseLinear
-    cue_context: SparseLinear
+    cue: SparseLinear  # the cue token model
+    cue_span: SparseLinear  # the cue span model (file rules/attribution_cue_context_model.yaml)
     source: SourceScorer
     lex: ModelLexicon
 
-    def cue_probabilities(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> np.ndarray:
-        """Probability that each window token is part of a cue: two sparse products per claim."""
-        first = sigmoid(self.cue.logits([cue_token_features(a, i, rule_cue) for i in window]))
-        prob = dict(zip(window, first.tolist(), strict=True))
-        # Only tokens with some first-model evidence nearby can end up in a cue: the context model
-        # scores those, the rest stay at zero.
-        live = {i + d for i, p in prob.items() if p >= CONTEXT_FLOOR for d in (-1, 0, 1)}
-        keep = [k for k, i in enumerate(window) if i in live]
-        out = np.zeros(len(window))
-        if keep:
-            out[keep] = sigmoid(self.cue_context.logits([cue_context_features(a, window[k], prob) for k in keep]))
-        return out
+    def token_probabilities(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> dict[int, float]:
+        """Token index -> probability that the token is part of a cue, for the window tokens."""
+        probs = sigmoid(self.cue.logits([cue_token_features(a, i, rule_cue) for i in window]))
+        return dict(zip(window, probs.tolist(), strict=True))
+
+    def cue_spans(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[tuple[int, int]]:
+        """The cue spans of a claim (token indices, inclusive): two sparse products per claim."""
+        prob = self.token_probabilities(a, window, rule_cue)
+        spans = cue_span_candidates(a, rule_cue, prob)
+        if not spans:
+            return []
+        z = self.cue_span.logits([cue_span_features(a, rule_cue, prob, s, e) for s, e in spans])
+        return choose_cue_spans(spans, sigmoid(z), self.cue_span.model.threshold)
 
 
 @lru_cache(maxsize=2)
@@ -652,7 +772,7 @@ def _token_index(toks: Sequence[Token]) -> tuple[dict[int, int], dict[int, int]]
 def attach_rules(cue: CueInfo, hints: Sequence[Any]) -> CueInfo:
     spans = tuple(h[1] for h in hints if h[1] and h[0][0] <= cue.last and cue.first <= h[0][1])
     heads = tuple(h[2] for h in hints if h[2] and h[0][0] <= cue.last and cue.first <= h[0][1])
-    return CueInfo(cue.first, cue.last, cue.head, cue.cls, spans, heads)
+    return CueInfo(cue.first, cue.last, cue.head, cue.cls, spans, heads, cue.form)
 
 
 def rule_cue_tokens(hints: Sequence[Any]) -> dict[int, str]:
@@ -664,8 +784,9 @@ def rule_cue_tokens(hints: Sequence[Any]) -> dict[int, str]:
 
 
 def train_attribution_models(split: str = "train", root: Path | None = None, out_dir: Path | None = None,
-                             cue_C: float = 0.5, source_C: float = 0.3) -> tuple[LinearModel, LinearModel, LinearModel]:
-    """Fit both models on a PolNeAR split (train only: never dev) and write them beside the rules.
+                             cue_C: float = 0.5, span_C: float = 0.3,
+                             source_C: float = 0.3) -> tuple[LinearModel, LinearModel, LinearModel]:
+    """Fit the three models on a PolNeAR split (train only: never dev) and write them beside the rules.
 
     Deterministic: same data, same files (sorted features, fixed sampling seed, liblinear).
     """
@@ -683,7 +804,8 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     finder = AttributionFinder(use_models=False)
     cue_rows, src_rows = _Rows.empty(), _Rows.empty()
     cue_keys: list[tuple[int, int]] = []  # (sentence number, token index) of every cue row
-    sentence_data: list[tuple[Analysis, np.ndarray]] = []
+    # Per sentence: its analysis, the rules' cue tokens, the gold cue token spans, the article number.
+    sentence_data: list[tuple[Analysis, dict[int, str], set[tuple[int, int]], int]] = []
     for art_no, art in enumerate(articles):
         text = art.text
         rng = random.Random(art.id)
@@ -698,6 +820,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
             rule_cue = rule_cue_tokens(hints)
             in_cue = np.zeros(len(toks), dtype=bool)
             cues: list[tuple[int, int, tuple[int, int] | None]] = []
+            gold_spans: set[tuple[int, int]] = set()
             for g in golds:
                 if not (sent.start <= g.cue[0] and g.cue[1] <= sent.end):
                     continue
@@ -706,6 +829,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
                 if cf is None or cl is None or cl < cf:
                     continue
                 in_cue[cf:cl + 1] = True
+                gold_spans.add((cf, cl))
                 src = None
                 if g.source and g.source[0] in st and g.source[1] in en:
                     src = (st[g.source[0]], en[g.source[1]])
@@ -715,7 +839,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
             for i in cue_window(a, rule_cue):
                 cue_rows.add(cue_token_features(a, i, rule_cue), int(in_cue[i]), art_no % CUE_FOLDS)
                 cue_keys.append((len(sentence_data), i))
-            sentence_data.append((a, in_cue))
+            sentence_data.append((a, rule_cue, gold_spans, art_no))
             for cf, cl, src in dict.fromkeys(cues):
                 info = attach_rules(cue_info(a, cf, cl), hints)
                 s_arr, e_arr = source_candidates(a, info)
@@ -748,13 +872,16 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     probs: dict[int, dict[int, float]] = {}
     for (sent_no, i), p in zip(cue_keys, oof.tolist(), strict=True):
         probs.setdefault(sent_no, {})[i] = p
-    ctx_rows = _Rows.empty()
-    for (sent_no, i) in cue_keys:
-        a, in_cue = sentence_data[sent_no]
-        ctx_rows.add(cue_context_features(a, i, probs[sent_no]), int(in_cue[i]))
-    ctx_model = ctx_rows.fit("attribution_cue_context", 1.0, CUE_THRESHOLD,
-                             "Second cue model over the first one's out-of-fold probabilities of a token and its "
-                             "neighbours; trained on PolNeAR " + split + ".", data_hash)
+    # The span model learns from the out-of-fold token probabilities of every candidate span.
+    span_rows = _Rows.empty()
+    for sent_no, (a, rule_cue, gold_spans, art_no) in enumerate(sentence_data):
+        prob = probs.get(sent_no, {})
+        for s, e in cue_span_candidates(a, rule_cue, prob):
+            span_rows.add(cue_span_features(a, rule_cue, prob, s, e), int((s, e) in gold_spans), art_no % CUE_FOLDS)
+    span_model = span_rows.fit("attribution_cue_span", span_C, CUE_SPAN_THRESHOLD,
+                               "Is this candidate span an attribution cue? Out-of-fold cue-token probabilities of its "
+                               "tokens and neighbours, its edge words and word-class pattern; trained on PolNeAR "
+                               + split + ".", data_hash)
     src_model = src_rows.fit("attribution_source", source_C, SOURCE_THRESHOLD,
                              "Is this span the source of this cue? Boundary-token, span and cue features; "
                              "trained on PolNeAR " + split + " gold cues.", data_hash)
@@ -763,10 +890,10 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
               "Rebuild: .venv/bin/python -c 'from scorer.attribution_model import train_attribution_models; "
               "train_attribution_models()'")
     cue_model.save(out_dir / CUE_MODEL_PATH.name, header)
-    ctx_model.save(out_dir / CUE_CONTEXT_MODEL_PATH.name, header)
+    span_model.save(out_dir / CUE_CONTEXT_MODEL_PATH.name, header)
     src_model.save(out_dir / SOURCE_MODEL_PATH.name, header)
     load_models.cache_clear()
-    return cue_model, ctx_model, src_model
+    return cue_model, span_model, src_model
 
 
 def cue_window(a: Analysis, rule_cue: dict[int, str]) -> list[int]:

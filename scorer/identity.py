@@ -112,9 +112,11 @@ def link_sources(
     for _, is_source, k, span, mt in stream:
         target: _Cluster | None = None
         # Mentions are heads: an apposition starts within ", " of the named head it describes.
+        # An apposition after the head starts in lower case ("Fallon, a spokesman"); a capital two
+        # characters after a name starts the next sentence ("... with Putin. NATO's security").
         outer = next((c for sp, c in named_spans
                       if (sp.start <= span.start and span.end <= sp.end and sp != span)
-                      or 0 < span.start - sp.end <= 2), None)
+                      or (0 < span.start - sp.end <= 2 and span.text[:1].islower())), None)
         if outer is not None and mt.type in {"unnamed_source", "pronoun"}:
             # "Brian Fallon, a spokesman for Mrs. Clinton,": the apposition inside a named
             # person's mention describes that person.

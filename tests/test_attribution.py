@@ -53,7 +53,8 @@ CASES = [
     ("According to the police, two people were hurt.", "the police", "According to"),
     ("The guarantee is new, according to a diplomatic source.", "a diplomatic source", "according to"),
     ("A call will occur on Sunday, as announced by the French presidency.", "the French presidency", "announced"),
-    ("The figures were reported by the Associated Press.", "the Associated Press", "reported"),
+    # PolNeAR's passive cues hold their auxiliary ("was accused of", "were rated"), and so do the models'.
+    ("The figures were reported by the Associated Press.", "the Associated Press", "were reported"),
     # colon-introduced quotes
     ("The senator wrote: “This bill will pass.”", "The senator", "wrote:"),
     ("Obama added: “We are not done.”", "Obama", "added:"),
@@ -104,10 +105,17 @@ def test_no_attribution(finder: AttributionFinder, sentence: str) -> None:
 
 
 def test_hearsay_adverb_is_a_cue_without_a_source(finder: AttributionFinder) -> None:
-    """PolNeAR marks "reportedly" / "purportedly" as a cue with no source: nobody is cited."""
-    sentence = "The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon."
-    found = finder.find(sentence, 0, len(sentence))
-    assert all(a.source is None for a in found), [(a.source.text if a.source else None, a.cue.text) for a in found]
+    """PolNeAR marks "reportedly" / "purportedly" as a cue of its own with no source: nobody is cited.
+    (An act such as "The proposal included" may carry a subject; it cites no one.)"""
+    for sentence, adverb, cited in (
+        ("The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon.", "purportedly", []),
+        ("Sources say the talks reportedly collapsed on Monday.", "reportedly", [("Sources", "say")]),
+    ):
+        found = finder.find(sentence, 0, len(sentence))
+        pairs = [(a.source.text if a.source else None, a.cue.text, a.cue_class) for a in found]
+        assert (None, adverb) in [(s, c) for s, c, _ in pairs], pairs
+        assert not any(adverb in c and s is not None for s, c, _ in pairs), pairs
+        assert [(s, c) for s, c, cls in pairs if s is not None and cls != "act"] == cited, pairs
 
 
 def test_rules_alone_keep_their_own_cue_convention() -> None:

@@ -18,9 +18,13 @@ from scorer.attribution_model import (
     SparseLinear,
     analyse,
     attach_rules,
+    choose_cue_spans,
     cue_info,
+    cue_span_candidates,
+    cue_span_features,
     load_model_file,
     load_models,
+    model_lexicon,
     source_candidates,
     source_span_features,
     stem,
@@ -101,6 +105,59 @@ def test_rules_alone_when_asked() -> None:
 ])
 def test_stem(word: str, expected: str) -> None:
     assert stem(word) == expected
+
+
+# -- cue spans ------------------------------------------------------------------------------------
+def test_choose_cue_spans_best_first_without_overlap() -> None:
+    spans = [(0, 1), (1, 1), (3, 3), (5, 6)]
+    probs = np.array([0.6, 0.7, 0.2, 0.31])
+    # (1, 1) wins over the overlapping (0, 1); (3, 3) is below the threshold.
+    assert choose_cue_spans(spans, probs, 0.3) == [(1, 1), (5, 6)]
+    assert choose_cue_spans(spans, probs, 0.8) == []
+
+
+def test_cue_span_candidates_hold_auxiliaries_and_no_punctuation_edges() -> None:
+    text = "He has also said, in a statement, that taxes would rise."
+    toks = tokenize(text)
+    a = analyse(toks, model_lexicon())
+    k = next(i for i, t in enumerate(toks) if t.text == "said")
+    prob = {i: (0.9 if i == k else 0.01) for i in range(len(toks))}
+    spans = cue_span_candidates(a, {}, prob)
+    text_of = {(s, e): text[toks[s].start:toks[e].end] for s, e in spans}
+    assert "has also said" in text_of.values() and "said" in text_of.values()
+    assert all(toks[s].is_word and (toks[e].is_word or toks[e].text == ":") for s, e in spans)
+    # Every candidate holds a token the token model gives at least the floor.
+    assert all(any(prob[j] >= 0.05 for j in range(s, e + 1)) for s, e in spans)
+    # Tokens the token model did not score are never part of a candidate.
+    unscored = {i: p for i, p in prob.items() if i <= k}
+    assert all(e <= k for s, e in cue_span_candidates(a, {}, unscored))
+    feats = cue_span_features(a, {k: "attr.subject_cue"}, prob, k, k)
+    assert "rule_exact" in feats and "pf=9" in feats
+
+
+@pytest.mark.parametrize(("sentence", "cue", "form"), [
+    ("Mr. Quiros was accused of fraud.", "accused", "passive"),
+    ("The curfew was announced by the mayor.", "announced", "passive"),
+    ("They want to attack him.", "attack", "infinitive"),
+    ("He spoke, saying it was over.", "saying", "participle"),
+    ("He has also said that taxes would rise.", "said", "finite"),
+])
+def test_cue_form(sentence: str, cue: str, form: str) -> None:
+    toks = tokenize(sentence)
+    a = analyse(toks, model_lexicon())
+    k = next(i for i, t in enumerate(toks) if t.text == cue)
+    assert cue_info(a, k, k).form == form
+
+
+def test_cue_model_sees_rare_neighbours_by_class() -> None:
+    """A name next to a cue is a capitalised word to the cue model, not that name."""
+    from scorer.attribution_model import cue_token_features
+
+    toks = tokenize("Observers say Scott deserves the seat.")
+    a = analyse(toks, model_lexicon())
+    feats = cue_token_features(a, 1, {})
+    assert "w+1=~Xx" in feats and not any("scott" in f for f in feats)
+    assert "w=say" in feats and "lem|R=cap=say" in feats
 
 
 # -- model files --------------------------------------------------------------------------------
@@ -231,4 +288,4 @@ def test_polnear_dev_floors(shared_data: Path) -> None:
     assert len(articles) / seconds >= 5, f"{len(articles) / seconds:.1f} articles/s"
 
 
-FLOORS = {"source.exact": 63.0, "source.overlap": 69.0, "cue.exact": 60.0, "speech_source.exact": 80.0}
+FLOORS = {"source.exact": 65.0, "source.overlap": 71.5, "cue.exact": 65.0, "speech_source.exact": 80.0}

@@ -72,7 +72,10 @@ def test_french_presidency_is_an_institution(report: Report) -> None:
 
 @pytest.mark.parametrize("start", [
     "Zelensky is scheduled to visit Washington on Monday",
-    "NATO’s collective security, grounded in Article 5",
+    pytest.param("NATO’s collective security, grounded in Article 5", marks=pytest.mark.xfail(
+        strict=True, reason="issue 4: the span-scoring cue model reads 'X states that' with an abstract "
+        "subject as an attribution, and the typer has no 'not a source' outcome for 'NATO’s collective "
+        "security' (typed by its capitalised first word); strict, so the fix removes this marker")),
     "Trump has consistently dismissed the notion",
 ])
 def test_background_is_unattributed_and_firm(report: Report, start: str) -> None:
