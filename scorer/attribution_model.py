@@ -145,6 +145,7 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
     )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Crude suffix stripping, so unseen inflections share a feature ("endorsing", "endorsed")."""
     w = word.lower().replace("’", "'")
@@ -191,24 +192,43 @@ class Analysis:
     seen_as: tuple[str, ...] = ()  # each token as the cue models see it as a neighbour (`_nb`)
 
 
+_FLAG_ROW = {f: k for k, f in enumerate(FLAGS)}
+# Flags given by a token's exact text (punctuation): flag rows of the flag matrix.
+_TEXT_FLAG_ROWS: dict[str, tuple[int, ...]] = {}
+for _flag, _texts in (("comma", {","}), ("stop", _STOPS), ("paren", {"(", ")", "[", "]"}),
+                      ("dash", {"—", "–", "-", "--"}), ("colon", {":"})):
+    for _text in _texts:
+        _TEXT_FLAG_ROWS[_text] = (*_TEXT_FLAG_ROWS.get(_text, ()), _FLAG_ROW[_flag])
+_END_OK_TEXTS = frozenset({",", ")", "’", "'", "”"})
+
+
 def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     n = len(toks)
-    low, lemma, cls, shape, in_quote, anchors = [], [], [], [], [], []
+    low, lemma, cls, shape, in_quote, anchors, words = [], [], [], [], [], [], []
     depth = False
-    rows: dict[str, list[int]] = {f: [] for f in FLAGS}
+    # The flag matrix's 1s as (flag row, token) pairs, set with one numpy call after the loop.
+    flag_rows: list[int] = []
+    flag_cols: list[int] = []
+    forms_get, cue_nouns = lex.forms.get, lex.cue_nouns
+    verbish, pronouns, clause_stops, time_words = lex.verbish, lex.pronouns, lex.clause_stops, lex.time_words
+    quote_row, verbish_row, cue_row, cap_row = _FLAG_ROW["quote"], _FLAG_ROW["verbish"], _FLAG_ROW["cue"], _FLAG_ROW["cap"]
+    pron_row, clause_row, time_row, num_row = _FLAG_ROW["pron"], _FLAG_ROW["clause"], _FLAG_ROW["time"], _FLAG_ROW["num"]
+    prev_text = ""
     for i, t in enumerate(toks):
-        lw = t.lower
         txt = t.text
-        word = txt[0].isalnum()
-        cap = txt[0].isupper()
+        lw = txt.lower()
+        first_char = txt[0]
+        word = first_char.isalnum()
+        cap = first_char.isupper()
+        words.append(word)
         low.append(lw)
-        entry = lex.forms.get(lw)
+        entry = forms_get(lw)
         if entry:
             lemma.append(entry[0])
             cls.append(entry[1])
         else:
             lemma.append(stem(lw) if word else lw)
-            cls.append("noun" if lw in lex.cue_nouns else "")
+            cls.append("noun" if lw in cue_nouns else "")
         shape.append(_shape(txt))
         is_quote = txt in _QUOTES and not (txt in {"’", "'"} and 0 < i < n - 1 and toks[i - 1].end == t.start
                                             and toks[i + 1].start == t.end)
@@ -221,31 +241,43 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
                 depth = not depth
         in_quote.append(depth)
         lower_word = word and not cap
-        for flag, on in (("comma", txt == ","), ("quote", is_quote), ("stop", txt in _STOPS),
-                         ("paren", txt in {"(", ")", "[", "]"}), ("dash", txt in {"—", "–", "-", "--"}),
-                         ("colon", txt == ":"), ("verbish", lower_word and lw in lex.verbish),
-                         ("cue", lower_word and entry is not None), ("cap", word and cap),
-                         ("pron", lw in lex.pronouns), ("clause", lower_word and lw in lex.clause_stops),
-                         ("time", lw in lex.time_words), ("num", txt[0].isdigit())):
-            if on:
-                rows[flag].append(i)
+        on = [quote_row] if is_quote else []
+        on.extend(_TEXT_FLAG_ROWS.get(txt, ()))
+        if lower_word:
+            if lw in verbish:
+                on.append(verbish_row)
+            if entry is not None:
+                on.append(cue_row)
+            if lw in clause_stops:
+                on.append(clause_row)
+        if word and cap:
+            on.append(cap_row)
+        if lw in pronouns:
+            on.append(pron_row)
+        if lw in time_words:
+            on.append(time_row)
+        if first_char.isdigit():
+            on.append(num_row)
+        flag_rows.extend(on)
+        flag_cols.extend([i] * len(on))
         anchors.append(bool(
-            (entry is not None and (not cap or i == 0 or toks[i - 1].text in _QUOTES))
-            or lw in lex.cue_nouns or txt == ":"
+            (entry is not None and (not cap or i == 0 or prev_text in _QUOTES))
+            or lw in cue_nouns or txt == ":"
             or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing")))
         ))
-    flags = {}
-    for f in FLAGS:
-        arr = np.zeros(n, dtype=np.int32)
-        arr[rows[f]] = 1
-        flags[f] = arr
-    prefix = {f: np.concatenate(([0], np.cumsum(a))) for f, a in flags.items()}
-    word = np.array([t.is_word for t in toks], dtype=bool)
-    end_ok = word | np.array([t.text in {",", ")", "’", "'", "”"} for t in toks], dtype=bool)
+        prev_text = txt
+    flag_matrix = np.zeros((len(FLAGS), n), dtype=np.int32)
+    flag_matrix[flag_rows, flag_cols] = 1
+    prefix_matrix = np.zeros((len(FLAGS), n + 1), dtype=np.int64)
+    np.cumsum(flag_matrix, axis=1, out=prefix_matrix[:, 1:])
+    flags = {f: flag_matrix[k] for k, f in enumerate(FLAGS)}
+    prefix = {f: prefix_matrix[k] for k, f in enumerate(FLAGS)}
+    word_arr = np.array(words, dtype=bool)
+    end_ok = word_arr | np.array([txt in _END_OK_TEXTS for txt in (t.text for t in toks)], dtype=bool)
     seen_as = tuple(lw if not t.is_word or lw in lex.closed_words else "~" + (c or sh)
                     for t, lw, c, sh in zip(toks, low, cls, shape, strict=True))
     return Analysis(tuple(toks), tuple(low), tuple(lemma), tuple(cls), tuple(shape), tuple(in_quote), flags,
-                    prefix, tuple(anchors), lex, word, end_ok, seen_as)
+                    prefix, tuple(anchors), lex, word_arr, end_ok, seen_as)
 
 
 # -- cue features ------------------------------------------------------------------------------
@@ -548,6 +580,7 @@ class SparseLinear:
         self.model = model
         self.index = {name: j for j, name in enumerate(model.features)}
         self.coef = model.coefficients[0]
+        self._coef_list: list[float] = [float(c) for c in self.coef]
         self.intercept = float(model.intercept[0])
 
     def matrix(self, rows: Sequence[Iterable[str]]) -> sparse.csr_matrix:
@@ -558,9 +591,22 @@ class SparseLinear:
         return sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(self.index)))
 
     def logits(self, rows: Sequence[Iterable[str]]) -> np.ndarray:
+        """`matrix(rows) @ coef + intercept` without building the matrix: a row's weights are added
+        in feature order from 0.0, as scipy's CSR product adds them, so the sums are bit-identical;
+        a scipy matrix per claim cost more than the sums themselves."""
         if not rows:
             return np.zeros(0)
-        return np.asarray(self.matrix(rows) @ self.coef).ravel() + self.intercept
+        get = self.index.get
+        coef = self._coef_list
+        sums = []
+        for feats in rows:
+            total = 0.0
+            for name in feats:
+                j = get(name)
+                if j is not None:
+                    total += coef[j]
+            sums.append(total)
+        return np.array(sums) + self.intercept
 
     def weight(self, name: str) -> float:
         j = self.index.get(name)
@@ -585,6 +631,8 @@ class SourceScorer:
                       for side in "LR"}
         self.flag_in = {side: {f: w(f"in{side}:{f}") for f in FLAGS} for side in "LR"}
         self.flag_gap = {side: {f: w(f"gap{side}:{f}") for f in FLAGS} for side in "LR"}
+        self.flag_in_w = {side: np.array([self.flag_in[side][f] for f in FLAGS]) for side in "LR"}
+        self.flag_gap_w = {side: np.array([self.flag_gap[side][f] for f in FLAGS]) for side in "LR"}
         # Boundary-token features "<role><side>|<feature>": one weight vector per token feature.
         self.keys = tuple(r + side for r in "SBEA" for side in "LR")
         slot = {k: m for m, k in enumerate(self.keys)}
@@ -595,6 +643,7 @@ class SourceScorer:
                 base.setdefault(feat, np.zeros(len(self.keys)))[slot[key]] += self.lin.coef[j]
         self.base = base
         self._cue_cache: dict[tuple[str, str, str, str], float] = {}
+        self._row_memo: dict[tuple[str, ...], np.ndarray] = {}
 
     def _cue_weight(self, side: str, head: str, cls: str, form: str) -> float:
         key = (side, head, cls, form)
@@ -610,8 +659,19 @@ class SourceScorer:
         n = len(a.toks)
         zero = np.zeros(len(self.keys))
         get = self.base.get
-        table = np.array([sum((get(x, zero) for x in source_token_features(a, i, self.lex)), zero)
-                          for i in range(-1, n + 1)])
+        # A token's weight row depends on its feature names alone, and words repeat: sum each
+        # distinct feature tuple once (the same sum in the same order, so the same floats).
+        memo = self._row_memo
+        if len(memo) > 50_000:  # words of a long batch: bounded (~20 MB)
+            memo.clear()
+        rows = []
+        for i in range(-1, n + 1):
+            feats = tuple(source_token_features(a, i, self.lex))
+            row = memo.get(feats)
+            if row is None:
+                row = memo[feats] = sum((get(x, zero) for x in feats), zero)
+            rows.append(row)
+        table = np.array(rows)
         return {k: table[:, m] for m, k in enumerate(self.keys)}
 
     def score(self, a: Analysis, cue: CueInfo, parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -621,6 +681,7 @@ class SourceScorer:
             return s, e, np.zeros(0)
         left = e < cue.first
         out = np.full(len(s), self.lin.intercept + self.lin.weight("bias"))
+        prefix = np.stack([a.prefix[flag] for flag in FLAGS])
         for side, mask in (("L", left), ("R", ~left)):
             if not mask.any():
                 continue
@@ -631,11 +692,13 @@ class SourceScorer:
             gap_lo, gap_hi = (ee + 1, np.full_like(ee, cue.first)) if side == "L" else (np.full_like(ss, cue.last + 1), ss)
             z += self.gap_w[side][gap_hi - gap_lo]
             z += self._cue_weight(side, cue.head, cue.cls, cue.form)
-            for flag in FLAGS:
-                p = a.prefix[flag]
-                z += self.flag_in[side][flag] * ((p[ee + 1] - p[ss]) > 0)
-                z += self.flag_gap[side][flag] * ((gap_hi > gap_lo) & ((p[gap_hi] - p[gap_lo]) > 0))
-            out[mask] += z
+            # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds
+            # them to z one after the other in the order of FLAGS, the order (and floats) of a loop.
+            terms = np.empty((2 * len(FLAGS) + 1, len(z)))
+            terms[0] = z
+            terms[1::2] = self.flag_in_w[side][:, None] * ((prefix[:, ee + 1] - prefix[:, ss]) > 0)
+            terms[2::2] = self.flag_gap_w[side][:, None] * ((gap_hi > gap_lo) & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
+            out[mask] += np.cumsum(terms, axis=0)[-1]
         if cue.rule_spans or cue.rule_heads:
             w = self.lin.weight
             for rs, re_ in cue.rule_spans:

@@ -22,6 +22,7 @@ from scorer.attribution_model import (
     cue_info,
     cue_span_candidates,
     cue_span_features,
+    cue_token_features,
     load_model_file,
     load_models,
     model_lexicon,
@@ -180,6 +181,37 @@ def test_model_file_round_trip(path: Path) -> None:
     logits = lin.logits([[model.features[j] for j in r] for r in rows])
     np.testing.assert_allclose(1 / (1 + np.exp(-logits)), ours[:, 1], rtol=1e-9, atol=1e-12)
     assert model.meta["training_data"]["sha256"] and model.meta["versions"]["scikit-learn"]
+
+
+def test_logits_equal_the_sparse_product_bit_for_bit() -> None:
+    """`SparseLinear.logits` adds weights in a Python loop instead of building a scipy matrix: the
+    same floats as the CSR product (unknown names, repeats and empty rows included)."""
+    models = load_models()
+    assert models is not None
+    text = ("“It was a mistake,” Jane Doe, a professor at Yale, told reporters, according to the AP. "
+            "The senator has also said: the plan, announced Monday, would reportedly fail.")
+    toks = tokenize(text)
+    a = analyse(toks, models.lex)
+    rows = [cue_token_features(a, i, {}) for i in range(len(toks))]
+    rows += [[], ["no such feature", "bias", "bias"], rows[0] + rows[1]]
+    for lin in (models.cue, models.source.lin):
+        expected = np.asarray(lin.matrix(rows) @ lin.coef).ravel() + lin.intercept
+        assert np.array_equal(lin.logits(rows), expected)
+
+
+def test_analysis_flags_and_prefix_sums() -> None:
+    models = load_models()
+    assert models is not None
+    text = "“We won’t,” Sen. Smith (R-Ohio) said Monday: 3 officials — and he — denied it; they were told."
+    toks = tokenize(text)
+    a = analyse(toks, models.lex)
+    for flag in ("comma", "quote", "stop", "paren", "dash", "colon", "num", "cap", "pron", "time"):
+        assert a.flags[flag].shape == (len(toks),)
+        assert np.array_equal(a.prefix[flag], np.concatenate(([0], np.cumsum(a.flags[flag]))))
+    on = {flag: [toks[i].text for i in np.flatnonzero(a.flags[flag])] for flag in a.flags}
+    assert on["comma"] == [","] and on["colon"] == [":"] and on["num"] == ["3"]
+    assert on["paren"] == ["(", ")"] and on["dash"] == ["—", "—"] and on["stop"] == [".", ";", "."]
+    assert on["quote"] == ["“", "”"] and "Smith" in on["cap"] and "he" in on["pron"]
 
 
 def test_fast_source_scores_equal_explicit_features() -> None:
