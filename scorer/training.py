@@ -138,8 +138,16 @@ def train_corroboration(path: str | Path, split: str = "train",
         calibrated[test] = platt.predict_proba(best_z[test, None])[:, 1]
     calibrated_brier = _brier(y, calibrated)
     slope = float(LogisticRegression(C=1e6, max_iter=5000).fit(best_z[:, None], y).coef_[0, 0])
+    # The gain must beat its own noise: the standard error of the Brier difference, with claims of
+    # one article resampled together (they are not independent).
+    per_claim = (calibrated - y) ** 2 - (_sigmoid(best_z) - y) ** 2
+    by_article: dict[str, float] = defaultdict(float)
+    for g, d in zip(groups, per_claim, strict=True):
+        by_article[g] += float(d)
+    sums = np.array(list(by_article.values()))
+    gain_se = float(np.std(sums, ddof=1) * np.sqrt(len(sums)) / len(y))
     # A negative slope would reverse the model's ranking: no calibration can justify that.
-    use_calibration = calibrated_brier < best_brier - CALIBRATION_MIN_GAIN and slope > 0
+    use_calibration = (best_brier - calibrated_brier > max(CALIBRATION_MIN_GAIN, gain_se)) and slope > 0
 
     estimator = PriorLogistic(prior.coefficients[0], float(prior.intercept[0]), best_c).fit(X, y)
     coef, intercept = estimator.coef_.copy(), estimator.intercept_.copy()
@@ -155,7 +163,7 @@ def train_corroboration(path: str | Path, split: str = "train",
         "folds": FOLDS, "grouped_by": "article", "C_grid_brier": grid, "chosen_C": best_c,
 
         "oof_brier_raw": round(best_brier, 5), "oof_brier_calibrated": round(calibrated_brier, 5),
-        "calibration_kept": use_calibration,
+        "calibration_kept": use_calibration, "calibration_gain_standard_error": round(gain_se, 5),
         "oof_roc_auc": round(float(roc_auc_score(y, best_z)), 4),
         "prior_brier_on_training_rows": round(prior_brier, 5),
         "base_rate": round(float(y.mean()), 5),
