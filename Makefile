@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast lint eval-dev rules-check bench clean
+.PHONY: help install demo test test-fast lint eval-dev rules-check models bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,15 @@ eval-dev: install ## PolNeAR dev attribution spans and the labelled dev claims
 
 rules-check: install ## Validate every rule and model file
 	$(BIN)/scorer rules check
+
+models: install ## Refit every learned model from the train splits, upstream first (~15 min)
+	$(BIN)/scorer train-attribution
+	$(BIN)/scorer train-wiki-hedges
+	$(BIN)/scorer train-hedges
+	$(BIN)/scorer train-stance
+	$(BIN)/scorer train-context
+	$(BIN)/scorer train-contested
+	$(BIN)/scorer train data/labels/claims.csv
 
 bench: install ## Batch speed and memory, 4 rows side by side (BENCH_MB=50; corpus in bench-out/)
 	$(BIN)/python tools/bench.py --mb $(or $(BENCH_MB),50)

@@ -392,6 +392,51 @@ def train_contested(
     _write_model(model, summary, output)
 
 
+@app.command("train-attribution")
+def train_attribution() -> None:
+    """Refit the three attribution token models on ../shared/data/polnear/train (never dev), ~5 min."""
+    from scorer.attribution_model import train_attribution_models
+
+    try:
+        models = train_attribution_models(split="train")
+    except (ScorerError, OSError) as exc:
+        raise fail(f"cannot train the attribution models: {exc}") from exc
+    for model in models:
+        err.print(f"wrote model {model.name!r} ({len(model.features)} features)", markup=False)
+
+
+@app.command("train-stance")
+def train_stance(
+    emergent: Annotated[str | None, typer.Argument(help="Emergent-format CSV (default: ../shared/data/emergent/emergent_train.csv).")] = None,
+    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/stance_model.yaml",
+) -> None:
+    """Refit the stance model on Emergent train, with claim-grouped CV metrics in the file."""
+    from scorer.evaluation.emergent import EMERGENT_TRAIN
+    from scorer.stance import train_stance_model
+
+    try:
+        model = train_stance_model(emergent or EMERGENT_TRAIN, output)
+    except (ScorerError, OSError) as exc:
+        raise fail(f"cannot train the stance model: {exc}") from exc
+    err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
+
+
+@app.command("train-wiki-hedges")
+def train_wiki_hedges(
+    wikiweasel: Annotated[str | None, typer.Argument(help="WikiWeasel CSV (default: ../shared/data/wikiweasel/train.csv).")] = None,
+    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/hedge_model.yaml",
+) -> None:
+    """Refit the WikiWeasel hedge weights (rules/hedges.yaml features), with 5-fold CV metrics in the file."""
+    from scorer.evaluation.wikiweasel import WIKIWEASEL_TRAIN
+    from scorer.hedging import train_hedge_model
+
+    try:
+        model = train_hedge_model(wikiweasel or WIKIWEASEL_TRAIN, save_to=output)
+    except (ScorerError, OSError) as exc:
+        raise fail(f"cannot train the hedge model: {exc}") from exc
+    err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
+
+
 @app.command("train-hedges")
 def train_hedges(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",

@@ -171,3 +171,22 @@ def test_rules_stats_table(shared_data: Path) -> None:
     fired = [r for r in rows.values() if r["fires"]]
     assert all(0.0 <= r["accuracy"] <= 1.0 for r in fired)
     assert any(r["weight"] is not None for r in fired if r["family"] == "hedge")
+
+
+def test_every_model_file_has_a_command_that_refits_it() -> None:
+    """`make models` runs these; a model without a training command could not be reproduced."""
+    import re
+
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    commands = re.findall(r"\$\(BIN\)/scorer (train[\w-]*)", makefile)
+    assert commands == ["train-attribution", "train-wiki-hedges", "train-hedges", "train-stance",
+                        "train-context", "train-contested", "train"]
+    for command in commands:
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+
+
+def test_stance_training_on_a_missing_file_is_one_line_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["train-stance", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "m.yaml")])
+    assert result.exit_code == 1
+    assert "nope.csv" in result.output and len(result.output.strip().splitlines()) == 1
