@@ -337,6 +337,15 @@ def corroborate(
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 
+def _fit_on_labels(fit: Callable[..., tuple[Any, str]], labelled: str, split: str, output: str) -> None:
+    """Fit a model on one split of a labelled-claims file and write it; a bad file is one line."""
+    try:
+        model, summary = fit(labelled, split=split)
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
+    _write_model(model, summary, output)
+
+
 def _write_model(model: Any, summary: str, output: str) -> None:
     """Save a fitted model as text with its summary as the header, and say so on stderr."""
     model.save(output, header=summary)
@@ -353,11 +362,7 @@ def train(
     """Fit the corroboration model on labelled claims and write it as readable text."""
     from scorer.training import train_corroboration
 
-    try:
-        model, summary = train_corroboration(labelled, split=split)
-    except ScorerError as exc:
-        raise fail(str(exc)) from exc
-    _write_model(model, summary, output)
+    _fit_on_labels(train_corroboration, labelled, split, output)
 
 
 @app.command("train-context")
@@ -369,11 +374,7 @@ def train_context(
     """Fit the context model (which claims citing no one take a source from their paragraph); run before `train`."""
     from scorer.training import train_context_model
 
-    try:
-        model, summary = train_context_model(labelled, split=split)
-    except ScorerError as exc:
-        raise fail(str(exc)) from exc
-    _write_model(model, summary, output)
+    _fit_on_labels(train_context_model, labelled, split, output)
 
 
 @app.command("train-contested")
@@ -385,11 +386,7 @@ def train_contested(
     """Fit the contested-claim model (which claims a dispute in the article contests); run before `train`."""
     from scorer.training import train_contest_model
 
-    try:
-        model, summary = train_contest_model(labelled, split=split)
-    except ScorerError as exc:
-        raise fail(str(exc)) from exc
-    _write_model(model, summary, output)
+    _fit_on_labels(train_contest_model, labelled, split, output)
 
 
 @app.command("train-attribution")
@@ -446,11 +443,7 @@ def train_hedges(
     """Fit the news hedge weights on labelled claims (rules/hedges.yaml features) and write them as text."""
     from scorer.training import train_news_hedge_model
 
-    try:
-        model, summary = train_news_hedge_model(labelled, split=split)
-    except ScorerError as exc:
-        raise fail(str(exc)) from exc
-    _write_model(model, summary, output)
+    _fit_on_labels(train_news_hedge_model, labelled, split, output)
 
 
 class Corpus(str, Enum):

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import regex
 
-from scorer.linear import LinearModel
+from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR
 from scorer.spans import Span
 
@@ -175,17 +174,5 @@ class ContextSourcer:
         return out
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int) -> LinearModel:
-    return LinearModel.load(path)
-
-
 def context_model(path: str | Path | None = None) -> LinearModel:
-    path = Path(path) if path else MODEL_PATH
-    model = _load(str(path), path.stat().st_mtime_ns)
-    if tuple(model.features) != CONTEXT_FEATURES:
-        from scorer.errors import RuleError
-
-        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's "
-                        f"{list(CONTEXT_FEATURES)}; retrain with `scorer train-context`")
-    return model
+    return load_for_features(path or MODEL_PATH, CONTEXT_FEATURES, "scorer train-context")

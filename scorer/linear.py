@@ -13,6 +13,7 @@ import hashlib
 import platform
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,22 @@ class LinearModel:
         except (OSError, yaml.YAMLError) as exc:
             raise RuleError(f"{path}: cannot read model: {exc}") from exc
         return cls.from_mapping(data, str(path))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, mtime_ns: int) -> LinearModel:
+    return LinearModel.load(path)
+
+
+def load_for_features(path: str | Path, features: Sequence[str], retrain: str) -> LinearModel:
+    """A model file the scorer feeds `features` in this order, loaded once per process (again when
+    the file changes); a file fitted on other features names the command that refits it."""
+    path = Path(path)
+    model = _load_cached(str(path), path.stat().st_mtime_ns)
+    if tuple(model.features) != tuple(features):
+        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's "
+                        f"{list(features)}; retrain with `{retrain}`")
+    return model
 
 
 def sha256_of(chunks: Iterable[str | bytes]) -> str:

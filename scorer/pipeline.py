@@ -27,8 +27,10 @@ from scorer.signals import (
     SUPPORT_MIN_SIMILARITY,
     ContradictionFinder,
     ContradictionLink,
+    claim_coverage,
     contest_model,
     contest_rows,
+    contested,
     disputing_claim,
     similarity_matrix,
     stance_disputes,
@@ -97,6 +99,7 @@ class Signals:
     links: list[ContradictionLink]
     contradicted_by: dict[int, list[int]]  # by cue links and `against` stances alone
     stance_cues: dict[int, list[Span]]
+    doubts: list[list[object]]  # per claim: its contradiction cues and stance dispute cues
     contest_rows: np.ndarray
 
 
@@ -204,9 +207,6 @@ class Pipeline:
                 claim_atts[i] = (speaker, *claim_atts[i])
         return claim_ids, claim_atts
 
-    def inherited_ids(self, text: str, stage: Attributed) -> list[tuple[str, ...]]:
-        return self.inherit(text, stage)[0]
-
     # -- step 5: hedges and contradiction evidence ----------------------------------------------
     def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]]) -> Signals:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
@@ -221,14 +221,15 @@ class Pipeline:
         # The stance model links what the cue lexicon misses: a claim that takes an `against` stance
         # (with a denial, doubt or correction cue) toward another claim it overlaps with.
         stance_cues: dict[int, list[Span]] = {}
-        for dispute in stance_disputes(text, spans, self.stance):
+        coverage = claim_coverage(spans)
+        for dispute in stance_disputes(text, spans, self.stance, coverage):
             if dispute.disputing not in contradicted_by.get(dispute.disputed, []):
                 contradicted_by.setdefault(dispute.disputed, []).append(dispute.disputing)
             stance_cues.setdefault(dispute.disputing, []).extend(dispute.cues)
         doubts = [list(m) + stance_cues.get(i, []) for i, m in enumerate(cue_matches)]
         rows = contest_rows(spans, doubts, [i in contradicted_by for i in range(len(spans))],
-                            [bool(ids) for ids in claim_ids], self.contest_cues)
-        return Signals(hedge_results, cue_matches, links, contradicted_by, stance_cues, rows)
+                            [bool(ids) for ids in claim_ids], self.contest_cues, coverage)
+        return Signals(hedge_results, cue_matches, links, contradicted_by, stance_cues, doubts, rows)
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
@@ -252,13 +253,11 @@ class Pipeline:
             # Cue links stand; the contested-claim model adds the claims a dispute in the article
             # contests without a cue naming them, each with the doubting claim that covers it best.
             proba = self.contest.predict_proba(sig.contest_rows)[:, 1]
-            doubts = [list(m) + stance_cues.get(i, []) for i, m in enumerate(cue_matches)]
             contradicted_by = dict(contradicted_by)
-            for i in np.flatnonzero(proba >= self.contest.threshold).tolist():
-                if i in contradicted_by or doubts[i]:
-                    # LABELLING.md: the sentence that carries a doubt is not itself contradicted.
-                    continue
-                contradicted_by[i] = [d for d in [disputing_claim(i, spans, doubts)] if d is not None]
+            for i in np.flatnonzero(contested(sig.contest_rows, proba, self.contest.threshold)).tolist():
+                if i not in contradicted_by:
+                    by = disputing_claim(i, spans, sig.doubts)
+                    contradicted_by[i] = [by] if by is not None else []
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
         for i in range(len(work)):

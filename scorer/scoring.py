@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from scorer.linear import Contribution, LinearModel
+from scorer.linear import Contribution, LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR
 
 MODEL_PATH = RULES_DIR / "corroboration_model.yaml"
@@ -100,21 +99,8 @@ def feature_matrix(evidence: Sequence[ClaimEvidence]) -> np.ndarray:
     return np.vstack([feature_vector(ev) for ev in evidence])
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int) -> LinearModel:
-    return LinearModel.load(path)
-
-
 def corroboration_model(path: str | Path | None = None) -> LinearModel:
-    path = Path(path) if path else MODEL_PATH
-    model = _load(str(path), path.stat().st_mtime_ns)
-    if tuple(model.features) != FEATURES:
-        from scorer.errors import RuleError
-
-        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's {list(FEATURES)}; "
-                        f"retrain with `scorer train`")
-    return model
-
+    return load_for_features(path or MODEL_PATH, FEATURES, "scorer train")
 
 def derive_verdict(contradicted: bool, n_supporting: int, score: float) -> str:
     """LABELLING.md: contested, else unsourced, else corroborated at score >= 0.5, else single_source."""

@@ -19,7 +19,7 @@ import numpy as np
 import regex
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from scorer.linear import LinearModel
+from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
 from scorer.spans import Span, make_span
 
@@ -127,11 +127,21 @@ class StanceDispute:
     probability: float
 
 
-def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object) -> list[StanceDispute]:
+def claim_coverage(claim_spans: Sequence[Span]) -> np.ndarray:
+    """`_coverage` of every claim of an article by every other, over their content terms."""
+    if len(claim_spans) < 2:
+        return np.zeros((len(claim_spans), len(claim_spans)))
+    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
+    return _coverage(docs, docs)
+
+
+def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object,
+                    coverage: np.ndarray | None = None) -> list[StanceDispute]:
     """Claims that take an `against` stance toward another claim of the article they overlap with.
 
     Pairs are pre-filtered by content overlap (the stance model assumes the report is about the
-    claim) and scored in one vectorised call.
+    claim; `coverage` is `claim_coverage(claim_spans)` when the caller has it) and scored in one
+    vectorised call.
     """
     if len(claim_spans) < 2:
         return []
@@ -142,9 +152,8 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     disputing = [i for i, s in enumerate(claim_spans) if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
     if not disputing:
         return []
-    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
-    sims = _coverage(docs, docs)
-    index = [(i, j) for i in disputing for j in range(len(docs))
+    sims = coverage if coverage is not None else claim_coverage(claim_spans)
+    index = [(i, j) for i in disputing for j in range(len(claim_spans))
              if i != j and sims[i, j] >= STANCE_MIN_COVERAGE and not claim_spans[i].intersects(claim_spans[j])]
     if not index:
         return []
@@ -229,9 +238,9 @@ CONTEST_FEATURES: tuple[str, ...] = (
 
 def contest_rows(
     claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]], linked: Sequence[bool],
-    cited: Sequence[bool], cue_rules: RuleSet,
+    cited: Sequence[bool], cue_rules: RuleSet, coverage: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of CONTEST_FEATURES per claim."""
+    """One row of CONTEST_FEATURES per claim (`coverage` as in `stance_disputes`)."""
     n = len(claim_spans)
     if n == 0:
         return np.zeros((0, len(CONTEST_FEATURES)))
@@ -240,8 +249,8 @@ def contest_rows(
     allegation = [("allegation" in lb) for lb in labels]
     doubt = [bool(c) for c in contradiction_cues]
     dispute = [a or b for a, b in zip(doubt, rebuttal, strict=True)]
-    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
-    coverage = _coverage(docs, docs) if n > 1 else np.zeros((1, 1))
+    if coverage is None:
+        coverage = claim_coverage(claim_spans)
     article_disputes = min(sum(dispute), 8) / 8
     article_allegations = min(sum(allegation), 8) / 8
     rows = np.zeros((n, len(CONTEST_FEATURES)))
@@ -252,6 +261,16 @@ def contest_rows(
                    cited[i], article_disputes, article_allegations, allegation[i] * article_disputes,
                    cited[i] * article_disputes)
     return rows
+
+
+def contested(rows: np.ndarray, proba: np.ndarray, threshold: float) -> np.ndarray:
+    """The pipeline's decision per claim: contested when a link names it as disputed, or when the
+    model scores it at least `threshold` and it does not carry the doubt itself (LABELLING.md: the
+    sentence that carries a doubt is not contradicted by it). Training picks the threshold for this
+    very decision."""
+    linked = rows[:, CONTEST_FEATURES.index("linked")] > 0
+    doubt = rows[:, CONTEST_FEATURES.index("carries_doubt")] > 0
+    return linked | ((proba >= threshold) & ~doubt)
 
 
 def disputing_claim(i: int, claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]]) -> int | None:
@@ -265,17 +284,5 @@ def disputing_claim(i: int, claim_spans: Sequence[Span], contradiction_cues: Seq
     return candidates[best] if cov[best] > 0 else None
 
 
-@lru_cache(maxsize=4)
-def _load_contest(path: str, mtime_ns: int) -> LinearModel:
-    return LinearModel.load(path)
-
-
 def contest_model(path: str | Path | None = None) -> LinearModel:
-    path = Path(path) if path else CONTEST_MODEL_PATH
-    model = _load_contest(str(path), path.stat().st_mtime_ns)
-    if tuple(model.features) != CONTEST_FEATURES:
-        from scorer.errors import RuleError
-
-        raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's "
-                        f"{list(CONTEST_FEATURES)}; retrain with `scorer train-contested`")
-    return model
+    return load_for_features(path or CONTEST_MODEL_PATH, CONTEST_FEATURES, "scorer train-contested")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from scorer.errors import InputError
-from scorer.labels import article_text, load_labels, match_claims
+from scorer.labels import LabelledClaim, article_text, load_labels, match_claims
 from scorer.linear import LinearModel, sha256_of
 from scorer.scoring import FEATURES, PRIOR_PATH
 
@@ -28,19 +28,27 @@ FOLDS = 5
 CALIBRATION_MIN_GAIN = 0.001
 
 
+def _labelled_articles(
+    path: str | Path, split: str,
+) -> tuple[list[LabelledClaim], list[tuple[str, list[LabelledClaim]]]]:
+    """The split's labelled claims (the model article never: it is only ever a check) and the same
+    claims grouped by article, articles sorted so every fit sees them in one order."""
+    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    if not labels:
+        raise InputError(f"{path}: no labelled claims in split {split!r}")
+    by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
+    for c in labels:
+        by_article[c.article_id].append(c)
+    return labels, sorted(by_article.items())
+
+
 def labelled_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, list[str], int, str]:
     """Feature rows and targets of matched claims, their article ids, the labelled count and a hash."""
     from scorer import analyze
 
-    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
-    if not labels:
-        raise InputError(f"{path}: no labelled claims in split {split!r}")
-    by_article = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    labels, by_article = _labelled_articles(path, split)
     X, y, groups = [], [], []
-    for article_id in sorted(by_article):
-        gold = by_article[article_id]
+    for article_id, gold in by_article:
         report = analyze(article_text(article_id), article_id=article_id)
         predicted = [(c.span.start, c.span.end) for c in report.claims]
         for i, j in match_claims(predicted, [(g.start, g.end) for g in gold]):
@@ -203,15 +211,9 @@ def _hedge_rows(path: str | Path, split: str) -> tuple[list[dict[str, float]], n
     finder = CueFinder(load_ruleset(HEDGE_RULES_PATH))
     terms = frozenset(cue_key(t) for r in finder.rules.rules if r.terms for t in r.terms)
     featurizer = Featurizer(finder, terms, "labelling")
-    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
-    if not labels:
-        raise InputError(f"{path}: no labelled claims in split {split!r}")
-    by_article = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    labels, by_article = _labelled_articles(path, split)
     rows, y, groups = [], [], []
-    for article_id in sorted(by_article):
-        gold = by_article[article_id]
+    for article_id, gold in by_article:
         text = article_text(article_id)
         # Claims from the splitter alone (not the whole pipeline, which itself uses the news hedge model).
         claims = split_claims(text)
@@ -304,15 +306,9 @@ def _context_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
     from scorer.pipeline import Pipeline
 
     pipeline = Pipeline(use_context=False)
-    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
-    if not labels:
-        raise InputError(f"{path}: no labelled claims in split {split!r}")
-    by_article = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    labels, by_article = _labelled_articles(path, split)
     rows, y, groups = [], [], []
-    for article_id in sorted(by_article):
-        gold = by_article[article_id]
+    for article_id, gold in by_article:
         text = article_text(article_id)
         stage = pipeline.attribute(text)
         features = context_rows(text, stage.spans, stage.claim_ids, stage.uncited_source, stage.sims)
@@ -381,18 +377,12 @@ def _contest_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
     from scorer.pipeline import Pipeline
 
     pipeline = Pipeline(use_contest=False)
-    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
-    if not labels:
-        raise InputError(f"{path}: no labelled claims in split {split!r}")
-    by_article = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    labels, by_article = _labelled_articles(path, split)
     rows, y, groups = [], [], []
-    for article_id in sorted(by_article):
-        gold = by_article[article_id]
+    for article_id, gold in by_article:
         text = article_text(article_id)
         stage = pipeline.attribute(text)
-        claim_ids = pipeline.inherited_ids(text, stage)
+        claim_ids, _ = pipeline.inherit(text, stage)
         sig = pipeline.signals(text, stage.spans, claim_ids)
         for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
             rows.append(sig.contest_rows[i])
@@ -403,15 +393,12 @@ def _contest_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
 
 
 def _union_threshold(X: np.ndarray, y: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
-    """The threshold with the best F1 of the pipeline's decision: linked claims are contested, and
-    so is any claim scoring at least the threshold unless it carries the doubt itself."""
-    from scorer.signals import CONTEST_FEATURES
+    """The threshold with the best F1 of the pipeline's decision (`scorer.signals.contested`)."""
+    from scorer.signals import contested
 
-    linked = X[:, CONTEST_FEATURES.index("linked")] > 0
-    doubt = X[:, CONTEST_FEATURES.index("carries_doubt")] > 0
     best = (0.5, -1.0)
     for t in np.unique(np.round(scores, 4)):
-        predicted = linked | ((scores >= t) & ~doubt)
+        predicted = contested(X, scores, float(t))
         tp = float(np.sum(predicted & (y == 1)))
         f1 = 2 * tp / (predicted.sum() + y.sum()) if predicted.sum() + y.sum() else 0.0
         if f1 > best[1] + 1e-12:
