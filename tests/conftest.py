@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from scorer.evaluation.polnear import SHARED_DATA  # the one location (SCORER_SHARED_DATA overrides it)
+
 MODEL_ARTICLE = Path(__file__).resolve().parents[1] / "data" / "articles" / "24brussels-ukraine-guarantees.txt"
 
 

@@ -29,8 +29,8 @@ from scorer.hedging import (
 )
 from scorer.linear import LinearModel
 from scorer.rulebook import load_ruleset
+from tests.conftest import SHARED_DATA
 
-SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
 WIKIWEASEL = SHARED_DATA / "wikiweasel" / "train.csv"
 
 # Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.643 (folds 0.643 +- 0.009; seed 0;

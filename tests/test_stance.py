@@ -27,9 +27,8 @@ from scorer.stance import (
     stance,
     stance_many,
 )
-from tests.conftest import require_shared_data
+from tests.conftest import SHARED_DATA, require_shared_data
 
-SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
 EMERGENT_CSV = SHARED_DATA / "emergent" / "emergent_train.csv"
 
 # Measured with seed 0 (StratifiedGroupKFold by claim, 5 folds): accuracy .793, observing F1 .740.
