@@ -52,6 +52,9 @@ class _ClaimWork:
 
 
 _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
+# A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
+# not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
+_LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
 
 
 def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list[bool]:
@@ -122,8 +125,15 @@ class Pipeline:
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
         work: list[_ClaimWork] = []
+        previous_end = 0
         for claim in split_claims(text, self.claim_rules):
             found = self.attribution.find(text, claim.start, claim.end)
+            lead_in = _LEAD_IN.search(text, previous_end, claim.start)
+            if lead_in:
+                introduced = [a for a in self.attribution.find(text, lead_in.start(1), lead_in.end(1) + 1)
+                              if a.cue_class in _CITING_CLASSES and a.source is not None]
+                found = introduced[:1] + found
+            previous_end = claim.end
             work.extend(self._split_two_attributions(text, claim, found))
         return work
 

@@ -124,3 +124,20 @@ def test_rules_alone_keep_their_own_cue_convention() -> None:
     text = "He has repeatedly argued that taxes are too high."
     assert [(a.source.text if a.source else None, a.cue.text) for a in rules_only.find(text, 0, len(text))] == [
         ("He", "argued")]
+
+
+def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:
+    """"Cruz continued:" is no claim, but it says who speaks in the quotation that follows it; the
+    cue keeps its colon, as PolNeAR marks such cues."""
+    from scorer import analyze
+
+    text = ("The senator spoke after the debate in Boulder.\n\nCruz continued:\n\n"
+            "“The moderators have no intention of voting in a Republican primary.”\n")
+    report = analyze(text)
+    quote = next(c for c in report.claims if "moderators" in c.span.text)
+    cited = [(a.source.text, a.cue.text) for a in quote.attributions if a.source and a.cue]
+    assert cited[:1] == [("Cruz", "continued:")]
+    assert quote.source_type != "unattributed"
+    # A heading that ends in a colon and cites no one lends nothing.
+    plain = analyze("Partial transcript as follows:\n\n“The moderators have no intention of voting.”\n")
+    assert all(a.source is None for c in plain.claims for a in c.attributions)
