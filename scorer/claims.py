@@ -27,6 +27,7 @@ _PARAGRAPH = regex.compile(r"[^\n]+")
 _DATELINE = regex.compile(
     r"^(?:[\p{Lu}][\p{Lu}.\- ]{2,}(?:,\s*[\p{L}. ]+)?(?:\s*\([\w .]+\))?\s*[—–-]{1,2}\s+)", regex.UNICODE
 )
+_MIN_LEAD_SENTENCE_WORDS = 8
 _TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -105,7 +106,11 @@ def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: R
     # A line with no terminal punctuation is a headline, crosshead or caption, not a sentence;
     # so is a one-sentence line in Title Case ("Trump Featured In Recruitment Video.").
     if paragraph_has_one_sentence and (not _TERMINAL.search(text) or _title_case(text)):
-        return False
+        # Except a full sentence that introduces a quotation or list below it ("Sanders pointed out
+        # that veterans were ignored:"): it reports. Short lead-ins ("Cruz continued:") do not; the
+        # pipeline lends their speaker to the quotation instead.
+        return (stripped.endswith(":") and _word_count(text) >= _MIN_LEAD_SENTENCE_WORDS
+                and not _title_case(text))
     return True
 
 

@@ -133,6 +133,11 @@ class Pipeline:
                 introduced = [a for a in self.attribution.find(text, lead_in.start(1), lead_in.end(1) + 1)
                               if a.cue_class in _CITING_CLASSES and a.source is not None]
                 found = introduced[:1] + found
+            elif work and text[previous_end - 1] == ":" and not text[previous_end:claim.start].strip():
+                # The previous claim is itself a lead-in sentence ("Sanders pointed out that ...:").
+                introduced = [a for a in work[-1].attributions
+                              if a.cue_class in _CITING_CLASSES and a.source is not None]
+                found = introduced[:1] + found
             previous_end = claim.end
             work.extend(self._split_two_attributions(text, claim, found))
         return work

@@ -138,6 +138,11 @@ def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:
     cited = [(a.source.text, a.cue.text) for a in quote.attributions if a.source and a.cue]
     assert cited[:1] == [("Cruz", "continued:")]
     assert quote.source_type != "unattributed"
+    # A lead-in that is a full sentence is a claim of its own, and still names the quote's speaker.
+    long = analyze("Sanders pointed out that veterans' issues were largely ignored in the debate:\n\n"
+                   "“We made promises to our veterans and we have to keep them.”\n")
+    assert [c.span.text[:7] for c in long.claims] == ["Sanders", "“We mad"]
+    assert long.claims[1].source_ids == long.claims[0].source_ids != ()
     # A heading that ends in a colon and cites no one lends nothing.
     plain = analyze("Partial transcript as follows:\n\n“The moderators have no intention of voting.”\n")
     assert all(a.source is None for c in plain.claims for a in c.attributions)

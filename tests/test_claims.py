@@ -25,6 +25,12 @@ CASES = [
      ["The crowd gathered outside the court in the rain."]),
     ("Gen. J. Smith arrived at 9 a.m. The troops left later.",
      ["Gen. J. Smith arrived at 9 a.m. The troops left later."]),
+    # A full sentence that introduces the quotation below it reports; a short lead-in does not.
+    ("Sanders pointed out that veterans' issues were largely ignored during the debate:\n“We made promises to them.”",
+     ["Sanders pointed out that veterans' issues were largely ignored during the debate:", "“We made promises to them.”"]),
+    ("Cruz continued:\n“We made promises to them.”", ["“We made promises to them.”"]),
+    ("Here Are Five Things To Watch For Tonight In Iowa:\nThe caucuses open at seven.",
+     ["The caucuses open at seven."]),
 ]
 
 
