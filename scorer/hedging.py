@@ -8,8 +8,8 @@ encyclopedic vagueness (a vague quantifier opening a clause or after a prepositi
 "by many") and puffery) and counter-cues (boosters, firm future, "could" of ability, reported
 future, wishes ("would like"), embedded questions ("asked if", "as if"), fixed phrases ("likely
 voters"), a third person's declared view ("Clinton believes"), a text's stated purpose ("the bill
-aims to"), concessive "whether", round numbers and vague durations ("several weeks")). A cue may cancel the cues it overlaps ("could" in "could fly
-10 km").
+aims to"), concessive "whether", round numbers and vague durations ("several weeks")). A cue may
+cancel the cues it overlaps ("could" in "could fly 10 km").
 What survives becomes features: one per rule, a count per label, one per matched term of a word-list
 rule (`cue:some`: the model learns which entries of a list matter, so "many" and "various" need not
 share a weight), how many kinds of hedge occur, how many cues stand under a negation, and the span's

@@ -204,7 +204,9 @@ NOT_WEASEL = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "rule_id", "text"), WEASEL_CLASSES, ids=[s[:40] for s, _, _ in WEASEL_CLASSES])
+@pytest.mark.parametrize(
+    ("sentence", "rule_id", "text"), WEASEL_CLASSES, ids=[s[:40] for s, _, _ in WEASEL_CLASSES]
+)
 def test_weasel_cue_classes(sentence: str, rule_id: str, text: str) -> None:
     found = CueFinder(load_ruleset(HEDGE_RULES_PATH)).find(sentence)
     assert (rule_id, text) in [(m.rule_id, m.text) for m in found.hedges + found.counters]
@@ -226,7 +228,8 @@ def test_duration_cancels_the_vague_quantifier() -> None:
 def test_weasel_classes_raise_the_wikiweasel_score() -> None:
     """In the learned (`wikiweasel`) weights, the clause-opening vague group and the modal perfect
     weigh for a hedge: they were added because they separate WikiWeasel's weasel sentences."""
-    weights = dict(zip(LinearModel.load(HEDGE_MODEL_PATH).features, LinearModel.load(HEDGE_MODEL_PATH).coefficients[0]))
+    model = LinearModel.load(HEDGE_MODEL_PATH)
+    weights = dict(zip(model.features, model.coefficients[0], strict=True))
     assert weights["rule:hedge.vague.clause_subject"] > 0
     assert weights["rule:hedge.modal.perfect"] > 0
     assert weights["rule:counter.duration"] <= 0
