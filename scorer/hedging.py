@@ -1,13 +1,15 @@
 """Hedge detection: is a claim stated with reduced commitment (LABELLING.md, "Hedged")?
 
 Rules find cues, a logistic model decides. `rules/hedges.yaml` lists hedge cues by kind (hearsay
-adverbs, possibility modals, weak-commitment verbs, negated certainty, conditionals, expectation,
-open "whether" questions, weasel words, agentless hearsay, claims and accusations, and encyclopedic
-vagueness and puffery) and counter-cues (boosters, firm future, "could" of ability, reported future,
-wishes ("would like"), embedded questions ("asked if", "as if"), fixed phrases ("likely voters"), a
-third person's declared view ("Clinton believes"), a text's stated purpose ("the bill aims to"),
-concessive "whether", round numbers). A cue may cancel the cues it overlaps ("could" in "could fly
-10 km").
+adverbs, possibility modals and the modal perfect ("may have been"), weak-commitment verbs, negated
+certainty, conditionals, expectation, open "whether" questions, weasel words (vague groups, a judge
+left out: "is considered", "it has been observed"), agentless hearsay, claims and accusations, and
+encyclopedic vagueness (a vague quantifier opening a clause or after a preposition: "Some argue",
+"by many") and puffery) and counter-cues (boosters, firm future, "could" of ability, reported
+future, wishes ("would like"), embedded questions ("asked if", "as if"), fixed phrases ("likely
+voters"), a third person's declared view ("Clinton believes"), a text's stated purpose ("the bill
+aims to"), concessive "whether", round numbers and vague durations ("several weeks")). A cue may
+cancel the cues it overlaps ("could" in "could fly 10 km").
 What survives becomes features: one per rule, a count per label, one per matched term of a word-list
 rule (`cue:some`: the model learns which entries of a list matter, so "many" and "various" need not
 share a weight), how many kinds of hedge occur, how many cues stand under a negation, and the span's

@@ -33,9 +33,11 @@ from tests.conftest import SHARED_DATA
 
 WIKIWEASEL = SHARED_DATA / "wikiweasel" / "train.csv"
 
-# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.643 (folds 0.643 +- 0.009; seed 0;
-# it was 0.641-0.642 before the news counter-cues of 2026-11-30). The floor sits a little below, so a real regression fails and noise does not.
-WIKIWEASEL_F1_FLOOR = 0.62
+# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.664 (folds 0.664 +- 0.013; seed 0;
+# 0.643 before the weasel cue classes of issue 5: clause-opening vague groups, prepositional vague
+# groups, the modal perfect, durations, judgement verbs, speculative nouns). The floor sits a little
+# below, so a real regression fails and noise does not.
+WIKIWEASEL_F1_FLOOR = 0.65
 
 
 # (sentence, hedged, a cue text that must be among the cues, or None)
@@ -173,6 +175,64 @@ def test_counter_cue_cancels_overlapping_hedge(detector: HedgeDetector, sentence
     result = detector.detect(sentence)
     assert word not in [c.text for c in result.cues]
     assert any(c.start <= sentence.index(word) < c.end for c in result.counter_cues)
+
+
+# Cue classes for WikiWeasel's weasel wording (issue 5): (sentence, rule id, matched text). Each
+# must fire where its category occurs, and stay silent on the near miss that follows it.
+WEASEL_CLASSES = [
+    ("Some argue that the bridge is older.", "hedge.vague.clause_subject", "Some"),
+    ("The song was a hit, while others found it dull.", "hedge.vague.clause_subject", "others"),
+    ("It is considered by many to be his best work.", "hedge.vague.group_prepositional", "by many"),
+    ("The rite survives in some villages.", "hedge.vague.group_prepositional", "in some"),
+    ("He disliked certain directors.", "hedge.vague.certain", "certain"),
+    ("A major factor may also have been the late vote.", "hedge.modal.perfect", "may"),
+    ("The letter must have been lost in transit.", "hedge.modal.perfect", "must"),
+    ("One theory holds that the name is Norse.", "hedge.noun.speculative", "theory"),
+    ("The film drew criticism for its violence.", "hedge.weasel.reception", "criticism"),
+    ("The scene is considered very active.", "hedge.weasel.judged", "considered"),
+    ("It has been observed that the birds return.", "hedge.weasel.it_has_been", "It has been observed"),
+    ("The album spent several weeks in the charts.", "counter.duration", "several weeks"),
+    ("He tried as many times as he could.", "counter.duration", "as many"),
+]
+NOT_WEASEL = [
+    ("The team won many games.", "hedge.vague.clause_subject"),  # a count inside a phrase
+    ("It is certain that the bridge fell.", "hedge.vague.certain"),  # certainty, not a subset
+    ("He was certain of the result.", "hedge.vague.certain"),
+    ("The shop may have to close.", "hedge.modal.perfect"),  # "have to": obligation, not perfect
+    ("Applicants must have a degree.", "hedge.modal.perfect"),
+    ("It has been three years since the flood.", "hedge.weasel.it_has_been"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule_id", "text"), WEASEL_CLASSES, ids=[s[:40] for s, _, _ in WEASEL_CLASSES]
+)
+def test_weasel_cue_classes(sentence: str, rule_id: str, text: str) -> None:
+    found = CueFinder(load_ruleset(HEDGE_RULES_PATH)).find(sentence)
+    assert (rule_id, text) in [(m.rule_id, m.text) for m in found.hedges + found.counters]
+
+
+@pytest.mark.parametrize(("sentence", "rule_id"), NOT_WEASEL, ids=[s[:40] for s, _ in NOT_WEASEL])
+def test_weasel_cue_classes_near_misses(sentence: str, rule_id: str) -> None:
+    found = CueFinder(load_ruleset(HEDGE_RULES_PATH)).find(sentence)
+    assert rule_id not in [m.rule_id for m in found.hedges + found.counters]
+
+
+def test_duration_cancels_the_vague_quantifier() -> None:
+    """"several weeks" is a measure of time, not a vague group: no vague-quantifier cue survives."""
+    found = CueFinder(load_ruleset(HEDGE_RULES_PATH)).find("The album spent several weeks in the charts.")
+    assert not [m for m in found.hedges if m.label == "vague_quantifier"]
+    assert [m.text for m in found.counters] == ["several weeks"]
+
+
+def test_weasel_classes_raise_the_wikiweasel_score() -> None:
+    """In the learned (`wikiweasel`) weights, the clause-opening vague group and the modal perfect
+    weigh for a hedge: they were added because they separate WikiWeasel's weasel sentences."""
+    model = LinearModel.load(HEDGE_MODEL_PATH)
+    weights = dict(zip(model.features, model.coefficients[0], strict=True))
+    assert weights["rule:hedge.vague.clause_subject"] > 0
+    assert weights["rule:hedge.modal.perfect"] > 0
+    assert weights["rule:counter.duration"] <= 0
 
 
 @pytest.mark.parametrize(("sentence", "hedged", "cue"), NEWS[:12] + NEWS[-6:])
