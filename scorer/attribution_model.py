@@ -35,7 +35,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from itertools import chain
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -581,6 +582,7 @@ class SparseLinear:
         self.index = {name: j for j, name in enumerate(model.features)}
         self.coef = model.coefficients[0]
         self._coef_list: list[float] = [float(c) for c in self.coef]
+        self._coef_ext = np.append(np.asarray(self.coef, dtype=float), 0.0)  # column `missing` weighs 0.0
         self.intercept = float(model.intercept[0])
 
     def matrix(self, rows: Sequence[Iterable[str]]) -> sparse.csr_matrix:
@@ -611,6 +613,265 @@ class SparseLinear:
     def weight(self, name: str) -> float:
         j = self.index.get(name)
         return float(self.coef[j]) if j is not None else 0.0
+
+    @property
+    def missing(self) -> int:
+        """The column id of a feature the model does not know: it weighs 0.0."""
+        return len(self.coef)
+
+    def table(self, name_of: Any) -> ColumnTable:
+        """A memo from a feature's value to its column id (`name_of(value)` is the feature name)."""
+        return ColumnTable(self.index, name_of, len(self.coef))
+
+    def columns_of(self, prefix: str, sep: str | None = None, bools: bool = False) -> ColumnTable:
+        """Value -> column id of every feature named `prefix + value` (`sep` None), or
+        `prefix + x + sep + y` for a value (x, y); `bools`: the last part is a bool ("True"). Every
+        way to split a name at `sep` is a key, so a value finds its column exactly when the name it
+        formats to is a feature of the model; a value of no feature gets `missing`."""
+        table = ColumnTable(self.index, None, len(self.coef))
+        convert = {"True": True, "False": False}
+        for name, j in self.index.items():
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(prefix):]
+            if sep is None:
+                if bools:
+                    if rest in convert:
+                        table[convert[rest]] = j
+                else:
+                    table[rest] = j
+                continue
+            k = rest.find(sep)
+            while k >= 0:
+                x, y = rest[:k], rest[k + len(sep):]
+                if not bools:
+                    table[x, y] = j
+                elif y in convert:
+                    table[x, convert[y]] = j
+                k = rest.find(sep, k + 1)
+        return table
+
+    def logits_of_columns(self, columns: np.ndarray) -> np.ndarray:
+        """`logits` of rows given as column ids, one row per line, in feature order (padded with
+        `missing`): the weights are added column after column from 0.0, a row's weights in the
+        order `logits` adds them, so the sums are bit-identical (a known feature never weighs 0.0,
+        an absent one adds 0.0 to a sum that is never -0.0)."""
+        if not len(columns):
+            return np.zeros(0)
+        weights = self._coef_ext[columns]
+        total = np.zeros(len(columns))
+        for k in range(weights.shape[1]):
+            total += weights[:, k]
+        return total + self.intercept
+
+    def logits_of_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """`logits_of_columns` of rows of column ids of any lengths."""
+        if not rows:
+            return np.zeros(0)
+        lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.intp, count=int(lengths.sum()))
+        grid = np.full((len(rows), int(lengths.max())), len(self.coef), dtype=np.intp)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        grid[np.repeat(np.arange(len(rows)), lengths), np.arange(len(flat)) - starts] = flat
+        return self.logits_of_columns(grid)
+
+
+class ColumnTable(dict):  # type: ignore[type-arg]
+    """Feature value -> column id, each name built and looked up once (a batch's values repeat):
+    the featurizers below look up values, never format feature names per token or span."""
+
+    __slots__ = ("index", "name_of", "missing")
+
+    def __init__(self, index: dict[str, int], name_of: Any, missing: int) -> None:
+        super().__init__()
+        self.index, self.name_of, self.missing = index, name_of, missing
+
+    def __missing__(self, key: Any) -> int:
+        if self.name_of is None:  # a complete table (`SparseLinear.columns_of`)
+            return self.missing
+        if len(self) > 200_000:  # the values of a long batch: bounded
+            self.clear()
+        j = self[key] = self.index.get(self.name_of(key), self.missing)
+        return j
+
+
+# -- column-id featurizers (scoring) ------------------------------------------------------------
+# `cue_token_features` and `cue_span_features` name every feature, which training needs; scoring
+# needs only the column ids. These featurizers produce, row for row, the column ids of exactly those
+# names in exactly that order (a test checks it), from values looked up in memo tables.
+_BUCKETS = tuple(str(b) for b in range(10))
+
+
+class CueTokenColumns:
+    """Column ids of `cue_token_features` rows for the cue token model."""
+
+    def __init__(self, lin: SparseLinear) -> None:
+        self.lin = lin
+        c = lin.columns_of
+        self.bias = lin.index.get("bias", lin.missing)
+        self.first = lin.index.get("first", lin.missing)
+        self.last = lin.index.get("last", lin.missing)
+        self.w, self.lem, self.cls = c("w="), c("lem="), c("cls=")
+        self.shape, self.suf, self.q = c("shape="), c("suf="), c("q=", bools=True)
+        self.wm1, self.wp1 = c("w-1="), c("w+1=")
+        self.wm2, self.wp2 = c("w-2="), c("w+2=")
+        self.wm1_w, self.w_wp1 = c("w-1|w=", "|"), c("w|w+1=", "|")
+        self.cls_wp1, self.wm1_cls = c("cls|w+1=", "|"), c("w-1|cls=", "|")
+        self.lem_wm1, self.lem_wp1 = c("lem|w-1=", "|"), c("lem|w+1=", "|")
+        self.shape_pair = c("shape-1|shape=", "|")
+        self.ctx = {d: c(f"c{d}=") for d in (-3, -2, -1, 1, 2, 3)}
+        self.anchor = c("anchor=", bools=True)
+        self.anc = {d: c(f"anc{d}=") for d in (-3, -2, -1, 1, 2, 3)}
+        self.rule = c("rule=")
+        self.name = c("")
+        self.lem_kind = c("lem|", "=")
+        self.lem_q = c("lem|q=", "|", bools=True)
+
+    def rows(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[list[int]]:
+        n = len(a.toks)
+        low, lemma, cls_, shape, in_quote, anchors = a.low, a.lemma, a.cls, a.shape, a.in_quote, a.anchors
+        pad = CUE_WINDOW
+        nb = ["<S>"] * pad + list(a.seen_as) + ["</S>"] * pad
+        tc = ["<S>"] * pad + [c or s for c, s in zip(cls_, shape, strict=True)] + ["</S>"] * pad
+        M = self.lin.missing
+        # Bound `get`s with the default `missing`: most pair values are no feature of the model.
+        w_, lem_, cls__, shape_, suf_, q_ = (t.get for t in (self.w, self.lem, self.cls, self.shape, self.suf, self.q))
+        wm1_, wp1_, wm2_, wp2_ = (t.get for t in (self.wm1, self.wp1, self.wm2, self.wp2))
+        wm1_w, w_wp1, cls_wp1, wm1_cls = (t.get for t in (self.wm1_w, self.w_wp1, self.cls_wp1, self.wm1_cls))
+        lem_wm1, lem_wp1, shape_pair = (t.get for t in (self.lem_wm1, self.lem_wp1, self.shape_pair))
+        ctx = [(d, self.ctx[d].get) for d in (-3, -2, -1, 1, 2, 3)]
+        anc = {d: t.get for d, t in self.anc.items()}
+        anchor_, name_, lem_kind, lem_q = self.anchor.get, self.name.get, self.lem_kind.get, self.lem_q.get
+        bias = self.bias
+        out = []
+        for i in window:
+            w, lem, cls, shp, q = low[i], lemma[i], cls_[i], shape[i], in_quote[i]
+            k = i + pad
+            prev, nxt = nb[k - 1], nb[k + 1]
+            row = [bias, w_(w, M), lem_(lem, M), cls__(cls, M), shape_(shp, M), suf_(w[-3:], M), q_(q, M),
+                   wm1_(prev, M), wp1_(nxt, M), wm2_(nb[k - 2], M), wp2_(nb[k + 2], M), wm1_w((prev, w), M),
+                   w_wp1((w, nxt), M), cls_wp1((cls, nxt), M), wm1_cls((prev, cls), M), lem_wm1((lem, prev), M),
+                   lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M)]
+            row.extend([get(tc[k + d], M) for d, get in ctx])
+            row.append(anchor_(anchors[i], M))
+            for d in (-3, -2, -1, 1, 2, 3):
+                j = i + d
+                if 0 <= j < n and anchors[j]:
+                    row.append(anc[d](cls_[j] or low[j], M))
+            if i == 0:
+                row.append(self.first)
+            if i == n - 1:
+                row.append(self.last)
+            if i in rule_cue:
+                row.append(self.rule.get(rule_cue[i], M))
+            kinds = _neighbour_kinds(a, i)
+            row.extend([name_(x, M) for x in kinds])
+            row.extend([lem_kind((x, lem), M) for x in kinds if "|" not in x])
+            row.append(lem_q((lem, q), M))
+            out.append(row)
+        return out
+
+
+class CueSpanColumns:
+    """Column ids of `cue_span_features` rows for the cue span model, a column per feature slot
+    built with numpy for all candidate spans of a claim at once."""
+
+    MAX_INNER = CUE_SPAN_BEFORE + CUE_SPAN_AFTER - 1
+
+    def __init__(self, lin: SparseLinear) -> None:
+        self.lin = lin
+        t, c, get, missing = lin.table, lin.columns_of, lin.index.get, lin.missing
+
+        def col(name: str) -> int:
+            return get(name, missing)
+
+        b = _BUCKETS
+        self.bias, self.rule_in, self.rule_exact = col("bias"), col("rule_in"), col("rule_exact")
+        self.len = np.array([missing] + [col(f"len={k}") for k in range(1, 7)], dtype=np.intp)
+        self.p1 = {key: np.array([col(f"{key}={x}") for x in b], dtype=np.intp)
+                   for key in ("pf", "pl", "pmin", "pmax", "pb", "pa", "pb2", "pa2")}
+        self.pmin_len = np.array([[missing] + [col(f"pmin|len={x}|{k}") for k in range(1, 7)] for x in b], dtype=np.intp)
+        self.p2 = {key: np.array([[col(f"{key}={x}|{y}") for y in b] for x in b], dtype=np.intp)
+                   for key in ("pf|pl", "pb|pf", "pl|pa")}
+        self.one = {key: c(f"{key}=", bools=key == "q")
+                    for key in ("wf", "wl", "wb", "wa", "cf", "cl", "lemf", "leml", "q", "in")}
+        self.pair = {key: c(f"{key}=", "|") for key in ("wf|wl", "wl|wa", "wb|wf")}
+        self.pat = t(lambda v: "pat=" + "_".join(v))
+
+    def columns(self, a: Analysis, rule_cue: dict[int, str], prob: dict[int, float],
+                spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        n = len(a.toks)
+        missing = self.lin.missing
+        pad = 2
+        # Per position -2 .. n+1 (index + pad): probability, its bucket, the neighbour as seen.
+        P = np.zeros(n + 2 * pad)
+        if prob:
+            P[np.fromiter(prob.keys(), dtype=np.intp, count=len(prob)) + pad] = np.fromiter(
+                prob.values(), dtype=float, count=len(prob))
+        B = np.minimum(9, (P * 10).astype(np.intp))
+        nb = ["<S>"] * pad + list(a.seen_as) + ["</S>"] * pad
+        pc = ["<S>"] * pad + [c or _nb(a, j) for j, c in enumerate(a.cls)] + ["</S>"] * pad
+        se = np.array(spans, dtype=np.intp).reshape(-1, 2)
+        s, e = se[:, 0], se[:, 1]
+        S, E = s + pad, e + pad
+        length = np.minimum(e - s + 1, 6)
+        # The spans' inner probabilities: min and max over s..e (at most MAX_INNER + 2 tokens).
+        pmin, pmax = P[S].copy(), P[S].copy()
+        for off in range(1, self.MAX_INNER + 2):
+            inside = s + off <= e
+            if not inside.any():
+                break
+            v = P[np.where(inside, S + off, S)]
+            np.minimum(pmin, v, out=pmin)
+            np.maximum(pmax, v, out=pmax)
+        bmin = np.minimum(9, (pmin * 10).astype(np.intp))
+        bmax = np.minimum(9, (pmax * 10).astype(np.intp))
+        bf, bl, bb, ba = B[S], B[E], B[S - 1], B[E + 1]
+        one = self.one
+        positions = range(n + 2 * pad)
+
+        def per_position(key: str, values: Sequence[Any]) -> np.ndarray:
+            table = one[key]
+            return np.array([table[v] for v in values], dtype=np.intp)
+
+        # Columns depending on one position: looked up once per token of the claim.
+        T_nb = {key: per_position(key, nb) for key in ("wf", "wl", "wb", "wa", "in")}
+        cls_shape = ["", ""] + [c or sh for c, sh in zip(a.cls, a.shape, strict=True)] + ["", ""]
+        T_cs = {key: per_position(key, cls_shape) for key in ("cf", "cl")}
+        lem = ["", ""] + list(a.lemma) + ["", ""]
+        T_lem = {key: per_position(key, lem) for key in ("lemf", "leml")}
+        T_q = per_position("q", [False, False] + list(a.in_quote) + [False, False])
+        wl_wa, wb_wf = self.pair["wl|wa"], self.pair["wb|wf"]
+        T_wl_wa = np.array([wl_wa[nb[k], nb[k + 1]] if k + 1 < len(nb) else missing for k in positions], dtype=np.intp)
+        T_wb_wf = np.array([wb_wf[nb[k - 1], nb[k]] if k else missing for k in positions], dtype=np.intp)
+        wf_wl, pat = self.pair["wf|wl"], self.pat
+        s_list, e_list = S.tolist(), E.tolist()
+        p1, p2 = self.p1, self.p2
+        cols = [np.full(len(s), self.bias, dtype=np.intp), self.len[length],
+                p1["pf"][bf], p1["pl"][bl], p1["pmin"][bmin], p1["pmax"][bmax], p1["pb"][bb], p1["pa"][ba],
+                p1["pb2"][B[S - 2]], p1["pa2"][B[E + 2]], self.pmin_len[bmin, length],
+                p2["pf|pl"][bf, bl], p2["pb|pf"][bb, bf], p2["pl|pa"][bl, ba],
+                T_nb["wf"][S], T_nb["wl"][E], T_nb["wb"][S - 1], T_nb["wa"][E + 1],
+                T_cs["cf"][S], T_cs["cl"][E],
+                np.array([wf_wl[nb[i], nb[j]] for i, j in zip(s_list, e_list, strict=True)], dtype=np.intp),
+                T_wl_wa[E], T_wb_wf[S], T_lem["lemf"][S], T_lem["leml"][E], T_q[S],
+                np.array([pat[tuple(pc[i:j + 1])] if j - i < 4 else missing
+                          for i, j in zip(s_list, e_list, strict=True)], dtype=np.intp)]
+        T_in = T_nb["in"]
+        for off in range(1, self.MAX_INNER + 1):
+            inner = s + off < e
+            if not inner.any():
+                break
+            cols.append(np.where(inner, T_in[np.where(inner, S + off, S)], missing))
+        if rule_cue:
+            r = np.zeros(n + 2 * pad, dtype=bool)
+            r[np.fromiter(rule_cue.keys(), dtype=np.intp, count=len(rule_cue)) + pad] = True
+            prefix = np.concatenate([[0], np.cumsum(r)])
+            rule_in = prefix[E + 1] > prefix[S]
+            exact = rule_in & r[S] & r[E] & ~r[S - 1] & ~r[E + 1]
+            cols.append(np.where(rule_in, self.rule_in, missing))
+            cols.append(np.where(exact, self.rule_exact, missing))
+        return np.stack(cols, axis=1)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -723,10 +984,16 @@ class AttributionModels:
     cue_span: SparseLinear  # the cue span model (file rules/attribution_cue_context_model.yaml)
     source: SourceScorer
     lex: ModelLexicon
+    cue_columns: CueTokenColumns = field(init=False, repr=False, compare=False)
+    span_columns: CueSpanColumns = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_columns", CueTokenColumns(self.cue))
+        object.__setattr__(self, "span_columns", CueSpanColumns(self.cue_span))
 
     def token_probabilities(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> dict[int, float]:
         """Token index -> probability that the token is part of a cue, for the window tokens."""
-        probs = sigmoid(self.cue.logits([cue_token_features(a, i, rule_cue) for i in window]))
+        probs = sigmoid(self.cue.logits_of_rows(self.cue_columns.rows(a, window, rule_cue)))
         return dict(zip(window, probs.tolist(), strict=True))
 
     def cue_spans(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[tuple[int, int]]:
@@ -735,7 +1002,7 @@ class AttributionModels:
         spans = cue_span_candidates(a, rule_cue, prob)
         if not spans:
             return []
-        z = self.cue_span.logits([cue_span_features(a, rule_cue, prob, s, e) for s, e in spans])
+        z = self.cue_span.logits_of_columns(self.span_columns.columns(a, rule_cue, prob, spans))
         return choose_cue_spans(spans, sigmoid(z), self.cue_span.model.threshold)
 
 
