@@ -798,74 +798,100 @@ class CueSpanColumns:
         self.pair = {key: c(f"{key}=", "|") for key in ("wf|wl", "wl|wa", "wb|wf")}
         self.pat = t(lambda v: "pat=" + "_".join(v))
 
+        def combined(keys: Sequence[str]) -> dict[Any, tuple[int, ...]]:
+            # One lookup per position for several templates over the same value.
+            tables = [self.one[k] for k in keys]
+            return {v: tuple(tb.get(v, missing) for tb in tables) for v in set().union(*tables)}
+
+        self.by_nb = combined(("wf", "wl", "wb", "wa", "in"))
+        self.by_cls = combined(("cf", "cl"))
+        self.by_lemma = combined(("lemf", "leml"))
+
     def columns(self, a: Analysis, rule_cue: dict[int, str], prob: dict[int, float],
                 spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        n = len(a.toks)
+        return self.columns_many([(a, rule_cue, prob, spans)])
+
+    def columns_many(self, claims: Sequence[tuple[Analysis, dict[int, str], dict[int, float],
+                                                  Sequence[tuple[int, int]]]]) -> np.ndarray:
+        """The rows of the candidate spans of several claims, claim after claim (one numpy pass)."""
         missing = self.lin.missing
         pad = 2
-        # Per position -2 .. n+1 (index + pad): probability, its bucket, the neighbour as seen.
-        P = np.zeros(n + 2 * pad)
-        if prob:
-            P[np.fromiter(prob.keys(), dtype=np.intp, count=len(prob)) + pad] = np.fromiter(
-                prob.values(), dtype=float, count=len(prob))
-        B = np.minimum(9, (P * 10).astype(np.intp))
-        nb = ["<S>"] * pad + list(a.seen_as) + ["</S>"] * pad
-        pc = ["<S>"] * pad + [c or _nb(a, j) for j, c in enumerate(a.cls)] + ["</S>"] * pad
-        se = np.array(spans, dtype=np.intp).reshape(-1, 2)
-        s, e = se[:, 0], se[:, 1]
-        S, E = s + pad, e + pad
+        # Per position of each claim, -2 .. n+1, claims one after the other: probability, the
+        # neighbour as seen, and the per-position columns.
+        P: list[float] = []
+        nb: list[str] = []
+        pc: list[str] = []
+        cs: list[str] = []
+        lem: list[str] = []
+        quote: list[bool] = []
+        rule: list[bool] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        S_list: list[int] = []
+        E_list: list[int] = []
+        for a, rule_cue, prob, spans in claims:
+            n = len(a.toks)
+            base = len(P) + pad
+            get = prob.get
+            P += [0.0, 0.0] + [get(j, 0.0) for j in range(n)] + [0.0, 0.0]
+            seen = a.seen_as
+            nb += ["<S>", "<S>", *seen, "</S>", "</S>"]
+            pc += ["<S>", "<S>", *[c or s for c, s in zip(a.cls, seen, strict=True)], "</S>", "</S>"]
+            cs += ["", "", *[c or sh for c, sh in zip(a.cls, a.shape, strict=True)], "", ""]
+            lem += ["", "", *a.lemma, "", ""]
+            quote += [False, False, *a.in_quote, False, False]
+            rule += [False, False, *[j in rule_cue for j in range(n)], False, False]
+            for s_, e_ in spans:
+                starts.append(s_)
+                ends.append(e_)
+                S_list.append(s_ + base)
+                E_list.append(e_ + base)
+        Parr = np.array(P)
+        B = np.minimum(9, (Parr * 10).astype(np.intp))
+        s, e = np.array(starts, dtype=np.intp), np.array(ends, dtype=np.intp)
+        S, E = np.array(S_list, dtype=np.intp), np.array(E_list, dtype=np.intp)
         length = np.minimum(e - s + 1, 6)
         # The spans' inner probabilities: min and max over s..e (at most MAX_INNER + 2 tokens).
-        pmin, pmax = P[S].copy(), P[S].copy()
+        pmin, pmax = Parr[S].copy(), Parr[S].copy()
         for off in range(1, self.MAX_INNER + 2):
             inside = s + off <= e
             if not inside.any():
                 break
-            v = P[np.where(inside, S + off, S)]
+            v = Parr[np.where(inside, S + off, S)]
             np.minimum(pmin, v, out=pmin)
             np.maximum(pmax, v, out=pmax)
         bmin = np.minimum(9, (pmin * 10).astype(np.intp))
         bmax = np.minimum(9, (pmax * 10).astype(np.intp))
         bf, bl, bb, ba = B[S], B[E], B[S - 1], B[E + 1]
-        one = self.one
-        positions = range(n + 2 * pad)
-
-        def per_position(key: str, values: Sequence[Any]) -> np.ndarray:
-            table = one[key]
-            return np.array([table[v] for v in values], dtype=np.intp)
-
-        # Columns depending on one position: looked up once per token of the claim.
-        T_nb = {key: per_position(key, nb) for key in ("wf", "wl", "wb", "wa", "in")}
-        cls_shape = ["", ""] + [c or sh for c, sh in zip(a.cls, a.shape, strict=True)] + ["", ""]
-        T_cs = {key: per_position(key, cls_shape) for key in ("cf", "cl")}
-        lem = ["", ""] + list(a.lemma) + ["", ""]
-        T_lem = {key: per_position(key, lem) for key in ("lemf", "leml")}
-        T_q = per_position("q", [False, False] + list(a.in_quote) + [False, False])
-        wl_wa, wb_wf = self.pair["wl|wa"], self.pair["wb|wf"]
-        T_wl_wa = np.array([wl_wa[nb[k], nb[k + 1]] if k + 1 < len(nb) else missing for k in positions], dtype=np.intp)
-        T_wb_wf = np.array([wb_wf[nb[k - 1], nb[k]] if k else missing for k in positions], dtype=np.intp)
-        wf_wl, pat = self.pair["wf|wl"], self.pat
-        s_list, e_list = S.tolist(), E.tolist()
+        no5, no2 = (missing,) * 5, (missing,) * 2
+        by_nb, by_cls, by_lemma = self.by_nb.get, self.by_cls.get, self.by_lemma.get
+        T_nb = np.array([by_nb(v, no5) for v in nb], dtype=np.intp).reshape(-1, 5)  # wf wl wb wa in
+        T_cs = np.array([by_cls(v, no2) for v in cs], dtype=np.intp).reshape(-1, 2)  # cf cl
+        T_lem = np.array([by_lemma(v, no2) for v in lem], dtype=np.intp).reshape(-1, 2)  # lemf leml
+        q_table = self.one["q"]
+        q_cols = np.array([q_table.get(False, missing), q_table.get(True, missing)], dtype=np.intp)
+        T_q = q_cols[np.array(quote, dtype=np.intp)]
+        wl_wa, wb_wf, wf_wl, pat = self.pair["wl|wa"].get, self.pair["wb|wf"].get, self.pair["wf|wl"].get, self.pat
         p1, p2 = self.p1, self.p2
         cols = [np.full(len(s), self.bias, dtype=np.intp), self.len[length],
                 p1["pf"][bf], p1["pl"][bl], p1["pmin"][bmin], p1["pmax"][bmax], p1["pb"][bb], p1["pa"][ba],
                 p1["pb2"][B[S - 2]], p1["pa2"][B[E + 2]], self.pmin_len[bmin, length],
                 p2["pf|pl"][bf, bl], p2["pb|pf"][bb, bf], p2["pl|pa"][bl, ba],
-                T_nb["wf"][S], T_nb["wl"][E], T_nb["wb"][S - 1], T_nb["wa"][E + 1],
-                T_cs["cf"][S], T_cs["cl"][E],
-                np.array([wf_wl[nb[i], nb[j]] for i, j in zip(s_list, e_list, strict=True)], dtype=np.intp),
-                T_wl_wa[E], T_wb_wf[S], T_lem["lemf"][S], T_lem["leml"][E], T_q[S],
+                T_nb[S, 0], T_nb[E, 1], T_nb[S - 1, 2], T_nb[E + 1, 3], T_cs[S, 0], T_cs[E, 1],
+                np.array([wf_wl((nb[i], nb[j]), missing) for i, j in zip(S_list, E_list, strict=True)], dtype=np.intp),
+                np.array([wl_wa((nb[j], nb[j + 1]), missing) for j in E_list], dtype=np.intp),
+                np.array([wb_wf((nb[i - 1], nb[i]), missing) for i in S_list], dtype=np.intp),
+                T_lem[S, 0], T_lem[E, 1], T_q[S],
                 np.array([pat[tuple(pc[i:j + 1])] if j - i < 4 else missing
-                          for i, j in zip(s_list, e_list, strict=True)], dtype=np.intp)]
-        T_in = T_nb["in"]
+                          for i, j in zip(S_list, E_list, strict=True)], dtype=np.intp)]
+        T_in = T_nb[:, 4]
         for off in range(1, self.MAX_INNER + 1):
             inner = s + off < e
             if not inner.any():
                 break
             cols.append(np.where(inner, T_in[np.where(inner, S + off, S)], missing))
-        if rule_cue:
-            r = np.zeros(n + 2 * pad, dtype=bool)
-            r[np.fromiter(rule_cue.keys(), dtype=np.intp, count=len(rule_cue)) + pad] = True
+        r = np.array(rule, dtype=bool)
+        if r.any():
             prefix = np.concatenate([[0], np.cumsum(r)])
             rule_in = prefix[E + 1] > prefix[S]
             exact = rule_in & r[S] & r[E] & ~r[S - 1] & ~r[E + 1]
@@ -998,12 +1024,37 @@ class AttributionModels:
 
     def cue_spans(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[tuple[int, int]]:
         """The cue spans of a claim (token indices, inclusive): two sparse products per claim."""
-        prob = self.token_probabilities(a, window, rule_cue)
-        spans = cue_span_candidates(a, rule_cue, prob)
-        if not spans:
+        return self.cue_spans_many([(a, window, rule_cue)])[0]
+
+    def cue_spans_many(self, claims: Sequence[tuple[Analysis, Sequence[int], dict[int, str]]]) -> list[list[tuple[int, int]]]:
+        """`cue_spans` of several claims: two products in all (each row is scored on its own, so
+        the scores are those of a claim alone)."""
+        if not claims:
             return []
-        z = self.cue_span.logits_of_columns(self.span_columns.columns(a, rule_cue, prob, spans))
-        return choose_cue_spans(spans, sigmoid(z), self.cue_span.model.threshold)
+        rows: list[list[int]] = []
+        for a, window, rule_cue in claims:
+            rows.extend(self.cue_columns.rows(a, window, rule_cue))
+        token_probs = sigmoid(self.cue.logits_of_rows(rows)).tolist()
+        probs: list[dict[int, float]] = []
+        at = 0
+        for _, window, _ in claims:
+            probs.append(dict(zip(window, token_probs[at:at + len(window)], strict=True)))
+            at += len(window)
+        spans = [cue_span_candidates(a, rule_cue, prob) for (a, _, rule_cue), prob in zip(claims, probs, strict=True)]
+        with_spans = [(a, rule_cue, prob, sp) for (a, _, rule_cue), prob, sp in zip(claims, probs, spans, strict=True) if sp]
+        if not with_spans:
+            return [[] for _ in claims]
+        span_probs = sigmoid(self.cue_span.logits_of_columns(self.span_columns.columns_many(with_spans)))
+        threshold = self.cue_span.model.threshold
+        out: list[list[tuple[int, int]]] = []
+        at = 0
+        for sp in spans:
+            if not sp:
+                out.append([])
+                continue
+            out.append(choose_cue_spans(sp, span_probs[at:at + len(sp)], threshold))
+            at += len(sp)
+        return out
 
 
 @lru_cache(maxsize=2)

@@ -122,8 +122,10 @@ class Pipeline:
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
         work: list[_ClaimWork] = []
-        for claim in split_claims(text, self.claim_rules):
-            found = self.attribution.find(text, claim.start, claim.end)
+        claims = split_claims(text, self.claim_rules)
+        # The attribution models score the cue tokens, then the cue spans, of all claims at once.
+        founds = self.attribution.find_many(text, [(claim.start, claim.end) for claim in claims])
+        for claim, found in zip(claims, founds, strict=True):
             work.extend(self._split_two_attributions(text, claim, found))
         return work
 
