@@ -726,38 +726,63 @@ class CueTokenColumns:
         self.name = c("")
         self.lem_kind = c("lem|", "=")
         self.lem_q = c("lem|q=", "|", bools=True)
+        missing = lin.missing
+
+        def combined(tables: Sequence[ColumnTable]) -> dict[Any, tuple[int, ...]]:
+            # One lookup per position for the templates over the same value at different offsets.
+            return {v: tuple(tb.get(v, missing) for tb in tables) for v in set().union(*tables)}
+
+        self.by_nb = combined((self.wm1, self.wp1, self.wm2, self.wp2))
+        self.by_ctx = combined(tuple(self.ctx[d] for d in (-3, -2, -1, 1, 2, 3)))
+        self.by_anc = combined(tuple(self.anc[d] for d in (-3, -2, -1, 1, 2, 3)))
+        # A token's own columns (w, lem, cls, shape, suf) by its text: its lemma, class and shape
+        # are functions of its text (under one lexicon).
+        self._own: dict[str, tuple[int, ...]] = {}
+        self._own_lex: ModelLexicon | None = None
 
     def rows(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[list[int]]:
         n = len(a.toks)
         low, lemma, cls_, shape, in_quote, anchors = a.low, a.lemma, a.cls, a.shape, a.in_quote, a.anchors
         pad = CUE_WINDOW
+        M = self.lin.missing
         nb = ["<S>"] * pad + list(a.seen_as) + ["</S>"] * pad
         tc = ["<S>"] * pad + [c or s for c, s in zip(cls_, shape, strict=True)] + ["</S>"] * pad
-        M = self.lin.missing
+        no4, no6 = (M,) * 4, (M,) * 6
+        by_nb, by_ctx = self.by_nb.get, self.by_ctx.get
+        NB = [by_nb(v, no4) for v in nb]  # w-1, w+1, w-2, w+2 of the tokens around
+        CTX = [by_ctx(v, no6) for v in tc]  # c-3 .. c3 of the tokens around
+        by_anc = self.by_anc.get
+        ANC = [by_anc(cls_[j] or low[j], no6) if anchors[j] else no6 for j in range(n)]
+        if self._own_lex is not a.lex or len(self._own) > 100_000:
+            self._own.clear()
+            self._own_lex = a.lex
+        own_memo, toks = self._own, a.toks
+        w_, lem_, cls__, shape_, suf_ = (t.get for t in (self.w, self.lem, self.cls, self.shape, self.suf))
+        q_cols = {q: self.q.get(q, M) for q in (False, True)}
+        anchor_cols = {b: self.anchor.get(b, M) for b in (False, True)}
         # Bound `get`s with the default `missing`: most pair values are no feature of the model.
-        w_, lem_, cls__, shape_, suf_, q_ = (t.get for t in (self.w, self.lem, self.cls, self.shape, self.suf, self.q))
-        wm1_, wp1_, wm2_, wp2_ = (t.get for t in (self.wm1, self.wp1, self.wm2, self.wp2))
         wm1_w, w_wp1, cls_wp1, wm1_cls = (t.get for t in (self.wm1_w, self.w_wp1, self.cls_wp1, self.wm1_cls))
         lem_wm1, lem_wp1, shape_pair = (t.get for t in (self.lem_wm1, self.lem_wp1, self.shape_pair))
-        ctx = [(d, self.ctx[d].get) for d in (-3, -2, -1, 1, 2, 3)]
-        anc = {d: t.get for d, t in self.anc.items()}
-        anchor_, name_, lem_kind, lem_q = self.anchor.get, self.name.get, self.lem_kind.get, self.lem_q.get
+        name_, lem_kind, lem_q = self.name.get, self.lem_kind.get, self.lem_q.get
         bias = self.bias
         out = []
         for i in window:
             w, lem, cls, shp, q = low[i], lemma[i], cls_[i], shape[i], in_quote[i]
+            txt = toks[i].text
+            own = own_memo.get(txt)
+            if own is None:
+                own = own_memo[txt] = (w_(w, M), lem_(lem, M), cls__(cls, M), shape_(shp, M), suf_(w[-3:], M))
             k = i + pad
             prev, nxt = nb[k - 1], nb[k + 1]
-            row = [bias, w_(w, M), lem_(lem, M), cls__(cls, M), shape_(shp, M), suf_(w[-3:], M), q_(q, M),
-                   wm1_(prev, M), wp1_(nxt, M), wm2_(nb[k - 2], M), wp2_(nb[k + 2], M), wm1_w((prev, w), M),
+            row = [bias, *own, q_cols[q],
+                   NB[k - 1][0], NB[k + 1][1], NB[k - 2][2], NB[k + 2][3], wm1_w((prev, w), M),
                    w_wp1((w, nxt), M), cls_wp1((cls, nxt), M), wm1_cls((prev, cls), M), lem_wm1((lem, prev), M),
-                   lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M)]
-            row.extend([get(tc[k + d], M) for d, get in ctx])
-            row.append(anchor_(anchors[i], M))
-            for d in (-3, -2, -1, 1, 2, 3):
-                j = i + d
+                   lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M),
+                   CTX[k - 3][0], CTX[k - 2][1], CTX[k - 1][2], CTX[k + 1][3], CTX[k + 2][4], CTX[k + 3][5],
+                   anchor_cols[anchors[i]]]
+            for m, j in enumerate((i - 3, i - 2, i - 1, i + 1, i + 2, i + 3)):
                 if 0 <= j < n and anchors[j]:
-                    row.append(anc[d](cls_[j] or low[j], M))
+                    row.append(ANC[j][m])
             if i == 0:
                 row.append(self.first)
             if i == n - 1:
