@@ -262,10 +262,14 @@ class Pipeline:
                     contradicted_by[i] = [by] if by is not None else []
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
+        # Python floats (the same values) and sets made once: these loops visit every pair of claims.
+        sim_rows = sims.tolist()
+        id_sets = [set(ids_) for ids_ in claim_ids]
         for i in range(len(work)):
             backers: list[str] = []
+            row = sim_rows[i]
             for j in range(len(work)):
-                if j == i or (i, j) in disputes or sims[i, j] < SUPPORT_MIN_SIMILARITY or cue_matches[j]:
+                if j == i or (i, j) in disputes or row[j] < SUPPORT_MIN_SIMILARITY or cue_matches[j]:
                     continue
                 backers.extend(s for s in claim_ids[j] if s not in claim_ids[i])
             support.append(tuple(dict.fromkeys(backers)))
@@ -274,7 +278,8 @@ class Pipeline:
         evidence = []
         article_sources = len({s for ids_ in claim_ids for s in ids_})
         for i in range(len(work)):
-            others = [sims[i, j] for j in range(len(work)) if j != i and set(claim_ids[j]) - set(claim_ids[i])]
+            row = sim_rows[i]
+            others = [row[j] for j in range(len(work)) if j != i and id_sets[j] - id_sets[i]]
             types = tuple(type_of[s] for s in claim_ids[i])
             evidence.append(ClaimEvidence(
                 source_types=types, own_source_ids=claim_ids[i], support_source_ids=support[i],
