@@ -203,34 +203,73 @@ for _flag, _texts in (("comma", {","}), ("stop", _STOPS), ("paren", {"(", ")", "
 _END_OK_TEXTS = frozenset({",", ")", "’", "'", "”"})
 
 
+# What `analyse` knows of a token from its text alone (under one lexicon), by text.
+_TOKEN_MEMO: dict[str, tuple[Any, ...]] = {}
+_TOKEN_MEMO_LEX: list[ModelLexicon] = []
+
+
+def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
+    """(lower, word?, capitalised?, lemma, class, shape, flag rows, cue-form entry?, anchor whatever
+    the context?, may end a source?, as a neighbour) of a token's text."""
+    lw = txt.lower()
+    first_char = txt[0]
+    word = first_char.isalnum()
+    cap = first_char.isupper()
+    entry = lex.forms.get(lw)
+    if entry:
+        lem, cl = entry[0], entry[1]
+    else:
+        lem, cl = (stem(lw) if word else lw), ("noun" if lw in lex.cue_nouns else "")
+    shp = _shape(txt)
+    lower_word = word and not cap
+    on = list(_TEXT_FLAG_ROWS.get(txt, ()))
+    if lower_word:
+        if lw in lex.verbish:
+            on.append(_FLAG_ROW["verbish"])
+        if entry is not None:
+            on.append(_FLAG_ROW["cue"])
+        if lw in lex.clause_stops:
+            on.append(_FLAG_ROW["clause"])
+    if word and cap:
+        on.append(_FLAG_ROW["cap"])
+    if lw in lex.pronouns:
+        on.append(_FLAG_ROW["pron"])
+    if lw in lex.time_words:
+        on.append(_FLAG_ROW["time"])
+    if first_char.isdigit():
+        on.append(_FLAG_ROW["num"])
+    anchor = bool(lw in lex.cue_nouns or txt == ":" or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing"))))
+    end_ok = word or txt in _END_OK_TEXTS
+    seen = lw if not word or lw in lex.closed_words else "~" + (cl or shp)
+    return lw, word, cap, lem, cl, shp, tuple(on), entry is not None, anchor, end_ok, seen
+
+
 def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     n = len(toks)
-    low, lemma, cls, shape, in_quote, anchors, words = [], [], [], [], [], [], []
+    low, lemma, cls, shape, in_quote, anchors, words, end_ok, seen_as = [], [], [], [], [], [], [], [], []
     depth = False
     # The flag matrix's 1s as (flag row, token) pairs, set with one numpy call after the loop.
     flag_rows: list[int] = []
     flag_cols: list[int] = []
-    forms_get, cue_nouns = lex.forms.get, lex.cue_nouns
-    verbish, pronouns, clause_stops, time_words = lex.verbish, lex.pronouns, lex.clause_stops, lex.time_words
-    quote_row, verbish_row, cue_row, cap_row = _FLAG_ROW["quote"], _FLAG_ROW["verbish"], _FLAG_ROW["cue"], _FLAG_ROW["cap"]
-    pron_row, clause_row, time_row, num_row = _FLAG_ROW["pron"], _FLAG_ROW["clause"], _FLAG_ROW["time"], _FLAG_ROW["num"]
+    quote_row = _FLAG_ROW["quote"]
+    if not _TOKEN_MEMO_LEX or _TOKEN_MEMO_LEX[0] is not lex or len(_TOKEN_MEMO) > 200_000:
+        _TOKEN_MEMO.clear()
+        _TOKEN_MEMO_LEX[:] = [lex]
+    memo = _TOKEN_MEMO
     prev_text = ""
     for i, t in enumerate(toks):
         txt = t.text
-        lw = txt.lower()
-        first_char = txt[0]
-        word = first_char.isalnum()
-        cap = first_char.isupper()
+        info = memo.get(txt)
+        if info is None:
+            info = memo[txt] = _token_info(txt, lex)
+        lw, word, cap, lem, cl, shp, on, has_entry, anchor, ok, seen = info
         words.append(word)
         low.append(lw)
-        entry = forms_get(lw)
-        if entry:
-            lemma.append(entry[0])
-            cls.append(entry[1])
-        else:
-            lemma.append(stem(lw) if word else lw)
-            cls.append("noun" if lw in cue_nouns else "")
-        shape.append(_shape(txt))
+        lemma.append(lem)
+        cls.append(cl)
+        shape.append(shp)
+        end_ok.append(ok)
+        seen_as.append(seen)
         is_quote = txt in _QUOTES and not (txt in {"’", "'"} and 0 < i < n - 1 and toks[i - 1].end == t.start
                                             and toks[i + 1].start == t.end)
         if is_quote:
@@ -240,32 +279,13 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
                 depth = False
             else:
                 depth = not depth
+            flag_rows.append(quote_row)
+            flag_cols.append(i)
         in_quote.append(depth)
-        lower_word = word and not cap
-        on = [quote_row] if is_quote else []
-        on.extend(_TEXT_FLAG_ROWS.get(txt, ()))
-        if lower_word:
-            if lw in verbish:
-                on.append(verbish_row)
-            if entry is not None:
-                on.append(cue_row)
-            if lw in clause_stops:
-                on.append(clause_row)
-        if word and cap:
-            on.append(cap_row)
-        if lw in pronouns:
-            on.append(pron_row)
-        if lw in time_words:
-            on.append(time_row)
-        if first_char.isdigit():
-            on.append(num_row)
-        flag_rows.extend(on)
-        flag_cols.extend([i] * len(on))
-        anchors.append(bool(
-            (entry is not None and (not cap or i == 0 or prev_text in _QUOTES))
-            or lw in cue_nouns or txt == ":"
-            or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing")))
-        ))
+        if on:
+            flag_rows.extend(on)
+            flag_cols.extend([i] * len(on))
+        anchors.append((has_entry and (not cap or i == 0 or prev_text in _QUOTES)) or anchor)
         prev_text = txt
     flag_matrix = np.zeros((len(FLAGS), n), dtype=np.int32)
     flag_matrix[flag_rows, flag_cols] = 1
@@ -274,11 +294,8 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     flags = {f: flag_matrix[k] for k, f in enumerate(FLAGS)}
     prefix = {f: prefix_matrix[k] for k, f in enumerate(FLAGS)}
     word_arr = np.array(words, dtype=bool)
-    end_ok = word_arr | np.array([txt in _END_OK_TEXTS for txt in (t.text for t in toks)], dtype=bool)
-    seen_as = tuple(lw if not t.is_word or lw in lex.closed_words else "~" + (c or sh)
-                    for t, lw, c, sh in zip(toks, low, cls, shape, strict=True))
     return Analysis(tuple(toks), tuple(low), tuple(lemma), tuple(cls), tuple(shape), tuple(in_quote), flags,
-                    prefix, tuple(anchors), lex, word_arr, end_ok, seen_as)
+                    prefix, tuple(anchors), lex, word_arr, np.array(end_ok, dtype=bool), tuple(seen_as))
 
 
 # -- cue features ------------------------------------------------------------------------------
