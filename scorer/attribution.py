@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -270,32 +271,46 @@ class AttributionFinder:
         """Attributions whose cue lies in `text[start:end]`."""
         if self.models is None:
             return self.find_by_rules(text, start, end)
-        return self._find_by_models(text, start, end)
+        return self.find_many(text, [(start, end)])[0]
 
-    def _find_by_models(self, text: str, start: int, end: int) -> list[Attribution]:
-        from scorer.attribution_model import (
-            analyse,
-            attach_rules,
-            cue_info,
-            cue_window,
-            rule_cue_tokens,
-            sigmoid,
-        )
+    def find_many(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
+        """`find` for each `(start, end)` of `text`: the cue models score the tokens, then the cue
+        spans, of all of them in one product each (a row's score does not depend on the others)."""
+        if self.models is None:
+            return [self.find_by_rules(text, start, end) for start, end in bounds]
+        from scorer.attribution_model import analyse, cue_window, rule_cue_tokens
+
+        models = self.models
+        prepared = []
+        for start, end in bounds:
+            toks = tokenize(text, start, end)
+            if not toks:
+                prepared.append(None)
+                continue
+            by_rules = self.find_by_rules(text, start, end)
+            hints = _rule_token_hints(by_rules, toks)
+            a = analyse(toks, models.lex)
+            rule_cue = rule_cue_tokens(hints)
+            prepared.append((toks, by_rules, hints, a, rule_cue, cue_window(a, rule_cue)))
+        scored = [p for p in prepared if p is not None and p[5]]
+        cue_spans = iter(models.cue_spans_many([(p[3], p[5], p[4]) for p in scored]))
+        out: list[list[Attribution]] = []
+        for p in prepared:
+            if p is None:
+                out.append([])
+            elif not p[5]:
+                out.append(self._inverted_by_rules(text, [], p[1]))
+            else:
+                out.append(self._found_by_models(text, *p[:5], next(cue_spans)))
+        return out
+
+    def _found_by_models(self, text: str, toks: list[Token], by_rules: list[Attribution], hints: list[Any],
+                         a: Any, rule_cue: dict[int, str], cue_spans: list[tuple[int, int]]) -> list[Attribution]:
+        from scorer.attribution_model import attach_rules, cue_info, sigmoid
 
         models = self.models
         assert models is not None
-        toks = tokenize(text, start, end)
-        if not toks:
-            return []
-        by_rules = self.find_by_rules(text, start, end)
-        hints = _rule_token_hints(by_rules, toks)
-        a = analyse(toks, models.lex)
-        rule_cue = rule_cue_tokens(hints)
-        window = cue_window(a, rule_cue)
-        if not window:
-            return self._inverted_by_rules(text, [], by_rules)
-        # Two sparse products score every candidate token, then every candidate span, of the claim.
-        runs = [r for r in models.cue_spans(a, window, rule_cue)
+        runs = [r for r in cue_spans
                 if not self._reduced_relative(toks, r) and not self._belief_without_content(toks, r)]
         runs = self._hearsay_cues(toks, runs)
         parts = models.source.token_parts(a) if runs else {}

@@ -35,7 +35,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from itertools import chain
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -202,34 +203,73 @@ for _flag, _texts in (("comma", {","}), ("stop", _STOPS), ("paren", {"(", ")", "
 _END_OK_TEXTS = frozenset({",", ")", "’", "'", "”"})
 
 
+# What `analyse` knows of a token from its text alone (under one lexicon), by text.
+_TOKEN_MEMO: dict[str, tuple[Any, ...]] = {}
+_TOKEN_MEMO_LEX: list[ModelLexicon] = []
+
+
+def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
+    """(lower, word?, capitalised?, lemma, class, shape, flag rows, cue-form entry?, anchor whatever
+    the context?, may end a source?, as a neighbour) of a token's text."""
+    lw = txt.lower()
+    first_char = txt[0]
+    word = first_char.isalnum()
+    cap = first_char.isupper()
+    entry = lex.forms.get(lw)
+    if entry:
+        lem, cl = entry[0], entry[1]
+    else:
+        lem, cl = (stem(lw) if word else lw), ("noun" if lw in lex.cue_nouns else "")
+    shp = _shape(txt)
+    lower_word = word and not cap
+    on = list(_TEXT_FLAG_ROWS.get(txt, ()))
+    if lower_word:
+        if lw in lex.verbish:
+            on.append(_FLAG_ROW["verbish"])
+        if entry is not None:
+            on.append(_FLAG_ROW["cue"])
+        if lw in lex.clause_stops:
+            on.append(_FLAG_ROW["clause"])
+    if word and cap:
+        on.append(_FLAG_ROW["cap"])
+    if lw in lex.pronouns:
+        on.append(_FLAG_ROW["pron"])
+    if lw in lex.time_words:
+        on.append(_FLAG_ROW["time"])
+    if first_char.isdigit():
+        on.append(_FLAG_ROW["num"])
+    anchor = bool(lw in lex.cue_nouns or txt == ":" or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing"))))
+    end_ok = word or txt in _END_OK_TEXTS
+    seen = lw if not word or lw in lex.closed_words else "~" + (cl or shp)
+    return lw, word, cap, lem, cl, shp, tuple(on), entry is not None, anchor, end_ok, seen
+
+
 def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     n = len(toks)
-    low, lemma, cls, shape, in_quote, anchors, words = [], [], [], [], [], [], []
+    low, lemma, cls, shape, in_quote, anchors, words, end_ok, seen_as = [], [], [], [], [], [], [], [], []
     depth = False
     # The flag matrix's 1s as (flag row, token) pairs, set with one numpy call after the loop.
     flag_rows: list[int] = []
     flag_cols: list[int] = []
-    forms_get, cue_nouns = lex.forms.get, lex.cue_nouns
-    verbish, pronouns, clause_stops, time_words = lex.verbish, lex.pronouns, lex.clause_stops, lex.time_words
-    quote_row, verbish_row, cue_row, cap_row = _FLAG_ROW["quote"], _FLAG_ROW["verbish"], _FLAG_ROW["cue"], _FLAG_ROW["cap"]
-    pron_row, clause_row, time_row, num_row = _FLAG_ROW["pron"], _FLAG_ROW["clause"], _FLAG_ROW["time"], _FLAG_ROW["num"]
+    quote_row = _FLAG_ROW["quote"]
+    if not _TOKEN_MEMO_LEX or _TOKEN_MEMO_LEX[0] is not lex or len(_TOKEN_MEMO) > 200_000:
+        _TOKEN_MEMO.clear()
+        _TOKEN_MEMO_LEX[:] = [lex]
+    memo = _TOKEN_MEMO
     prev_text = ""
     for i, t in enumerate(toks):
         txt = t.text
-        lw = txt.lower()
-        first_char = txt[0]
-        word = first_char.isalnum()
-        cap = first_char.isupper()
+        info = memo.get(txt)
+        if info is None:
+            info = memo[txt] = _token_info(txt, lex)
+        lw, word, cap, lem, cl, shp, on, has_entry, anchor, ok, seen = info
         words.append(word)
         low.append(lw)
-        entry = forms_get(lw)
-        if entry:
-            lemma.append(entry[0])
-            cls.append(entry[1])
-        else:
-            lemma.append(stem(lw) if word else lw)
-            cls.append("noun" if lw in cue_nouns else "")
-        shape.append(_shape(txt))
+        lemma.append(lem)
+        cls.append(cl)
+        shape.append(shp)
+        end_ok.append(ok)
+        seen_as.append(seen)
         is_quote = txt in _QUOTES and not (txt in {"’", "'"} and 0 < i < n - 1 and toks[i - 1].end == t.start
                                             and toks[i + 1].start == t.end)
         if is_quote:
@@ -239,32 +279,13 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
                 depth = False
             else:
                 depth = not depth
+            flag_rows.append(quote_row)
+            flag_cols.append(i)
         in_quote.append(depth)
-        lower_word = word and not cap
-        on = [quote_row] if is_quote else []
-        on.extend(_TEXT_FLAG_ROWS.get(txt, ()))
-        if lower_word:
-            if lw in verbish:
-                on.append(verbish_row)
-            if entry is not None:
-                on.append(cue_row)
-            if lw in clause_stops:
-                on.append(clause_row)
-        if word and cap:
-            on.append(cap_row)
-        if lw in pronouns:
-            on.append(pron_row)
-        if lw in time_words:
-            on.append(time_row)
-        if first_char.isdigit():
-            on.append(num_row)
-        flag_rows.extend(on)
-        flag_cols.extend([i] * len(on))
-        anchors.append(bool(
-            (entry is not None and (not cap or i == 0 or prev_text in _QUOTES))
-            or lw in cue_nouns or txt == ":"
-            or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing")))
-        ))
+        if on:
+            flag_rows.extend(on)
+            flag_cols.extend([i] * len(on))
+        anchors.append((has_entry and (not cap or i == 0 or prev_text in _QUOTES)) or anchor)
         prev_text = txt
     flag_matrix = np.zeros((len(FLAGS), n), dtype=np.int32)
     flag_matrix[flag_rows, flag_cols] = 1
@@ -273,11 +294,8 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     flags = {f: flag_matrix[k] for k, f in enumerate(FLAGS)}
     prefix = {f: prefix_matrix[k] for k, f in enumerate(FLAGS)}
     word_arr = np.array(words, dtype=bool)
-    end_ok = word_arr | np.array([txt in _END_OK_TEXTS for txt in (t.text for t in toks)], dtype=bool)
-    seen_as = tuple(lw if not t.is_word or lw in lex.closed_words else "~" + (c or sh)
-                    for t, lw, c, sh in zip(toks, low, cls, shape, strict=True))
     return Analysis(tuple(toks), tuple(low), tuple(lemma), tuple(cls), tuple(shape), tuple(in_quote), flags,
-                    prefix, tuple(anchors), lex, word_arr, end_ok, seen_as)
+                    prefix, tuple(anchors), lex, word_arr, np.array(end_ok, dtype=bool), tuple(seen_as))
 
 
 # -- cue features ------------------------------------------------------------------------------
@@ -581,6 +599,7 @@ class SparseLinear:
         self.index = {name: j for j, name in enumerate(model.features)}
         self.coef = model.coefficients[0]
         self._coef_list: list[float] = [float(c) for c in self.coef]
+        self._coef_ext = np.append(np.asarray(self.coef, dtype=float), 0.0)  # column `missing` weighs 0.0
         self.intercept = float(model.intercept[0])
 
     def matrix(self, rows: Sequence[Iterable[str]]) -> sparse.csr_matrix:
@@ -611,6 +630,316 @@ class SparseLinear:
     def weight(self, name: str) -> float:
         j = self.index.get(name)
         return float(self.coef[j]) if j is not None else 0.0
+
+    @property
+    def missing(self) -> int:
+        """The column id of a feature the model does not know: it weighs 0.0."""
+        return len(self.coef)
+
+    def table(self, name_of: Any) -> ColumnTable:
+        """A memo from a feature's value to its column id (`name_of(value)` is the feature name)."""
+        return ColumnTable(self.index, name_of, len(self.coef))
+
+    def columns_of(self, prefix: str, sep: str | None = None, bools: bool = False) -> ColumnTable:
+        """Value -> column id of every feature named `prefix + value` (`sep` None), or
+        `prefix + x + sep + y` for a value (x, y); `bools`: the last part is a bool ("True"). Every
+        way to split a name at `sep` is a key, so a value finds its column exactly when the name it
+        formats to is a feature of the model; a value of no feature gets `missing`."""
+        table = ColumnTable(self.index, None, len(self.coef))
+        convert = {"True": True, "False": False}
+        for name, j in self.index.items():
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(prefix):]
+            if sep is None:
+                if bools:
+                    if rest in convert:
+                        table[convert[rest]] = j
+                else:
+                    table[rest] = j
+                continue
+            k = rest.find(sep)
+            while k >= 0:
+                x, y = rest[:k], rest[k + len(sep):]
+                if not bools:
+                    table[x, y] = j
+                elif y in convert:
+                    table[x, convert[y]] = j
+                k = rest.find(sep, k + 1)
+        return table
+
+    def logits_of_columns(self, columns: np.ndarray) -> np.ndarray:
+        """`logits` of rows given as column ids, one row per line, in feature order (padded with
+        `missing`): the weights are added column after column from 0.0, a row's weights in the
+        order `logits` adds them, so the sums are bit-identical (a known feature never weighs 0.0,
+        an absent one adds 0.0 to a sum that is never -0.0)."""
+        if not len(columns):
+            return np.zeros(0)
+        weights = self._coef_ext[columns]
+        total = np.zeros(len(columns))
+        for k in range(weights.shape[1]):
+            total += weights[:, k]
+        return total + self.intercept
+
+    def logits_of_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """`logits_of_columns` of rows of column ids of any lengths."""
+        if not rows:
+            return np.zeros(0)
+        lengths = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.intp, count=int(lengths.sum()))
+        grid = np.full((len(rows), int(lengths.max())), len(self.coef), dtype=np.intp)
+        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        grid[np.repeat(np.arange(len(rows)), lengths), np.arange(len(flat)) - starts] = flat
+        return self.logits_of_columns(grid)
+
+
+class ColumnTable(dict):  # type: ignore[type-arg]
+    """Feature value -> column id, each name built and looked up once (a batch's values repeat):
+    the featurizers below look up values, never format feature names per token or span."""
+
+    __slots__ = ("index", "name_of", "missing")
+
+    def __init__(self, index: dict[str, int], name_of: Any, missing: int) -> None:
+        super().__init__()
+        self.index, self.name_of, self.missing = index, name_of, missing
+
+    def __missing__(self, key: Any) -> int:
+        if self.name_of is None:  # a complete table (`SparseLinear.columns_of`)
+            return self.missing
+        if len(self) > 200_000:  # the values of a long batch: bounded
+            self.clear()
+        j = self[key] = self.index.get(self.name_of(key), self.missing)
+        return j
+
+
+# -- column-id featurizers (scoring) ------------------------------------------------------------
+# `cue_token_features` and `cue_span_features` name every feature, which training needs; scoring
+# needs only the column ids. These featurizers produce, row for row, the column ids of exactly those
+# names in exactly that order (a test checks it), from values looked up in memo tables.
+_BUCKETS = tuple(str(b) for b in range(10))
+
+
+class CueTokenColumns:
+    """Column ids of `cue_token_features` rows for the cue token model."""
+
+    def __init__(self, lin: SparseLinear) -> None:
+        self.lin = lin
+        c = lin.columns_of
+        self.bias = lin.index.get("bias", lin.missing)
+        self.first = lin.index.get("first", lin.missing)
+        self.last = lin.index.get("last", lin.missing)
+        self.w, self.lem, self.cls = c("w="), c("lem="), c("cls=")
+        self.shape, self.suf, self.q = c("shape="), c("suf="), c("q=", bools=True)
+        self.wm1, self.wp1 = c("w-1="), c("w+1=")
+        self.wm2, self.wp2 = c("w-2="), c("w+2=")
+        self.wm1_w, self.w_wp1 = c("w-1|w=", "|"), c("w|w+1=", "|")
+        self.cls_wp1, self.wm1_cls = c("cls|w+1=", "|"), c("w-1|cls=", "|")
+        self.lem_wm1, self.lem_wp1 = c("lem|w-1=", "|"), c("lem|w+1=", "|")
+        self.shape_pair = c("shape-1|shape=", "|")
+        self.ctx = {d: c(f"c{d}=") for d in (-3, -2, -1, 1, 2, 3)}
+        self.anchor = c("anchor=", bools=True)
+        self.anc = {d: c(f"anc{d}=") for d in (-3, -2, -1, 1, 2, 3)}
+        self.rule = c("rule=")
+        self.name = c("")
+        self.lem_kind = c("lem|", "=")
+        self.lem_q = c("lem|q=", "|", bools=True)
+        missing = lin.missing
+
+        def combined(tables: Sequence[ColumnTable]) -> dict[Any, tuple[int, ...]]:
+            # One lookup per position for the templates over the same value at different offsets.
+            return {v: tuple(tb.get(v, missing) for tb in tables) for v in set().union(*tables)}
+
+        self.by_nb = combined((self.wm1, self.wp1, self.wm2, self.wp2))
+        self.by_ctx = combined(tuple(self.ctx[d] for d in (-3, -2, -1, 1, 2, 3)))
+        self.by_anc = combined(tuple(self.anc[d] for d in (-3, -2, -1, 1, 2, 3)))
+        # A token's own columns (w, lem, cls, shape, suf) by its text: its lemma, class and shape
+        # are functions of its text (under one lexicon).
+        self._own: dict[str, tuple[int, ...]] = {}
+        self._own_lex: ModelLexicon | None = None
+
+    def rows(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[list[int]]:
+        n = len(a.toks)
+        low, lemma, cls_, shape, in_quote, anchors = a.low, a.lemma, a.cls, a.shape, a.in_quote, a.anchors
+        pad = CUE_WINDOW
+        M = self.lin.missing
+        nb = ["<S>"] * pad + list(a.seen_as) + ["</S>"] * pad
+        tc = ["<S>"] * pad + [c or s for c, s in zip(cls_, shape, strict=True)] + ["</S>"] * pad
+        no4, no6 = (M,) * 4, (M,) * 6
+        by_nb, by_ctx = self.by_nb.get, self.by_ctx.get
+        NB = [by_nb(v, no4) for v in nb]  # w-1, w+1, w-2, w+2 of the tokens around
+        CTX = [by_ctx(v, no6) for v in tc]  # c-3 .. c3 of the tokens around
+        by_anc = self.by_anc.get
+        ANC = [by_anc(cls_[j] or low[j], no6) if anchors[j] else no6 for j in range(n)]
+        if self._own_lex is not a.lex or len(self._own) > 100_000:
+            self._own.clear()
+            self._own_lex = a.lex
+        own_memo, toks = self._own, a.toks
+        w_, lem_, cls__, shape_, suf_ = (t.get for t in (self.w, self.lem, self.cls, self.shape, self.suf))
+        q_cols = {q: self.q.get(q, M) for q in (False, True)}
+        anchor_cols = {b: self.anchor.get(b, M) for b in (False, True)}
+        # Bound `get`s with the default `missing`: most pair values are no feature of the model.
+        wm1_w, w_wp1, cls_wp1, wm1_cls = (t.get for t in (self.wm1_w, self.w_wp1, self.cls_wp1, self.wm1_cls))
+        lem_wm1, lem_wp1, shape_pair = (t.get for t in (self.lem_wm1, self.lem_wp1, self.shape_pair))
+        name_, lem_kind, lem_q = self.name.get, self.lem_kind.get, self.lem_q.get
+        bias = self.bias
+        out = []
+        for i in window:
+            w, lem, cls, shp, q = low[i], lemma[i], cls_[i], shape[i], in_quote[i]
+            txt = toks[i].text
+            own = own_memo.get(txt)
+            if own is None:
+                own = own_memo[txt] = (w_(w, M), lem_(lem, M), cls__(cls, M), shape_(shp, M), suf_(w[-3:], M))
+            k = i + pad
+            prev, nxt = nb[k - 1], nb[k + 1]
+            row = [bias, *own, q_cols[q],
+                   NB[k - 1][0], NB[k + 1][1], NB[k - 2][2], NB[k + 2][3], wm1_w((prev, w), M),
+                   w_wp1((w, nxt), M), cls_wp1((cls, nxt), M), wm1_cls((prev, cls), M), lem_wm1((lem, prev), M),
+                   lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M),
+                   CTX[k - 3][0], CTX[k - 2][1], CTX[k - 1][2], CTX[k + 1][3], CTX[k + 2][4], CTX[k + 3][5],
+                   anchor_cols[anchors[i]]]
+            for m, j in enumerate((i - 3, i - 2, i - 1, i + 1, i + 2, i + 3)):
+                if 0 <= j < n and anchors[j]:
+                    row.append(ANC[j][m])
+            if i == 0:
+                row.append(self.first)
+            if i == n - 1:
+                row.append(self.last)
+            if i in rule_cue:
+                row.append(self.rule.get(rule_cue[i], M))
+            kinds = _neighbour_kinds(a, i)
+            row.extend([name_(x, M) for x in kinds])
+            row.extend([lem_kind((x, lem), M) for x in kinds if "|" not in x])
+            row.append(lem_q((lem, q), M))
+            out.append(row)
+        return out
+
+
+class CueSpanColumns:
+    """Column ids of `cue_span_features` rows for the cue span model, a column per feature slot
+    built with numpy for all candidate spans of a claim at once."""
+
+    MAX_INNER = CUE_SPAN_BEFORE + CUE_SPAN_AFTER - 1
+
+    def __init__(self, lin: SparseLinear) -> None:
+        self.lin = lin
+        t, c, get, missing = lin.table, lin.columns_of, lin.index.get, lin.missing
+
+        def col(name: str) -> int:
+            return get(name, missing)
+
+        b = _BUCKETS
+        self.bias, self.rule_in, self.rule_exact = col("bias"), col("rule_in"), col("rule_exact")
+        self.len = np.array([missing] + [col(f"len={k}") for k in range(1, 7)], dtype=np.intp)
+        self.p1 = {key: np.array([col(f"{key}={x}") for x in b], dtype=np.intp)
+                   for key in ("pf", "pl", "pmin", "pmax", "pb", "pa", "pb2", "pa2")}
+        self.pmin_len = np.array([[missing] + [col(f"pmin|len={x}|{k}") for k in range(1, 7)] for x in b], dtype=np.intp)
+        self.p2 = {key: np.array([[col(f"{key}={x}|{y}") for y in b] for x in b], dtype=np.intp)
+                   for key in ("pf|pl", "pb|pf", "pl|pa")}
+        self.one = {key: c(f"{key}=", bools=key == "q")
+                    for key in ("wf", "wl", "wb", "wa", "cf", "cl", "lemf", "leml", "q", "in")}
+        self.pair = {key: c(f"{key}=", "|") for key in ("wf|wl", "wl|wa", "wb|wf")}
+        self.pat = t(lambda v: "pat=" + "_".join(v))
+
+        def combined(keys: Sequence[str]) -> dict[Any, tuple[int, ...]]:
+            # One lookup per position for several templates over the same value.
+            tables = [self.one[k] for k in keys]
+            return {v: tuple(tb.get(v, missing) for tb in tables) for v in set().union(*tables)}
+
+        self.by_nb = combined(("wf", "wl", "wb", "wa", "in"))
+        self.by_cls = combined(("cf", "cl"))
+        self.by_lemma = combined(("lemf", "leml"))
+
+    def columns(self, a: Analysis, rule_cue: dict[int, str], prob: dict[int, float],
+                spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        return self.columns_many([(a, rule_cue, prob, spans)])
+
+    def columns_many(self, claims: Sequence[tuple[Analysis, dict[int, str], dict[int, float],
+                                                  Sequence[tuple[int, int]]]]) -> np.ndarray:
+        """The rows of the candidate spans of several claims, claim after claim (one numpy pass)."""
+        missing = self.lin.missing
+        pad = 2
+        # Per position of each claim, -2 .. n+1, claims one after the other: probability, the
+        # neighbour as seen, and the per-position columns.
+        P: list[float] = []
+        nb: list[str] = []
+        pc: list[str] = []
+        cs: list[str] = []
+        lem: list[str] = []
+        quote: list[bool] = []
+        rule: list[bool] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        S_list: list[int] = []
+        E_list: list[int] = []
+        for a, rule_cue, prob, spans in claims:
+            n = len(a.toks)
+            base = len(P) + pad
+            get = prob.get
+            P += [0.0, 0.0] + [get(j, 0.0) for j in range(n)] + [0.0, 0.0]
+            seen = a.seen_as
+            nb += ["<S>", "<S>", *seen, "</S>", "</S>"]
+            pc += ["<S>", "<S>", *[c or s for c, s in zip(a.cls, seen, strict=True)], "</S>", "</S>"]
+            cs += ["", "", *[c or sh for c, sh in zip(a.cls, a.shape, strict=True)], "", ""]
+            lem += ["", "", *a.lemma, "", ""]
+            quote += [False, False, *a.in_quote, False, False]
+            rule += [False, False, *[j in rule_cue for j in range(n)], False, False]
+            for s_, e_ in spans:
+                starts.append(s_)
+                ends.append(e_)
+                S_list.append(s_ + base)
+                E_list.append(e_ + base)
+        Parr = np.array(P)
+        B = np.minimum(9, (Parr * 10).astype(np.intp))
+        s, e = np.array(starts, dtype=np.intp), np.array(ends, dtype=np.intp)
+        S, E = np.array(S_list, dtype=np.intp), np.array(E_list, dtype=np.intp)
+        length = np.minimum(e - s + 1, 6)
+        # The spans' inner probabilities: min and max over s..e (at most MAX_INNER + 2 tokens).
+        pmin, pmax = Parr[S].copy(), Parr[S].copy()
+        for off in range(1, self.MAX_INNER + 2):
+            inside = s + off <= e
+            if not inside.any():
+                break
+            v = Parr[np.where(inside, S + off, S)]
+            np.minimum(pmin, v, out=pmin)
+            np.maximum(pmax, v, out=pmax)
+        bmin = np.minimum(9, (pmin * 10).astype(np.intp))
+        bmax = np.minimum(9, (pmax * 10).astype(np.intp))
+        bf, bl, bb, ba = B[S], B[E], B[S - 1], B[E + 1]
+        no5, no2 = (missing,) * 5, (missing,) * 2
+        by_nb, by_cls, by_lemma = self.by_nb.get, self.by_cls.get, self.by_lemma.get
+        T_nb = np.array([by_nb(v, no5) for v in nb], dtype=np.intp).reshape(-1, 5)  # wf wl wb wa in
+        T_cs = np.array([by_cls(v, no2) for v in cs], dtype=np.intp).reshape(-1, 2)  # cf cl
+        T_lem = np.array([by_lemma(v, no2) for v in lem], dtype=np.intp).reshape(-1, 2)  # lemf leml
+        q_table = self.one["q"]
+        q_cols = np.array([q_table.get(False, missing), q_table.get(True, missing)], dtype=np.intp)
+        T_q = q_cols[np.array(quote, dtype=np.intp)]
+        wl_wa, wb_wf, wf_wl, pat = self.pair["wl|wa"].get, self.pair["wb|wf"].get, self.pair["wf|wl"].get, self.pat
+        p1, p2 = self.p1, self.p2
+        cols = [np.full(len(s), self.bias, dtype=np.intp), self.len[length],
+                p1["pf"][bf], p1["pl"][bl], p1["pmin"][bmin], p1["pmax"][bmax], p1["pb"][bb], p1["pa"][ba],
+                p1["pb2"][B[S - 2]], p1["pa2"][B[E + 2]], self.pmin_len[bmin, length],
+                p2["pf|pl"][bf, bl], p2["pb|pf"][bb, bf], p2["pl|pa"][bl, ba],
+                T_nb[S, 0], T_nb[E, 1], T_nb[S - 1, 2], T_nb[E + 1, 3], T_cs[S, 0], T_cs[E, 1],
+                np.array([wf_wl((nb[i], nb[j]), missing) for i, j in zip(S_list, E_list, strict=True)], dtype=np.intp),
+                np.array([wl_wa((nb[j], nb[j + 1]), missing) for j in E_list], dtype=np.intp),
+                np.array([wb_wf((nb[i - 1], nb[i]), missing) for i in S_list], dtype=np.intp),
+                T_lem[S, 0], T_lem[E, 1], T_q[S],
+                np.array([pat[tuple(pc[i:j + 1])] if j - i < 4 else missing
+                          for i, j in zip(S_list, E_list, strict=True)], dtype=np.intp)]
+        T_in = T_nb[:, 4]
+        for off in range(1, self.MAX_INNER + 1):
+            inner = s + off < e
+            if not inner.any():
+                break
+            cols.append(np.where(inner, T_in[np.where(inner, S + off, S)], missing))
+        r = np.array(rule, dtype=bool)
+        if r.any():
+            prefix = np.concatenate([[0], np.cumsum(r)])
+            rule_in = prefix[E + 1] > prefix[S]
+            exact = rule_in & r[S] & r[E] & ~r[S - 1] & ~r[E + 1]
+            cols.append(np.where(rule_in, self.rule_in, missing))
+            cols.append(np.where(exact, self.rule_exact, missing))
+        return np.stack(cols, axis=1)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -723,20 +1052,51 @@ class AttributionModels:
     cue_span: SparseLinear  # the cue span model (file rules/attribution_cue_context_model.yaml)
     source: SourceScorer
     lex: ModelLexicon
+    cue_columns: CueTokenColumns = field(init=False, repr=False, compare=False)
+    span_columns: CueSpanColumns = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_columns", CueTokenColumns(self.cue))
+        object.__setattr__(self, "span_columns", CueSpanColumns(self.cue_span))
 
     def token_probabilities(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> dict[int, float]:
         """Token index -> probability that the token is part of a cue, for the window tokens."""
-        probs = sigmoid(self.cue.logits([cue_token_features(a, i, rule_cue) for i in window]))
+        probs = sigmoid(self.cue.logits_of_rows(self.cue_columns.rows(a, window, rule_cue)))
         return dict(zip(window, probs.tolist(), strict=True))
 
     def cue_spans(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[tuple[int, int]]:
         """The cue spans of a claim (token indices, inclusive): two sparse products per claim."""
-        prob = self.token_probabilities(a, window, rule_cue)
-        spans = cue_span_candidates(a, rule_cue, prob)
-        if not spans:
+        return self.cue_spans_many([(a, window, rule_cue)])[0]
+
+    def cue_spans_many(self, claims: Sequence[tuple[Analysis, Sequence[int], dict[int, str]]]) -> list[list[tuple[int, int]]]:
+        """`cue_spans` of several claims: two products in all (each row is scored on its own, so
+        the scores are those of a claim alone)."""
+        if not claims:
             return []
-        z = self.cue_span.logits([cue_span_features(a, rule_cue, prob, s, e) for s, e in spans])
-        return choose_cue_spans(spans, sigmoid(z), self.cue_span.model.threshold)
+        rows: list[list[int]] = []
+        for a, window, rule_cue in claims:
+            rows.extend(self.cue_columns.rows(a, window, rule_cue))
+        token_probs = sigmoid(self.cue.logits_of_rows(rows)).tolist()
+        probs: list[dict[int, float]] = []
+        at = 0
+        for _, window, _ in claims:
+            probs.append(dict(zip(window, token_probs[at:at + len(window)], strict=True)))
+            at += len(window)
+        spans = [cue_span_candidates(a, rule_cue, prob) for (a, _, rule_cue), prob in zip(claims, probs, strict=True)]
+        with_spans = [(a, rule_cue, prob, sp) for (a, _, rule_cue), prob, sp in zip(claims, probs, spans, strict=True) if sp]
+        if not with_spans:
+            return [[] for _ in claims]
+        span_probs = sigmoid(self.cue_span.logits_of_columns(self.span_columns.columns_many(with_spans)))
+        threshold = self.cue_span.model.threshold
+        out: list[list[tuple[int, int]]] = []
+        at = 0
+        for sp in spans:
+            if not sp:
+                out.append([])
+                continue
+            out.append(choose_cue_spans(sp, span_probs[at:at + len(sp)], threshold))
+            at += len(sp)
+        return out
 
 
 @lru_cache(maxsize=2)

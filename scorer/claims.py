@@ -23,6 +23,8 @@ _BOUNDARY = regex.compile(
 )
 _WORD = regex.compile(r"\w+", regex.UNICODE)
 _LAST_WORD_BEFORE = regex.compile(r"(\S+)$")
+_ONE_CAPITAL = regex.compile(r"\p{Lu}")
+_DOTTED = regex.compile(r"(?:\w\.){2,}")
 _PARAGRAPH = regex.compile(r"[^\n]+")
 _DATELINE = regex.compile(
     r"^(?:[\p{Lu}][\p{Lu}.\- ]{2,}(?:,\s*[\p{L}. ]+)?(?:\s*\([\w .]+\))?\s*[—–-]{1,2}\s+)", regex.UNICODE
@@ -62,9 +64,9 @@ def _is_abbreviation(text: str, dot_index: int, abbreviations: frozenset[str]) -
         return True
     # Single initials ("J.") and dotted acronyms ("U.S.") end mid-sentence far more often than not;
     # "U.S." at the end of a sentence is the exception we accept.
-    if regex.fullmatch(r"\p{Lu}", bare.upper()) and len(bare) == 1:
+    if _ONE_CAPITAL.fullmatch(bare.upper()) and len(bare) == 1:
         return True
-    return bool(regex.fullmatch(r"(?:\w\.){2,}", word)) and word not in {"U.S.", "U.K.", "U.N."}
+    return bool(_DOTTED.fullmatch(word)) and word not in {"U.S.", "U.K.", "U.N."}
 
 
 def sentences(text: str, rules: RuleSet | None = None) -> list[Span]:

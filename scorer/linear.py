@@ -102,11 +102,12 @@ class LinearModel:
 
     def contributions(self, x: Sequence[float], row: int = 0) -> list[Contribution]:
         """Per-feature contributions to the log-odds of `classes[1]` (or of class `row`)."""
-        weights = self.coefficients[row]
-        return [
-            Contribution(name, float(v), float(w), float(v) * float(w))
-            for name, v, w in zip(self.features, x, weights, strict=True)
-        ]
+        weights = self.coefficients[row].tolist()  # Python floats: float(w) of each, made at once
+        out = []
+        for name, v, w in zip(self.features, x, weights, strict=True):
+            v = float(v)
+            out.append(Contribution(name, v, w, v * w))
+        return out
 
     # -- scikit-learn round trip ------------------------------------------------------------
     @classmethod

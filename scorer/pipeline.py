@@ -125,13 +125,23 @@ class Pipeline:
     # -- step 1 + 2: claims and their attributions -------------------------------------------
     def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
         work: list[_ClaimWork] = []
+        claims = split_claims(text, self.claim_rules)
+        # Lead-in lines between claims ("Cruz continued:"), each with the claim it introduces.
+        lead_ins: dict[int, tuple[int, int]] = {}
         previous_end = 0
-        for claim in split_claims(text, self.claim_rules):
-            found = self.attribution.find(text, claim.start, claim.end)
+        for k, claim in enumerate(claims):
             lead_in = _LEAD_IN.search(text, previous_end, claim.start)
             if lead_in:
-                introduced = [a for a in self.attribution.find(text, lead_in.start(1), lead_in.end(1) + 1)
-                              if a.cue_class in _CITING_CLASSES and a.source is not None]
+                lead_ins[k] = (lead_in.start(1), lead_in.end(1) + 1)  # the cue keeps its colon
+            previous_end = claim.end
+        # The attribution models score the cue tokens, then the cue spans, of all claims and lead-ins at once.
+        ranges = [(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
+        founds = self.attribution.find_many(text, ranges)
+        lead_found = dict(zip(lead_ins, founds[len(claims):], strict=True))
+        previous_end = 0
+        for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
+            if k in lead_found:
+                introduced = [a for a in lead_found[k] if a.cue_class in _CITING_CLASSES and a.source is not None]
                 found = introduced[:1] + found
             elif work and text[previous_end - 1] == ":" and not text[previous_end:claim.start].strip():
                 # The previous claim is itself a lead-in sentence ("Sanders pointed out that ...:").
@@ -275,10 +285,14 @@ class Pipeline:
                     contradicted_by[i] = [by] if by is not None else []
         disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
         support: list[tuple[str, ...]] = []
+        # Python floats (the same values) and sets made once: these loops visit every pair of claims.
+        sim_rows = sims.tolist()
+        id_sets = [set(ids_) for ids_ in claim_ids]
         for i in range(len(work)):
             backers: list[str] = []
+            row = sim_rows[i]
             for j in range(len(work)):
-                if j == i or (i, j) in disputes or sims[i, j] < SUPPORT_MIN_SIMILARITY or cue_matches[j]:
+                if j == i or (i, j) in disputes or row[j] < SUPPORT_MIN_SIMILARITY or cue_matches[j]:
                     continue
                 backers.extend(s for s in claim_ids[j] if s not in claim_ids[i])
             support.append(tuple(dict.fromkeys(backers)))
@@ -287,7 +301,8 @@ class Pipeline:
         evidence = []
         article_sources = len({s for ids_ in claim_ids for s in ids_})
         for i in range(len(work)):
-            others = [sims[i, j] for j in range(len(work)) if j != i and set(claim_ids[j]) - set(claim_ids[i])]
+            row = sim_rows[i]
+            others = [row[j] for j in range(len(work)) if j != i and id_sets[j] - id_sets[i]]
             types = tuple(type_of[s] for s in claim_ids[i])
             evidence.append(ClaimEvidence(
                 source_types=types, own_source_ids=claim_ids[i], support_source_ids=support[i],

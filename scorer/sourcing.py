@@ -41,6 +41,15 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_OUTLET_PRIOR_NOTE = "median pc1 of the rated domains in data/outlets.csv"
 
 _WORDS = regex.compile(r"[\w][\w’'.\-&]*", regex.UNICODE)
+# Patterns the classifier runs per mention, compiled once (the module-level regex functions look
+# their pattern up in regex's cache on every call).
+_LEADING_ARTICLE = regex.compile(r"^(?:the|a|an)\s+", flags=regex.IGNORECASE)
+_DOMAIN = regex.compile(r"[\w\-]+\.(?:com|net|org|co\.uk|de|fr|eu|it|ru|ua)")
+_HEAD_CUT = regex.compile(r"\s*[,;(\[—–]\s*|\s+-\s+")
+_COMMA = regex.compile(r"\s*,\s*")
+_TV_CALL_SIGN = regex.compile(r"\p{Lu}-?TV$")
+_LEAD_TITLE = regex.compile(r"([\p{Ll}][\p{Ll}\-]+(?:\s+[\p{Ll}][\p{Ll}\-]+){0,3})\s*,?\s*$")
+_CAMEL_NAME = regex.compile(r"\p{Lu}\p{Ll}+\p{Lu}")
 # "Secretary of State Jon Husted", "Sen. Jane Doe": a capitalised title word right before a name.
 # The name's words are whole words or initials ("Stephen K. Bannon"), on one line: never "Kasich.
 # Barkley", the next sentence's first word.
@@ -285,14 +294,14 @@ class SourceTyper:
         return any(w in vocab for w in words) or any(f" {v} " in joined for v in _multi_word(vocab))
 
     def _outlet_domain(self, phrase: str) -> str | None:
-        bare = regex.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=regex.IGNORECASE)
+        bare = _LEADING_ARTICLE.sub("", phrase.strip())
         bare = split_possessive(bare)[0]
         for candidate in (phrase.strip(), bare, "the " + bare):
             domain = self.outlets.by_name.get(candidate.lower())
             if domain:
                 return domain
         low = bare.lower()
-        if regex.fullmatch(r"[\w\-]+\.(?:com|net|org|co\.uk|de|fr|eu|it|ru|ua)", low):
+        if _DOMAIN.fullmatch(low):
             return low
         return None
 
@@ -348,7 +357,7 @@ class SourceTyper:
         its first post-modifier ("officials familiar with the talks" -> "officials"; "a poll
         released Sunday" -> "a poll"). "of" before a capitalised word stays inside a name
         ("Secretary of State John Kerry", "the University of Texas")."""
-        cut = regex.split(r"\s*[,;(\[—–]\s*|\s+-\s+", head.strip(), maxsplit=1)[0] or head
+        cut = _HEAD_CUT.split(head.strip(), maxsplit=1)[0] or head
         tokens = _WORDS.findall(cut) or _WORDS.findall(head)
         core: list[str] = []
         for i, tok in enumerate(tokens):
@@ -409,7 +418,7 @@ class SourceTyper:
         """A full name standing after a role in a comma-separated phrase ("A Twitter spokesman,
         Christopher Abboud,", "the other candidate, former Secretary of State Hillary Clinton"):
         the name is the source's head."""
-        for part in regex.split(r"\s*,\s*", head.strip())[1:]:
+        for part in _COMMA.split(head.strip())[1:]:
             toks = _WORDS.findall(part)
             if toks and toks[0].lower() in {"including", "such", "like", "among", "and", "or", "but", "with",
                                              "from", "in", "at", "of", "for", "not", "unlike", "along"}:
@@ -428,7 +437,7 @@ class SourceTyper:
             return False
         last = split_possessive(named[-1])[0]
         return (last.lower() in self.masthead_words and len(named) >= 2) or bool(
-            regex.search(r"\p{Lu}-?TV$", last))
+            _TV_CALL_SIGN.search(last))
 
     # -- the classifier --------------------------------------------------------------------
     def article_officials(self, text: str) -> ArticleOfficials:
@@ -474,7 +483,7 @@ class SourceTyper:
             # A lower-case title right before the name, or before it and a comma ("AFL-CIO president
             # Steven Tolman", "a Twitter spokesman, Christopher Abboud,").
             before = text[max(0, m.start() - 40):m.start()]
-            lead = regex.search(r"([\p{Ll}][\p{Ll}\-]+(?:\s+[\p{Ll}][\p{Ll}\-]+){0,3})\s*,?\s*$", before)
+            lead = _LEAD_TITLE.search(before)
             if lead and run:
                 lead_words = lead.group(1).split()
                 suffixes = {" ".join(lead_words[i:]) for i in range(len(lead_words))}
@@ -596,7 +605,7 @@ class SourceTyper:
         """The words that describe the person `name` in a cited phrase: the phrase up to the end of
         its first apposition ("Jane Doe, a professor at Yale, said ..."), without titles that belong
         to someone else named after them ("a veteran of President Bill Clinton's administration")."""
-        segments = regex.split(r"\s*,\s*", phrase.strip())
+        segments = _COMMA.split(phrase.strip())
         if len(segments) > 1 and not segments[0].strip():
             segments = segments[1:]
         own = " ".join(segments[:2]) if len(segments) > 1 else segments[0]
@@ -665,7 +674,7 @@ class SourceTyper:
         people = getattr(officials, "people", None)
         if (not official and len(name) == 1 and people is not None and surname not in people
                 and not set(core_words) & _HONORIFICS and not gender
-                and (surname in self.organisation_names or regex.match(r"\p{Lu}\p{Ll}+\p{Lu}", name[-1]))):
+                and (surname in self.organisation_names or _CAMEL_NAME.match(name[-1]))):
             # A lone word the article never gives a first name, that is a known organisation's name
             # or written like one ("WikiLeaks", "YouTube"), is no person's surname.
             return MentionType("named_institution", "sources.organisation_name", "plural", surname)

@@ -199,6 +199,33 @@ def test_logits_equal_the_sparse_product_bit_for_bit() -> None:
         assert np.array_equal(lin.logits(rows), expected)
 
 
+
+def test_column_featurizers_equal_the_named_features_bit_for_bit() -> None:
+    """The finder scores cue tokens and cue spans from column ids looked up by value; training names
+    the features: the same columns in the same order, so the same log-odds to the last bit."""
+    models = load_models()
+    assert models is not None
+    text = ("“It was a mistake,” Jane Doe, a professor at Yale, told reporters, according to the AP. "
+            "The senator has also said: the plan, announced Monday, would reportedly fail | they said.")
+    toks = tokenize(text)
+    a = analyse(toks, models.lex)
+    rule_cue = {k: "attr.subject_cue" for k, t in enumerate(toks) if t.text in {"told", "said"}}
+    window = list(range(len(toks)))
+    names = [cue_token_features(a, i, rule_cue) for i in window]
+    cols = models.cue_columns.rows(a, window, rule_cue)
+    assert cols == [[models.cue.index.get(x, models.cue.missing) for x in row] for row in names]
+    assert models.cue.logits_of_rows(cols).tobytes() == models.cue.logits(names).tobytes()
+    prob = models.token_probabilities(a, window, rule_cue)
+    spans = cue_span_candidates(a, rule_cue, prob)
+    assert len(spans) > 20
+    grid = models.span_columns.columns(a, rule_cue, prob, spans)
+    named = [cue_span_features(a, rule_cue, prob, s, e) for s, e in spans]
+    missing = models.cue_span.missing
+    for row, feats in zip(grid.tolist(), named, strict=True):
+        expected = [models.cue_span.index.get(x, missing) for x in feats]
+        assert [j for j in row if j != missing] == [j for j in expected if j != missing]
+    assert models.cue_span.logits_of_columns(grid).tobytes() == models.cue_span.logits(named).tobytes()
+
 def test_analysis_flags_and_prefix_sums() -> None:
     models = load_models()
     assert models is not None
