@@ -31,9 +31,9 @@ from tests.conftest import SHARED_DATA, require_shared_data
 
 EMERGENT_CSV = SHARED_DATA / "emergent" / "emergent_train.csv"
 
-# Measured with seed 0 (StratifiedGroupKFold by claim, 5 folds): accuracy .793, observing F1 .740.
-# Seeds 0-2 range .788-.793 / .732-.740. Floors sit a little below so a real regression fails.
-ACCURACY_FLOOR = 0.78
+# Measured with seed 0 (StratifiedGroupKFold by claim, 5 folds): accuracy .799, observing F1 .742.
+# Seeds 0-2 range .797-.800 / .740-.743. Floors sit a little below so a real regression fails.
+ACCURACY_FLOOR = 0.79
 OBSERVING_F1_FLOOR = 0.72
 
 
@@ -166,6 +166,36 @@ def test_declining_to_confirm_is_not_a_confirmation() -> None:
     result = stance("Russia agreed to the ceasefire.", "The Kremlin declined to confirm that Russia agreed.")
     labels = {c.label for c in result.cues}
     assert "doubt" in labels and "confirmation" not in labels
+
+
+def test_idiomatic_negation_is_not_a_dispute() -> None:
+    featurizer = default_stance_model().featurizer
+    claim = "A nun gave birth to a child"
+    idiom = featurizer.featurize(claim, "Nun who had No  Idea she was pregnant gives birth")
+    assert not {c.label for c in idiom.cues} & {"negation", "negated_predicate"}
+    # The same negation outside a listed phrase still counts.
+    plain = featurizer.featurize(claim, "Nun did not give birth, convent says")
+    assert {"negation", "negated_predicate"} <= {c.label for c in plain.cues}
+    # A negated denial: "hoax" stays a denial cue, its "no" is not a negation.
+    hoax = featurizer.featurize("A woman got a third breast", "Third breast is no hoax, woman says")
+    assert {c.label for c in hoax.cues if c.text.lower() == "hoax"} == {"denial"}
+    assert all(c.label != "negation" for c in hoax.cues)
+
+
+def test_hedge_alignment_and_topic_colon_labels() -> None:
+    featurizer = default_stance_model().featurizer
+    names = featurizer.rule_feature_names
+    claim = "Italian fishermen caught a 280-pound catfish"
+    on_claim = featurizer.featurize(claim, "Fishermen may have caught a giant catfish")
+    elsewhere = featurizer.featurize(claim, "Fishermen catch giant catfish, record could follow")
+    assert on_claim.values[names.index("aligned:hedge")] == 1.0
+    assert elsewhere.values[names.index("report:hedge")] == 1.0
+    assert elsewhere.values[names.index("aligned:hedge")] == 0.0
+    # A colon label made of the claim's topic is a kicker; one naming someone else is a speaker.
+    kicker = featurizer.featurize(claim, "Catfish Record: Italian fishermen land a monster")
+    speaker = featurizer.featurize(claim, "Police: Italian fishermen land a monster catfish")
+    assert "reporting" not in {c.label for c in kicker.cues}
+    assert ("Police", "reporting") in {(c.text, c.label) for c in speaker.cues}
 
 
 def test_vocabulary_counts_claims_not_rows() -> None:
