@@ -96,10 +96,35 @@ _NOT_NAMES = frozenset({
     "so", "as", "now", "later", "earlier", "instead", "moreover", "if", "though", "because", "with", "without",
     "for", "in", "on", "at", "by", "from", "to", "of", "like", "unlike", "said", "says", "added", "told",
     "stated", "continued", "enter", "dear", "thanks", "why", "how", "what", "where", "who"})
-# Words that put a title in the past: "former adviser", "ex-governor", "onetime aide".
-_PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late"})
-# Titles that make an official only when tied to a campaign or principal.
-_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant"})
+# Words that put a title in the past: "former adviser", "ex-governor", "onetime aide", "who served
+# as ambassador", "who worked in the Bush White House". They reach back over the whole conjunct the
+# title stands in ("a former top press official in Mr. Obama's White House"), up to a word that
+# starts another ("and", "now", "currently": "a former senator who is now a lobbyist").
+_PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late",
+                           "served", "worked", "previously", "once"})
+_CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
+# Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
+# Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
+_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide"})
+# What commentators are (LABELLING.md guide clarification 12: experts, analysts and named
+# journalists are named_person): beside one of these, a title that names a post in an organisation
+# ("director of Gotham Ghostwriters and an independent political analyst", "Fox News analyst Judge
+# Andrew Napolitano", "a professor ... and the director of its policy center") makes no official.
+_COMMENTATOR_ROLES = frozenset({
+    "analyst", "commentator", "contributor", "columnist", "pundit", "host", "anchor", "professor",
+    "scholar", "fellow", "economist", "historian", "researcher", "scientist", "expert", "lecturer",
+    "author", "writer", "blogger", "reporter", "correspondent", "journalist", "academic", "student",
+    "doctoral", "ph.d.", "phd", "graduate", "emeritus"})
+# Titles of posts in an organisation, which a commentator role outweighs; office titles (senator,
+# governor, minister, spokesman ...) are not among them: a senator who writes a column is a senator.
+_ORG_TITLES = frozenset({
+    "director", "executive director", "president", "vice president", "chairman", "chairwoman", "chair",
+    "chairperson", "head", "head of", "founder", "executive", "ceo", "chief executive", "deputy",
+    "adviser", "advisor", "strategist", "consultant", "officer", "official", "trustee", "judge",
+    "general manager", "managing editor", "executive editor", "editor-in-chief", "editor in chief",
+    "leader", "candidate", "general", "special agent", "treasurer", "commissioner"})
+# "Katie Doe, who runs Our Principles": a verb that puts the person at an organisation's head.
+_HEAD_VERBS = frozenset({"runs", "leads", "heads", "chairs", "directs", "oversees", "manages"})
 # Titles that name no office with an article alone ("a secretary", "an official").
 _GENERIC_TITLES = frozenset({"secretary", "director", "officer", "official"})
 # Titles of scholars when they lead an academic unit ("director of the UCLA Anderson Forecast").
@@ -570,13 +595,21 @@ class SourceTyper:
         "a longtime Republican strategist" is a commentator)."""
         words = [p for w in words for p in ((w, *w.split("-")) if "-" in w else (w,)) if p]
         joined = " " + " ".join(words) + " "
-        for title in self.titles:
+        for at, w in enumerate(words[:-1]):
+            unit = set(words[at + 1:at + 9])
+            if (w == "who" and words[at + 1] in _HEAD_VERBS and not unit & _ACADEMIC_UNITS
+                    and not any(c in _COMMENTATOR_ROLES for c in words)):
+                return True  # "Katie Doe, who runs Our Principles": the head of an organisation
+        for title in self.titles | _ADVISORY_TITLES:
             at = words.index(title) if " " not in title and title in words else (
                 joined[:joined.find(f" {title} ")].count(" ") if f" {title} " in joined else -1)
             if at < 0:
                 continue
-            if set(words[max(0, at - 3):at]) & _PAST_MARKERS:
+            if self._past(words, at):
                 continue
+            if title in _ORG_TITLES and any(
+                    w in _COMMENTATOR_ROLES and not self._past(words, k) for k, w in enumerate(words)):
+                continue  # "director of Gotham Ghostwriters and an independent political analyst"
             if title in _ADVISORY_TITLES and not (
                     set(words) & {"campaign", "for", "to", "senior", "chief", "top"}
                     or any(split_possessive(w)[1] for w in words[:at])):
@@ -590,6 +623,25 @@ class SourceTyper:
                 continue  # "director of the McCourtney Institute": a scholar, commenting (a poll's
                 # director speaks for the poll: LABELLING.md guide clarification 12)
             return True
+        return False
+
+    @staticmethod
+    def _past(words: list[str], at: int) -> bool:
+        """Whether the title at `words[at]` is a past one: a past marker earlier in its conjunct
+        ("a former top press official in Mr. Obama's White House", "who served as ambassador"; not
+        "who was undersecretary of state in 2013", said in a 2013 speech); "doctoral candidate" is
+        no candidacy either."""
+        if at > 0 and words[at] == "candidate" and words[at - 1] in {"doctoral", "ph.d.", "phd", "degree",
+                                                                      "graduate", "master's"}:
+            return True
+        for k in range(at - 1, -1, -1):
+            w = words[k]
+            if w in _CONJUNCT_BREAKS:
+                return False
+            if w in _PAST_MARKERS:
+                return True
+            if w == "veteran" and k + 1 < len(words) and words[k + 1] == "of":
+                return True  # "a veteran of the Bush White House"
         return False
 
     def _role_words(self, phrase: str, name: list[str]) -> list[str]:

@@ -68,6 +68,21 @@ TYPES = [
     # A gazetteer surname only makes an official of the gazetteer's person.
     ("Megyn Kelly", "named_person"),
     ("Donald J. Trump", "named_official"),
+    # A past marker reaches over its whole conjunct; "who is now" starts another.
+    ("Pat Reyes, a former top press official in the Obama White House,", "named_person"),
+    ("Dana Webb, who served as ambassador to Chile,", "named_person"),
+    ("Lee Ortiz, a speechwriter who worked in the Bush White House,", "named_person"),
+    ("Sam Ford, a veteran of the Reagan White House,", "named_person"),
+    ("Jane Doe, a former senator who is now the mayor of Dayton,", "named_official"),
+    # A commentator's role outweighs a post in an organisation, not an office.
+    ("Kim Hale, a professor of history at Ohio State and the director of its Policy Center,", "named_person"),
+    ("Fox News legal analyst Judge Ann Marsh", "named_person"),
+    ("Tom Reed, director of Reed Strategies and an independent political analyst,", "named_person"),
+    ("Ruth Lin, a doctoral candidate at Stanford,", "named_person"),
+    ("Sen. Carl Dunn, a former law professor,", "named_official"),
+    # An aide tied to a principal, and the head of an organisation by verb.
+    ("Alan Cruz, a senior aide to Gov. Jane Roe,", "named_official"),
+    ("Mia Long, who runs the advocacy group Fair Votes,", "named_official"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
