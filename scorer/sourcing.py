@@ -52,6 +52,11 @@ _PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
     r"((?:the|a|an|who\s+is|who\s+was|who\s+has\s+been)?\s*[^,.;]{3,60})[,.;)]")
+# A party-and-state tag after a name marks a member of a legislature: "Rep. Jane Doe (D-Calif.)",
+# "Jane Doe, R-Wis., said" (the abbreviation is capitalised: never "co-chair" or "e-mail").
+_PARTY_TAG = regex.compile(r"(?:^|[\s,(])(?:R|D|I)-\p{Lu}[\p{L}.]*(?=[\s,);.]|$)")
+_NAME_PARTY_TAG = regex.compile(
+    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})\s*(?:\(|,\s*)(?:R|D|I)-\p{Lu}[\p{L}.]*[),]")
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
@@ -487,6 +492,10 @@ class SourceTyper:
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _NAME_PARTY_TAG.finditer(text):
+            run = self._head_name(_WORDS.findall(m.group(1)))
+            if len(run) >= 2 and not set(_words_before(text, m.start(), 3)) & _PAST_MARKERS:
+                titled_name(run)  # "Jane Doe (D-Calif.)": a member of Congress, not "Former Rep. ..."
         people: set[str] = set()
         full_names: list[list[str]] = []
         given_firsts: dict[str, set[str]] = {}  # surname -> every first name the article gives it
@@ -711,7 +720,9 @@ class SourceTyper:
         """A named person: an official when the phrase holds a title or role, the article gives the
         surname one, or the gazetteer lists it; else a named person."""
         surname = name[-1].lower()
-        role = self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
+        own = " ".join(regex.split(r"\s*,\s*", phrase.strip())[:3])
+        role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
+                or bool(_PARTY_TAG.search(own) and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
         official = role or self._official_surname(name, officials)
         gender = self.gender_of_name(words + [n.lower() for n in name])
         people = getattr(officials, "people", None)

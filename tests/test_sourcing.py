@@ -83,6 +83,13 @@ TYPES = [
     # An aide tied to a principal, and the head of an organisation by verb.
     ("Alan Cruz, a senior aide to Gov. Jane Roe,", "named_official"),
     ("Mia Long, who runs the advocacy group Fair Votes,", "named_official"),
+    # A party-and-state tag marks a legislator; local and party offices are offices.
+    ("Jane Doe (D-Calif.)", "named_official"),
+    ("Tom Ray, R-Wis.,", "named_official"),
+    ("former Rep. Tom Ray (R-Wis.)", "named_person"),
+    ("Joe Park, an RNC committeeman from Iowa,", "named_official"),
+    ("Ann Bell, the city manager,", "named_official"),
+    ("Public Advocate Luz Ortiz", "named_official"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
@@ -127,6 +134,13 @@ def test_article_officials_reads_titles_and_names(typer_: SourceTyper) -> None:
     assert typer_.classify("Judicial Watch", officials=officials).type == "named_institution"
     # A one-word name the article never gives a first name, written like an organisation's.
     assert typer_.classify("WikiLeaks", officials=officials).type == "named_institution"
+
+
+def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> None:
+    text = "Jane Doe (D-Calif.) spoke first. Former Rep. Tom Ray (R-Wis.) disagreed. Doe and Ray left."
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Doe", officials=officials).type == "named_official"
+    assert typer_.classify("Ray", officials=officials).type == "named_person"
 
 
 def test_background_mentions_include_surname_re_mentions(typer_: SourceTyper) -> None:
