@@ -57,6 +57,14 @@ _APPOSITION_TITLE = regex.compile(
 _PARTY_TAG = regex.compile(r"(?:^|[\s,(])(?:R|D|I)-\p{Lu}[\p{L}.]*(?=[\s,);.]|$)")
 _NAME_PARTY_TAG = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})\s*(?:\(|,\s*)(?:R|D|I)-\p{Lu}[\p{L}.]*[),]")
+# A body or a text named in passing: a capitalised run ("the Congressional Budget Office", "Tinder")
+# or a definite head ("the company", "the report"); `background_things` keeps the ones whose last word
+# is an institution or document head, or a listed organisation.
+_THING_NAME = regex.compile(
+    r"\b[Tt]he\s+(?:new\s+|latest\s+|recent\s+|federal\s+|state\s+)?\p{Ll}[\p{Ll}\-]+\b"
+    r"|\b(?:[Tt]he\s+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*"
+    r"(?:[ \t]+(?:(?:of|for|on)[ \t]+)?(?:the[ \t]+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*){0,6}"
+    r"(?:[ \t]+\p{Ll}+)?")
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
@@ -143,6 +151,11 @@ _PARTITIVES = frozenset({
     "plurality", "one", "two", "three", "some", "many", "most", "several", "few", "none", "all", "each",
     "both", "any", "rest", "dozens", "hundreds", "thousands", "millions", "share", "portion", "half", "third",
     "quarter"})
+# What an outlet publishes of its own reporting: "the Associated Press report" is the outlet speaking
+# (LABELLING.md: reports are `outlet`); "a CNN poll" stays a document.
+_OUTLET_WORK = frozenset({"report", "reports", "story", "stories", "article", "articles", "analysis",
+                          "investigation", "editorial", "piece", "reporting", "coverage", "broadcast",
+                          "review", "fact-check", "count", "tally", "estimate"})
 # Last words that make a phrase a publication ("a German news organization", "local newspapers").
 _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "broadcaster", "media",
                                 "newspapers", "outlets", "publications", "outlet", "newswire", "editorial",
@@ -567,6 +580,35 @@ class SourceTyper:
                 found.append((m.start(), m.start() + len(bare), mt))
         return sorted(found, key=lambda f: f[0])
 
+    def background_things(self, text: str, officials: frozenset[str]) -> list[tuple[int, int, MentionType]]:
+        """Bodies and texts the article names anywhere, cited there or not: multi-word names headed by
+        an institution word ("the Congressional Budget Office", "the Texas Department of Public
+        Safety"), listed organisations ("Tinder"), and definite institution or document heads ("the
+        company", "the report"). They are antecedents for "it", "its" and "which" only ("Tinder
+        suspended her account; it did not explain why"), never for a person's pronoun."""
+        found = []
+        for m in _THING_NAME.finditer(text):
+            phrase = m.group(0)
+            words = [w.lower() for w in _WORDS.findall(phrase)]
+            tail = words[-1] if words else ""
+            if len(words) >= 2 and phrase[-1:].islower() and phrase.split()[-2][:1].isupper() and (
+                    tail not in self.documents | self.institutions | _OUTLET_WORK
+                    or (tail.endswith("s") and tail not in {"analysis", "news"})):
+                # "Tinder said", "the Associated Press reports": no trailing verb
+                phrase = phrase[:phrase.rstrip().rfind(" ")].rstrip()
+                words = words[:-1]
+            low = phrase.lower()
+            last = split_possessive(words[-1])[0] if words else ""
+            if not (last in self.institutions or last in self.documents or last in _OUTLET_WORK
+                    or low in self.organisation_names or self._outlet_domain(phrase)
+                    or any(split_possessive(w)[0] in self.institutions for w in words[1:])
+                    or split_possessive(low)[0] in self.organisation_names):
+                continue
+            mt = self.classify(phrase, officials=officials)
+            if mt.type in {"named_institution", "document", "outlet"} and mt.rule_id != "sources.place_government":
+                found.append((m.start(), m.start() + len(phrase), mt))
+        return found
+
     def _pronoun(self, word: str) -> MentionType | None:
         w = split_possessive(word)[0].lower() if word.lower() not in {"its", "his", "hers"} else word.lower()
         if w not in (self.male_pronouns | self.female_pronouns | self.plural_pronouns
@@ -768,6 +810,13 @@ class SourceTyper:
         domain = self._outlet_domain(phrase) or self._outlet_domain(" ".join(core))
         if domain:
             return MentionType("outlet", "sources.outlet_name", "plural", domain)
+        if len(core) >= 2 and core_words[-1] in _OUTLET_WORK:
+            # "the Associated Press report", "a Washington Post analysis": the outlet's own reporting.
+            owner = [split_possessive(t)[0] for t in core[:-1]]
+            domain = self._outlet_domain(" ".join(owner))
+            if domain or self._is_masthead(owner):
+                return MentionType("outlet", "sources.outlet_work", "plural",
+                                   domain or " ".join(owner).lower().removeprefix("the "))
         content = [w for w in core_words if w not in _DETERMINERS]
         if content and (" ".join(content) in self.outlet_heads or " ".join(content[-2:]) in self.outlet_heads
                         or content[-1] in _OUTLET_HEAD_NOUNS):

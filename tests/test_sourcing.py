@@ -90,6 +90,11 @@ TYPES = [
     ("Joe Park, an RNC committeeman from Iowa,", "named_official"),
     ("Ann Bell, the city manager,", "named_official"),
     ("Public Advocate Luz Ortiz", "named_official"),
+    # An outlet's own reporting is the outlet; a poll it runs stays a document.
+    ("the Associated Press report", "outlet"),
+    ("a Washington Post analysis", "outlet"),
+    ("a CNN poll", "document"),
+    ("a Justice Department report", "document"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
@@ -141,6 +146,31 @@ def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> N
     officials = typer_.article_officials(text)
     assert typer_.classify("Doe", officials=officials).type == "named_official"
     assert typer_.classify("Ray", officials=officials).type == "named_person"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tinder suspended her account; it did not explain why.", [("Tinder", "named_institution")]),
+    ("The Texas Department of Public Safety and the U.S. Department of Justice agreed.",
+     [("The Texas Department of Public Safety", "named_institution")]),
+    ("He read the report, which notes a rise.", [("the report", "document")]),
+    ("The company said so. The Associated Press reports that.",
+     [("The company", "named_institution"), ("The Associated Press", "outlet")]),
+    ("ABSTRACT. Jane Doe spoke.", []),
+])
+def test_background_things(typer_: SourceTyper, text: str, expected: list[tuple[str, str]]) -> None:
+    found = typer_.background_things(text, typer_.article_officials(text))
+    assert [(text[s:e], mt.type) for s, e, mt in found] == expected
+
+
+def test_thing_named_in_passing_is_an_antecedent_for_it_only(typer_: SourceTyper) -> None:
+    # "Senator John Smith said ... the report ... it ..." / "... they ...": "it" is the report; "they" never.
+    speaker, thing = "Senator John Smith", "the report"
+    mentions = [(Span(0, len(speaker), speaker), typer_.classify(speaker)),
+                (Span(400, 402, "it"), typer_.classify("it")),
+                (Span(600, 604, "they"), typer_.classify("they"))]
+    ids, sources = link_sources(mentions, (), [(Span(380, 380 + len(thing), thing), typer_.classify(thing))])
+    assert {s.name: s.type for s in sources} == {speaker: "named_official", thing: "document",
+                                                  "they": "unnamed_source"}
 
 
 def test_background_mentions_include_surname_re_mentions(typer_: SourceTyper) -> None:
