@@ -164,6 +164,9 @@ _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "br
 # editor"): they neither stop a name nor make a capitalised word before a name a title.
 _GENERIC_TITLE_PARTS = frozenset({"of", "in", "editor", "head", "managing", "communications", "assistant",
                                   "under"})
+# Words of multi-word titles that name no official on their own after "the": "the city", "the state",
+# "the defense" ("city manager", "secretary of state", "defense secretary" do).
+_PLACE_TITLE_PARTS = frozenset({"city", "county", "state", "public", "district", "defense"})
 # Words in front of a definite title that still leave it a description of one known official
 # ("the Republican presidential candidate", "the Democratic front-runner").
 _TITLE_MODIFIERS = frozenset({
@@ -626,7 +629,7 @@ class SourceTyper:
         words = [t.lower() for t in core]
         if len(words) < 2 or len(words) > 5 or words[0] not in {"the", "this"}:
             return None
-        if words[-1] not in self.title_words or words[-1] in self.institutions:
+        if words[-1] not in self.title_words or words[-1] in self.institutions or words[-1] in _PLACE_TITLE_PARTS:
             return None
         middle = core[1:-1]
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
@@ -853,7 +856,9 @@ class SourceTyper:
         last = split_possessive(core[-1])[0].lower() if core else words[-1]
         organisations: frozenset[str] = getattr(officials, "organisations", frozenset())
         full = " ".join(name).lower()
-        if name and (full in organisations or full in self.organisation_names):
+        listed = " ".join(content).lower()
+        if (name and (full in organisations or full in self.organisation_names)) or (
+                len(content) >= 2 and split_possessive(listed)[0] in self.organisation_names):
             # "Judicial Watch": the article names its officers ("Judicial Watch president Tom Fitton").
             return MentionType("named_institution", "sources.organisation_name", "plural", full)
         if last in self.institutions and (len(core_words) > 1 or last in _BARE_BODIES) and not name:
@@ -864,7 +869,7 @@ class SourceTyper:
         if last in self.documents:
             # The head noun decides: "court filings" is a document, not the court.
             return MentionType("document", "sources.document_head", "", " ".join(content))
-        if last in self.unnamed or last in self.title_words:
+        if last in self.unnamed or (last in self.title_words and last not in _PLACE_TITLE_PARTS):
             # "Mr. Sanders's aides", "a Clinton campaign official": described, not named.
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
             return MentionType("unnamed_source", "sources.unnamed_head", _number(last), key)

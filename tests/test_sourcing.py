@@ -95,6 +95,18 @@ TYPES = [
     ("a Washington Post analysis", "outlet"),
     ("a CNN poll", "document"),
     ("a Justice Department report", "document"),
+    # Organisations in the plural, a candidate's team or camp, a panel: bodies speaking.
+    ("technology companies", "named_institution"),
+    ("conservative outside groups", "named_institution"),
+    ("the Sanders camp", "named_institution"),
+    ("his team", "named_institution"),
+    ("the advisory panel", "named_institution"),
+    ("Priorities USA", "named_institution"),
+    ("a group of rabbis", "unnamed_source"),
+    ("campaign officials", "unnamed_source"),
+    # Words of multi-word titles are no titles after "the" on their own.
+    ("the city", "named_institution"),
+    ("the defense", "unnamed_source"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
