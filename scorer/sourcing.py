@@ -118,7 +118,7 @@ _PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "
 _CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
 # Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
 # Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
-_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide"})
+_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer", "organiser"})
 # What commentators are (LABELLING.md guide clarification 12: experts, analysts and named
 # journalists are named_person): beside one of these, a title that names a post in an organisation
 # ("director of Gotham Ghostwriters and an independent political analyst", "Fox News analyst Judge
@@ -136,6 +136,20 @@ _ORG_TITLES = frozenset({
     "adviser", "advisor", "strategist", "consultant", "officer", "official", "trustee", "judge",
     "general manager", "managing editor", "executive editor", "editor-in-chief", "editor in chief",
     "leader", "candidate", "general", "special agent", "treasurer", "commissioner"})
+# Words before "speaker" or "leader" that make it no office: "a keynote speaker", "a community
+# leader", "a civil rights leader" (a leader of an organisation speaks for it, like its organizers).
+_NOT_OFFICE_BEFORE = frozenset({
+    "keynote", "featured", "guest", "motivational", "convention", "rally", "prime-time",
+    "primetime", "opening", "closing", "public", "first", "final", "last", "another", "other", "community",
+    "civic", "church", "religious", "faith", "spiritual", "movement", "protest", "student", "youth",
+    "evangelical", "thought", "rights", "grassroots", "activist", "polling", "early"})
+# Words before "speaker" or "leader" that make it no office: "a keynote speaker", "a community
+# leader", "a civil rights leader" (a leader of an organisation speaks for it, like its organizers).
+_NOT_OFFICE_BEFORE = frozenset({
+    "keynote", "featured", "guest", "motivational", "convention", "rally", "prime-time",
+    "primetime", "opening", "closing", "public", "first", "final", "last", "another", "other", "community",
+    "civic", "church", "religious", "faith", "spiritual", "movement", "protest", "student", "youth",
+    "evangelical", "thought", "rights", "grassroots", "activist", "polling", "early"})
 # "Katie Doe, who runs Our Principles": a verb that puts the person at an organisation's head.
 _HEAD_VERBS = frozenset({"runs", "leads", "heads", "chairs", "directs", "oversees", "manages"})
 # Titles that name no office with an article alone ("a secretary", "an official").
@@ -661,11 +675,17 @@ class SourceTyper:
                 continue
             if self._past(words, at):
                 continue
+            if title in {"speaker", "leader"} and at > 0 and (
+                    words[at - 1] in _NOT_OFFICE_BEFORE or words[at + 1:at + 2] == ["at"]):
+                continue  # "a keynote speaker", "a speaker at the rally", "a civil rights leader"
+            if title == "speaker" and words[at - 1:at] in (["a"], ["an"]):
+                continue  # "a speaker": one of many at an event, no Speaker of a House
             if title in _ORG_TITLES and any(
                     w in _COMMENTATOR_ROLES and not self._past(words, k) for k, w in enumerate(words)):
                 continue  # "director of Gotham Ghostwriters and an independent political analyst"
             if title in _ADVISORY_TITLES and not (
                     set(words) & {"campaign", "for", "to", "senior", "chief", "top"}
+                    or (title in {"organizer", "organiser"} and "with" in words[at + 1:at + 2])
                     or any(split_possessive(w)[1] for w in words[:at])):
                 continue
             after = words[at + len(title.split()):]

@@ -107,6 +107,12 @@ TYPES = [
     # Words of multi-word titles are no titles after "the" on their own.
     ("the city", "named_institution"),
     ("the defense", "unnamed_source"),
+    # "a speaker at the convention" and "a civil rights leader" hold no office; an organizer with a
+    # group speaks for it.
+    ("Ann Lowe, a speaker at the convention,", "named_person"),
+    ("Ann Lowe, a civil rights leader,", "named_person"),
+    ("Ann Lowe, an organizer with the Coalition for Fair Pay,", "named_official"),
+    ("Ann Lowe, a community organizer,", "named_person"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
