@@ -419,6 +419,9 @@ class SourceTyper:
                 if low == "of" and (nxt[:1].isupper() or (nxt.lower() == "the" and after[:1].isupper())):
                     core.append(tok)  # "Speaker of the House Paul Ryan", "Department of the Treasury"
                     continue
+                if low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core):
+                    core.append(tok)  # "Centers for Disease Control Director Thomas Frieden"
+                    continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
                     core = []  # "a series of emails": the head is what the quantity is of
                     continue
@@ -690,7 +693,8 @@ class SourceTyper:
                 continue
             after = words[at + len(title.split()):]
             if title in _GENERIC_TITLES and at > 0 and words[at - 1] in {"a", "an", "the"} and not (
-                    after and after[0] in {"of", "general", "for"}):
+                    after and (after[0] in {"of", "general", "for"}
+                               or (title in {"official", "officer"} and after[0] in {"at", "with", "in"}))):
                 continue  # "works as a secretary", "an official": no office named
             unit = set(after[:8])
             if title in _ACADEMIC_TITLES and unit & _ACADEMIC_UNITS and not unit & _POLLING:

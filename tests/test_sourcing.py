@@ -113,6 +113,10 @@ TYPES = [
     ("Ann Lowe, a civil rights leader,", "named_person"),
     ("Ann Lowe, an organizer with the Coalition for Fair Pay,", "named_official"),
     ("Ann Lowe, a community organizer,", "named_person"),
+    # "for" inside an organisation's name keeps the name whole; "an official at" an agency holds office.
+    ("Centers for Disease Control Director Tom Reyes", "named_official"),
+    ("Eli Ward, an official at the Tribal Housing Authority,", "named_official"),
+    ("Eli Ward, who works as a secretary at a school,", "named_person"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
