@@ -52,6 +52,10 @@ TYPES = [
     ("26 percent of Democrats", "document"),
     ("Thirty-one percent of those surveyed", "document"),
     ("those surveyed", "document"),
+    ("Nearly half", "document"),
+    ("about half of Democratic primary voters", "document"),
+    ("Majorities of Republicans in five states", "document"),
+    ("half the money", "unnamed_source"),
     # Publications: listed names, mastheads, heads.
     ("the Chicago Sun-Times", "outlet"),
     ("KING-TV", "outlet"),
