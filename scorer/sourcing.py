@@ -320,7 +320,9 @@ class SourceTyper:
         self.organisation_names = frozenset(lists.get("organisation_names", ()))
         self.place_names = frozenset(lists.get("place_names", ()))
         self.epithets = frozenset(lists.get("person_epithets", ()))
-        self.unnamed = frozenset(lists["unnamed_heads"])
+        # `unnamed` heads an unnamed description; only `_unnamed_names` also stop a capitalised name.
+        self._unnamed_names = frozenset(lists["unnamed_heads"])
+        self.unnamed = self._unnamed_names | frozenset(lists.get("role_heads", ()))
         self.institutions = frozenset(lists["institution_heads"])
         self.documents = frozenset(lists["document_heads"])
         self.outlet_heads = frozenset(lists["outlet_heads"])
@@ -379,7 +381,7 @@ class SourceTyper:
             if tok.isupper() and len(tok) > 1 and not run:
                 continue  # acronyms name organisations ("IMF", "FBI"), not people
             if (tok[:1].isupper() and low not in self.titles and low not in self.title_words
-                    and low not in self.unnamed
+                    and low not in self._unnamed_names
                     and low not in self.nationality
                     and low not in self.institutions and bare.lower() not in self.nationality
                     and low not in {"the", "a", "an", "former", "then", "new", "senior", "top", "u.s.",
@@ -419,7 +421,9 @@ class SourceTyper:
                 if low == "of" and (nxt[:1].isupper() or (nxt.lower() == "the" and after[:1].isupper())):
                     core.append(tok)  # "Speaker of the House Paul Ryan", "Department of the Treasury"
                     continue
-                if low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core):
+                if (low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core)
+                        and not core[-1].lower().endswith("ing") and core[-1].lower() not in _NOT_NAMES
+                        and core[-1].lower() not in self.unnamed | self.titles):
                     core.append(tok)  # "Centers for Disease Control Director Thomas Frieden"
                     continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
@@ -436,7 +440,7 @@ class SourceTyper:
         low = tok.lower()
         bare = split_possessive(tok)[0].lower()
         return (tok[:1].isupper() and low not in self.titles and low not in self.title_words
-                and low not in self.unnamed and low not in self.nationality and bare not in self.nationality
+                and low not in self._unnamed_names and low not in self.nationality and bare not in self.nationality
                 and low not in self.institutions and low not in _HONORIFICS
                 and low not in _NOT_NAMES)
 
@@ -456,7 +460,7 @@ class SourceTyper:
             return []  # "a Suffolk University/Boston Globe Poll": a document, not Mr. Poll
         if (last[:1].isupper() and not self._name_word(last) and before
                 and (self._name_word(before) or before.lower() in _HONORIFICS)
-                and last.lower() not in self.institutions and last.lower() not in self.unnamed):
+                and last.lower() not in self.institutions and last.lower() not in self._unnamed_names):
             run.append(split_possessive(last)[0])
             toks = toks[:-1]
         for tok in reversed(toks):
@@ -859,6 +863,17 @@ class SourceTyper:
                                                                 "their")
             if mark and possessor[:1].isupper():
                 return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+            if mark and possessor.lower() in self.institutions:
+                # "the campaign's statement": the body speaks through it.
+                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+        if core and core_words[-1] in _OWN_WORDS and core_words[-1] not in {"view", "views", "account", "version"}:
+            # "a statement from the Clinton campaign", "a statement released by the White House": the
+            # issuer speaks through its own statement (LABELLING.md).
+            issuer = regex.match(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$",
+                                 head[head.find(core[-1]) + len(core[-1]):])
+            if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
+                    "named_institution", "named_official", "named_person", "pronoun"}:
+                return by
         place = " ".join(content)
         if place in self.place_names or split_possessive(place)[0] in self.place_names:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.
@@ -867,14 +882,14 @@ class SourceTyper:
         if "of" in core[1:-1]:
             noun = split_possessive(core[core.index("of") - 1])[0].lower()
             rest = [t for t in core[core.index("of") + 1:] if t.lower() != "the"]
-            if noun in self.institutions | self.documents | self.unnamed and all(
-                    t[:1].isupper() for t in rest):
+            if (noun in self.institutions | self.documents | self.unnamed and all(
+                    t[:1].isupper() for t in rest)) or noun in self.documents:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
                 core, core_words = core[:core.index("of")], core_words[:core.index("of")]
         name = self._head_name(core) or apposed
         before_name = core[:len(core) - len(name)] if name else []
-        if len(before_name) >= 2 and before_name[-1].lower() == "of" and before_name[-2][:1].isupper():
+        if len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"} and before_name[-2][:1].isupper():
             # "the Division of Gaming Enforcement", "Bank of America": a name after "of" names a body.
             return MentionType("named_institution", "sources.institution_name", "plural", " ".join(content))
         last = split_possessive(core[-1])[0].lower() if core else words[-1]
@@ -894,9 +909,23 @@ class SourceTyper:
             # The head noun decides: "court filings" is a document, not the court.
             return MentionType("document", "sources.document_head", "", " ".join(content))
         if last in self.unnamed or (last in self.title_words and last not in _PLACE_TITLE_PARTS):
-            # "Mr. Sanders's aides", "a Clinton campaign official": described, not named.
+            # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
+            # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel
+            # Benenson", "USA TODAY contributor and monetary historian David Marsh").
+            cut = regex.split(r"\s*[,;(\[—–]\s*", head.strip(), maxsplit=1)[0]
+            rest = _WORDS.findall(cut)[len(core):]
+            tail = self._name_run(rest)
+            between = rest[:next((i for i, t in enumerate(rest) if split_possessive(t)[0] == tail[0]), 0)] if tail else []
+            if (len(tail) >= 2 and all(self._name_word(t) for t in tail) and between
+                    and all(t[:1].islower() and t.lower() not in _POST_MODIFIERS - {"and"} for t in between)
+                    and between[-1].lower() != "and"):
+                return self._person(tail, phrase, words, core_words, officials)
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
-            return MentionType("unnamed_source", "sources.unnamed_head", _number(last), key)
+            number = _number(last)
+            if (len(core) == 1 and core[0][:1].islower() and not number
+                    and last in self.unnamed - self._unnamed_names):
+                number = "n"  # a bare singular role noun ("serve as soldier, diplomat"): no one "he" is
+            return MentionType("unnamed_source", "sources.unnamed_head", number, key)
         forward = self._name_run(core)
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):

@@ -121,6 +121,23 @@ TYPES = [
     ("Centers for Disease Control Director Tom Reyes", "named_official"),
     ("Eli Ward, an official at the Tribal Housing Authority,", "named_official"),
     ("Eli Ward, who works as a secretary at a school,", "named_person"),
+    # A body speaks through its own statement; "X for Y" names an organisation.
+    ("a statement from the Clinton campaign", "named_institution"),
+    ("a statement released by the White House", "named_institution"),
+    ("the campaign's statement", "named_institution"),
+    ("Hillary for America", "named_institution"),
+    ("Attorneys for Clinton", "unnamed_source"),
+    ("the Smithsonian Institution", "named_institution"),
+    # Experts and commentators described by role are unnamed; a name after the role is the person.
+    ("a Harvard professor", "unnamed_source"),
+    ("a Fox News host", "unnamed_source"),
+    ("one Clinton donor", "unnamed_source"),
+    ("a GOP pollster", "unnamed_source"),
+    ("Clinton's chief pollster and strategist Joel Benenson on Monday", "named_official"),
+    ("USA TODAY contributor and monetary historian David Marsh", "named_person"),
+    ("aides to Hillary Clinton", "unnamed_source"),
+    ("an Associated Press survey of Democratic superdelegates", "document"),
+    ("Howard Dean", "named_person"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
