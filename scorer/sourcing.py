@@ -56,7 +56,8 @@ _APPOSITION_TITLE = regex.compile(
 # "Jane Doe, R-Wis., said" (the abbreviation is capitalised: never "co-chair" or "e-mail").
 _PARTY_TAG = regex.compile(r"(?:^|[\s,(])(?:R|D|I)-\p{Lu}[\p{L}.]*(?=[\s,);.]|$)")
 _NAME_PARTY_TAG = regex.compile(
-    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})\s*(?:\(|,\s*)(?:R|D|I)-\p{Lu}[\p{L}.]*[),]")
+    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})"
+    r"\s*(?:\(|,\s*)(?:R|D|I)-\p{Lu}[\p{L}.]*[),]")
 # A body or a text named in passing: a capitalised run ("the Congressional Budget Office", "Tinder")
 # or a definite head ("the company", "the report"); `background_things` keeps the ones whose last word
 # is an institution or document head, or a listed organisation.
@@ -118,7 +119,8 @@ _PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "
 _CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
 # Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
 # Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
-_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer", "organiser"})
+_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer",
+                              "organiser"})
 # What commentators are (LABELLING.md guide clarification 12: experts, analysts and named
 # journalists are named_person): beside one of these, a title that names a post in an organisation
 # ("director of Gotham Ghostwriters and an independent political analyst", "Fox News analyst Judge
@@ -440,7 +442,8 @@ class SourceTyper:
         low = tok.lower()
         bare = split_possessive(tok)[0].lower()
         return (tok[:1].isupper() and low not in self.titles and low not in self.title_words
-                and low not in self._unnamed_names and low not in self.nationality and bare not in self.nationality
+                and low not in self._unnamed_names and low not in self.nationality
+                and bare not in self.nationality
                 and low not in self.institutions and low not in _HONORIFICS
                 and low not in _NOT_NAMES)
 
@@ -629,7 +632,8 @@ class SourceTyper:
                     or split_possessive(low)[0] in self.organisation_names):
                 continue
             mt = self.classify(phrase, officials=officials)
-            if mt.type in {"named_institution", "document", "outlet"} and mt.rule_id != "sources.place_government":
+            if (mt.type in {"named_institution", "document", "outlet"}
+                    and mt.rule_id != "sources.place_government"):
                 found.append((m.start(), m.start() + len(phrase), mt))
         return found
 
@@ -650,7 +654,8 @@ class SourceTyper:
         words = [t.lower() for t in core]
         if len(words) < 2 or len(words) > 5 or words[0] not in {"the", "this"}:
             return None
-        if words[-1] not in self.title_words or words[-1] in self.institutions or words[-1] in _PLACE_TITLE_PARTS:
+        if (words[-1] not in self.title_words or words[-1] in self.institutions
+                or words[-1] in _PLACE_TITLE_PARTS):
             return None
         middle = core[1:-1]
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
@@ -795,7 +800,8 @@ class SourceTyper:
         surname = name[-1].lower()
         own = " ".join(regex.split(r"\s*,\s*", phrase.strip())[:3])
         role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
-                or bool(_PARTY_TAG.search(own) and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
+                or bool(_PARTY_TAG.search(own)
+                        and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
         official = role or self._official_surname(name, officials)
         gender = self.gender_of_name(words + [n.lower() for n in name])
         people = getattr(officials, "people", None)
@@ -866,7 +872,7 @@ class SourceTyper:
             if mark and possessor.lower() in self.institutions:
                 # "the campaign's statement": the body speaks through it.
                 return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
-        if core and core_words[-1] in _OWN_WORDS and core_words[-1] not in {"view", "views", "account", "version"}:
+        if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).
             issuer = regex.match(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$",
@@ -889,7 +895,8 @@ class SourceTyper:
                 core, core_words = core[:core.index("of")], core_words[:core.index("of")]
         name = self._head_name(core) or apposed
         before_name = core[:len(core) - len(name)] if name else []
-        if len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"} and before_name[-2][:1].isupper():
+        if (len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"}
+                and before_name[-2][:1].isupper()):
             # "the Division of Gaming Enforcement", "Bank of America": a name after "of" names a body.
             return MentionType("named_institution", "sources.institution_name", "plural", " ".join(content))
         last = split_possessive(core[-1])[0].lower() if core else words[-1]
@@ -915,7 +922,8 @@ class SourceTyper:
             cut = regex.split(r"\s*[,;(\[—–]\s*", head.strip(), maxsplit=1)[0]
             rest = _WORDS.findall(cut)[len(core):]
             tail = self._name_run(rest)
-            between = rest[:next((i for i, t in enumerate(rest) if split_possessive(t)[0] == tail[0]), 0)] if tail else []
+            at = next((i for i, t in enumerate(rest) if tail and split_possessive(t)[0] == tail[0]), 0)
+            between = rest[:at]
             if (len(tail) >= 2 and all(self._name_word(t) for t in tail) and between
                     and all(t[:1].islower() and t.lower() not in _POST_MODIFIERS - {"and"} for t in between)
                     and between[-1].lower() != "and"):

@@ -31,7 +31,8 @@ def main() -> None:
         gold = by_article[aid]
         text = article_text(aid)
         report = analyze(text, article_id=aid)
-        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims], [(g.start, g.end) for g in gold])
+        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims],
+                             [(g.start, g.end) for g in gold])
         names = {s.id: s.name for s in report.sources}
         for i, j in pairs:
             c, g = report.claims[i], gold[j]
