@@ -40,6 +40,7 @@ class _Cluster:
     mentions: list[Span] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     cited: bool = False
+    passing: list[str] = field(default_factory=list)  # names of a body or text named in passing
 
 
 @dataclass(frozen=True)
@@ -88,17 +89,21 @@ def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
 def link_sources(
     mentions: Sequence[tuple[Span, MentionType]],
     background: Sequence[tuple[Span, MentionType]] = (),
+    things: Sequence[tuple[Span, MentionType]] = (),
 ) -> tuple[list[str], list[Source]]:
     """Source ids for `mentions` (in text order) and the sources they form.
 
     `background` are people the article names without citing them there ("Trump met Zelensky.");
     they are antecedents for later pronouns and surnames ("He said ..."), and become sources only
-    when a cited mention links to them.
+    when a cited mention links to them. `things` are bodies and texts named in passing ("the
+    report", "Tinder"): antecedents for "it", "its" and "which" only.
     """
     clusters: list[_Cluster] = []
     recent: list[_Cluster] = []  # most recent mention last
     stream = sorted([(span.start, 1, k, span, mt) for k, (span, mt) in enumerate(mentions)]
-                    + [(span.start, 0, k, span, mt) for k, (span, mt) in enumerate(background)])
+                    + [(span.start, 0, k, span, mt) for k, (span, mt) in enumerate(background)]
+                    + [(span.start, -1, k, span, mt) for k, (span, mt) in enumerate(things)])
+    thing_only: set[int] = set()  # clusters only a thing pronoun may refer to
     ids: list[str] = [""] * len(mentions)
     cited: set[int] = set()
     last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
@@ -135,12 +140,13 @@ def link_sources(
             # A relative "who" refers to the name right before it. A personal pronoun refers to the
             # speaker, the compatible source cited last, while that speaker is in view; otherwise
             # to the compatible person named last ("Weiner mostly dropped out ... He announced").
-            fits = [c for c in reversed(recent) if c.type and _compatible(mt, c)]
+            fits = [c for c in reversed(recent) if c.type and _compatible(mt, c)
+                    and (mt.key in _THING_PRONOUNS or id(c) not in thing_only)]
             speaker = next((c for c in fits if c.cited), None)
-            if mt.key in {"who", "whom"}:
+            if mt.key in {"who", "whom", "which"}:
                 target = fits[0] if fits else None
             elif speaker is None:
-                target = fits[0] if fits and mt.gender in {"m", "f"} else None
+                target = fits[0] if fits and (mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS) else None
             elif (fits[0] is not speaker and mt.key not in _SPEAKER_PRONOUNS
                   and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
                 target = fits[0]
@@ -166,16 +172,20 @@ def link_sources(
         if target is None:
             key = mt.key if mt.type not in {"unnamed_source", "document"} else _descriptor(span.text)
             target = new_cluster(mt, key)
+            if is_source < 0:
+                thing_only.add(id(target))
         else:
             if mt.type != "pronoun" and (not target.type or TYPE_RANK.get(mt.type, 99) < TYPE_RANK.get(target.type, 99)):
                 target.type = mt.type
             if not target.gender and mt.gender and mt.type != "pronoun":
                 target.gender = mt.gender
         if mt.type != "pronoun":
-            target.names.append(span.text)
+            (target.names if is_source >= 0 else target.passing).append(span.text)
         if mt.type in {"named_official", "named_person"}:
             named_spans.append((span, target))
-        if is_source:
+        if is_source >= 0:
+            thing_only.discard(id(target))  # named again as a source or a person: any pronoun's
+        if is_source > 0:
             target.mentions.append(span)
             ids[k] = target.id
             cited.add(int(target.id))
@@ -192,7 +202,7 @@ def link_sources(
     sources = []
     for i in order:
         c = clusters[i]
-        name = max(c.names, key=len) if c.names else c.mentions[0].text
+        name = max(c.names or c.passing, key=len) if c.names or c.passing else c.mentions[0].text
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
         if not c.type and c.key.startswith(("title:", "role:", "person:")):
             typ = "unnamed_source"  # "the senator" with no named official before it

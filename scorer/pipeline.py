@@ -189,7 +189,8 @@ class Pipeline:
                     mentions.append((att.head, self.typer.classify(att.source.text, att.head.text, officials)))
                     owners.append((ci, ai))
         background = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_people(text, officials)]
-        ids, sources = link_sources(mentions, background)  # type: ignore[arg-type]
+        things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
+        ids, sources = link_sources(mentions, background, things)  # type: ignore[arg-type]
         type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=True)}  # type: ignore[attr-defined]
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))

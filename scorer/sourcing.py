@@ -61,6 +61,20 @@ _PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
     r"((?:the|a|an|who\s+is|who\s+was|who\s+has\s+been)?\s*[^,.;]{3,60})[,.;)]")
+# A party-and-state tag after a name marks a member of a legislature: "Rep. Jane Doe (D-Calif.)",
+# "Jane Doe, R-Wis., said" (the abbreviation is capitalised: never "co-chair" or "e-mail").
+_PARTY_TAG = regex.compile(r"(?:^|[\s,(])(?:R|D|I)-\p{Lu}[\p{L}.]*(?=[\s,);.]|$)")
+_NAME_PARTY_TAG = regex.compile(
+    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})"
+    r"\s*(?:\(|,\s*)(?:R|D|I)-\p{Lu}[\p{L}.]*[),]")
+# A body or a text named in passing: a capitalised run ("the Congressional Budget Office", "Tinder")
+# or a definite head ("the company", "the report"); `background_things` keeps the ones whose last word
+# is an institution or document head, or a listed organisation.
+_THING_NAME = regex.compile(
+    r"\b[Tt]he\s+(?:new\s+|latest\s+|recent\s+|federal\s+|state\s+)?\p{Ll}[\p{Ll}\-]+\b"
+    r"|\b(?:[Tt]he\s+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*"
+    r"(?:[ \t]+(?:(?:of|for|on)[ \t]+)?(?:the[ \t]+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*){0,6}"
+    r"(?:[ \t]+\p{Ll}+)?")
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
@@ -105,10 +119,50 @@ _NOT_NAMES = frozenset({
     "so", "as", "now", "later", "earlier", "instead", "moreover", "if", "though", "because", "with", "without",
     "for", "in", "on", "at", "by", "from", "to", "of", "like", "unlike", "said", "says", "added", "told",
     "stated", "continued", "enter", "dear", "thanks", "why", "how", "what", "where", "who"})
-# Words that put a title in the past: "former adviser", "ex-governor", "onetime aide".
-_PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late"})
-# Titles that make an official only when tied to a campaign or principal.
-_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant"})
+# Words that put a title in the past: "former adviser", "ex-governor", "onetime aide", "who served
+# as ambassador", "who worked in the Bush White House". They reach back over the whole conjunct the
+# title stands in ("a former top press official in Mr. Obama's White House"), up to a word that
+# starts another ("and", "now", "currently": "a former senator who is now a lobbyist").
+_PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late",
+                           "served", "worked", "previously", "once"})
+_CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
+# Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
+# Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
+_ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer",
+                              "organiser"})
+# What commentators are (LABELLING.md guide clarification 12: experts, analysts and named
+# journalists are named_person): beside one of these, a title that names a post in an organisation
+# ("director of Gotham Ghostwriters and an independent political analyst", "Fox News analyst Judge
+# Andrew Napolitano", "a professor ... and the director of its policy center") makes no official.
+_COMMENTATOR_ROLES = frozenset({
+    "analyst", "commentator", "contributor", "columnist", "pundit", "host", "anchor", "professor",
+    "scholar", "fellow", "economist", "historian", "researcher", "scientist", "expert", "lecturer",
+    "author", "writer", "blogger", "reporter", "correspondent", "journalist", "academic", "student",
+    "doctoral", "ph.d.", "phd", "graduate", "emeritus"})
+# Titles of posts in an organisation, which a commentator role outweighs; office titles (senator,
+# governor, minister, spokesman ...) are not among them: a senator who writes a column is a senator.
+_ORG_TITLES = frozenset({
+    "director", "executive director", "president", "vice president", "chairman", "chairwoman", "chair",
+    "chairperson", "head", "head of", "founder", "executive", "ceo", "chief executive", "deputy",
+    "adviser", "advisor", "strategist", "consultant", "officer", "official", "trustee", "judge",
+    "general manager", "managing editor", "executive editor", "editor-in-chief", "editor in chief",
+    "leader", "candidate", "general", "special agent", "treasurer", "commissioner"})
+# Words before "speaker" or "leader" that make it no office: "a keynote speaker", "a community
+# leader", "a civil rights leader" (a leader of an organisation speaks for it, like its organizers).
+_NOT_OFFICE_BEFORE = frozenset({
+    "keynote", "featured", "guest", "motivational", "convention", "rally", "prime-time",
+    "primetime", "opening", "closing", "public", "first", "final", "last", "another", "other", "community",
+    "civic", "church", "religious", "faith", "spiritual", "movement", "protest", "student", "youth",
+    "evangelical", "thought", "rights", "grassroots", "activist", "polling", "early"})
+# Words before "speaker" or "leader" that make it no office: "a keynote speaker", "a community
+# leader", "a civil rights leader" (a leader of an organisation speaks for it, like its organizers).
+_NOT_OFFICE_BEFORE = frozenset({
+    "keynote", "featured", "guest", "motivational", "convention", "rally", "prime-time",
+    "primetime", "opening", "closing", "public", "first", "final", "last", "another", "other", "community",
+    "civic", "church", "religious", "faith", "spiritual", "movement", "protest", "student", "youth",
+    "evangelical", "thought", "rights", "grassroots", "activist", "polling", "early"})
+# "Katie Doe, who runs Our Principles": a verb that puts the person at an organisation's head.
+_HEAD_VERBS = frozenset({"runs", "leads", "heads", "chairs", "directs", "oversees", "manages"})
 # Titles that name no office with an article alone ("a secretary", "an official").
 _GENERIC_TITLES = frozenset({"secretary", "director", "officer", "official"})
 # Titles of scholars when they lead an academic unit ("director of the UCLA Anderson Forecast").
@@ -122,6 +176,11 @@ _PARTITIVES = frozenset({
     "plurality", "one", "two", "three", "some", "many", "most", "several", "few", "none", "all", "each",
     "both", "any", "rest", "dozens", "hundreds", "thousands", "millions", "share", "portion", "half", "third",
     "quarter"})
+# What an outlet publishes of its own reporting: "the Associated Press report" is the outlet speaking
+# (LABELLING.md: reports are `outlet`); "a CNN poll" stays a document.
+_OUTLET_WORK = frozenset({"report", "reports", "story", "stories", "article", "articles", "analysis",
+                          "investigation", "editorial", "piece", "reporting", "coverage", "broadcast",
+                          "review", "fact-check", "count", "tally", "estimate"})
 # Last words that make a phrase a publication ("a German news organization", "local newspapers").
 _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "broadcaster", "media",
                                 "newspapers", "outlets", "publications", "outlet", "newswire", "editorial",
@@ -130,6 +189,9 @@ _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "br
 # editor"): they neither stop a name nor make a capitalised word before a name a title.
 _GENERIC_TITLE_PARTS = frozenset({"of", "in", "editor", "head", "managing", "communications", "assistant",
                                   "under"})
+# Words of multi-word titles that name no official on their own after "the": "the city", "the state",
+# "the defense" ("city manager", "secretary of state", "defense secretary" do).
+_PLACE_TITLE_PARTS = frozenset({"city", "county", "state", "public", "district", "defense"})
 # Words in front of a definite title that still leave it a description of one known official
 # ("the Republican presidential candidate", "the Democratic front-runner").
 _TITLE_MODIFIERS = frozenset({
@@ -269,7 +331,9 @@ class SourceTyper:
         self.organisation_names = frozenset(lists.get("organisation_names", ()))
         self.place_names = frozenset(lists.get("place_names", ()))
         self.epithets = frozenset(lists.get("person_epithets", ()))
-        self.unnamed = frozenset(lists["unnamed_heads"])
+        # `unnamed` heads an unnamed description; only `_unnamed_names` also stop a capitalised name.
+        self._unnamed_names = frozenset(lists["unnamed_heads"])
+        self.unnamed = self._unnamed_names | frozenset(lists.get("role_heads", ()))
         self.institutions = frozenset(lists["institution_heads"])
         self.documents = frozenset(lists["document_heads"])
         self.outlet_heads = frozenset(lists["outlet_heads"])
@@ -328,7 +392,7 @@ class SourceTyper:
             if tok.isupper() and len(tok) > 1 and not run:
                 continue  # acronyms name organisations ("IMF", "FBI"), not people
             if (tok[:1].isupper() and low not in self.titles and low not in self.title_words
-                    and low not in self.unnamed
+                    and low not in self._unnamed_names
                     and low not in self.nationality
                     and low not in self.institutions and bare.lower() not in self.nationality
                     and low not in {"the", "a", "an", "former", "then", "new", "senior", "top", "u.s.",
@@ -368,6 +432,11 @@ class SourceTyper:
                 if low == "of" and (nxt[:1].isupper() or (nxt.lower() == "the" and after[:1].isupper())):
                     core.append(tok)  # "Speaker of the House Paul Ryan", "Department of the Treasury"
                     continue
+                if (low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core)
+                        and not core[-1].lower().endswith("ing") and core[-1].lower() not in _NOT_NAMES
+                        and core[-1].lower() not in self.unnamed | self.titles):
+                    core.append(tok)  # "Centers for Disease Control Director Thomas Frieden"
+                    continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
                     core = []  # "a series of emails": the head is what the quantity is of
                     continue
@@ -382,7 +451,8 @@ class SourceTyper:
         low = tok.lower()
         bare = split_possessive(tok)[0].lower()
         return (tok[:1].isupper() and low not in self.titles and low not in self.title_words
-                and low not in self.unnamed and low not in self.nationality and bare not in self.nationality
+                and low not in self._unnamed_names and low not in self.nationality
+                and bare not in self.nationality
                 and low not in self.institutions and low not in _HONORIFICS
                 and low not in _NOT_NAMES)
 
@@ -402,7 +472,7 @@ class SourceTyper:
             return []  # "a Suffolk University/Boston Globe Poll": a document, not Mr. Poll
         if (last[:1].isupper() and not self._name_word(last) and before
                 and (self._name_word(before) or before.lower() in _HONORIFICS)
-                and last.lower() not in self.institutions and last.lower() not in self.unnamed):
+                and last.lower() not in self.institutions and last.lower() not in self._unnamed_names):
             run.append(split_possessive(last)[0])
             toks = toks[:-1]
         for tok in reversed(toks):
@@ -471,6 +541,10 @@ class SourceTyper:
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _NAME_PARTY_TAG.finditer(text):
+            run = self._head_name(_WORDS.findall(m.group(1)))
+            if len(run) >= 2 and not set(_words_before(text, m.start(), 3)) & _PAST_MARKERS:
+                titled_name(run)  # "Jane Doe (D-Calif.)": a member of Congress, not "Former Rep. ..."
         people: set[str] = set()
         full_names: list[list[str]] = []
         given_firsts: dict[str, set[str]] = {}  # surname -> every first name the article gives it
@@ -542,6 +616,36 @@ class SourceTyper:
                 found.append((m.start(), m.start() + len(bare), mt))
         return sorted(found, key=lambda f: f[0])
 
+    def background_things(self, text: str, officials: frozenset[str]) -> list[tuple[int, int, MentionType]]:
+        """Bodies and texts the article names anywhere, cited there or not: multi-word names headed by
+        an institution word ("the Congressional Budget Office", "the Texas Department of Public
+        Safety"), listed organisations ("Tinder"), and definite institution or document heads ("the
+        company", "the report"). They are antecedents for "it", "its" and "which" only ("Tinder
+        suspended her account; it did not explain why"), never for a person's pronoun."""
+        found = []
+        for m in _THING_NAME.finditer(text):
+            phrase = m.group(0)
+            words = [w.lower() for w in _WORDS.findall(phrase)]
+            tail = words[-1] if words else ""
+            if len(words) >= 2 and phrase[-1:].islower() and phrase.split()[-2][:1].isupper() and (
+                    tail not in self.documents | self.institutions | _OUTLET_WORK
+                    or (tail.endswith("s") and tail not in {"analysis", "news"})):
+                # "Tinder said", "the Associated Press reports": no trailing verb
+                phrase = phrase[:phrase.rstrip().rfind(" ")].rstrip()
+                words = words[:-1]
+            low = phrase.lower()
+            last = split_possessive(words[-1])[0] if words else ""
+            if not (last in self.institutions or last in self.documents or last in _OUTLET_WORK
+                    or low in self.organisation_names or self._outlet_domain(phrase)
+                    or any(split_possessive(w)[0] in self.institutions for w in words[1:])
+                    or split_possessive(low)[0] in self.organisation_names):
+                continue
+            mt = self.classify(phrase, officials=officials)
+            if (mt.type in {"named_institution", "document", "outlet"}
+                    and mt.rule_id != "sources.place_government"):
+                found.append((m.start(), m.start() + len(phrase), mt))
+        return found
+
     def _pronoun(self, word: str) -> MentionType | None:
         w = split_possessive(word)[0].lower() if word.lower() not in {"its", "his", "hers"} else word.lower()
         if w not in (self.male_pronouns | self.female_pronouns | self.plural_pronouns
@@ -559,7 +663,8 @@ class SourceTyper:
         words = [t.lower() for t in core]
         if len(words) < 2 or len(words) > 5 or words[0] not in {"the", "this"}:
             return None
-        if words[-1] not in self.title_words or words[-1] in self.institutions:
+        if (words[-1] not in self.title_words or words[-1] in self.institutions
+                or words[-1] in _PLACE_TITLE_PARTS):
             return None
         middle = core[1:-1]
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
@@ -579,26 +684,60 @@ class SourceTyper:
         "a longtime Republican strategist" is a commentator)."""
         words = [p for w in words for p in ((w, *w.split("-")) if "-" in w else (w,)) if p]
         joined = " " + " ".join(words) + " "
-        for title in self.titles:
+        for at, w in enumerate(words[:-1]):
+            unit = set(words[at + 1:at + 9])
+            if (w == "who" and words[at + 1] in _HEAD_VERBS and not unit & _ACADEMIC_UNITS
+                    and not any(c in _COMMENTATOR_ROLES for c in words)):
+                return True  # "Katie Doe, who runs Our Principles": the head of an organisation
+        for title in self.titles | _ADVISORY_TITLES:
             at = words.index(title) if " " not in title and title in words else (
                 joined[:joined.find(f" {title} ")].count(" ") if f" {title} " in joined else -1)
             if at < 0:
                 continue
-            if set(words[max(0, at - 3):at]) & _PAST_MARKERS:
+            if self._past(words, at):
                 continue
+            if title in {"speaker", "leader"} and at > 0 and (
+                    words[at - 1] in _NOT_OFFICE_BEFORE or words[at + 1:at + 2] == ["at"]):
+                continue  # "a keynote speaker", "a speaker at the rally", "a civil rights leader"
+            if title == "speaker" and words[at - 1:at] in (["a"], ["an"]):
+                continue  # "a speaker": one of many at an event, no Speaker of a House
+            if title in _ORG_TITLES and any(
+                    w in _COMMENTATOR_ROLES and not self._past(words, k) for k, w in enumerate(words)):
+                continue  # "director of Gotham Ghostwriters and an independent political analyst"
             if title in _ADVISORY_TITLES and not (
                     set(words) & {"campaign", "for", "to", "senior", "chief", "top"}
+                    or (title in {"organizer", "organiser"} and "with" in words[at + 1:at + 2])
                     or any(split_possessive(w)[1] for w in words[:at])):
                 continue
             after = words[at + len(title.split()):]
             if title in _GENERIC_TITLES and at > 0 and words[at - 1] in {"a", "an", "the"} and not (
-                    after and after[0] in {"of", "general", "for"}):
+                    after and (after[0] in {"of", "general", "for"}
+                               or (title in {"official", "officer"} and after[0] in {"at", "with", "in"}))):
                 continue  # "works as a secretary", "an official": no office named
             unit = set(after[:8])
             if title in _ACADEMIC_TITLES and unit & _ACADEMIC_UNITS and not unit & _POLLING:
                 continue  # "director of the McCourtney Institute": a scholar, commenting (a poll's
                 # director speaks for the poll: LABELLING.md guide clarification 12)
             return True
+        return False
+
+    @staticmethod
+    def _past(words: list[str], at: int) -> bool:
+        """Whether the title at `words[at]` is a past one: a past marker earlier in its conjunct
+        ("a former top press official in Mr. Obama's White House", "who served as ambassador"; not
+        "who was undersecretary of state in 2013", said in a 2013 speech); "doctoral candidate" is
+        no candidacy either."""
+        if at > 0 and words[at] == "candidate" and words[at - 1] in {"doctoral", "ph.d.", "phd", "degree",
+                                                                      "graduate", "master's"}:
+            return True
+        for k in range(at - 1, -1, -1):
+            w = words[k]
+            if w in _CONJUNCT_BREAKS:
+                return False
+            if w in _PAST_MARKERS:
+                return True
+            if w == "veteran" and k + 1 < len(words) and words[k + 1] == "of":
+                return True  # "a veteran of the Bush White House"
         return False
 
     def _role_words(self, phrase: str, name: list[str]) -> list[str]:
@@ -668,7 +807,10 @@ class SourceTyper:
         """A named person: an official when the phrase holds a title or role, the article gives the
         surname one, or the gazetteer lists it; else a named person."""
         surname = name[-1].lower()
-        role = self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
+        own = " ".join(regex.split(r"\s*,\s*", phrase.strip())[:3])
+        role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
+                or bool(_PARTY_TAG.search(own)
+                        and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
         official = role or self._official_surname(name, officials)
         gender = self.gender_of_name(words + [n.lower() for n in name])
         people = getattr(officials, "people", None)
@@ -714,6 +856,13 @@ class SourceTyper:
         domain = self._outlet_domain(phrase) or self._outlet_domain(" ".join(core))
         if domain:
             return MentionType("outlet", "sources.outlet_name", "plural", domain)
+        if len(core) >= 2 and core_words[-1] in _OUTLET_WORK:
+            # "the Associated Press report", "a Washington Post analysis": the outlet's own reporting.
+            owner = [split_possessive(t)[0] for t in core[:-1]]
+            domain = self._outlet_domain(" ".join(owner))
+            if domain or self._is_masthead(owner):
+                return MentionType("outlet", "sources.outlet_work", "plural",
+                                   domain or " ".join(owner).lower().removeprefix("the "))
         content = [w for w in core_words if w not in _DETERMINERS]
         if content and (" ".join(content) in self.outlet_heads or " ".join(content[-2:]) in self.outlet_heads
                         or content[-1] in _OUTLET_HEAD_NOUNS):
@@ -729,6 +878,17 @@ class SourceTyper:
                                                                 "their")
             if mark and possessor[:1].isupper():
                 return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+            if mark and possessor.lower() in self.institutions:
+                # "the campaign's statement": the body speaks through it.
+                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+        if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
+            # "a statement from the Clinton campaign", "a statement released by the White House": the
+            # issuer speaks through its own statement (LABELLING.md).
+            issuer = regex.match(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$",
+                                 head[head.find(core[-1]) + len(core[-1]):])
+            if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
+                    "named_institution", "named_official", "named_person", "pronoun"}:
+                return by
         place = " ".join(content)
         if place in self.place_names or split_possessive(place)[0] in self.place_names:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.
@@ -737,20 +897,23 @@ class SourceTyper:
         if "of" in core[1:-1]:
             noun = split_possessive(core[core.index("of") - 1])[0].lower()
             rest = [t for t in core[core.index("of") + 1:] if t.lower() != "the"]
-            if noun in self.institutions | self.documents | self.unnamed and all(
-                    t[:1].isupper() for t in rest):
+            if (noun in self.institutions | self.documents | self.unnamed and all(
+                    t[:1].isupper() for t in rest)) or noun in self.documents:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
                 core, core_words = core[:core.index("of")], core_words[:core.index("of")]
         name = self._head_name(core) or apposed
         before_name = core[:len(core) - len(name)] if name else []
-        if len(before_name) >= 2 and before_name[-1].lower() == "of" and before_name[-2][:1].isupper():
+        if (len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"}
+                and before_name[-2][:1].isupper()):
             # "the Division of Gaming Enforcement", "Bank of America": a name after "of" names a body.
             return MentionType("named_institution", "sources.institution_name", "plural", " ".join(content))
         last = split_possessive(core[-1])[0].lower() if core else words[-1]
         organisations: frozenset[str] = getattr(officials, "organisations", frozenset())
         full = " ".join(name).lower()
-        if name and (full in organisations or full in self.organisation_names):
+        listed = " ".join(content).lower()
+        if (name and (full in organisations or full in self.organisation_names)) or (
+                len(content) >= 2 and split_possessive(listed)[0] in self.organisation_names):
             # "Judicial Watch": the article names its officers ("Judicial Watch president Tom Fitton").
             return MentionType("named_institution", "sources.organisation_name", "plural", full)
         if last in self.institutions and (len(core_words) > 1 or last in _BARE_BODIES) and not name:
@@ -761,10 +924,25 @@ class SourceTyper:
         if last in self.documents:
             # The head noun decides: "court filings" is a document, not the court.
             return MentionType("document", "sources.document_head", "", " ".join(content))
-        if last in self.unnamed or last in self.title_words:
-            # "Mr. Sanders's aides", "a Clinton campaign official": described, not named.
+        if last in self.unnamed or (last in self.title_words and last not in _PLACE_TITLE_PARTS):
+            # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
+            # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel
+            # Benenson", "USA TODAY contributor and monetary historian David Marsh").
+            cut = regex.split(r"\s*[,;(\[—–]\s*", head.strip(), maxsplit=1)[0]
+            rest = _WORDS.findall(cut)[len(core):]
+            tail = self._name_run(rest)
+            at = next((i for i, t in enumerate(rest) if tail and split_possessive(t)[0] == tail[0]), 0)
+            between = rest[:at]
+            if (len(tail) >= 2 and all(self._name_word(t) for t in tail) and between
+                    and all(t[:1].islower() and t.lower() not in _POST_MODIFIERS - {"and"} for t in between)
+                    and between[-1].lower() != "and"):
+                return self._person(tail, phrase, words, core_words, officials)
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
-            return MentionType("unnamed_source", "sources.unnamed_head", _number(last), key)
+            number = _number(last)
+            if (len(core) == 1 and core[0][:1].islower() and not number
+                    and last in self.unnamed - self._unnamed_names):
+                number = "n"  # a bare singular role noun ("serve as soldier, diplomat"): no one "he" is
+            return MentionType("unnamed_source", "sources.unnamed_head", number, key)
         forward = self._name_run(core)
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):

@@ -52,6 +52,10 @@ TYPES = [
     ("26 percent of Democrats", "document"),
     ("Thirty-one percent of those surveyed", "document"),
     ("those surveyed", "document"),
+    ("Nearly half", "document"),
+    ("about half of Democratic primary voters", "document"),
+    ("Majorities of Republicans in five states", "document"),
+    ("half the money", "unnamed_source"),
     # Publications: listed names, mastheads, heads.
     ("the Chicago Sun-Times", "outlet"),
     ("KING-TV", "outlet"),
@@ -68,6 +72,72 @@ TYPES = [
     # A gazetteer surname only makes an official of the gazetteer's person.
     ("Megyn Kelly", "named_person"),
     ("Donald J. Trump", "named_official"),
+    # A past marker reaches over its whole conjunct; "who is now" starts another.
+    ("Pat Reyes, a former top press official in the Obama White House,", "named_person"),
+    ("Dana Webb, who served as ambassador to Chile,", "named_person"),
+    ("Lee Ortiz, a speechwriter who worked in the Bush White House,", "named_person"),
+    ("Sam Ford, a veteran of the Reagan White House,", "named_person"),
+    ("Jane Doe, a former senator who is now the mayor of Dayton,", "named_official"),
+    # A commentator's role outweighs a post in an organisation, not an office.
+    ("Kim Hale, a professor of history at Ohio State and the director of its Policy Center,", "named_person"),
+    ("Fox News legal analyst Judge Ann Marsh", "named_person"),
+    ("Tom Reed, director of Reed Strategies and an independent political analyst,", "named_person"),
+    ("Ruth Lin, a doctoral candidate at Stanford,", "named_person"),
+    ("Sen. Carl Dunn, a former law professor,", "named_official"),
+    # An aide tied to a principal, and the head of an organisation by verb.
+    ("Alan Cruz, a senior aide to Gov. Jane Roe,", "named_official"),
+    ("Mia Long, who runs the advocacy group Fair Votes,", "named_official"),
+    # A party-and-state tag marks a legislator; local and party offices are offices.
+    ("Jane Doe (D-Calif.)", "named_official"),
+    ("Tom Ray, R-Wis.,", "named_official"),
+    ("former Rep. Tom Ray (R-Wis.)", "named_person"),
+    ("Joe Park, an RNC committeeman from Iowa,", "named_official"),
+    ("Ann Bell, the city manager,", "named_official"),
+    ("Public Advocate Luz Ortiz", "named_official"),
+    # An outlet's own reporting is the outlet; a poll it runs stays a document.
+    ("the Associated Press report", "outlet"),
+    ("a Washington Post analysis", "outlet"),
+    ("a CNN poll", "document"),
+    ("a Justice Department report", "document"),
+    # Organisations in the plural, a candidate's team or camp, a panel: bodies speaking.
+    ("technology companies", "named_institution"),
+    ("conservative outside groups", "named_institution"),
+    ("the Sanders camp", "named_institution"),
+    ("his team", "named_institution"),
+    ("the advisory panel", "named_institution"),
+    ("Priorities USA", "named_institution"),
+    ("a group of rabbis", "unnamed_source"),
+    ("campaign officials", "unnamed_source"),
+    # Words of multi-word titles are no titles after "the" on their own.
+    ("the city", "named_institution"),
+    ("the defense", "unnamed_source"),
+    # "a speaker at the convention" and "a civil rights leader" hold no office; an organizer with a
+    # group speaks for it.
+    ("Ann Lowe, a speaker at the convention,", "named_person"),
+    ("Ann Lowe, a civil rights leader,", "named_person"),
+    ("Ann Lowe, an organizer with the Coalition for Fair Pay,", "named_official"),
+    ("Ann Lowe, a community organizer,", "named_person"),
+    # "for" inside an organisation's name keeps the name whole; "an official at" an agency holds office.
+    ("Centers for Disease Control Director Tom Reyes", "named_official"),
+    ("Eli Ward, an official at the Tribal Housing Authority,", "named_official"),
+    ("Eli Ward, who works as a secretary at a school,", "named_person"),
+    # A body speaks through its own statement; "X for Y" names an organisation.
+    ("a statement from the Clinton campaign", "named_institution"),
+    ("a statement released by the White House", "named_institution"),
+    ("the campaign's statement", "named_institution"),
+    ("Hillary for America", "named_institution"),
+    ("Attorneys for Clinton", "unnamed_source"),
+    ("the Smithsonian Institution", "named_institution"),
+    # Experts and commentators described by role are unnamed; a name after the role is the person.
+    ("a Harvard professor", "unnamed_source"),
+    ("a Fox News host", "unnamed_source"),
+    ("one Clinton donor", "unnamed_source"),
+    ("a GOP pollster", "unnamed_source"),
+    ("Clinton's chief pollster and strategist Joel Benenson on Monday", "named_official"),
+    ("USA TODAY contributor and monetary historian David Marsh", "named_person"),
+    ("aides to Hillary Clinton", "unnamed_source"),
+    ("an Associated Press survey of Democratic superdelegates", "document"),
+    ("Howard Dean", "named_person"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
@@ -112,6 +182,38 @@ def test_article_officials_reads_titles_and_names(typer_: SourceTyper) -> None:
     assert typer_.classify("Judicial Watch", officials=officials).type == "named_institution"
     # A one-word name the article never gives a first name, written like an organisation's.
     assert typer_.classify("WikiLeaks", officials=officials).type == "named_institution"
+
+
+def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> None:
+    text = "Jane Doe (D-Calif.) spoke first. Former Rep. Tom Ray (R-Wis.) disagreed. Doe and Ray left."
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Doe", officials=officials).type == "named_official"
+    assert typer_.classify("Ray", officials=officials).type == "named_person"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tinder suspended her account; it did not explain why.", [("Tinder", "named_institution")]),
+    ("The Texas Department of Public Safety and the U.S. Department of Justice agreed.",
+     [("The Texas Department of Public Safety", "named_institution")]),
+    ("He read the report, which notes a rise.", [("the report", "document")]),
+    ("The company said so. The Associated Press reports that.",
+     [("The company", "named_institution"), ("The Associated Press", "outlet")]),
+    ("ABSTRACT. Jane Doe spoke.", []),
+])
+def test_background_things(typer_: SourceTyper, text: str, expected: list[tuple[str, str]]) -> None:
+    found = typer_.background_things(text, typer_.article_officials(text))
+    assert [(text[s:e], mt.type) for s, e, mt in found] == expected
+
+
+def test_thing_named_in_passing_is_an_antecedent_for_it_only(typer_: SourceTyper) -> None:
+    # "Senator John Smith said ... the report ... it ..." / "... they ...": "it" is the report; "they" never.
+    speaker, thing = "Senator John Smith", "the report"
+    mentions = [(Span(0, len(speaker), speaker), typer_.classify(speaker)),
+                (Span(400, 402, "it"), typer_.classify("it")),
+                (Span(600, 604, "they"), typer_.classify("they"))]
+    ids, sources = link_sources(mentions, (), [(Span(380, 380 + len(thing), thing), typer_.classify(thing))])
+    assert {s.name: s.type for s in sources} == {speaker: "named_official", thing: "document",
+                                                  "they": "unnamed_source"}
 
 
 def test_background_mentions_include_surname_re_mentions(typer_: SourceTyper) -> None:
