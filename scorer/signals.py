@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import re
+
 import numpy as np
 import regex
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
@@ -170,6 +173,35 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     return out
 
 
+_TERM = re.compile(r"\S+")  # CountVectorizer(token_pattern=r"\S+") tokenises with `re`, as here
+
+
+def binary_counts(documents: Sequence[str]) -> sp.csr_matrix:
+    r"""`CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True).fit_transform(documents)`,
+    array for array: the same data, indices (in the same order within a row), indptr and dtypes, so
+    every sparse operation on it gives the same floats. Without sklearn's per-call validation and
+    vocabulary pruning, which on a dozen short documents cost several times the counting.
+
+    CountVectorizer numbers terms by first appearance, sorts each row by that number, then renumbers
+    terms alphabetically without re-sorting rows; so does this (tests/test_signals_counts.py checks).
+    Raises ValueError on an empty vocabulary, as it does."""
+    first: dict[str, int] = {}
+    rows: list[list[int]] = []
+    for doc in documents:
+        rows.append(sorted({first.setdefault(term, len(first)) for term in _TERM.findall(doc)}))
+    if not first:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    alphabetical = np.empty(len(first), dtype=np.int32)
+    for new_index, term in enumerate(sorted(first)):
+        alphabetical[first[term]] = new_index
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    old = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
+    indices = alphabetical.take(old)
+    data = np.ones(len(indices), dtype=np.int64)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(first)))
+
+
 def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     """How much a query (a doubt's scope) and a document (a candidate claim) share, in [0, 1]:
     the larger of the two directional shares of IDF mass.
@@ -178,9 +210,8 @@ def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     short "did not clarify whether X"): cosine punishes the longer side for saying more, so we ask
     how much of the shorter story the other states.
     """
-    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True)
     try:
-        matrix = vectorizer.fit_transform(list(documents) + list(queries))
+        matrix = binary_counts(list(documents) + list(queries))
     except ValueError:  # no content words at all
         return np.zeros((len(queries), len(documents)))
     n_docs = matrix.shape[0]

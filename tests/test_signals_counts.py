@@ -1,0 +1,93 @@
+"""signals.binary_counts builds, array for array, the matrix CountVectorizer builds (so coverage
+floats are bit-identical), and _coverage gives exactly what it gave with CountVectorizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+
+from scorer import signals
+from scorer.signals import _coverage, binary_counts, content_terms
+
+
+def _reference(docs: list[str]):
+    return CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True).fit_transform(docs)
+
+
+def _same_matrix(docs: list[str]) -> None:
+    try:
+        want = _reference(docs)
+    except ValueError:
+        with pytest.raises(ValueError):
+            binary_counts(docs)
+        return
+    got = binary_counts(docs)
+    assert type(got) is type(want)
+    assert got.shape == want.shape
+    for name in ("data", "indices", "indptr"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype, name
+        assert a.tolist() == b.tolist(), name
+    assert set(vars(got)) == set(vars(want))
+
+
+def _reference_coverage(queries: list[str], documents: list[str]) -> np.ndarray:
+    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True)
+    try:
+        matrix = vectorizer.fit_transform(list(documents) + list(queries))
+    except ValueError:
+        return np.zeros((len(queries), len(documents)))
+    n_docs = matrix.shape[0]
+    df = np.asarray(matrix.sum(axis=0)).ravel()
+    idf = np.log((1 + n_docs) / (1 + df)) + 1.0
+    docs = matrix[: len(documents)]
+    q = matrix[len(documents):].multiply(idf).tocsr()
+    mass = np.asarray(q.sum(axis=1)).ravel()
+    d = docs.multiply(idf).tocsr()
+    doc_mass = np.asarray(d.sum(axis=1)).ravel()
+    shared = (q @ docs.T).toarray()
+    query_share = shared / np.maximum(mass, 1e-9)[:, None]
+    doc_share = shared / np.maximum(doc_mass, 1e-9)[None, :]
+    doc_share[:, doc_mass < 5 * idf.mean()] = 0.0
+    return np.maximum(query_share, doc_share)
+
+
+_WORDS = ["a", "b", "B", "zeta", "Ärger", "ß", "ss", "ﬁ", "fi", "x_y", "a_b", "10", "é", "e\u0301", "日本"]
+_docs = st.lists(
+    st.lists(st.sampled_from(_WORDS + [" ", "\t", "\n", "\u00a0", "\u2003"]), max_size=25).map("".join),
+    max_size=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(docs=_docs)
+def test_binary_counts_is_count_vectorizer_array_for_array(docs: list[str]) -> None:
+    _same_matrix(docs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=_docs, split=st.integers(0, 12))
+def test_coverage_bit_identical_to_count_vectorizer(docs: list[str], split: int) -> None:
+    queries, documents = docs[:split], docs[split:]
+    got, want = _coverage(queries, documents), _reference_coverage(queries, documents)
+    assert got.shape == want.shape
+    assert got.tobytes() == want.tobytes()
+
+
+_ARTICLE = (
+    "The senator denied the report on Tuesday. Officials said the report was false and misleading. "
+    "The report said the senator met lobbyists in March. Critics questioned whether the meetings "
+    "happened at all. The senator's office did not confirm whether the meetings took place."
+)
+
+
+def test_coverage_of_real_claims_bit_identical() -> None:
+    docs = [" ".join(content_terms(s)) for s in _ARTICLE.split(". ")]
+    _same_matrix(docs)
+    for k in range(len(docs)):
+        got = _coverage(docs[k:k + 1], docs[:k] + docs[k + 1:])
+        assert got.tobytes() == _reference_coverage(docs[k:k + 1], docs[:k] + docs[k + 1:]).tobytes()
+    assert signals.claim_coverage  # the pipeline's entry point uses _coverage
