@@ -10,6 +10,7 @@ cited to a different source, repeats.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ import re
 import numpy as np
 import regex
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
@@ -178,17 +179,31 @@ _TERM = re.compile(r"\S+")  # CountVectorizer(token_pattern=r"\S+") tokenises wi
 
 def binary_counts(documents: Sequence[str]) -> sp.csr_matrix:
     r"""`CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True).fit_transform(documents)`,
-    array for array: the same data, indices (in the same order within a row), indptr and dtypes, so
-    every sparse operation on it gives the same floats. Without sklearn's per-call validation and
-    vocabulary pruning, which on a dozen short documents cost several times the counting.
+    array for array (see `term_counts`)."""
+    return term_counts(documents, binary=True, dtype=np.int64)
+
+
+def term_counts(documents: Sequence[str], binary: bool, dtype: type) -> sp.csr_matrix:
+    r"""`CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=binary, dtype=dtype)
+    .fit_transform(documents)`, array for array: the same data, indices (in the same order within a
+    row), indptr and dtypes, so every later sparse operation gives the same floats. Without sklearn's
+    per-call validation and vocabulary pruning, which on a dozen short documents cost several times
+    the counting.
 
     CountVectorizer numbers terms by first appearance, sorts each row by that number, then renumbers
     terms alphabetically without re-sorting rows; so does this (tests/test_signals_counts.py checks).
     Raises ValueError on an empty vocabulary, as it does."""
     first: dict[str, int] = {}
     rows: list[list[int]] = []
+    counts: list[int] = []
     for doc in documents:
-        rows.append(sorted({first.setdefault(term, len(first)) for term in _TERM.findall(doc)}))
+        ids = [first.setdefault(term, len(first)) for term in _TERM.findall(doc)]
+        if binary:
+            rows.append(sorted(set(ids)))
+        else:
+            row = sorted(Counter(ids).items())
+            rows.append([k for k, _ in row])
+            counts.extend(c for _, c in row)
     if not first:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     alphabetical = np.empty(len(first), dtype=np.int32)
@@ -198,7 +213,7 @@ def binary_counts(documents: Sequence[str]) -> sp.csr_matrix:
     np.cumsum([len(r) for r in rows], out=indptr[1:])
     old = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     indices = alphabetical.take(old)
-    data = np.ones(len(indices), dtype=np.int64)
+    data = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(first)))
 
 
@@ -235,11 +250,13 @@ def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
     if len(claim_texts) < 2:
         return np.zeros((len(claim_texts), len(claim_texts)))
     documents = [" ".join(content_tokens(t)) for t in claim_texts]
-    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
+    # TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True).fit_transform is
+    # CountVectorizer(..., dtype=float64).fit_transform, then TfidfTransformer fit and transform.
     try:
-        m = vectorizer.fit_transform(documents)
+        counts = term_counts(documents, binary=False, dtype=np.float64)
     except ValueError:
         return np.zeros((len(claim_texts), len(claim_texts)))
+    m = TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False)
     sims = (m @ m.T).toarray()
     np.fill_diagonal(sims, 0.0)
     return sims

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from scorer import signals
-from scorer.signals import _coverage, binary_counts, content_terms
+from scorer.signals import _coverage, binary_counts, content_terms, content_tokens, similarity_matrix, term_counts
 
 
 def _reference(docs: list[str]):
@@ -91,3 +91,44 @@ def test_coverage_of_real_claims_bit_identical() -> None:
         got = _coverage(docs[k:k + 1], docs[:k] + docs[k + 1:])
         assert got.tobytes() == _reference_coverage(docs[k:k + 1], docs[:k] + docs[k + 1:]).tobytes()
     assert signals.claim_coverage  # the pipeline's entry point uses _coverage
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=_docs)
+def test_term_counts_is_count_vectorizer_with_counts_as_floats(docs: list[str]) -> None:
+    try:
+        want = CountVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float64).fit_transform(docs)
+    except ValueError:
+        with pytest.raises(ValueError):
+            term_counts(docs, binary=False, dtype=np.float64)
+        return
+    got = term_counts(docs, binary=False, dtype=np.float64)
+    assert type(got) is type(want) and got.shape == want.shape and set(vars(got)) == set(vars(want))
+    for name in ("data", "indices", "indptr"):
+        assert getattr(got, name).dtype == getattr(want, name).dtype, name
+        assert getattr(got, name).tobytes() == getattr(want, name).tobytes(), name
+
+
+def _reference_similarity(claim_texts: list[str]) -> np.ndarray:
+    if len(claim_texts) < 2:
+        return np.zeros((len(claim_texts), len(claim_texts)))
+    documents = [" ".join(content_tokens(t)) for t in claim_texts]
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
+    try:
+        m = vectorizer.fit_transform(documents)
+    except ValueError:
+        return np.zeros((len(claim_texts), len(claim_texts)))
+    sims = (m @ m.T).toarray()
+    np.fill_diagonal(sims, 0.0)
+    return sims
+
+
+_SENTENCE_WORDS = ["The", "senator", "denied", "it", "report", "report", "said", "false", "Ärger", "straße",
+                   "STRASSE", "ﬁne", "fine", "and", "of", "10", "’s", "don't", ",", "."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(_SENTENCE_WORDS), max_size=20).map(" ".join), max_size=10))
+def test_similarity_matrix_bit_identical_to_tfidf_vectorizer(texts: list[str]) -> None:
+    got, want = similarity_matrix(texts), _reference_similarity(texts)
+    assert got.shape == want.shape and got.tobytes() == want.tobytes()
