@@ -10,13 +10,12 @@ cited to a different source, repeats.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import re
 
 import numpy as np
 import regex
@@ -177,10 +176,17 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
 _TERM = re.compile(r"\S+")  # CountVectorizer(token_pattern=r"\S+") tokenises with `re`, as here
 
 
-def binary_counts(documents: Sequence[str]) -> sp.csr_matrix:
-    r"""`CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True).fit_transform(documents)`,
-    array for array (see `term_counts`)."""
-    return term_counts(documents, binary=True, dtype=np.int64)
+def _alphabetical_rows(documents: Sequence[str]) -> tuple[list[list[int]], int] | None:
+    """Each document's distinct terms as indices into the alphabetical vocabulary of them all, in
+    ascending order, and the vocabulary's size; None when there are no terms at all."""
+    first: dict[str, int] = {}
+    rows = [{first.setdefault(term, len(first)) for term in _TERM.findall(doc)} for doc in documents]
+    if not first:
+        return None
+    alphabetical = [0] * len(first)
+    for new_index, term in enumerate(sorted(first)):
+        alphabetical[first[term]] = new_index
+    return [sorted(alphabetical[k] for k in row) for row in rows], len(first)
 
 
 def term_counts(documents: Sequence[str], binary: bool, dtype: type) -> sp.csr_matrix:
@@ -225,19 +231,42 @@ def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     short "did not clarify whether X"): cosine punishes the longer side for saying more, so we ask
     how much of the shorter story the other states.
     """
-    try:
-        matrix = binary_counts(list(documents) + list(queries))
-    except ValueError:  # no content words at all
+    rows = _alphabetical_rows(list(documents) + list(queries))
+    if rows is None:  # no content words at all
         return np.zeros((len(queries), len(documents)))
-    n_docs = matrix.shape[0]
-    df = np.asarray(matrix.sum(axis=0)).ravel()
+    # The same floats as the sparse computation over CountVectorizer(binary=True) counts gave: idf
+    # per term as numpy computed it; each row's mass by the same np.add.reduceat over the row's idf
+    # values in alphabetical term order (a canonical CSR row, scipy's sum over axis 1); each shared
+    # mass added term by term from 0.0 in that order (as scipy's csr_matmat accumulates).
+    # tests/test_signals_counts.py compares the result with the sparse computation bit for bit.
+    rows_ids, n_terms = rows
+    n_docs = len(rows_ids)
+    flat = np.fromiter((j for r in rows_ids for j in r), dtype=np.intp)
+    df = np.bincount(flat, minlength=n_terms).astype(np.int64)
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-    docs = matrix[: len(documents)]
-    q = matrix[len(documents):].multiply(idf).tocsr()
-    mass = np.asarray(q.sum(axis=1)).ravel()
-    d = docs.multiply(idf).tocsr()
-    doc_mass = np.asarray(d.sum(axis=1)).ravel()
-    shared = (q @ docs.T).toarray()
+    lengths = np.fromiter((len(r) for r in rows_ids), dtype=np.intp, count=n_docs)
+    starts = np.zeros(n_docs + 1, dtype=np.intp)
+    np.cumsum(lengths, out=starts[1:])
+    row_mass = np.zeros(n_docs)
+    filled = np.flatnonzero(lengths)
+    if len(filled):
+        row_mass[filled] = np.add.reduceat(idf[flat], starts[filled])
+    doc_mass, mass = row_mass[: len(documents)], row_mass[len(documents):]
+    weight = idf.tolist()
+    doc_rows, query_rows = rows_ids[: len(documents)], rows_ids[len(documents):]
+    postings: list[list[int]] = [[] for _ in range(n_terms)]
+    for k, row in enumerate(doc_rows):
+        for j in row:
+            postings[j].append(k)
+    shared_rows = []
+    for row in query_rows:
+        acc = [0.0] * len(doc_rows)
+        for j in row:
+            w = weight[j]
+            for k in postings[j]:
+                acc[k] += w
+        shared_rows.append(acc)
+    shared = np.array(shared_rows, dtype=np.float64).reshape(len(query_rows), len(doc_rows))
     query_share = shared / np.maximum(mass, 1e-9)[:, None]
     doc_share = shared / np.maximum(doc_mass, 1e-9)[None, :]
     # Very short candidates would be "covered" by any long quote: they only count one way.

@@ -92,8 +92,8 @@ def _case(word: str, how: int) -> str:
 
 @st.composite
 def _texts(draw: st.DrawFn) -> tuple[str, int, int]:
-    pieces = draw(st.lists(st.tuples(st.sampled_from(_PIECES), st.integers(0, 3), st.sampled_from(["", " ", "  "])),
-                           max_size=40))
+    piece = st.tuples(st.sampled_from(_PIECES), st.integers(0, 3), st.sampled_from(["", " ", "  "]))
+    pieces = draw(st.lists(piece, max_size=40))
     text = "".join(_case(p, how) + sep for p, how, sep in pieces)
     pos = draw(st.integers(0, len(text)))
     endpos = draw(st.integers(pos, len(text)))

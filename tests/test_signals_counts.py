@@ -1,4 +1,4 @@
-"""signals.binary_counts builds, array for array, the matrix CountVectorizer builds (so coverage
+"""signals.term_counts builds, array for array, the matrix CountVectorizer builds (so coverage
 floats are bit-identical), and _coverage gives exactly what it gave with CountVectorizer."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from scorer import signals
-from scorer.signals import _coverage, binary_counts, content_terms, content_tokens, similarity_matrix, term_counts
+from scorer.signals import _coverage, content_terms, content_tokens, similarity_matrix, term_counts
 
 
 def _reference(docs: list[str]):
@@ -22,9 +22,9 @@ def _same_matrix(docs: list[str]) -> None:
         want = _reference(docs)
     except ValueError:
         with pytest.raises(ValueError):
-            binary_counts(docs)
+            term_counts(docs, binary=True, dtype=np.int64)
         return
-    got = binary_counts(docs)
+    got = term_counts(docs, binary=True, dtype=np.int64)
     assert type(got) is type(want)
     assert got.shape == want.shape
     for name in ("data", "indices", "indptr"):
@@ -64,7 +64,7 @@ _docs = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(docs=_docs)
-def test_binary_counts_is_count_vectorizer_array_for_array(docs: list[str]) -> None:
+def test_binary_term_counts_is_count_vectorizer_array_for_array(docs: list[str]) -> None:
     _same_matrix(docs)
 
 
@@ -132,3 +132,19 @@ _SENTENCE_WORDS = ["The", "senator", "denied", "it", "report", "report", "said",
 def test_similarity_matrix_bit_identical_to_tfidf_vectorizer(texts: list[str]) -> None:
     got, want = similarity_matrix(texts), _reference_similarity(texts)
     assert got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+_long_docs = st.lists(
+    st.lists(st.text(alphabet="abcdé_", min_size=1, max_size=4), min_size=0, max_size=160).map(" ".join),
+    min_size=1, max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=_long_docs, split=st.integers(0, 8))
+def test_coverage_bit_identical_on_long_rows(docs: list[str], split: int) -> None:
+    """Rows of more than 8 and 128 terms, where numpy's pairwise summation changes the order."""
+    queries, documents = docs[:split], docs[split:]
+    got, want = _coverage(queries, documents), _reference_coverage(queries, documents)
+    assert got.shape == want.shape
+    assert got.tobytes() == want.tobytes()
