@@ -122,6 +122,26 @@ class Rule:
         except TimeoutError as exc:
             raise self._timeout(end - pos) from exc
 
+    def match_at(self, text: str, pos: int = 0, endpos: int | None = None) -> RuleMatch | None:
+        """The match of `finditer(text, pos, endpos)` that starts at `pos`, if any, without scanning
+        the rest of the text: finditer's first match is that of a search from `pos`, and a search
+        that can match at `pos` returns what `match` at `pos` returns. Only an empty match there
+        (which finditer skips) needs finditer itself."""
+        end = len(text) if endpos is None else endpos
+        pattern = self.compiled
+        if self.fast is not None and _multi_fold_free_until(text) >= end:
+            pattern = self.fast
+        try:
+            m = pattern.match(text, pos, end, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise self._timeout(end - pos) from exc
+        if m is None:
+            return None
+        if m.end() > m.start():
+            return RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
+        first = next(self.finditer(text, pos, endpos), None)
+        return first if first is not None and first.start == pos else None
+
     def matches(self, text: str, pos: int, end: int, simple: bool) -> list[RuleMatch]:
         """`list(self.finditer(text, pos, end))`, without a generator; `simple` says `text` has no
         multi-character case fold before `end` (as `_multi_fold_free_until(text) >= end`)."""

@@ -141,3 +141,23 @@ def test_screen_keeps_tricky_patterns_alone_and_finds_every_match() -> None:
         for pos in range(len(text) + 1):
             for endpos in (pos, min(len(text), pos + 5), len(text)):
                 assert _combined(rules, text, pos, endpos) == _per_rule(rules, text, pos, endpos)
+
+
+_EVERY_RULE = [r for name in _SCREENED_FILES for r in ruleset(name).rules]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_texts())
+def test_match_at_is_the_first_finditer_match_at_pos(case: tuple[str, int, int]) -> None:
+    text, pos, endpos = case
+    for rule in _EVERY_RULE:
+        first = next(rule.finditer(text, pos, endpos), None)
+        want = first if first is not None and first.start == pos else None
+        assert rule.match_at(text, pos, endpos) == want, rule.id
+
+
+def test_match_at_skips_an_empty_match_like_finditer() -> None:
+    rule = Rule("r", "x", regex.compile(r"(?=ab)|ab", regex.VERSION1), r"(?=ab)|ab")
+    first = next(rule.finditer("abab"), None)
+    assert rule.match_at("abab") == (first if first is not None and first.start == 0 else None)
+    assert rule.match_at("xab") is None
