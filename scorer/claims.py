@@ -97,9 +97,10 @@ def _word_count(text: str) -> int:
 def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: RuleSet) -> bool:
     """Layout and form tests: is this sentence something that reports?"""
     text = sentence.text
-    for match in rules.find_all(text):
-        if match.label == "not_a_claim" and match.start == 0:
-            return False
+    # A "not_a_claim" match at the start disqualifies; matches elsewhere do not matter, so each rule
+    # is only tried at the start (Rule.match_at: the same match finditer would find there).
+    if any(rule.label == "not_a_claim" and rule.match_at(text) is not None for rule in rules.rules):
+        return False
     if _word_count(text) < 4:
         return False
     stripped = text.rstrip("\"'”’)] ")

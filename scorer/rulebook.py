@@ -120,10 +120,115 @@ class Rule:
                 if m.end() > m.start():
                     yield RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
         except TimeoutError as exc:
-            raise RuleTimeout(
-                f"rule {self.id!r} ran past {REGEX_TIMEOUT_S}s on a text of {end - pos} characters; "
-                f"simplify its pattern"
-            ) from exc
+            raise self._timeout(end - pos) from exc
+
+    def match_at(self, text: str, pos: int = 0, endpos: int | None = None) -> RuleMatch | None:
+        """The match of `finditer(text, pos, endpos)` that starts at `pos`, if any, without scanning
+        the rest of the text: finditer's first match is that of a search from `pos`, and a search
+        that can match at `pos` returns what `match` at `pos` returns. Only an empty match there
+        (which finditer skips) needs finditer itself."""
+        end = len(text) if endpos is None else endpos
+        pattern = self.compiled
+        if self.fast is not None and _multi_fold_free_until(text) >= end:
+            pattern = self.fast
+        try:
+            m = pattern.match(text, pos, end, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise self._timeout(end - pos) from exc
+        if m is None:
+            return None
+        if m.end() > m.start():
+            return RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
+        first = next(self.finditer(text, pos, endpos), None)
+        return first if first is not None and first.start == pos else None
+
+    def matches(self, text: str, pos: int, end: int, simple: bool) -> list[RuleMatch]:
+        """`list(self.finditer(text, pos, end))`, without a generator; `simple` says `text` has no
+        multi-character case fold before `end` (as `_multi_fold_free_until(text) >= end`)."""
+        pattern = self.fast if simple and self.fast is not None else self.compiled
+        try:
+            return [
+                RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
+                for m in pattern.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S)
+                if m.end() > m.start()
+            ]
+        except TimeoutError as exc:
+            raise self._timeout(end - pos) from exc
+
+    def _timeout(self, length: int) -> RuleTimeout:
+        return RuleTimeout(
+            f"rule {self.id!r} ran past {REGEX_TIMEOUT_S}s on a text of {length} characters; "
+            f"simplify its pattern"
+        )
+
+
+# A rule source that can be put inside `(?:...)|(?:...)` next to others and match exactly what it
+# matches alone: only groups that neither set flags nor number, name or refer to other groups
+# (lookarounds, atomic groups, comments), and no backreferences or `\G`. Anything else is run alone.
+_SCREENABLE_GROUP = re.compile(r"\(\?(?![:=!>#]|<[=!])")
+_GROUP_REFERENCE = re.compile(r"\\[1-9gGkKP]")
+
+
+def _screenable(rule: Rule) -> bool:
+    source = rule.source
+    return (getattr(rule.compiled, "pattern", None) == source and not _SCREENABLE_GROUP.search(source)
+            and not _GROUP_REFERENCE.search(source))
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """Rules sharing flags, and one pattern matching at a position exactly when one of them does:
+    their sources as alternatives. A search of it over `[pos, endpos)` that finds nothing proves that
+    none of the rules finds anything there (each rule's own finditer starts with that same search).
+    `pattern` is None for a group of one rule, or of rules that cannot be put together: always run."""
+
+    rules: tuple[Rule, ...]
+    pattern: Any = None
+    fast: Any = None  # simple case folding, as Rule.fast
+
+    def may_match(self, text: str, pos: int, end: int, simple: bool) -> bool:
+        """`simple`: `text` has no multi-character case fold before `end`."""
+        pattern = self.pattern
+        if pattern is None:
+            return True
+        if simple and self.fast is not None:
+            pattern = self.fast
+        try:
+            return pattern.search(text, pos, end, timeout=REGEX_TIMEOUT_S) is not None
+        except TimeoutError:
+            return True  # let each rule run, under its own time limit and message
+
+
+# An alternation of many patterns loses the regex engine's literal-prefix scan, so on a sentence one
+# screening search costs about as much as running three or four rules alone (PolNeAR claims, 2026-11):
+# only larger groups are screened (of the rule files, `contradictions` with 15 rules, and `hedges`
+# and `stance` when run through find_all).
+_MIN_SCREENED = 8
+
+
+def _screen_groups(rules: Sequence[Rule]) -> tuple[_Screen, ...]:
+    groups: dict[int, list[Rule]] = {}
+    alone: list[Rule] = []
+    for rule in rules:
+        if _screenable(rule):
+            groups.setdefault(rule.compiled.flags, []).append(rule)
+        else:
+            alone.append(rule)
+    screens = []
+    for flags, members in groups.items():
+        if len(members) < _MIN_SCREENED:
+            alone.extend(members)
+            continue
+        source = "|".join(f"(?:{r.source})" for r in members)
+        try:
+            pattern = regex.compile(source, flags)
+        except regex.error:
+            alone.extend(members)
+            continue
+        screens.append(_Screen(tuple(members), pattern, _simple_fold_variant(source, flags)))
+    if alone:
+        screens.append(_Screen(tuple(alone)))
+    return tuple(screens)
 
 
 @dataclass(frozen=True)
@@ -136,10 +241,27 @@ class RuleSet:
     labels: tuple[str, ...] = ()
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    # Rules screened together (see `_screen_groups`); built once, never compared.
+    screens: tuple[_Screen, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "screens", _screen_groups(self.rules))
+
     def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[RuleMatch]:
-        """All matches of all rules, sorted by start, then longest first."""
-        found = [m for rule in self.rules for m in rule.finditer(text, pos, endpos)]
-        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule_id))
+        """All matches of all rules, sorted by start, then longest first.
+
+        Each group of rules is first screened by one search of the alternation of its patterns over
+        the same `[pos, endpos)`; when that finds nothing, no rule of the group can match there, so
+        the group's rules are not run one by one. The result is exactly that of running every rule."""
+        end = len(text) if endpos is None else endpos
+        simple = _multi_fold_free_until(text) >= end
+        found: list[RuleMatch] = []
+        for screen in self.screens:
+            if screen.may_match(text, pos, end, simple):
+                for rule in screen.rules:
+                    found.extend(rule.matches(text, pos, end, simple))
+        if len(found) > 1:
+            found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule_id))
         return found
 
     def by_label(self, label: str) -> tuple[Rule, ...]:

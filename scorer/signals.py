@@ -10,6 +10,8 @@ cited to a different source, repeats.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import regex
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
@@ -170,6 +173,56 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     return out
 
 
+_TERM = re.compile(r"\S+")  # CountVectorizer(token_pattern=r"\S+") tokenises with `re`, as here
+
+
+def _alphabetical_rows(documents: Sequence[str]) -> tuple[list[list[int]], int] | None:
+    """Each document's distinct terms as indices into the alphabetical vocabulary of them all, in
+    ascending order, and the vocabulary's size; None when there are no terms at all."""
+    first: dict[str, int] = {}
+    rows = [{first.setdefault(term, len(first)) for term in _TERM.findall(doc)} for doc in documents]
+    if not first:
+        return None
+    alphabetical = [0] * len(first)
+    for new_index, term in enumerate(sorted(first)):
+        alphabetical[first[term]] = new_index
+    return [sorted(alphabetical[k] for k in row) for row in rows], len(first)
+
+
+def term_counts(documents: Sequence[str], binary: bool, dtype: type) -> sp.csr_matrix:
+    r"""`CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=binary, dtype=dtype)
+    .fit_transform(documents)`, array for array: the same data, indices (in the same order within a
+    row), indptr and dtypes, so every later sparse operation gives the same floats. Without sklearn's
+    per-call validation and vocabulary pruning, which on a dozen short documents cost several times
+    the counting.
+
+    CountVectorizer numbers terms by first appearance, sorts each row by that number, then renumbers
+    terms alphabetically without re-sorting rows; so does this (tests/test_signals_counts.py checks).
+    Raises ValueError on an empty vocabulary, as it does."""
+    first: dict[str, int] = {}
+    rows: list[list[int]] = []
+    counts: list[int] = []
+    for doc in documents:
+        ids = [first.setdefault(term, len(first)) for term in _TERM.findall(doc)]
+        if binary:
+            rows.append(sorted(set(ids)))
+        else:
+            row = sorted(Counter(ids).items())
+            rows.append([k for k, _ in row])
+            counts.extend(c for _, c in row)
+    if not first:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    alphabetical = np.empty(len(first), dtype=np.int32)
+    for new_index, term in enumerate(sorted(first)):
+        alphabetical[first[term]] = new_index
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    old = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
+    indices = alphabetical.take(old)
+    data = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(first)))
+
+
 def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     """How much a query (a doubt's scope) and a document (a candidate claim) share, in [0, 1]:
     the larger of the two directional shares of IDF mass.
@@ -178,20 +231,42 @@ def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     short "did not clarify whether X"): cosine punishes the longer side for saying more, so we ask
     how much of the shorter story the other states.
     """
-    vectorizer = CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True)
-    try:
-        matrix = vectorizer.fit_transform(list(documents) + list(queries))
-    except ValueError:  # no content words at all
+    rows = _alphabetical_rows(list(documents) + list(queries))
+    if rows is None:  # no content words at all
         return np.zeros((len(queries), len(documents)))
-    n_docs = matrix.shape[0]
-    df = np.asarray(matrix.sum(axis=0)).ravel()
+    # The same floats as the sparse computation over CountVectorizer(binary=True) counts gave: idf
+    # per term as numpy computed it; each row's mass by the same np.add.reduceat over the row's idf
+    # values in alphabetical term order (a canonical CSR row, scipy's sum over axis 1); each shared
+    # mass added term by term from 0.0 in that order (as scipy's csr_matmat accumulates).
+    # tests/test_signals_counts.py compares the result with the sparse computation bit for bit.
+    rows_ids, n_terms = rows
+    n_docs = len(rows_ids)
+    flat = np.fromiter((j for r in rows_ids for j in r), dtype=np.intp)
+    df = np.bincount(flat, minlength=n_terms).astype(np.int64)
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-    docs = matrix[: len(documents)]
-    q = matrix[len(documents):].multiply(idf).tocsr()
-    mass = np.asarray(q.sum(axis=1)).ravel()
-    d = docs.multiply(idf).tocsr()
-    doc_mass = np.asarray(d.sum(axis=1)).ravel()
-    shared = (q @ docs.T).toarray()
+    lengths = np.fromiter((len(r) for r in rows_ids), dtype=np.intp, count=n_docs)
+    starts = np.zeros(n_docs + 1, dtype=np.intp)
+    np.cumsum(lengths, out=starts[1:])
+    row_mass = np.zeros(n_docs)
+    filled = np.flatnonzero(lengths)
+    if len(filled):
+        row_mass[filled] = np.add.reduceat(idf[flat], starts[filled])
+    doc_mass, mass = row_mass[: len(documents)], row_mass[len(documents):]
+    weight = idf.tolist()
+    doc_rows, query_rows = rows_ids[: len(documents)], rows_ids[len(documents):]
+    postings: list[list[int]] = [[] for _ in range(n_terms)]
+    for k, row in enumerate(doc_rows):
+        for j in row:
+            postings[j].append(k)
+    shared_rows = []
+    for row in query_rows:
+        acc = [0.0] * len(doc_rows)
+        for j in row:
+            w = weight[j]
+            for k in postings[j]:
+                acc[k] += w
+        shared_rows.append(acc)
+    shared = np.array(shared_rows, dtype=np.float64).reshape(len(query_rows), len(doc_rows))
     query_share = shared / np.maximum(mass, 1e-9)[:, None]
     doc_share = shared / np.maximum(doc_mass, 1e-9)[None, :]
     # Very short candidates would be "covered" by any long quote: they only count one way.
@@ -204,11 +279,13 @@ def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
     if len(claim_texts) < 2:
         return np.zeros((len(claim_texts), len(claim_texts)))
     documents = [" ".join(content_tokens(t)) for t in claim_texts]
-    vectorizer = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
+    # TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True).fit_transform is
+    # CountVectorizer(..., dtype=float64).fit_transform, then TfidfTransformer fit and transform.
     try:
-        m = vectorizer.fit_transform(documents)
+        counts = term_counts(documents, binary=False, dtype=np.float64)
     except ValueError:
         return np.zeros((len(claim_texts), len(claim_texts)))
+    m = TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False)
     sims = (m @ m.T).toarray()
     np.fill_diagonal(sims, 0.0)
     return sims

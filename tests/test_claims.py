@@ -69,3 +69,38 @@ def test_tokenize_gives_each_caller_its_own_list() -> None:
     again = tokenize(text, 0, 20)
     assert [t.text for t in again] == ["Officials", "said", "the", "p"]
     assert [(t.start, t.text) for t in tokenize(text, 10, 24)] == [(10, "said"), (15, "the"), (19, "plan"), (23, ",")]
+
+
+# is_claim_sentence tries the "not_a_claim" rules at the sentence start only: the same decision as
+# looking for a match at offset 0 among all matches of all rules.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scorer.claims import is_claim_sentence  # noqa: E402
+from scorer.rulebook import ruleset as _ruleset  # noqa: E402
+from scorer.spans import Span  # noqa: E402
+
+_CLAIM_RULES = _ruleset("claims")
+_PIECES = ["By", "Written by", "Reporting by", "Photo", "Photos:", "Image", "credit", "AP Photo",
+           "Getty Images", "Reuters", "AFP", "/", "Read more", "Read More", "Related:", "Follow us",
+           "Share this", "(", ")", "[", "AP", "CNN", "ABC", ",", ";", ".", ":", "—", "-", "|", "THE",
+           "SENATOR", "said", "ß", "ﬁ", "İ",
+           "Trump", "the", "report", "was", "false", "\n", " ", "  "]
+
+
+def _reference(sentence: Span, one: bool) -> bool:
+    for match in _CLAIM_RULES.find_all(sentence.text):
+        if match.label == "not_a_claim" and match.start == 0:
+            return False
+    # the rest of is_claim_sentence does not depend on the rules
+    return is_claim_sentence(sentence, one, _ruleset("attribution"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14),
+       sep=st.sampled_from([" ", ""]), one=st.booleans())
+def test_is_claim_sentence_same_as_all_matches_at_start(pieces: list[str], sep: str, one: bool) -> None:
+    text = sep.join(pieces)
+    sentence = Span(0, len(text), text)
+    assert is_claim_sentence(sentence, one, _CLAIM_RULES) == _reference(sentence, one)

@@ -50,3 +50,114 @@ def test_pathological_pattern_times_out_with_rule_id(monkeypatch: pytest.MonkeyP
     with pytest.raises(RuleTimeout) as info:
         list(evil.finditer("a" * 5000 + "b"))
     assert "evil.backtrack" in str(info.value)
+
+
+# --- find_all screens large rule groups with one alternation: it must equal running every rule ----
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scorer.rulebook import RuleSet, _screen_groups, ruleset  # noqa: E402
+
+
+def _per_rule(rules: RuleSet, text: str, pos: int, endpos: int) -> list[tuple[int, int, str, str]]:
+    """The reference: every rule on its own, through Rule.finditer."""
+    found = [m for rule in rules.rules for m in rule.finditer(text, pos, endpos)]
+    return sorted((m.start, m.end, m.rule_id, m.text) for m in found)
+
+
+def _combined(rules: RuleSet, text: str, pos: int, endpos: int) -> list[tuple[int, int, str, str]]:
+    return sorted((m.start, m.end, m.rule_id, m.text) for m in rules.find_all(text, pos, endpos))
+
+
+_SCREENED_FILES = ("contradictions", "stance", "hedges", "claims", "contest_cues", "attribution")
+
+
+def _words_of(name: str) -> list[str]:
+    rs = ruleset(name)
+    words = {w for r in rs.rules for t in r.terms for w in t.split()}
+    for r in rs.rules:
+        words.update(regex.findall(r"[A-Za-z’']{2,}", r.source))
+    return sorted(words)
+
+
+_PIECES = sorted({w for name in _SCREENED_FILES for w in _words_of(name)}) + [
+    " ", "  ", "\n", "\n\n", ".", ",", "-", "’", "'", "\"", "ß", "ﬁ", "SS", "İ", "(", ")", ":", "42", "%",
+]
+
+
+def _case(word: str, how: int) -> str:
+    return (word, word.upper(), word.capitalize(), word.swapcase())[how]
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> tuple[str, int, int]:
+    piece = st.tuples(st.sampled_from(_PIECES), st.integers(0, 3), st.sampled_from(["", " ", "  "]))
+    pieces = draw(st.lists(piece, max_size=40))
+    text = "".join(_case(p, how) + sep for p, how, sep in pieces)
+    pos = draw(st.integers(0, len(text)))
+    endpos = draw(st.integers(pos, len(text)))
+    return text, pos, endpos
+
+
+@pytest.mark.parametrize("name", _SCREENED_FILES)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_texts())
+def test_find_all_equals_every_rule_alone(name: str, case: tuple[str, int, int]) -> None:
+    text, pos, endpos = case
+    rules = ruleset(name)
+    assert _combined(rules, text, pos, endpos) == _per_rule(rules, text, pos, endpos)
+
+
+def test_screen_groups_cover_every_rule_once() -> None:
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        if path.name.endswith("_model.yaml"):
+            continue
+        rules = load_ruleset(path)
+        ids = [r.id for screen in rules.screens for r in screen.rules]
+        assert sorted(ids) == sorted(r.id for r in rules.rules)
+
+
+def test_screen_keeps_tricky_patterns_alone_and_finds_every_match() -> None:
+    """Group references, flags set inside a pattern and lookbehind that sees before `pos`: such
+    rules run alone; screened ones still see outside the window exactly as they do alone."""
+    lines = ["schema: scorer.rules/1", "name: tricky", "rules:"]
+    patterns = [r"(\w)\1", r"(?i)abc", r"(?<=x)yz", r"\bno\b", r"^start", r"end$", r"(?<![\w-])dé(?![\w-])",
+                r"stra(?:ß|ss)e", r"(?=\w{3})fo", r"\Gab", r"k\b"]
+    for i, p in enumerate(patterns):
+        lines.append(f"  - id: r{i}\n    label: x\n    pattern: '{p}'")
+    for i in range(8):
+        lines.append(f"  - id: t{i}\n    label: x\n    terms: [word{i}, 'two words{i}']")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tricky.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        rules = load_ruleset(path)
+    screened = {r.id for s in rules.screens if s.pattern is not None for r in s.rules}
+    assert {"r0", "r1"}.isdisjoint(screened) and "t0" in screened and "r2" in screened
+    assert [len(s.rules) for s in _screen_groups(rules.rules[:3])] == [3]  # too few: run alone
+    for text in ["xyz aa ABC no start end word1 two  WORDS3 STRASSE Straße foo k", "ßword7 ﬁ two\nwords0 dé"]:
+        for pos in range(len(text) + 1):
+            for endpos in (pos, min(len(text), pos + 5), len(text)):
+                assert _combined(rules, text, pos, endpos) == _per_rule(rules, text, pos, endpos)
+
+
+_EVERY_RULE = [r for name in _SCREENED_FILES for r in ruleset(name).rules]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_texts())
+def test_match_at_is_the_first_finditer_match_at_pos(case: tuple[str, int, int]) -> None:
+    text, pos, endpos = case
+    for rule in _EVERY_RULE:
+        first = next(rule.finditer(text, pos, endpos), None)
+        want = first if first is not None and first.start == pos else None
+        assert rule.match_at(text, pos, endpos) == want, rule.id
+
+
+def test_match_at_skips_an_empty_match_like_finditer() -> None:
+    rule = Rule("r", "x", regex.compile(r"(?=ab)|ab", regex.VERSION1), r"(?=ab)|ab")
+    first = next(rule.finditer("abab"), None)
+    assert rule.match_at("abab") == (first if first is not None and first.start == 0 else None)
+    assert rule.match_at("xab") is None
