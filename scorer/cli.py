@@ -406,16 +406,21 @@ def train_attribution() -> None:
 def train_stance(
     emergent: Annotated[str | None, typer.Argument(help="Emergent-format CSV (default: ../shared/data/emergent/emergent_train.csv).")] = None,
     output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/stance_model.yaml",
+    url_output: Annotated[str, typer.Option(
+        "--url-output", help="URL model file to write (reports whose URL has a word slug).",
+    )] = "rules/stance_url_model.yaml",
 ) -> None:
-    """Refit the stance model on Emergent train, with claim-grouped CV metrics in the file."""
+    """Refit the stance models (headline; headline and URL slug) on Emergent train, with
+    claim-grouped CV metrics in each file."""
     from scorer.evaluation.emergent import EMERGENT_TRAIN
     from scorer.stance import train_stance_model
 
-    try:
-        model = train_stance_model(emergent or EMERGENT_TRAIN, output)
-    except (ScorerError, OSError) as exc:
-        raise fail(f"cannot train the stance model: {exc}") from exc
-    err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
+    for path, url in ((output, False), (url_output, True)):
+        try:
+            model = train_stance_model(emergent or EMERGENT_TRAIN, path, url_features=url)
+        except (ScorerError, OSError) as exc:
+            raise fail(f"cannot train the stance model: {exc}") from exc
+        err.print(f"wrote {path} ({len(model.features)} features)", markup=False)
 
 
 @app.command("train-wiki-hedges")
@@ -511,6 +516,8 @@ def stance_command(
     report_path: Annotated[str, typer.Argument(help="The report (headline or article) file, or - for stdin.")],
     claim: Annotated[str, typer.Option("--claim", help="The claim the report is about.")],
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    url: Annotated[str | None, typer.Option(
+        "--url", help="The report's address, when known: its slug's wording counts too.")] = None,
 ) -> None:
     """Stance of a report toward a claim: for, observing (relayed without commitment) or against."""
     if fmt not in {"text", "json"}:
@@ -521,7 +528,7 @@ def stance_command(
     from scorer.stance import stance
 
     try:
-        result = stance(claim, text)
+        result = stance(claim, text, url=url)
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     if fmt == "json":

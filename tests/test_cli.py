@@ -153,6 +153,23 @@ def test_stance_command(tmp_path: Path) -> None:
     assert any(c["text"].lower().startswith("den") for c in doc["cues"])
 
 
+def test_stance_command_url_option(tmp_path: Path) -> None:
+    from scorer.stance import stance
+
+    report = tmp_path / "headline.txt"
+    report.write_text("Mayor resigns after corruption probe", encoding="utf-8")
+    claim = "The mayor resigned on Friday"
+    url = "http://news.example.com/2015/03/mayor-rumoured-to-resign-after-probe-sources-claim.html"
+    args = ["stance", "--claim", claim, str(report), "--format", "json"]
+    plain, with_url = runner.invoke(app, args), runner.invoke(app, [*args, "--url", url])
+    assert plain.exit_code == 0 and with_url.exit_code == 0, with_url.output
+    p_plain = json.loads(plain.stdout)["probabilities"]
+    p_url = json.loads(with_url.stdout)["probabilities"]
+    assert p_url != p_plain
+    expected = stance(claim, "Mayor resigns after corruption probe", url=url).probabilities
+    assert p_url == pytest.approx(dict(expected), abs=1e-6)
+
+
 def test_stance_needs_a_claim(tmp_path: Path) -> None:
     report = tmp_path / "headline.txt"
     report.write_text("Bridge collapses", encoding="utf-8")

@@ -5,6 +5,8 @@ stance, so a claim seen in training would make the test fold easy. Every figure 
 to two baselines (majority class; a keyword rule), as Snorkel's baselines module does.
 
 Reference (test split, not held here): logistic regression 73.3% accuracy, observing F1 .62.
+Here (train split, 5-fold CV grouped by claim, seed 0): 80.5% accuracy, observing F1 .759 with
+the rows' URLs (the URL model where a slug exists); the headline model alone 79.9%, .742.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from scorer.stance import (
     DEFAULT_C,
     EMERGENT_COLUMNS,
     STANCE_LABELS,
+    Pair,
     PairFeatures,
     StanceFeaturizer,
+    emergent_pairs,
     fit_stance_estimator,
     fit_vocabulary,
     select_C,
+    url_words,
 )
 
 EMERGENT_TRAIN = SHARED_DATA / "emergent" / "emergent_train.csv"
@@ -60,12 +65,12 @@ def _folds(frame: pd.DataFrame, folds: int, seed: int) -> list[tuple[np.ndarray,
     return list(splitter.split(np.zeros(len(frame)), y, groups))
 
 
-def keyword_baseline(featurizer: StanceFeaturizer, pairs: Sequence[tuple[str, str]]) -> list[str]:
+def keyword_baseline(featurizer: StanceFeaturizer, pairs: Sequence[Pair]) -> list[str]:
     """The toy rule: a denial cue means `against`; else a hedge, rumour, claim verb, question or
     attribution cue means `observing`; else `for`."""
     uncommitted = {"hedge", "rumour", "claim_verb", "question", "reporting", "source"}
     out = []
-    for _, report in pairs:
+    for _, report, *_ in pairs:
         labels = {c.label for c in featurizer.cues(report)}
         out.append("against" if "denial" in labels else "observing" if labels & uncommitted else "for")
     return out
@@ -120,15 +125,16 @@ def cross_validate(
     C: float | None = DEFAULT_C,
     featurizer: StanceFeaturizer | None = None,
     feats: Sequence[PairFeatures] | None = None,
+    url: bool = True,
 ) -> dict[str, Any]:
     """Grouped cross-validation of the stance model and the baselines on a loaded Emergent frame.
-    `C=None` chooses C inside each training fold by an inner grouped CV (nested)."""
-    featurizer = featurizer or _default_featurizer()
-    pairs = list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True))
-    if feats is None:
-        feats = featurizer.featurize_many(pairs)
+    `C=None` chooses C inside each training fold by an inner grouped CV (nested). `url`: score
+    as `stance` does with the rows' URLs (the URL model where a slug exists); False: headline
+    model only. `featurizer`/`feats`, when given, are the URL featurizer's when `url` is True."""
+    pairs = emergent_pairs(frame)
+    proba, labels, chosen = _system_proba(frame, folds, seed, C, url, featurizer, feats)
     gold = frame["articleHeadlineStance"].tolist()
-    proba, labels, chosen = _out_of_fold_proba(frame, featurizer, feats, folds, seed, C)
+    featurizer = _default_featurizer()
     predicted = [labels[k] for k in proba.argmax(axis=1)]
     majority = pd.Series(gold).value_counts().idxmax()
     # Majority per training fold equals the overall majority here ("for" dominates every fold);
@@ -147,34 +153,59 @@ def cross_validate(
     }
 
 
-def _default_featurizer() -> StanceFeaturizer:
+def _default_featurizer(url_features: bool = False) -> StanceFeaturizer:
     from scorer.rulebook import ruleset
     from scorer.stance import RULES_PATH
 
     # Rule features only: each training fold fits its own vocabulary (rematrix).
-    return StanceFeaturizer(ruleset(RULES_PATH))
+    return StanceFeaturizer(ruleset(RULES_PATH), url_features=url_features)
+
+
+def _system_proba(
+    frame: pd.DataFrame, folds: int, seed: int, C: float | None, url: bool,
+    featurizer: StanceFeaturizer | None = None, feats: Sequence[PairFeatures] | None = None,
+) -> tuple[np.ndarray, list[str], list[float]]:
+    """Out-of-fold probabilities of the system `stance` is: the headline model, and with `url`
+    the URL model for the rows whose URL has a word slug (both fitted in each training fold)."""
+    pairs = emergent_pairs(frame)
+    head = _default_featurizer()
+    if not url:
+        featurizer = featurizer or head
+        feats = feats if feats is not None else featurizer.featurize_many(pairs)
+        return _out_of_fold_proba(frame, featurizer, feats, folds, seed, C)
+    url_featurizer = featurizer or _default_featurizer(url_features=True)
+    url_feats = feats if feats is not None else url_featurizer.featurize_many(pairs)
+    proba, labels, chosen = _out_of_fold_proba(frame, url_featurizer, url_feats, folds, seed, C)
+    no_slug = np.array([not url_words(u) for _, _, u in pairs])
+    if no_slug.any():
+        head_proba, _, _ = _out_of_fold_proba(frame, head, head.featurize_many(pairs), folds, seed, C)
+        proba[no_slug] = head_proba[no_slug]
+    return proba, labels, chosen
 
 
 def evaluate_stance(
-    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C
+    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C,
+    url: bool = True,
 ) -> dict[str, Any]:
-    """Grouped-by-claim cross-validated stance scores on Emergent, with baselines."""
-    return cross_validate(load_emergent(path), folds=folds, seed=seed, C=C)
+    """Grouped-by-claim cross-validated stance scores on Emergent, with baselines (`url` False:
+    the headline model alone, as the scorer's calls without a URL get)."""
+    return cross_validate(load_emergent(path), folds=folds, seed=seed, C=C, url=url)
 
 
 def out_of_fold_stances(
-    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C
+    path: str | Path = EMERGENT_TRAIN, folds: int = 5, seed: int = 0, C: float | None = DEFAULT_C,
+    url: bool = False,
 ) -> pd.DataFrame:
-    """Stances predicted for each Emergent row by a model that never saw the row's claim.
+    """Stances predicted for each Emergent row by a model that never saw the row's claim
+    (headline model alone unless `url`: the corroboration experiments score headlines as the
+    batch scorer does, without URLs).
 
     Columns: articleId, claimId, stance, p_for, p_observing, p_against; input row order. For
     cross-outlet corroboration experiments, which must not score claims with stances the stance
     model learned from.
     """
     frame = load_emergent(path)
-    featurizer = _default_featurizer()
-    feats = featurizer.featurize_many(list(zip(frame["claimHeadline"], frame["articleHeadline"], strict=True)))
-    proba, labels, _ = _out_of_fold_proba(frame, featurizer, feats, folds, seed, C)
+    proba, labels, _ = _system_proba(frame, folds, seed, C, url)
     out = pd.DataFrame({
         "articleId": frame["articleId"].to_numpy(),
         "claimId": frame["claimId"].to_numpy(),
