@@ -7,6 +7,7 @@ Each step is its own module; this file only wires them together in a fixed order
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -55,6 +56,12 @@ _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
 # A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
 # not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
 _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
+
+
+def _speaker(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The first attribution that cites a source, as a list (empty when none): who speaks in the
+    quotation a lead-in introduces."""
+    return next(([a] for a in attributions if a.cue_class in _CITING_CLASSES and a.source is not None), [])
 
 
 def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list[bool]:
@@ -128,27 +135,21 @@ class Pipeline:
         claims = split_claims(text, self.claim_rules)
         # Lead-in lines between claims ("Cruz continued:"), each with the claim it introduces.
         lead_ins: dict[int, tuple[int, int]] = {}
-        previous_end = 0
         for k, claim in enumerate(claims):
-            lead_in = _LEAD_IN.search(text, previous_end, claim.start)
+            lead_in = _LEAD_IN.search(text, claims[k - 1].end if k else 0, claim.start)
             if lead_in:
                 lead_ins[k] = (lead_in.start(1), lead_in.end(1) + 1)  # the cue keeps its colon
-            previous_end = claim.end
         # The attribution models score the cue tokens, then the cue spans, of all claims and lead-ins at once.
         ranges = [(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
         founds = self.attribution.find_many(text, ranges)
         lead_found = dict(zip(lead_ins, founds[len(claims):], strict=True))
-        previous_end = 0
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
+            previous_end = claims[k - 1].end if k else 0
             if k in lead_found:
-                introduced = [a for a in lead_found[k] if a.cue_class in _CITING_CLASSES and a.source is not None]
-                found = introduced[:1] + found
+                found = _speaker(lead_found[k]) + found
             elif work and text[previous_end - 1] == ":" and not text[previous_end:claim.start].strip():
                 # The previous claim is itself a lead-in sentence ("Sanders pointed out that ...:").
-                introduced = [a for a in work[-1].attributions
-                              if a.cue_class in _CITING_CLASSES and a.source is not None]
-                found = introduced[:1] + found
-            previous_end = claim.end
+                found = _speaker(work[-1].attributions) + found
             work.extend(self._split_two_attributions(text, claim, found))
         return work
 

@@ -164,8 +164,6 @@ def url_words(url: str | None) -> str:
     return " ".join(w.lower() for w in _SLUG_SPLIT.split(slug) if _SLUG_WORD.fullmatch(w))
 
 
-
-
 # (claim, report) or (claim, report, url); url may be None.
 Pair = tuple[str, str] | tuple[str, str, str | None]
 
@@ -568,15 +566,13 @@ class StanceModel:
         if self.url_model is not None:
             with_slug = [i for i, pair in enumerate(pairs) if len(pair) == 3 and url_words(pair[2])]
             if with_slug:
-                rest = [i for i in range(len(pairs)) if i not in set(with_slug)]
-                out: list[Stance | None] = [None] * len(pairs)
-                for index, model in ((with_slug, self.url_model), (rest, None)):
+                slugged = set(with_slug)
+                rest = [i for i in range(len(pairs)) if i not in slugged]
+                out: dict[int, Stance] = {}
+                for index, predict in ((with_slug, self.url_model.predict_many), (rest, self._predict)):
                     if index:
-                        sub = [pairs[i] for i in index]
-                        got = model.predict_many(sub, explain) if model else self._predict(sub, explain)
-                        for i, st in zip(index, got, strict=True):
-                            out[i] = st
-                return [st for st in out if st is not None]
+                        out.update(zip(index, predict([pairs[i] for i in index], explain), strict=True))
+                return [out[i] for i in range(len(pairs))]
         return self._predict(pairs, explain)
 
     def _predict(self, pairs: Sequence[Pair], explain: bool) -> list[Stance]:
