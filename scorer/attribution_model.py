@@ -601,6 +601,7 @@ class SparseLinear:
         self._coef_list: list[float] = [float(c) for c in self.coef]
         self._coef_ext = np.append(np.asarray(self.coef, dtype=float), 0.0)  # column `missing` weighs 0.0
         self.intercept = float(model.intercept[0])
+        self._templates: dict[str, list[tuple[str, int]]] | None = None
 
     def matrix(self, rows: Sequence[Iterable[str]]) -> sparse.csr_matrix:
         get = self.index.get
@@ -640,16 +641,30 @@ class SparseLinear:
         """A memo from a feature's value to its column id (`name_of(value)` is the feature name)."""
         return ColumnTable(self.index, name_of, len(self.coef))
 
+    def _by_template(self) -> dict[str, list[tuple[str, int]]]:
+        """Feature names grouped by their text up to and including the first "=", in column order."""
+        if self._templates is None:
+            groups: dict[str, list[tuple[str, int]]] = {}
+            for name, j in self.index.items():
+                groups.setdefault(name[:name.find("=") + 1], []).append((name, j))
+            self._templates = groups
+        return self._templates
+
     def columns_of(self, prefix: str, sep: str | None = None, bools: bool = False) -> ColumnTable:
         """Value -> column id of every feature named `prefix + value` (`sep` None), or
         `prefix + x + sep + y` for a value (x, y); `bools`: the last part is a bool ("True"). Every
         way to split a name at `sep` is a key, so a value finds its column exactly when the name it
         formats to is a feature of the model; a value of no feature gets `missing`."""
         table = ColumnTable(self.index, None, len(self.coef))
+        if prefix == "" and sep is None and not bools:
+            table.update(self.index)
+            return table
         convert = {"True": True, "False": False}
-        for name, j in self.index.items():
-            if not name.startswith(prefix):
-                continue
+        # A prefix "name=" (one "=", at its end) is exactly the names whose text up to their first "="
+        # it is: look at that group alone, not at every name of the model for each of ~50 tables.
+        named = (self._by_template().get(prefix, []) if prefix.endswith("=") and prefix.count("=") == 1
+                 else [(name, j) for name, j in self.index.items() if name.startswith(prefix)])
+        for name, j in named:
             rest = name[len(prefix):]
             if sep is None:
                 if bools:
@@ -1111,18 +1126,8 @@ def load_models(directory: str = str(RULES_DIR)) -> AttributionModels | None:
 
 
 def load_model_file(path: str | Path) -> LinearModel:
-    """`LinearModel.load` with libyaml's safe loader when present: these files hold ~10^5 weights."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    path = Path(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except (OSError, yaml.YAMLError) as exc:
-        from scorer.errors import RuleError
-
-        raise RuleError(f"{path}: cannot read model: {exc}") from exc
-    return LinearModel.from_mapping(data, str(path))
+    """An attribution model file (`LinearModel.load`: YAML, its ~10^5 weights in a weights table)."""
+    return LinearModel.load(path)
 
 
 # -- training ----------------------------------------------------------------------------------
@@ -1312,9 +1317,10 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
               "do not edit by hand.\n"
               "Rebuild: .venv/bin/python -c 'from scorer.attribution_model import train_attribution_models; "
               "train_attribution_models()'")
-    cue_model.save(out_dir / CUE_MODEL_PATH.name, header)
-    span_model.save(out_dir / CUE_CONTEXT_MODEL_PATH.name, header)
-    src_model.save(out_dir / SOURCE_MODEL_PATH.name, header)
+    # ~10^5 weights each: kept in weights tables beside the YAML (see scorer.linear.WEIGHTS_KEY).
+    cue_model.save(out_dir / CUE_MODEL_PATH.name, header, weights_table=True)
+    span_model.save(out_dir / CUE_CONTEXT_MODEL_PATH.name, header, weights_table=True)
+    src_model.save(out_dir / SOURCE_MODEL_PATH.name, header, weights_table=True)
     load_models.cache_clear()
     return cue_model, span_model, src_model
 

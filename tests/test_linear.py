@@ -41,3 +41,64 @@ def test_shipped_corroboration_model_matches_features() -> None:
     assert model.features == FEATURES
     contributions = model.contributions(np.ones(len(FEATURES)))
     assert [c.feature for c in contributions] == list(FEATURES)
+
+
+def _toy(n_classes: int = 2) -> tuple[LinearModel, np.ndarray]:
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 0] > 0).astype(int) + (n_classes == 3) * (X[:, 1] > 1).astype(int)
+    est = LogisticRegression(max_iter=500).fit(X, y)
+    return LinearModel.from_estimator(est, ["w=said", "cls=X|w+1=,", "lem=tell"], "toy"), X
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_weights_table_round_trips_every_number(tmp_path: Path, n_classes: int) -> None:
+    model, X = _toy(n_classes)
+    path = tmp_path / "toy_model.yaml"
+    model.save(path, header="toy", weights_table=True)
+    table = tmp_path / "toy_model.weights.tsv"
+    assert "features:" not in path.read_text() and "weights_file: toy_model.weights.tsv" in path.read_text()
+    assert table.read_text().splitlines()[1].startswith("w=said\t")
+    again = LinearModel.load(path)
+    assert again.features == model.features
+    # The numbers the YAML form keeps (rounded to 10 places), bit for bit.
+    inline = tmp_path / "inline_model.yaml"
+    model.save(inline)
+    assert np.array_equal(again.coefficients, LinearModel.load(inline).coefficients)
+    np.testing.assert_array_equal(again.predict_proba(X), LinearModel.load(inline).predict_proba(X))
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("feature\tweight\na\t0.5\nb\n", r":3: expected 2 tab-separated fields, found 1"),
+    ("feature\tweight\na\t0.5\na\t0.1\n", r"feature 'a' appears more than once"),
+    ("feature\tweight\na\t0.5\nb\tnan\n", r"finite"),
+    ("feature\tweight\na\t0.5\nb\tlots\n", r"bad weight"),
+    ("name,weight\na,0.5\n", r":1: expected the header line"),
+    ("feature\tweight_0\tweight_1\na\t0.5\t0.1\n", r"2 classes need 1 coefficient row"),
+])
+def test_a_damaged_weights_table_is_a_clear_error(tmp_path: Path, table: str, message: str) -> None:
+    model, _ = _toy()
+    path = tmp_path / "toy_model.yaml"
+    model.save(path, weights_table=True)
+    (tmp_path / "toy_model.weights.tsv").write_text(table)
+    with pytest.raises(RuleError, match=message):
+        LinearModel.load(path)
+
+
+def test_weights_file_must_sit_beside_the_model(tmp_path: Path) -> None:
+    model, _ = _toy()
+    path = tmp_path / "toy_model.yaml"
+    model.save(path, weights_table=True)
+    path.write_text(path.read_text().replace("toy_model.weights.tsv", "../elsewhere.weights.tsv"))
+    with pytest.raises(RuleError, match="beside the model"):
+        LinearModel.load(path)
+    path.write_text(path.read_text().replace("../elsewhere.weights.tsv", "absent.weights.tsv"))
+    with pytest.raises(RuleError, match="cannot read the weights table"):
+        LinearModel.load(path)
+
+
+def test_a_feature_name_a_table_cannot_hold_is_refused() -> None:
+    model, _ = _toy()
+    bad = LinearModel(model.name, model.classes, ("a\tb", "c", "d"), model.coefficients, model.intercept)
+    with pytest.raises(RuleError, match="tab or line break"):
+        bad.weights_table()
