@@ -33,10 +33,11 @@ from tests.conftest import SHARED_DATA
 
 WIKIWEASEL = SHARED_DATA / "wikiweasel" / "train.csv"
 
-# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.664 (folds 0.664 +- 0.013; seed 0;
+# Measured 5-fold CV F1 of the detector (wikiweasel scheme) is 0.663 (folds 0.663 +- 0.014; seed 0;
 # 0.643 before the weasel cue classes of issue 5: clause-opening vague groups, prepositional vague
-# groups, the modal perfect, durations, judgement verbs, speculative nouns). The floor sits a little
-# below, so a real regression fails and noise does not.
+# groups, the modal perfect, durations, judgement verbs, speculative nouns; 0.664 before the news
+# counter-cues from the error analysis of the train claims). The floor sits a little below, so a
+# real regression fails and noise does not.
 WIKIWEASEL_F1_FLOOR = 0.65
 
 
@@ -124,6 +125,25 @@ NEWS = [
     ("The party would like to see more funding for schools.", False, None),
     ("He was charged with murder on Tuesday.", False, None),
     ("The ballot measure seeks to raise the cap on charter schools.", False, None),
+    # issue 5, error analysis of the train claims: a reported or polled "would", a concessive
+    # "even if", a first-person wish, negated "could", an outlet's report, idioms of certainty
+    ("Then, in 2019, the minister said that 40,000 would be admitted.", False, None),
+    ("The coach pointed out that since the striker was injured in the final, he would start.", False, None),
+    ("In the survey, 33% would be angry and 21% who would be relieved.", False, None),
+    ("The mayor said that even if the vote failed, she would stay in office.", False, None),
+    ("I sincerely hope that the talks succeed.", False, None),
+    ("The senator said she could not support the trade deal.", False, None),
+    ("Nobody knows the harbour better than the old pilots.", False, None),
+    ("The two senators debated tax policy on Tuesday.", False, None),
+    ("The rally followed after the Associated Press reported the donations.", False, None),
+    # ... and their near misses, which stay hedged
+    ("The mayor said that if the vote failed, she would resign.", True, "if"),
+    ("Mr. Lee would beat her 53 percent to 36 percent in a two-way race.", True, "would"),
+    ("The origin of the festival is hotly debated.", True, "hotly debated"),
+    ("So these extra trucks could be carrying weapons.", True, "could"),
+    ("The governor would almost certainly win a second term.", True, "almost certainly"),
+    ("Nobody knows how the money was spent.", True, "Nobody knows"),
+    ("Press reports said the convoy had been hit.", True, "Press reports"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -145,7 +165,45 @@ CANCELLED = [
     ("Marco Rubio said he would now root for North Carolina.", "would"),
     ("Pointing out that North Carolina would win, Trump picked Denver.", "would"),
     ("The ballot measure seeks to raise the cap on charter schools.", "seeks to"),
+    ("Then, in 2019, the minister said that 40,000 would be admitted.", "would"),
+    ("The coach said he was rooting for the home side but would now back the visitors.", "would"),
+    ("In the survey, 38% of likely voters would be scared by his nomination.", "would"),
+    ("The mayor said that even if the vote failed, she would stay in office.", "if"),
+    ("The mayor said that even if the vote failed, she would stay in office.", "would"),
+    ("Reporters asked the two remaining White House contenders if they would debate.", "if"),
+    ("But I hope they are fake.", "hope"),
+    ("The senator said she could not support the trade deal.", "could"),
+    ("Terrorism is a real threat, and nobody knows that better than me.", "nobody knows"),
+    ("The rally followed after the Associated Press reports on the donations.", "Press reports"),
 ]
+
+
+def test_almost_certainly_is_a_hedge_not_a_booster(detector: HedgeDetector) -> None:
+    sentence = "The governor would almost certainly win a second term."
+    result = detector.detect(sentence)
+    assert "almost certainly" in [c.text for c in result.cues]
+    assert "certainly" not in [c.text for c in result.counter_cues]
+    assert "certainly" in [c.text for c in detector.detect("The governor certainly won.").counter_cues]
+
+
+def test_a_third_persons_hope_stays_an_expectation(detector: HedgeDetector) -> None:
+    # The first-person wish counter-cue is for "I/we hope" only.
+    result = detector.detect("The senator hopes that the bill will pass.")
+    assert "hopes that" in [c.text for c in result.cues]
+    assert not [c for c in result.counter_cues if c.label == "volition"]
+
+
+def test_negated_could_keeps_its_own_hedges(detector: HedgeDetector) -> None:
+    # "could not" is the past of "cannot", but "could not have known", "could not rule out" and
+    # "could not be verified" are conclusions or unverified content, and stay hedged.
+    for sentence, cue in [
+        ("He could not have known about the payments.", "could"),
+        ("Officials could not rule out a second strike.", "could not rule out"),
+        ("The claim could not be independently verified.", "not be independently verified"),
+    ]:
+        result = detector.detect(sentence)
+        assert result.hedged, sentence
+        assert cue in [c.text for c in result.cues], sentence
 
 
 @pytest.fixture(scope="module")
