@@ -205,6 +205,10 @@ _END_OK_TEXTS = frozenset({",", ")", "’", "'", "”"})
 
 
 # What `analyse` knows of a token from its text alone (under one lexicon), by text.
+# Entries each memo below may hold before it starts afresh. A long batch of varied text meets new words
+# without end: at 200k entries the token memo alone grew a worker by ~140 MB, while 50k holds every
+# distinct token of all PolNeAR (34k) and the words that make most of any news text.
+MEMO_ENTRIES = 50_000
 _TOKEN_MEMO: dict[str, tuple[Any, ...]] = {}
 _TOKEN_MEMO_LEX: list[ModelLexicon] = []
 
@@ -253,7 +257,7 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
     flag_rows: list[int] = []
     flag_cols: list[int] = []
     quote_row = _FLAG_ROW["quote"]
-    if not _TOKEN_MEMO_LEX or _TOKEN_MEMO_LEX[0] is not lex or len(_TOKEN_MEMO) > 200_000:
+    if not _TOKEN_MEMO_LEX or _TOKEN_MEMO_LEX[0] is not lex or len(_TOKEN_MEMO) > MEMO_ENTRIES:
         _TOKEN_MEMO.clear()
         _TOKEN_MEMO_LEX[:] = [lex]
     memo = _TOKEN_MEMO
@@ -732,7 +736,7 @@ class ColumnTable(dict):  # type: ignore[type-arg]
     def __missing__(self, key: Any) -> int:
         if self.name_of is None:  # a complete table (`SparseLinear.columns_of`)
             return self.missing
-        if len(self) > 200_000:  # the values of a long batch: bounded
+        if len(self) > MEMO_ENTRIES:  # the values of a long batch: bounded
             self.clear()
         j = self[key] = self.index.get(self.name_of(key), self.missing)
         return j
@@ -796,7 +800,7 @@ class CueTokenColumns:
         CTX = [by_ctx(v, no6) for v in tc]  # c-3 .. c3 of the tokens around
         by_anc = self.by_anc.get
         ANC = [by_anc(cls_[j] or low[j], no6) if anchors[j] else no6 for j in range(n)]
-        if self._own_lex is not a.lex or len(self._own) > 100_000:
+        if self._own_lex is not a.lex or len(self._own) > MEMO_ENTRIES:
             self._own.clear()
             self._own_lex = a.lex
         own_memo, toks = self._own, a.toks
@@ -1004,6 +1008,8 @@ class SourceScorer:
         key = (side, head, cls, form)
         cached = self._cue_cache.get(key)
         if cached is None:
+            if len(self._cue_cache) > MEMO_ENTRIES:  # cue heads are open-class words: bounded
+                self._cue_cache.clear()
             w = self.lin.weight
             cached = self._cue_cache[key] = (w(f"cue{side}={head}") + w(f"cuecls{side}={cls}")
                                              + w(f"cueform{side}={form}"))
@@ -1017,7 +1023,7 @@ class SourceScorer:
         # A token's weight row depends on its feature names alone, and words repeat: sum each
         # distinct feature tuple once (the same sum in the same order, so the same floats).
         memo = self._row_memo
-        if len(memo) > 50_000:  # words of a long batch: bounded (~20 MB)
+        if len(memo) > MEMO_ENTRIES:  # words of a long batch: bounded (~20 MB)
             memo.clear()
         rows = []
         for i in range(-1, n + 1):
