@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import numpy as np
 import regex
-import sklearn
 
 from scorer.attribution import Attribution, AttributionFinder
 from scorer.claims import Claim, split_claims, split_clause
@@ -260,13 +259,6 @@ class Pipeline:
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
-        # The TF-IDF vectorizers of steps 4 and 5 run several times per article on inputs built here,
-        # with fixed parameters: scikit-learn's per-call parameter and finiteness checks cost more than
-        # the vectorizing itself on short claim lists, and never change a result.
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            return self._analyze(text, outlet, article_id)
-
-    def _analyze(self, text: str, outlet: str | None, article_id: str | None) -> Report:
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
         work, spans, sims, type_of, sources = stage.work, stage.spans, stage.sims, stage.type_of, stage.sources

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import regex
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from scorer.linear import LinearModel, load_for_features
 from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
 from scorer.spans import Span, make_span
+from scorer.tfidf import sublinear_tfidf_l2
 
 CONTRADICTION_MIN_COVERAGE = 0.09
 # The author's own unattributed background is rarely what a doubt targets: such candidates count half.
@@ -285,7 +285,7 @@ def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
         counts = term_counts(documents, binary=False, dtype=np.float64)
     except ValueError:
         return np.zeros((len(claim_texts), len(claim_texts)))
-    m = TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False)
+    m = sublinear_tfidf_l2(counts)
     sims = (m @ m.T).toarray()
     np.fill_diagonal(sims, 0.0)
     return sims

@@ -38,3 +38,18 @@ def test_weights_are_the_transformers_bit_for_bit(docs: list[str]) -> None:
 def test_long_rows_and_an_empty_row() -> None:
     words = [f"w{k}" for k in range(30)]
     _same([" ".join(words), " ".join(words[::2] * 3), "", "w1 w1 w1 w2"])
+
+
+def test_scoring_never_imports_scikit_learn() -> None:
+    """scikit-learn serves training; importing it would add ~65 MB to every scoring process."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd\n"
+            "from scorer.batch import score_frame\n"
+            "frame = pd.DataFrame({'id': ['a'], 'text': ['The minister said the talks had ended, "
+            "according to a diplomatic source.']})\n"
+            "print(len(score_frame(frame)))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "[]", out
