@@ -4,10 +4,11 @@ Hedges come from the hedge detector (`scorer/hedging.py`: rule cues, a logistic 
 Contradiction cues come from `rules/contradictions.yaml`. A claim that carries a contradiction cue
 disputes the claim whose content best matches the cue's scope (the words after the cue: "did not
 clarify whether <scope>", or before it for "<scope> is false"), by IDF-weighted coverage over the
-article's claims; a cue with nothing to match ("It's nonsense", "fired back that ...") disputes the
-claim before it, and a sentence that reports a claim with its dispute ("..., a claim X denies")
-disputes itself. A flat denial or rebuttal by a cited source flags both sides. Support is the same similarity seen the other way: a claim whose main point another claim,
-cited to a different source, repeats.
+article's claims; a cue with nothing to match ("It's nonsense", "fired back that ...") disputes
+the claim before it, and a sentence that reports a claim with its dispute ("..., a claim X denies")
+disputes itself. A flat denial or rebuttal by a cited source flags both sides. Support is the same
+similarity seen the other way: a claim whose main point another claim, cited to a different
+source, repeats.
 """
 
 from __future__ import annotations
@@ -136,9 +137,12 @@ class ContradictionFinder:
             if i in pointing_back:
                 # What a doubt points back at is a claim, not the doubt it elaborates ("This is a
                 # delusion. It is a delusion because ..."); a claim reported with its dispute is a claim.
-                before = [j for j in range(i) if j not in own_sentence
-                          and all(c.label == "exchange" for c in cues_per_claim[j])]
-                if claim_ids is not None and cue.label != "retraction":
+                before = [j for j in range(i) if j not in own_sentence and (
+                    not cues_per_claim[j] or any(c.label == "exchange" for c in cues_per_claim[j]))]
+                if claim_ids is not None and cue.label == "retraction":
+                    # What is walked back is something someone said, not the author's background.
+                    before = [j for j in before if claim_ids[j]] or before
+                elif claim_ids is not None:
                     before = [j for j in before if not set(claim_ids[j]) & set(claim_ids[i])]
                 if before:
                     j = before[-1]

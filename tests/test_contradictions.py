@@ -150,3 +150,27 @@ def test_being_lied_about_is_no_accusation() -> None:
     sentence = "“I’m not going to get lied about,” she said."
     found = {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
     assert "contra.lied_about" not in found
+
+
+@pytest.mark.parametrize("sentence", [
+    "The company suspended her account; it did not explain why.",
+    "The minister did not say how the plan would be paid for.",
+    "Critics say the scandal risks undermining his credibility.",
+])
+def test_no_reason_given_and_harm_done_are_not_disputes(sentence: str) -> None:
+    assert ruleset("contradictions").find_all(sentence, 0, len(sentence)) == []
+
+
+def test_a_fact_check_rating_doubts_one_way(links_only: Pipeline) -> None:
+    claims = _claims(links_only, "Senator Ames said the state had lost 40,000 factory jobs.\n"
+                                 "PolitiFact rated the claim “Mostly False,” the paper said.")
+    assert claims["Senator Ames s"].contradicted
+    assert not claims["PolitiFact rat"].contradicted  # the rating carries the doubt, it is not disputed
+
+
+def test_a_retraction_points_past_the_authors_background(links_only: Pipeline) -> None:
+    claims = _claims(links_only, "The governor said the plant would reopen in March.\n"
+                                 "The plant employed 900 workers until last year.\n"
+                                 "His spokesman later walked back the comments.")
+    assert claims["The governor s"].contradicted
+    assert not claims["The plant empl"].contradicted
