@@ -30,6 +30,8 @@ from scorer.rulebook import RULES_DIR, RuleMatch, RuleSet, ruleset
 from scorer.spans import Span, make_span
 
 CONTRADICTION_MIN_COVERAGE = 0.09
+# Beyond the best match, every claim a cue's scope covers at least this well is disputed too.
+CONTRADICTION_ALSO_COVERAGE = 0.25
 # The author's own unattributed background is rarely what a doubt targets: such candidates count half.
 UNATTRIBUTED_CANDIDATE_WEIGHT = 0.5
 SUPPORT_MIN_SIMILARITY = 0.35
@@ -156,6 +158,10 @@ class ContradictionFinder:
             j = int(np.argmax(scores))
             if scores[j] >= CONTRADICTION_MIN_COVERAGE:
                 links.append(ContradictionLink(i, j, cue, float(scores[j]), cue.label in BOTH_WAYS_LABELS))
+                # A scope that covers several claims disputes each of them (a charge told twice).
+                for k in np.flatnonzero(scores >= CONTRADICTION_ALSO_COVERAGE).tolist():
+                    if k != j:
+                        links.append(ContradictionLink(i, k, cue, float(scores[k]), False))
         return links
 
 

@@ -11,7 +11,7 @@ import pytest
 from scorer.pipeline import Pipeline, _quotation_runs
 from scorer.report import ClaimResult
 from scorer.rulebook import ruleset
-from scorer.signals import _points_back
+from scorer.signals import ContradictionFinder, _points_back
 from scorer.spans import Span
 
 
@@ -174,3 +174,19 @@ def test_a_retraction_points_past_the_authors_background(links_only: Pipeline) -
                                  "His spokesman later walked back the comments.")
     assert claims["The governor s"].contradicted
     assert not claims["The plant empl"].contradicted
+
+
+def test_a_denial_disputes_every_claim_its_scope_covers() -> None:
+    lines = ["Senator Ames said the county had closed four rural clinics this spring.",
+             "The weather was mild all week.",
+             "Ames repeated that four rural clinics had closed this spring.",
+             "The county health office denied that any rural clinics had closed this spring."]
+    text = "\n".join(lines)
+    spans, at = [], 0
+    for line in lines:
+        spans.append(Span(at, at + len(line), line))
+        at += len(line) + 1
+    finder = ContradictionFinder()
+    cues = [finder.cues(text, s.start, s.end) for s in spans]
+    disputed = {link.disputed for link in finder.link(text, spans, cues, [True, False, True, True])}
+    assert disputed == {0, 2}
