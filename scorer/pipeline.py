@@ -357,10 +357,16 @@ class Pipeline:
 
 def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:
     """Per claim, a number shared by the claims of one running quotation (and only by them): a claim
-    continuing the previous claim's open quotation takes its number."""
+    inside a quotation opened at or after the start of the current run takes the run's number. The
+    run is counted from its first claim, as a quotation of several sentences opens only once."""
     runs: list[int] = []
+    first = 0
     for i, span in enumerate(spans):
-        runs.append(runs[-1] if i and _continues_quote(text, spans[i - 1], span) else i)
+        if i and _continues_quote(text, spans[first], span):
+            runs.append(first)
+        else:
+            first = i
+            runs.append(i)
     return runs
 
 

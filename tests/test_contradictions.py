@@ -116,11 +116,17 @@ def test_a_doubt_about_the_subject_before_it_finds_that_subject(links_only: Pipe
 
 
 def test_quotation_runs_group_one_speakers_sentences() -> None:
-    text = "“This is not what we need,” Lee said. “We need more buses. We need trains.” The council met."
-    bounds = [(0, 36), (37, 56), (57, 74), (75, 91)]
-    spans = [Span(s, e, text[s:e]) for s, e in bounds]
+    text = ("“This is not what we need,” Lee said. “We need more buses. We need trains. We need vans.” "
+            "The council met.")
+    sentences = ["“This is not what we need,” Lee said.", "“We need more buses.", "We need trains.",
+                 "We need vans.”", "The council met."]
+    spans = []
+    for sentence in sentences:
+        start = text.index(sentence)
+        spans.append(Span(start, start + len(sentence), sentence))
     runs = _quotation_runs(text, spans)
-    assert runs[1] == runs[2] and runs[3] != runs[2]
+    assert runs[1] == runs[2] == runs[3]  # one quotation of three sentences, opened once
+    assert len({runs[0], runs[1], runs[4]}) == 3
 
 
 def test_a_definite_claim_denied_is_not_an_exchange() -> None:
