@@ -238,8 +238,9 @@ class Pipeline:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
         cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
         attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
-        links = self.contradictions.link(text, spans, cue_matches, attributed)
+        links = self.contradictions.link(text, spans, cue_matches, attributed, claim_ids)
         contradicted_by: dict[int, list[int]] = {}
+        self_disputed = {link.disputing for link in links if link.disputed == link.disputing}
         for link in links:
             contradicted_by.setdefault(link.disputed, []).append(link.disputing)
             if link.both_ways and claim_ids[link.disputing]:
@@ -248,7 +249,14 @@ class Pipeline:
         # (with a denial, doubt or correction cue) toward another claim it overlaps with.
         stance_cues: dict[int, list[Span]] = {}
         coverage = claim_coverage(spans)
+        quotation = _quotation_runs(text, spans)
         for dispute in stance_disputes(text, spans, self.stance, coverage):
+            if set(claim_ids[dispute.disputing]) & set(claim_ids[dispute.disputed]) or \
+                    quotation[dispute.disputing] == quotation[dispute.disputed]:
+                # One voice's own sentences: a speaker's "not what we need" answers no one in them.
+                continue
+            if dispute.disputing in self_disputed:
+                continue  # its denial answers the claim it reports itself ("..., a claim X denies")
             if dispute.disputing not in contradicted_by.get(dispute.disputed, []):
                 contradicted_by.setdefault(dispute.disputed, []).append(dispute.disputing)
             stance_cues.setdefault(dispute.disputing, []).extend(dispute.cues)
@@ -339,7 +347,22 @@ class Pipeline:
         return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources), tuple(results))
 
 
-def _continues_quote(text: str, previous: Claim, current: Claim) -> bool:
+def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:
+    """Per claim, a number shared by the claims of one running quotation (and only by them): a claim
+    inside a quotation opened at or after the start of the current run takes the run's number. The
+    run is counted from its first claim, as a quotation of several sentences opens only once."""
+    runs: list[int] = []
+    first = 0
+    for i, span in enumerate(spans):
+        if i and _continues_quote(text, spans[first], span):
+            runs.append(first)
+        else:
+            first = i
+            runs.append(i)
+    return runs
+
+
+def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -> bool:
     """True when the previous claim opened a quotation that this claim continues or closes."""
     between = text[previous.start:current.start]
     opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")

@@ -3,9 +3,12 @@
 Hedges come from the hedge detector (`scorer/hedging.py`: rule cues, a logistic model decides).
 Contradiction cues come from `rules/contradictions.yaml`. A claim that carries a contradiction cue
 disputes the claim whose content best matches the cue's scope (the words after the cue: "did not
-clarify whether <scope>"), by TF-IDF cosine over the article's claims; a flat denial flags both
-sides. Support is the same similarity seen the other way: a claim whose main point another claim,
-cited to a different source, repeats.
+clarify whether <scope>", or before it for "<scope> is false"), by IDF-weighted coverage over the
+article's claims; a cue with nothing to match ("It's nonsense", "fired back that ...") disputes
+the claim before it, and a sentence that reports a claim with its dispute ("..., a claim X denies")
+disputes itself. A flat denial or rebuttal by a cited source flags both sides. Support is the same
+similarity seen the other way: a claim whose main point another claim, cited to a different
+source, repeats.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from scorer.spans import Span, make_span
 from scorer.tfidf import sublinear_tfidf_l2
 
 CONTRADICTION_MIN_COVERAGE = 0.09
+# Beyond the best match, every claim a cue's scope covers at least this well is disputed too.
+CONTRADICTION_ALSO_COVERAGE = 0.25
 # The author's own unattributed background is rarely what a doubt targets: such candidates count half.
 UNATTRIBUTED_CANDIDATE_WEIGHT = 0.5
 SUPPORT_MIN_SIMILARITY = 0.35
@@ -85,17 +90,37 @@ class ContradictionFinder:
 
     def link(
         self, text: str, claim_spans: Sequence[Span], cues_per_claim: Sequence[Sequence[RuleMatch]],
-        attributed: Sequence[bool] | None = None,
+        attributed: Sequence[bool] | None = None, claim_ids: Sequence[Sequence[str]] | None = None,
     ) -> list[ContradictionLink]:
-        """For each claim with a contradiction cue, the claim it disputes (if any is similar enough)."""
+        """For each claim with a contradiction cue, the claim it disputes (if any is similar enough).
+
+        Three cases do not go by content overlap. An `exchange` cue reports the claim and its
+        dispute in one sentence ("alleges X, a claim that Y disputes"): the claim disputes itself.
+        A cue with no object of its own after a demonstrative or pronoun ("This is a delusion",
+        "It's nonsense", "he said he was joking") or naming the claim itself ("rejected both
+        objections", "calling Trump's charge 'pathetic'"), and a rule marked `points_back` (an answer, "fired
+        back that ..."; a retraction, "walked back his comments") point back: they dispute the
+        nearest claim before their sentence, as their own words share little with it. An answer
+        answers someone else: with `claim_ids`, the nearest claim citing none of its sources.
+        """
         cue_claims = [i for i, cues in enumerate(cues_per_claim) if cues]
         if not cue_claims or len(claim_spans) < 2:
             return []
         documents = [" ".join(content_terms(s.text)) for s in claim_spans]
         scopes = []
+        pointing_back: set[int] = set()
         for i in cue_claims:
             cue = cues_per_claim[i][0]
-            scope = make_span(text, cue.end, claim_spans[i].end)
+            before = text[claim_spans[i].start:cue.start]
+            if cue.attrs.get("scope") == "before":
+                scope = make_span(text, claim_spans[i].start, cue.start)
+                has_object = len(content_tokens(before)) >= 2
+            else:
+                scope = make_span(text, cue.end, claim_spans[i].end)
+                has_object = scope is not None and len(content_tokens(_first_clause(scope.text))) >= 2
+            if cue.attrs.get("points_back") or (not has_object and (
+                    cue.attrs.get("names_claim") or _points_back(before))):
+                pointing_back.add(i)
             scope_text = scope.text if scope and len(content_tokens(scope.text)) >= 2 else claim_spans[i].text
             scopes.append(" ".join(content_terms(scope_text)))
         sims = _coverage(scopes, documents)
@@ -103,17 +128,64 @@ class ContradictionFinder:
             sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0, UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
         links: list[ContradictionLink] = []
         for row, i in enumerate(cue_claims):
+            exchange = next((c for c in cues_per_claim[i] if c.label == "exchange"), None)
+            if exchange is not None:
+                links.append(ContradictionLink(i, i, exchange, 1.0, False))
+                continue
+            cue = cues_per_claim[i][0]
+            # Claims sharing the cue claim's sentence are its own clauses, not what it disputes.
+            own_sentence = {j for j, span in enumerate(claim_spans)
+                            if j != i and span.intersects(claim_spans[i])}
+            if i in pointing_back:
+                # What a doubt points back at is a claim, not the doubt it elaborates ("This is a
+                # delusion. It is a delusion because ..."); a claim reported with its dispute is a claim.
+                before = [j for j in range(i) if j not in own_sentence and (
+                    not cues_per_claim[j] or any(c.label == "exchange" for c in cues_per_claim[j]))]
+                if claim_ids is not None and cue.label == "retraction":
+                    # What is walked back is something someone said, not the author's background.
+                    before = [j for j in before if claim_ids[j]] or before
+                elif claim_ids is not None:
+                    before = [j for j in before if not set(claim_ids[j]) & set(claim_ids[i])]
+                if before:
+                    j = before[-1]
+                    both_ways = cue.label in BOTH_WAYS_LABELS
+                    links.append(ContradictionLink(i, j, cue, float(sims[row, j]), both_ways))
+                continue
             scores = sims[row].copy()
             scores[i] = -1.0
-            # Claims sharing the cue claim's sentence are its own clauses, not what it disputes.
-            for j, span in enumerate(claim_spans):
-                if j != i and span.intersects(claim_spans[i]):
-                    scores[j] = -1.0
+            for j in own_sentence:
+                scores[j] = -1.0
             j = int(np.argmax(scores))
             if scores[j] >= CONTRADICTION_MIN_COVERAGE:
-                cue = cues_per_claim[i][0]
-                links.append(ContradictionLink(i, j, cue, float(scores[j]), cue.label == "denial"))
+                links.append(ContradictionLink(i, j, cue, float(scores[j]), cue.label in BOTH_WAYS_LABELS))
+                # A scope that covers several claims disputes each of them (a charge told twice).
+                for k in np.flatnonzero(scores >= CONTRADICTION_ALSO_COVERAGE).tolist():
+                    if k != j:
+                        links.append(ContradictionLink(i, k, cue, float(scores[k]), False))
         return links
+
+
+# Cue kinds that are one source's assertion against another's: both claims are contested
+# (LABELLING.md "a report and a flat denial"). Doubts and refusals to confirm are one-sided.
+BOTH_WAYS_LABELS = frozenset({"denial", "rebuttal"})
+# What stands before a cue that points back at the previous sentence: nothing but a demonstrative
+# or a pronoun subject ("This is", "It's", "That claim is", "Trump later said he").
+_SAYS = r"(?:[\p{Lu}][\w.’'-]*\s+){0,3}(?:later\s+|then\s+|also\s+)?(?:said|says|added|insisted)(?:\s+that)?\s+"
+_CLAIM_NOUN = (r"(?:claims?|reports?|ideas?|notions?|stor(?:y|ies)|statements?|comments?|remarks?|arguments?|charges?|"
+               r"accounts?|allegations?|accusations?)")
+_POINTS_BACK = regex.compile(
+    rf"^\W*(?:{_SAYS})?(?:this|that|it|these|those|(?:this|that|these|those|the|such)\s+{_CLAIM_NOUN}|he|she|they)\W*$",
+    regex.IGNORECASE)
+
+
+def _points_back(before_cue: str) -> bool:
+    return bool(_POINTS_BACK.match(before_cue))
+
+
+def _first_clause(scope: str) -> str:
+    """The words after a cue up to the end of its clause: "nonsense,'' Mr. Trump said" has no
+    object of its own; what follows the closing quote is the attribution."""
+    return regex.split(r"[,;:”’\"]|''|\s[-–—]\s", scope, maxsplit=1)[0]
 
 
 STANCE_MIN_COVERAGE = 0.15
