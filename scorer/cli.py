@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +26,7 @@ app.add_typer(rules_app, name="rules")
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, at any width
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
@@ -81,7 +81,7 @@ def report(
         render_terminal(result, Console(highlight=False))
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     local = "local"
     dask = "dask"
 
@@ -451,7 +451,7 @@ def train_hedges(
     _fit_on_labels(train_news_hedge_model, labelled, split, output)
 
 
-class Corpus(str, Enum):
+class Corpus(StrEnum):
     polnear = "polnear"
     claims = "claims"
     veracity = "veracity"

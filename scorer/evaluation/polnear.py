@@ -29,12 +29,16 @@ _EVENT = regex.compile(r"^(E\d+)\t(.*)$")
 
 # Cue lemmas of reported speech, for the speech-only view (said, told, according to, reported, kin).
 SPEECH_CUE_WORDS = frozenset(
-    """say says said saying tell tells told telling according report reports reported reporting
-    state states stated add adds added note notes noted write writes wrote written tweet tweets tweeted
-    announce announces announced explain explains explained claim claims claimed insist insists insisted
-    argue argues argued ask asks asked answer answered reply replied respond responded comment commented
-    declare declared acknowledge acknowledged admit admitted deny denies denied confirm confirmed
-    warn warned reveal revealed suggest suggested testify testified recall recalled""".split()
+    [
+        "say", "says", "said", "saying", "tell", "tells", "told", "telling", "according", "report", "reports",
+        "reported", "reporting", "state", "states", "stated", "add", "adds", "added", "note", "notes",
+        "noted", "write", "writes", "wrote", "written", "tweet", "tweets", "tweeted", "announce", "announces",
+        "announced", "explain", "explains", "explained", "claim", "claims", "claimed", "insist", "insists",
+        "insisted", "argue", "argues", "argued", "ask", "asks", "asked", "answer", "answered", "reply",
+        "replied", "respond", "responded", "comment", "commented", "declare", "declared", "acknowledge",
+        "acknowledged", "admit", "admitted", "deny", "denies", "denied", "confirm", "confirmed", "warn",
+        "warned", "reveal", "revealed", "suggest", "suggested", "testify", "testified", "recall", "recalled",
+    ]
 )
 
 
