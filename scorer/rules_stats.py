@@ -46,7 +46,8 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
     tallies: dict[str, _Tally] = {}
     for rs, family in ((pipeline.hedges.rules, "hedge"), (pipeline.contradictions.rules, "contradiction")):
         for rule in rs.rules:
-            weight = hedge_weights.get(f"rule:{rule.id}") if family == "hedge" else corro_weights["carries_doubt"]
+            weight = (hedge_weights.get(f"rule:{rule.id}") if family == "hedge"
+                      else corro_weights["carries_doubt"])
             tallies[rule.id] = _Tally(family, rule.label, weight=None if weight is None else float(weight))
 
     labels = load_labels(path, split)
@@ -58,7 +59,8 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
         gold = by_article[article_id]
         text = article_text(article_id)
         report = pipeline.analyze(text, article_id=article_id)
-        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims], [(g.start, g.end) for g in gold])
+        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims],
+                             [(g.start, g.end) for g in gold])
         gold_of = dict(pairs)
         for i, j in pairs:
             n_matched += 1

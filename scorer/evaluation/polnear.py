@@ -22,7 +22,8 @@ import regex
 from scorer.errors import DataMissing
 from scorer.spans import make_span
 
-SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA",
+                                  Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 _TEXTBOUND = regex.compile(r"^(T\d+)\t(\w+) ([\d ;]+)\t")
 _EVENT = regex.compile(r"^(E\d+)\t(.*)$")
@@ -155,8 +156,8 @@ class PRF:
         return PRF(self.tp + other.tp, self.n_pred + other.n_pred, self.n_gold + other.n_gold)
 
     def to_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "predicted": self.n_pred, "gold": self.n_gold}
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "tp": self.tp, "predicted": self.n_pred, "gold": self.n_gold}
 
 
 def match_spans(pred: Iterable[tuple[int, int]], gold: Iterable[tuple[int, int]], exact: bool) -> PRF:
@@ -211,7 +212,8 @@ def score_article(
         out[f"{kind}.exact"] = match_spans(pred, gold, exact=True)
         out[f"{kind}.overlap"] = match_spans(pred, gold, exact=False)
     text = article.text
-    gold_speech_sources = {a.source for a in article.attributions if a.source and a.cue and is_speech_cue(text, a.cue)}
+    gold_speech_sources = {a.source for a in article.attributions
+                           if a.source and a.cue and is_speech_cue(text, a.cue)}
     gold_speech_cues = {a.cue for a in article.attributions if a.cue and is_speech_cue(text, a.cue)}
     pred_speech_sources = {s for s, c in attribution_pairs if s and is_speech_cue(text, c)}
     pred_speech_cues = {c for _, c in attribution_pairs if is_speech_cue(text, c)}
