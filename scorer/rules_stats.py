@@ -25,7 +25,7 @@ from scorer.labels import LABELS_PATH, article_text, load_labels, match_claims
 @dataclass
 class _Tally:
     family: str
-    label: str
+    label: str | None  # a typing rule's label is the source type it gave, which the report may leave None
     fires: int = 0
     overlaps: int = 0
     conflicts: int = 0
@@ -65,7 +65,7 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
         for i, j in pairs:
             n_matched += 1
             claim, g = report.claims[i], gold[j]
-            fired: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            fired: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
             hedge = pipeline.hedges.detect(text, claim.span.start, claim.span.end)
             for cue in hedge.cues:
                 fired["hedge"].append((cue.rule_id, cue.label))

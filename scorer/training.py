@@ -179,7 +179,7 @@ def train_corroboration(path: str | Path, split: str = "train",
         "prior_brier_on_training_rows": round(prior_brier, 5),
         "base_rate": round(float(y.mean()), 5),
     }
-    meta = {
+    meta: dict[str, Any] = {
         "training_data": {"path": Path(path).name, "sha256": digest, "split": split,
                           "labelled_claims": n_labelled, "matched_claims": int(len(y)),
                           "articles": len(set(groups)), "positives": int(y.sum())},
@@ -321,9 +321,10 @@ def _context_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
         stage = pipeline.attribute(text)
         features = context_rows(text, stage.spans, stage.claim_ids, stage.uncited_source, stage.sims)
         for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
-            if features[i] is None:
+            context_features = features[i]
+            if context_features is None:
                 continue
-            rows.append(features[i])
+            rows.append(context_features)
             y.append(int(bool(gold[j].source_ids or gold[j].support_source_ids)))
             groups.append(article_id)
     digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{'|'.join(c.source_ids)},"

@@ -49,8 +49,8 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
 
     labels = load_labels(path, split)
     by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    for label in labels:
+        by_article[label.article_id].append(label)
     rows: list[Row] = []
     n_predicted = 0
     for article_id in sorted(by_article):
@@ -234,7 +234,7 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     for field in ("hedged", "contradicted"):
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
         pred = np.array([getattr(r, field) for r in rows], dtype=bool)
-        cell = prf(gold, pred)
+        cell: dict[str, Any] = prf(gold, pred)
         if cell["positives"] < 100:
             cell["f1_ci95"] = _bootstrap(rows, _binary_f1(field))
         result[field] = cell
@@ -243,7 +243,7 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     model_p = np.array([r.score for r in rows])
     rules_p = np.array([float(r.rules_verdict == "corroborated") for r in rows])
     majority_p = np.full(len(rows), gold_positive_share if gold_positive_share is not None else y.mean())
-    verdict_cells = {}
+    verdict_cells: dict[str, dict[str, Any]] = {}
     for name, which, p in (("model", "verdict", model_p), ("rules", "rules_verdict", rules_p)):
         cell = {"verdict_macro_f1": round(_verdict_macro_f1(which)(rows), 4), **_score_metrics(y, p)}
         cell["verdict_macro_f1_ci95"] = _bootstrap(rows, _verdict_macro_f1(which), rounds=300)

@@ -217,8 +217,8 @@ def score_article(
     gold_speech_cues = {a.cue for a in article.attributions if a.cue and is_speech_cue(text, a.cue)}
     pred_speech_sources = {s for s, c in attribution_pairs if s and is_speech_cue(text, c)}
     pred_speech_cues = {c for _, c in attribution_pairs if is_speech_cue(text, c)}
-    for kind, pred, gold in (("speech_source", pred_speech_sources, gold_speech_sources),
-                             ("speech_cue", pred_speech_cues, gold_speech_cues)):
-        out[f"{kind}.exact"] = match_spans(pred, gold, exact=True)
-        out[f"{kind}.overlap"] = match_spans(pred, gold, exact=False)
+    for kind, speech_pred, speech_gold in (("speech_source", pred_speech_sources, gold_speech_sources),
+                                           ("speech_cue", pred_speech_cues, gold_speech_cues)):
+        out[f"{kind}.exact"] = match_spans(speech_pred, speech_gold, exact=True)
+        out[f"{kind}.overlap"] = match_spans(speech_pred, speech_gold, exact=False)
     return out
