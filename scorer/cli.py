@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +26,7 @@ app.add_typer(rules_app, name="rules")
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, at any width
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
@@ -54,14 +54,16 @@ def _read_text(path: str) -> str:
         # Offsets are code points into the text exactly as read: no newline translation.
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"{source}: not UTF-8 (byte {exc.start}); convert it, e.g. `iconv -f latin1 -t utf-8`") from exc
+        raise fail(f"{source}: not UTF-8 (byte {exc.start}); "
+                   "convert it, e.g. `iconv -f latin1 -t utf-8`") from exc
 
 
 @app.command()
 def report(
     path: Annotated[str, typer.Argument(help="Article text file (UTF-8), or - for standard input.")],
     outlet: Annotated[str | None, typer.Option(help="Publishing outlet: domain, URL or name.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.terminal,
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = ReportFormat.terminal,
     article_id: Annotated[str | None, typer.Option("--id", help="Article id for the report.")] = None,
 ) -> None:
     """Score one article and print its sourcing report."""
@@ -70,7 +72,8 @@ def report(
     from scorer.report import render_terminal, to_markdown
 
     try:
-        result = analyze(text, outlet=outlet, article_id=article_id or (None if path == "-" else Path(path).stem))
+        result = analyze(text, outlet=outlet,
+                         article_id=article_id or (None if path == "-" else Path(path).stem))
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     if fmt is ReportFormat.json:
@@ -81,7 +84,7 @@ def report(
         render_terminal(result, Console(highlight=False))
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     local = "local"
     dask = "dask"
 
@@ -356,7 +359,8 @@ def _write_model(model: Any, summary: str, output: str) -> None:
 @app.command()
 def train(
     labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/corroboration_model.yaml",
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/corroboration_model.yaml",
     split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
 ) -> None:
     """Fit the corroboration model on labelled claims and write it as readable text."""
@@ -367,11 +371,14 @@ def train(
 
 @app.command("train-context")
 def train_context(
-    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/context_model.yaml",
+    labelled: Annotated[str, typer.Argument(
+        help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/context_model.yaml",
     split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
 ) -> None:
-    """Fit the context model (which claims citing no one take a source from their paragraph); run before `train`."""
+    """Fit the context model (which claims citing no one take a source from their paragraph);
+    run before `train`."""
     from scorer.training import train_context_model
 
     _fit_on_labels(train_context_model, labelled, split, output)
@@ -379,8 +386,10 @@ def train_context(
 
 @app.command("train-contested")
 def train_contested(
-    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/contest_model.yaml",
+    labelled: Annotated[str, typer.Argument(
+        help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/contest_model.yaml",
     split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
 ) -> None:
     """Fit the contested-claim model (which claims a dispute in the article contests); run before `train`."""
@@ -404,8 +413,10 @@ def train_attribution() -> None:
 
 @app.command("train-stance")
 def train_stance(
-    emergent: Annotated[str | None, typer.Argument(help="Emergent-format CSV (default: ../shared/data/emergent/emergent_train.csv).")] = None,
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/stance_model.yaml",
+    emergent: Annotated[str | None, typer.Argument(
+        help="Emergent-format CSV (default: ../shared/data/emergent/emergent_train.csv).")] = None,
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/stance_model.yaml",
     url_output: Annotated[str, typer.Option(
         "--url-output", help="URL model file to write (reports whose URL has a word slug).",
     )] = "rules/stance_url_model.yaml",
@@ -425,8 +436,10 @@ def train_stance(
 
 @app.command("train-wiki-hedges")
 def train_wiki_hedges(
-    wikiweasel: Annotated[str | None, typer.Argument(help="WikiWeasel CSV (default: ../shared/data/wikiweasel/train.csv).")] = None,
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/hedge_model.yaml",
+    wikiweasel: Annotated[str | None, typer.Argument(
+        help="WikiWeasel CSV (default: ../shared/data/wikiweasel/train.csv).")] = None,
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/hedge_model.yaml",
 ) -> None:
     """Refit the WikiWeasel hedge weights (rules/hedges.yaml features), with 5-fold CV metrics in the file."""
     from scorer.evaluation.wikiweasel import WIKIWEASEL_TRAIN
@@ -441,8 +454,10 @@ def train_wiki_hedges(
 
 @app.command("train-hedges")
 def train_hedges(
-    labelled: Annotated[str, typer.Argument(help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
-    output: Annotated[str, typer.Option("-o", "--output", help="Model file to write.")] = "rules/hedge_news_model.yaml",
+    labelled: Annotated[str, typer.Argument(
+        help="Labelled-claims CSV (LABELLING.md format).")] = "data/labels/claims.csv",
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/hedge_news_model.yaml",
     split: Annotated[str, typer.Option(help="Which split of the file to fit on (never dev).")] = "train",
 ) -> None:
     """Fit the news hedge weights on labelled claims (rules/hedges.yaml features) and write them as text."""
@@ -451,7 +466,7 @@ def train_hedges(
     _fit_on_labels(train_news_hedge_model, labelled, split, output)
 
 
-class Corpus(str, Enum):
+class Corpus(StrEnum):
     polnear = "polnear"
     claims = "claims"
     veracity = "veracity"
@@ -467,8 +482,10 @@ def evaluate(
         "polnear: attribution spans; claims: the labelled claims; emergent: stance; wikiweasel: hedges; "
         "veracity, grouping: Emergent claims."))] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
-    limit: Annotated[int | None, typer.Option(help="PolNeAR: only the first N articles (quick look).")] = None,
-    plot: Annotated[Path | None, typer.Option(help="claims: write the reliability diagram as a PNG here.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        help="PolNeAR: only the first N articles (quick look).")] = None,
+    plot: Annotated[Path | None, typer.Option(
+        help="claims: write the reliability diagram as a PNG here.")] = None,
 ) -> None:
     """Measure the scorer on reference data (../shared/data) and the labelled claims."""
     if fmt not in {"table", "json"}:
@@ -513,7 +530,8 @@ def evaluate(
 
 @app.command("stance")
 def stance_command(
-    report_path: Annotated[str, typer.Argument(help="The report (headline or article) file, or - for stdin.")],
+    report_path: Annotated[str, typer.Argument(
+        help="The report (headline or article) file, or - for stdin.")],
     claim: Annotated[str, typer.Option("--claim", help="The claim the report is about.")],
     fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     url: Annotated[str | None, typer.Option(
@@ -558,7 +576,8 @@ def rules_stats(
 
 @rules_app.command("check")
 def rules_check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Rule files (default: every file in rules/).")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Rule files (default: every file in rules/).")] = None,
 ) -> None:
     """Load and validate rule files: unknown keys, bad regexes and failing examples are errors."""
     from scorer.linear import LinearModel

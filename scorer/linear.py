@@ -78,7 +78,8 @@ class LinearModel:
         object.__setattr__(self, "coefficients", coef)
         object.__setattr__(self, "intercept", intercept)
         if coef.shape[1] != len(self.features):
-            raise RuleError(f"model {self.name!r}: {coef.shape[1]} coefficients for {len(self.features)} features")
+            raise RuleError(
+                f"model {self.name!r}: {coef.shape[1]} coefficients for {len(self.features)} features")
         expected_rows = 1 if len(self.classes) == 2 else len(self.classes)
         if coef.shape[0] != expected_rows or intercept.shape[0] != expected_rows:
             raise RuleError(
@@ -128,8 +129,8 @@ class LinearModel:
                     "python": platform.python_version()}
         meta = {"versions": versions, **meta}
         classes = tuple(_plain(c) for c in estimator.classes_)
-        return cls(name, classes, tuple(features), np.asarray(estimator.coef_), np.asarray(estimator.intercept_),
-                   threshold, meta)
+        return cls(name, classes, tuple(features), np.asarray(estimator.coef_),
+                   np.asarray(estimator.intercept_), threshold, meta)
 
     def to_sklearn(self) -> Any:
         """An equivalent scikit-learn LogisticRegression (for tests and interoperability)."""
@@ -205,7 +206,8 @@ class LinearModel:
         meta = {k: data[k] for k in _OPTIONAL_KEYS - {"threshold"} if k in data}
         try:
             return cls(str(data["name"]), tuple(data["classes"]), tuple(str(f) for f in data["features"]),
-                       np.asarray(data["coefficients"], dtype=float), np.asarray(data["intercept"], dtype=float),
+                       np.asarray(data["coefficients"], dtype=float),
+                       np.asarray(data["intercept"], dtype=float),
                        float(data.get("threshold", 0.5)), meta)
         except (TypeError, ValueError) as exc:
             raise RuleError(f"{origin}: bad model numbers: {exc}") from exc

@@ -25,7 +25,7 @@ from scorer.labels import LABELS_PATH, article_text, load_labels, match_claims
 @dataclass
 class _Tally:
     family: str
-    label: str
+    label: str | None  # a typing rule's label is the source type it gave, which the report may leave None
     fires: int = 0
     overlaps: int = 0
     conflicts: int = 0
@@ -46,7 +46,8 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
     tallies: dict[str, _Tally] = {}
     for rs, family in ((pipeline.hedges.rules, "hedge"), (pipeline.contradictions.rules, "contradiction")):
         for rule in rs.rules:
-            weight = hedge_weights.get(f"rule:{rule.id}") if family == "hedge" else corro_weights["carries_doubt"]
+            weight = (hedge_weights.get(f"rule:{rule.id}") if family == "hedge"
+                      else corro_weights["carries_doubt"])
             tallies[rule.id] = _Tally(family, rule.label, weight=None if weight is None else float(weight))
 
     labels = load_labels(path, split)
@@ -58,12 +59,13 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
         gold = by_article[article_id]
         text = article_text(article_id)
         report = pipeline.analyze(text, article_id=article_id)
-        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims], [(g.start, g.end) for g in gold])
+        pairs = match_claims([(c.span.start, c.span.end) for c in report.claims],
+                             [(g.start, g.end) for g in gold])
         gold_of = dict(pairs)
         for i, j in pairs:
             n_matched += 1
             claim, g = report.claims[i], gold[j]
-            fired: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            fired: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
             hedge = pipeline.hedges.detect(text, claim.span.start, claim.span.end)
             for cue in hedge.cues:
                 fired["hedge"].append((cue.rule_id, cue.label))

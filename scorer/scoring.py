@@ -138,11 +138,12 @@ def score_claims(evidence: Sequence[ClaimEvidence], model: LinearModel | None = 
     out = []
     for ev, x, p in zip(evidence, X, proba, strict=True):
         contributions = [c for c in model.contributions(x) if c.value != 0.0]
-        contributions.append(Contribution("intercept", 1.0, float(model.intercept[0]), float(model.intercept[0])))
+        contributions.append(
+            Contribution("intercept", 1.0, float(model.intercept[0]), float(model.intercept[0])))
         contributions.sort(key=lambda c: -abs(c.contribution))
         n_supporting = len(set(ev.own_source_ids) | set(ev.support_source_ids))
-        out.append(Scored(float(p), derive_verdict(ev.contradicted, n_supporting, float(p)), tuple(contributions),
-                          tuple(float(v) for v in x)))
+        out.append(Scored(float(p), derive_verdict(ev.contradicted, n_supporting, float(p)),
+                          tuple(contributions), tuple(float(v) for v in x)))
     return out
 
 

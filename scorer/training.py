@@ -89,7 +89,8 @@ class PriorLogistic:
             return self.C * loss + 0.5 * float((w - w0) @ (w - w0)), grad
 
         start = np.concatenate([w0, [self.prior_intercept]])
-        result = minimize(objective, start, jac=True, method="L-BFGS-B", options={"maxiter": 5000, "gtol": 1e-9})
+        result = minimize(objective, start, jac=True, method="L-BFGS-B",
+                          options={"maxiter": 5000, "gtol": 1e-9})
         self.coef_ = result.x[None, :-1]
         self.intercept_ = result.x[-1:]
         self.classes_ = np.array([0, 1])
@@ -124,10 +125,12 @@ def train_corroboration(path: str | Path, split: str = "train",
 
     prior = LinearModel.load(prior_path)
     if tuple(prior.features) != FEATURES:
-        raise InputError(f"{prior_path}: prior features {list(prior.features)} differ from the scorer's {list(FEATURES)}")
+        raise InputError(f"{prior_path}: prior features {list(prior.features)} "
+                         f"differ from the scorer's {list(FEATURES)}")
     X, y, groups, n_labelled, digest = labelled_rows(path, split)
     if len(set(y.tolist())) < 2:
-        raise InputError(f"{path}: split {split!r} has only one verdict class among matched claims; cannot fit")
+        raise InputError(
+            f"{path}: split {split!r} has only one verdict class among matched claims; cannot fit")
     grid: dict[str, Any] = {}
     best_c, best_brier, best_z = C_GRID[0], float("inf"), np.zeros(len(y))
     for C in C_GRID:
@@ -176,9 +179,10 @@ def train_corroboration(path: str | Path, split: str = "train",
         "prior_brier_on_training_rows": round(prior_brier, 5),
         "base_rate": round(float(y.mean()), 5),
     }
-    meta = {
-        "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "labelled_claims": n_labelled,
-                          "matched_claims": int(len(y)), "articles": len(set(groups)), "positives": int(y.sum())},
+    meta: dict[str, Any] = {
+        "training_data": {"path": Path(path).name, "sha256": digest, "split": split,
+                          "labelled_claims": n_labelled, "matched_claims": int(len(y)),
+                          "articles": len(set(groups)), "positives": int(y.sum())},
         "params": {"C": best_c, "solver": "L-BFGS-B", "penalty": "l2 toward the prior",
                    "prior": Path(prior_path).name},
         "cv_metrics": cv, "calibration": calibration,
@@ -186,7 +190,8 @@ def train_corroboration(path: str | Path, split: str = "train",
     model = LinearModel.from_estimator(estimator, FEATURES, "corroboration", **meta)
     summary = (f"Corroboration model fitted by `scorer train` on {len(y)} matched claims "
                f"({int(y.sum())} corroborated) from {len(set(groups))} articles, split {split}.\n"
-               f"Weights shrunk toward the hand-set prior {Path(prior_path).name} (reasoning per weight there), "
+               f"Weights shrunk toward the hand-set prior {Path(prior_path).name} "
+               f"(reasoning per weight there), "
                f"not toward zero.\n"
                f"C = {best_c} by {FOLDS}-fold article-grouped CV (out-of-fold Brier {best_brier:.4f}; "
                f"the prior alone {prior_brier:.4f}; base rate {y.mean():.3f}); sigmoid calibration "
@@ -260,7 +265,8 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
 
     rows, y, groups, digest = _hedge_rows(path, split)
     if len(set(y.tolist())) < 2:
-        raise InputError(f"{path}: split {split!r} has one hedged class only among matched claims; cannot fit")
+        raise InputError(
+            f"{path}: split {split!r} has one hedged class only among matched claims; cannot fit")
     folds = list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(y)), y, groups))
     fold_data = []
     for train, test in folds:
@@ -290,8 +296,10 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
     }
     model = LinearModel.from_estimator(estimator, names, "hedge_news", threshold=threshold, **meta)
     summary = (f"Hedge model for news, fitted by `scorer train-hedges` on {len(y)} matched labelled claims "
-               f"({int(y.sum())} hedged) of split {split}, features of rules/hedges.yaml (LABELLING.md scheme).\n"
-               f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV (out-of-fold F1 {f1:.3f}).")
+               f"({int(y.sum())} hedged) of split {split}, "
+               f"features of rules/hedges.yaml (LABELLING.md scheme).\n"
+               f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV "
+               f"(out-of-fold F1 {f1:.3f}).")
     return model, summary
 
 
@@ -313,9 +321,10 @@ def _context_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
         stage = pipeline.attribute(text)
         features = context_rows(text, stage.spans, stage.claim_ids, stage.uncited_source, stage.sims)
         for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
-            if features[i] is None:
+            context_features = features[i]
+            if context_features is None:
                 continue
-            rows.append(features[i])
+            rows.append(context_features)
             y.append(int(bool(gold[j].source_ids or gold[j].support_source_ids)))
             groups.append(article_id)
     digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{'|'.join(c.source_ids)},"
@@ -354,14 +363,16 @@ def train_context_model(path: str | Path, split: str = "train") -> tuple[LinearM
           "oof_f1": round(float(f1_score(y, predicted)), 4), "oof_brier": round(_brier(y, oof), 5),
           "base_rate": round(float(y.mean()), 4)}
     meta = {
-        "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "claims_citing_no_one": len(y),
-                          "sourced": int(y.sum()), "articles": len(set(groups))},
+        "training_data": {"path": Path(path).name, "sha256": digest, "split": split,
+                          "claims_citing_no_one": len(y), "sourced": int(y.sum()),
+                          "articles": len(set(groups))},
         "params": {"C": C, "solver": "lbfgs", "penalty": "l2"},
         "cv_metrics": cv,
     }
     model = LinearModel.from_estimator(estimator, CONTEXT_FEATURES, "context", threshold=0.5, **meta)
-    summary = (f"Context model fitted by `scorer train-context` on {len(y)} matched claims that cite no one in their "
-               f"own sentence ({int(y.sum())} labelled sourced) from {len(set(groups))} articles, split {split}.\n"
+    summary = (f"Context model fitted by `scorer train-context` on {len(y)} matched claims "
+               f"that cite no one in their own sentence ({int(y.sum())} labelled sourced) "
+               f"from {len(set(groups))} articles, split {split}.\n"
                f"C = {C} by {FOLDS}-fold article-grouped CV (out-of-fold log loss {loss:.4f}, accuracy "
                f"{cv['oof_accuracy']:.3f} vs {max(y.mean(), 1 - y.mean()):.3f} for the majority class).\n"
                f"Class 1 = the claim has a source in its context; decision at probability 0.5.")
@@ -388,7 +399,8 @@ def _contest_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
             rows.append(sig.contest_rows[i])
             y.append(int(gold[j].contradicted))
             groups.append(article_id)
-    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.contradicted)}\n" for c in labels)
+    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.contradicted)}\n"
+                       for c in labels)
     return np.asarray(rows, dtype=float), np.asarray(y, dtype=int), groups, digest
 
 
@@ -439,7 +451,8 @@ def train_contest_model(path: str | Path, split: str = "train") -> tuple[LinearM
         "cv_metrics": {"folds": FOLDS, "grouped_by": "article", "C_grid_f1": grid, "oof_f1": round(f1, 4),
                        "threshold_chosen_out_of_fold": round(threshold, 4)},
     }
-    model = LinearModel.from_estimator(estimator, CONTEST_FEATURES, "contest", threshold=round(threshold, 6), **meta)
+    model = LinearModel.from_estimator(estimator, CONTEST_FEATURES, "contest",
+                                       threshold=round(threshold, 6), **meta)
     summary = (f"Contested-claim model fitted by `scorer train-contested` on {len(y)} matched claims "
                f"({int(y.sum())} contradicted) from {len(set(groups))} articles, split {split}.\n"
                f"C = {C} and threshold {threshold:.3f} by {FOLDS}-fold article-grouped CV "

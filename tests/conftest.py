@@ -10,7 +10,8 @@ import pytest
 
 from scorer.evaluation.polnear import SHARED_DATA  # the one location (SCORER_SHARED_DATA overrides it)
 
-MODEL_ARTICLE = Path(__file__).resolve().parents[1] / "data" / "articles" / "24brussels-ukraine-guarantees.txt"
+MODEL_ARTICLE = (Path(__file__).resolve().parents[1] / "data" / "articles"
+                 / "24brussels-ukraine-guarantees.txt")
 
 
 def require_shared_data() -> Path:

@@ -24,7 +24,8 @@ def test_report_terminal() -> None:
 
 
 def test_report_json_has_schema_and_names() -> None:
-    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net", "--format", "json"])
+    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net",
+                                 "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["schema"] == "scorer.report/1"
@@ -122,7 +123,8 @@ def test_batch_missing_text_column_is_one_line_exit_1(tmp_path: Path) -> None:
 
 def test_batch_bad_row_is_recorded_not_fatal(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
-    pd.DataFrame({"id": ["x", "y"], "text": ["A" * 50, "The minister said the talks had ended."]}).to_csv(path, index=False)
+    pd.DataFrame({"id": ["x", "y"], "text": ["A" * 50, "The minister said the talks had ended."]}).to_csv(
+        path, index=False)
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["batch", str(path), "-o", str(out), "--max-chars", "40"])
     assert result.exit_code == 3, result.output  # some rows could not be scored; the run went on
@@ -146,7 +148,8 @@ def test_rules_check_names_broken_file() -> None:
 def test_stance_command(tmp_path: Path) -> None:
     report = tmp_path / "headline.txt"
     report.write_text("Officials deny reports that the bridge collapsed", encoding="utf-8")
-    result = runner.invoke(app, ["stance", "--claim", "The bridge collapsed", str(report), "--format", "json"])
+    result = runner.invoke(app, ["stance", "--claim", "The bridge collapsed", str(report),
+                                 "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["label"] == "against"

@@ -29,7 +29,8 @@ def _spans(text: str) -> list[Span]:
 def test_rows_see_charges_answers_and_the_article_dispute() -> None:
     spans = _spans(DISPUTE)
     doubts: list[list[object]] = [[], ["denied"], [], []]
-    rows = contest_rows(spans, doubts, [True, False, False, False], [True, True, True, False], ruleset("contest_cues"))
+    rows = contest_rows(spans, doubts, [True, False, False, False], [True, True, True, False],
+                        ruleset("contest_cues"))
     col = {name: rows[:, k] for k, name in enumerate(CONTEST_FEATURES)}
     assert col["allegation"].tolist() == [1, 0, 0, 0]
     assert col["rebuttal"][1] == 1 and col["negation"][2] == 1
@@ -81,7 +82,8 @@ def test_union_threshold_counts_links_and_skips_doubters() -> None:
 
 def test_committed_model_was_fitted_on_the_current_labels(shared_data: object) -> None:
     labels = [c for c in load_labels(LABELS_PATH, "train") if c.article_id != "24brussels-ukraine-guarantees"]
-    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.contradicted)}\n" for c in labels)
+    digest = sha256_of(f"{c.article_id},{c.claim_id},{c.start},{c.end},{int(c.contradicted)}\n"
+                       for c in labels)
     model = contest_model()
     assert model.meta["training_data"]["sha256"] == digest
     assert model.threshold == model.meta["cv_metrics"]["threshold_chosen_out_of_fold"] or \

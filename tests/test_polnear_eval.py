@@ -36,7 +36,8 @@ def test_parse_ann_takes_extents_and_cue_only_events() -> None:
     ([(0, 4), (1, 3)], [(0, 5)], False, PRF(1, 2, 1)),  # one to one
     ([(0, 5), (0, 5)], [(0, 5)], True, PRF(1, 1, 1)),  # identical spans count once
 ])
-def test_match_spans(pred: list[tuple[int, int]], gold: list[tuple[int, int]], exact: bool, expected: PRF) -> None:
+def test_match_spans(pred: list[tuple[int, int]], gold: list[tuple[int, int]], exact: bool,
+                     expected: PRF) -> None:
     assert match_spans(pred, gold, exact) == expected
 
 

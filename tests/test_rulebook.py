@@ -29,7 +29,8 @@ def test_broken_rule_files_are_named_errors(name: str, fragments: list[str]) -> 
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("path", sorted(p for p in RULES_DIR.glob("*.yaml") if not p.name.endswith("_model.yaml")),
+@pytest.mark.parametrize("path",
+                         sorted(p for p in RULES_DIR.glob("*.yaml") if not p.name.endswith("_model.yaml")),
                          ids=lambda p: p.name)
 def test_shipped_rule_files_load(path: Path) -> None:
     rules = load_ruleset(path)

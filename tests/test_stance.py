@@ -219,7 +219,8 @@ def test_lexical_features_follow_the_model_vocabulary() -> None:
 
     model = default_stance_model()
     vocabulary = model.featurizer.vocabulary
-    assert vocabulary and vocabulary == tuple(f for f in model.model.features if f.startswith(LEXICAL_PREFIXES))
+    assert vocabulary and vocabulary == tuple(f for f in model.model.features
+                                              if f.startswith(LEXICAL_PREFIXES))
     item = "cue:hedge.adverb:reportedly"
     assert item in vocabulary
     names = model.featurizer.feature_names

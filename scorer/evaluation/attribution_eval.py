@@ -12,7 +12,9 @@ ROWS = ("source.exact", "source.overlap", "cue.exact", "cue.overlap",
         "speech_source.exact", "speech_source.overlap", "speech_cue.exact", "speech_cue.overlap")
 
 
-def predicted_spans(report_dict: dict[str, Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[Any]]:
+def predicted_spans(
+    report_dict: dict[str, Any],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[Any]]:
     """Distinct source and cue spans of all claims' attributions, as the README prescribes."""
     sources, cues, pairs = set(), set(), set()
     for claim in report_dict["claims"]:
@@ -43,10 +45,13 @@ def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[s
     seconds = time.perf_counter() - started
     return {
         "corpus": "polnear", "split": split, "articles": len(articles),
-        "seconds": round(seconds, 2), "articles_per_second": round(len(articles) / seconds, 1) if seconds else None,
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(len(articles) / seconds, 1) if seconds else None,
         "all": {k: total.cells[k].to_dict() for k in ROWS if k in total.cells},
-        "per_publisher": {pub: {k: s.cells[k].to_dict() for k in ("source.exact", "source.overlap", "cue.exact")}
-                          for pub, s in sorted(per_publisher.items())},
+        "per_publisher": {
+            pub: {k: s.cells[k].to_dict() for k in ("source.exact", "source.overlap", "cue.exact")}
+            for pub, s in sorted(per_publisher.items())
+        },
     }
 
 
@@ -55,12 +60,13 @@ def format_table(result: dict[str, Any]) -> str:
              f"({result['articles_per_second']} articles/s)", "",
              f"{'spans':24s} {'P':>6s} {'R':>6s} {'F1':>6s} {'pred':>6s} {'gold':>6s}"]
     for key, cell in result["all"].items():
-        lines.append(f"{key:24s} {cell['precision'] * 100:6.1f} {cell['recall'] * 100:6.1f} {cell['f1'] * 100:6.1f} "
-                     f"{cell['predicted']:6d} {cell['gold']:6d}")
-    lines += ["", f"{'publisher':16s} {'source exact F1':>16s} {'source overlap F1':>18s} {'cue exact F1':>13s}"]
+        lines.append(f"{key:24s} {cell['precision'] * 100:6.1f} {cell['recall'] * 100:6.1f} "
+                     f"{cell['f1'] * 100:6.1f} {cell['predicted']:6d} {cell['gold']:6d}")
+    lines += ["", f"{'publisher':16s} {'source exact F1':>16s} {'source overlap F1':>18s} "
+                  f"{'cue exact F1':>13s}"]
     for pub, cells in result["per_publisher"].items():
-        lines.append(f"{pub:16s} {cells['source.exact']['f1'] * 100:16.1f} {cells['source.overlap']['f1'] * 100:18.1f} "
-                     f"{cells['cue.exact']['f1'] * 100:13.1f}")
+        lines.append(f"{pub:16s} {cells['source.exact']['f1'] * 100:16.1f} "
+                     f"{cells['source.overlap']['f1'] * 100:18.1f} {cells['cue.exact']['f1'] * 100:13.1f}")
     return "\n".join(lines)
 
 

@@ -49,8 +49,8 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
 
     labels = load_labels(path, split)
     by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
-    for c in labels:
-        by_article[c.article_id].append(c)
+    for label in labels:
+        by_article[label.article_id].append(label)
     rows: list[Row] = []
     n_predicted = 0
     for article_id in sorted(by_article):
@@ -118,7 +118,8 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(ece)
 
 
-def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> list[float] | None:
+def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS,
+               seed: int = 0) -> list[float] | None:
     """95% interval of `metric(rows)` with articles resampled."""
     articles = sorted({r.article_id for r in rows})
     if len(articles) < 2:
@@ -129,7 +130,8 @@ def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS, see
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(rounds):
-        sample = [row for a in rng.choice(articles, size=len(articles), replace=True) for row in by_article[a]]
+        sample = [row for a in rng.choice(articles, size=len(articles), replace=True)
+                  for row in by_article[a]]
         try:
             v = metric(sample)
         except ValueError:
@@ -191,7 +193,8 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     matched = [r for r in rows if r.matched]
     gold_positive_share = None
     train_labels = load_labels(path, majority_from) if majority_from else []
-    majority_verdict = Counter(c.verdict for c in train_labels).most_common(1)[0][0] if train_labels else "unsourced"
+    majority_verdict = (Counter(c.verdict for c in train_labels).most_common(1)[0][0] if train_labels
+                        else "unsourced")
     if train_labels:
         gold_positive_share = sum(c.verdict == "corroborated" for c in train_labels) / len(train_labels)
     result: dict[str, Any] = {
@@ -207,13 +210,15 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     gold_t = [r.gold.source_types[0] for r in typed]
     pred_t = [r.source_type or "" for r in typed]
     labels = [t for t in SOURCE_TYPES if t != "unattributed"]
-    confusion = {g: {p: sum(1 for a, b in zip(gold_t, pred_t, strict=True) if a == g and b == p) for p in labels}
+    confusion = {g: {p: sum(1 for a, b in zip(gold_t, pred_t, strict=True) if a == g and b == p)
+                     for p in labels}
                  for g in labels}
     same = [r for r in typed if r.label_source_type]
     per_type = _type_f1(gold_t, pred_t, labels) if typed else np.zeros(len(labels))
     result["source_type"] = {
         "claims": len(typed),
-        "accuracy": round(float(np.mean([a == b for a, b in zip(gold_t, pred_t, strict=True)])), 4) if typed else None,
+        "accuracy": (round(float(np.mean([a == b for a, b in zip(gold_t, pred_t, strict=True)])), 4)
+                     if typed else None),
         "macro_f1": round(float(per_type.mean()), 4) if typed else None,
         "macro_f1_ci95": _bootstrap(typed, _type_f1_metric(labels, None)) if typed else None,
         "per_type_f1": dict(zip(labels, (round(float(v), 4) for v in per_type), strict=True)),
@@ -229,7 +234,7 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     for field in ("hedged", "contradicted"):
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
         pred = np.array([getattr(r, field) for r in rows], dtype=bool)
-        cell = prf(gold, pred)
+        cell: dict[str, Any] = prf(gold, pred)
         if cell["positives"] < 100:
             cell["f1_ci95"] = _bootstrap(rows, _binary_f1(field))
         result[field] = cell
@@ -238,7 +243,7 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     model_p = np.array([r.score for r in rows])
     rules_p = np.array([float(r.rules_verdict == "corroborated") for r in rows])
     majority_p = np.full(len(rows), gold_positive_share if gold_positive_share is not None else y.mean())
-    verdict_cells = {}
+    verdict_cells: dict[str, dict[str, Any]] = {}
     for name, which, p in (("model", "verdict", model_p), ("rules", "rules_verdict", rules_p)):
         cell = {"verdict_macro_f1": round(_verdict_macro_f1(which)(rows), 4), **_score_metrics(y, p)}
         cell["verdict_macro_f1_ci95"] = _bootstrap(rows, _verdict_macro_f1(which), rounds=300)
@@ -246,8 +251,9 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
     majority_pred = [majority_verdict] * len(rows)
     verdict_cells["majority"] = {
         "verdict": majority_verdict,
-        "verdict_macro_f1": round(float(f1_score([r.gold.verdict for r in rows], majority_pred, labels=list(VERDICTS),
-                                                 average="macro", zero_division=0)), 4),
+        "verdict_macro_f1": round(float(f1_score(
+            [r.gold.verdict for r in rows], majority_pred, labels=list(VERDICTS), average="macro",
+            zero_division=0)), 4),
         **_score_metrics(y, majority_p),
     }
     result["verdict"] = verdict_cells
@@ -299,10 +305,12 @@ def format_claims_table(r: dict[str, Any]) -> str:
 
     lines = [f"Labelled claims, split {r['split']}: {r['articles']} articles, {r['labelled_claims']} claims "
              f"({r['corroborated_positives']} corroborated); scorer found {r['predicted_claims']} claims",
-             f"claim recall {r['claim_recall'] * 100:.1f}  claim precision {r['claim_precision'] * 100:.1f}", ""]
+             f"claim recall {r['claim_recall'] * 100:.1f}  "
+             f"claim precision {r['claim_precision'] * 100:.1f}", ""]
     st = r["source_type"]
     if st["claims"]:
-        lines.append(f"source type on {st['claims']} claims whose source was found: accuracy {st['accuracy'] * 100:.1f}, "
+        lines.append(f"source type on {st['claims']} claims whose source was found: "
+                     f"accuracy {st['accuracy'] * 100:.1f}, "
                      f"macro-F1 {st['macro_f1'] * 100:.1f}{ci(st, 'macro_f1_ci95')}")
         intervals = {k: f" [{v[0] * 100:.0f}, {v[1] * 100:.0f}]"
                      for k, v in st["per_type_f1_ci95"].items() if v}
@@ -317,8 +325,8 @@ def format_claims_table(r: dict[str, Any]) -> str:
             lines.append(f"  {g:>39s} " + " ".join(f"{cells[p]:8d}" for p in cells))
     for field in ("hedged", "contradicted"):
         c = r[field]
-        lines.append(f"{field:12s} P {c['precision'] * 100:5.1f}  R {c['recall'] * 100:5.1f}  F1 {c['f1'] * 100:5.1f}"
-                     f"{ci(c, 'f1_ci95')}  ({c['positives']} positives)")
+        lines.append(f"{field:12s} P {c['precision'] * 100:5.1f}  R {c['recall'] * 100:5.1f}  "
+                     f"F1 {c['f1'] * 100:5.1f}{ci(c, 'f1_ci95')}  ({c['positives']} positives)")
     lines += ["", f"{'system':10s} {'verdict macro-F1':>24s} {'ROC AUC':>8s} {'Brier':>7s} {'ECE':>7s}"]
     for name, c in r["verdict"].items():
         auc = f"{c['roc_auc']:.3f}" if c.get("roc_auc") is not None else "n/a"

@@ -22,19 +22,24 @@ import regex
 from scorer.errors import DataMissing
 from scorer.spans import make_span
 
-SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA",
+                                  Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 _TEXTBOUND = regex.compile(r"^(T\d+)\t(\w+) ([\d ;]+)\t")
 _EVENT = regex.compile(r"^(E\d+)\t(.*)$")
 
 # Cue lemmas of reported speech, for the speech-only view (said, told, according to, reported, kin).
 SPEECH_CUE_WORDS = frozenset(
-    """say says said saying tell tells told telling according report reports reported reporting
-    state states stated add adds added note notes noted write writes wrote written tweet tweets tweeted
-    announce announces announced explain explains explained claim claims claimed insist insists insisted
-    argue argues argued ask asks asked answer answered reply replied respond responded comment commented
-    declare declared acknowledge acknowledged admit admitted deny denies denied confirm confirmed
-    warn warned reveal revealed suggest suggested testify testified recall recalled""".split()
+    [
+        "say", "says", "said", "saying", "tell", "tells", "told", "telling", "according", "report", "reports",
+        "reported", "reporting", "state", "states", "stated", "add", "adds", "added", "note", "notes",
+        "noted", "write", "writes", "wrote", "written", "tweet", "tweets", "tweeted", "announce", "announces",
+        "announced", "explain", "explains", "explained", "claim", "claims", "claimed", "insist", "insists",
+        "insisted", "argue", "argues", "argued", "ask", "asks", "asked", "answer", "answered", "reply",
+        "replied", "respond", "responded", "comment", "commented", "declare", "declared", "acknowledge",
+        "acknowledged", "admit", "admitted", "deny", "denies", "denied", "confirm", "confirmed", "warn",
+        "warned", "reveal", "revealed", "suggest", "suggested", "testify", "testified", "recall", "recalled",
+    ]
 )
 
 
@@ -151,8 +156,8 @@ class PRF:
         return PRF(self.tp + other.tp, self.n_pred + other.n_pred, self.n_gold + other.n_gold)
 
     def to_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "predicted": self.n_pred, "gold": self.n_gold}
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "tp": self.tp, "predicted": self.n_pred, "gold": self.n_gold}
 
 
 def match_spans(pred: Iterable[tuple[int, int]], gold: Iterable[tuple[int, int]], exact: bool) -> PRF:
@@ -207,12 +212,13 @@ def score_article(
         out[f"{kind}.exact"] = match_spans(pred, gold, exact=True)
         out[f"{kind}.overlap"] = match_spans(pred, gold, exact=False)
     text = article.text
-    gold_speech_sources = {a.source for a in article.attributions if a.source and a.cue and is_speech_cue(text, a.cue)}
+    gold_speech_sources = {a.source for a in article.attributions
+                           if a.source and a.cue and is_speech_cue(text, a.cue)}
     gold_speech_cues = {a.cue for a in article.attributions if a.cue and is_speech_cue(text, a.cue)}
     pred_speech_sources = {s for s, c in attribution_pairs if s and is_speech_cue(text, c)}
     pred_speech_cues = {c for _, c in attribution_pairs if is_speech_cue(text, c)}
-    for kind, pred, gold in (("speech_source", pred_speech_sources, gold_speech_sources),
-                             ("speech_cue", pred_speech_cues, gold_speech_cues)):
-        out[f"{kind}.exact"] = match_spans(pred, gold, exact=True)
-        out[f"{kind}.overlap"] = match_spans(pred, gold, exact=False)
+    for kind, speech_pred, speech_gold in (("speech_source", pred_speech_sources, gold_speech_sources),
+                                           ("speech_cue", pred_speech_cues, gold_speech_cues)):
+        out[f"{kind}.exact"] = match_spans(speech_pred, speech_gold, exact=True)
+        out[f"{kind}.overlap"] = match_spans(speech_pred, speech_gold, exact=False)
     return out
