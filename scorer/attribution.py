@@ -185,11 +185,36 @@ class AttributionFinder:
         first = i + 1
         if first > end:
             return None, None
+        first = self._conjoined_start(toks, first)
         first = self._trim_np_start(toks, first, end)
         if first is None:
             return None, None
         span = self._span(text, toks[first], toks[end])
         return span, span
+
+    def _conjoined_start(self, toks: Sequence[Token], first: int) -> int:
+        """"Donald Trump and House Speaker Paul Ryan pledged": a subject of two conjoined names is one
+        source (PolNeAR marks the whole phrase). A capitalised (or determined) subject after
+        "and"/"nor" takes in the capitalised run or pronoun before it when that run opens the
+        sentence, follows punctuation, or follows "both"/"neither"/"either", which it keeps ("Both
+        Blocher and the SVP"); after any other word the run is an object ("Obama met Biden and
+        Clinton said") and the subject stays as it was."""
+        k = first - 1
+        if not (k >= 1 and toks[k].lower in {"and", "nor"} and toks[first].is_word
+                and (toks[first].is_capitalised or toks[first].lower in self.lex.determiners)):
+            return first
+        j = k - 1
+        low = toks[j].lower
+        if not (toks[j].is_capitalised or low in self.lex.pronouns) or low in self.lex.clause_stops:
+            return first
+        while j >= 1 and toks[j - 1].is_word and toks[j - 1].is_capitalised:
+            if toks[j - 1].lower in self.lex.clause_stops:
+                break
+            j -= 1
+        before = toks[j - 1] if j > 0 else None
+        if before is None or not before.is_word or before.lower in {"both", "neither", "either"}:
+            return j - 1 if before is not None and before.is_word else j
+        return first
 
     def _trim_np_start(self, toks: Sequence[Token], first: int, end: int) -> int | None:
         """Cut leading material that cannot begin a cited noun phrase."""
