@@ -294,16 +294,33 @@ class AttributionFinder:
     # -- the finder ----------------------------------------------------------------------------
     def find(self, text: str, start: int, end: int) -> list[Attribution]:
         """Attributions whose cue lies in `text[start:end]`."""
-        if self.models is None:
-            return self.find_by_rules(text, start, end)
         return self.find_many(text, [(start, end)])[0]
 
     def find_many(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         """`find` for each `(start, end)` of `text`: the cue models score the tokens, then the cue
         spans, of all of them in one product each (a row's score does not depend on the others)."""
         if self.models is None:
-            return [self.find_by_rules(text, start, end) for start, end in bounds]
+            return [self._outside_quotations(text, self.find_by_rules(text, start, end))
+                    for start, end in bounds]
+        return [self._outside_quotations(text, found) for found in self._find_many_by_models(text, bounds)]
+
+    @staticmethod
+    def _outside_quotations(text: str, found: list[Attribution]) -> list[Attribution]:
+        """Drop attributions whose cue stands inside a quotation: a quoted speaker's own "they say" or
+        "I think" is part of what the speaker is cited for, not a second citation (PolNeAR marks
+        almost none: 34 of the 19,833 cues of its train split stand inside quotation marks; in its
+        first 200 train articles, 104 of the finder's 110 cues inside quotation marks were false
+        alarms). The quotation is followed across the sentences of its paragraph, which one claim
+        alone cannot see."""
+        if not found:
+            return found
+        inside = quotation_mask(text)
+        return [a for a in found if not inside[a.cue.start]]
+
+    def _find_many_by_models(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         from scorer.attribution_model import analyse, cue_window, rule_cue_tokens
+
+        assert self.models is not None
 
         models = self.models
         prepared = []
@@ -645,6 +662,27 @@ class AttributionFinder:
                     parts.append(span)
             begin = c + 1
         return parts
+
+
+@lru_cache(maxsize=8)
+def quotation_mask(text: str) -> bytes:
+    """Per character of `text`: 1 inside a quotation. Curly quotes open and close, a straight double
+    quote toggles, and a line break ends any quotation (a quotation running over paragraphs opens
+    again on each)."""
+    mask = bytearray(len(text))
+    inside = False
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            inside = False
+        elif ch == "“" or ch == "«":
+            inside = True
+        elif ch == "”" or ch == "»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        if inside:
+            mask[k] = 1
+    return bytes(mask)
 
 
 def _rule_token_hints(found: Sequence[Attribution], toks: Sequence[Token]) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, str]]:

@@ -173,6 +173,19 @@ def test_past_form_after_an_aside_is_finite() -> None:
     assert attach_rules(cue_info(a, k, k), [no_aside]).form == "participle"
 
 
+def test_cues_inside_quotations_are_not_attributions(finder: AttributionFinder) -> None:
+    """A quoted speaker's own "they say" / "I think" is part of the quotation, followed across the
+    sentences of its paragraph; outside the quotation the same words are an attribution."""
+    text = ("“The plan is dead. They say it works, but I think it fails,” Smith said.\n"
+            "Analysts say it works.")
+    second, line = text.index("They"), text.index("\n")
+    found = finder.find_many(text, [(0, second - 1), (second, line), (line + 1, len(text))])
+    pairs = [[(a.source.text if a.source else None, a.cue.text) for a in f] for f in found]
+    assert pairs[0] == [] and ("Smith", "said") in pairs[1]
+    assert not any(cue in {"say", "think"} for _, cue in pairs[1]), pairs
+    assert ("Analysts", "say") in pairs[2]
+
+
 @pytest.mark.parametrize(("sentence", "cue", "form"), [
     ("Mr. Quiros was accused of fraud.", "accused", "passive"),
     ("The curfew was announced by the mayor.", "announced", "passive"),
