@@ -185,11 +185,36 @@ class AttributionFinder:
         first = i + 1
         if first > end:
             return None, None
+        first = self._conjoined_start(toks, first)
         first = self._trim_np_start(toks, first, end)
         if first is None:
             return None, None
         span = self._span(text, toks[first], toks[end])
         return span, span
+
+    def _conjoined_start(self, toks: Sequence[Token], first: int) -> int:
+        """"Donald Trump and House Speaker Paul Ryan pledged": a subject of two conjoined names is one
+        source (PolNeAR marks the whole phrase). A capitalised (or determined) subject after
+        "and"/"nor" takes in the capitalised run or pronoun before it when that run opens the
+        sentence, follows punctuation, or follows "both"/"neither"/"either", which it keeps ("Both
+        Blocher and the SVP"); after any other word the run is an object ("Obama met Biden and
+        Clinton said") and the subject stays as it was."""
+        k = first - 1
+        if not (k >= 1 and toks[k].lower in {"and", "nor"} and toks[first].is_word
+                and (toks[first].is_capitalised or toks[first].lower in self.lex.determiners)):
+            return first
+        j = k - 1
+        low = toks[j].lower
+        if not (toks[j].is_capitalised or low in self.lex.pronouns) or low in self.lex.clause_stops:
+            return first
+        while j >= 1 and toks[j - 1].is_word and toks[j - 1].is_capitalised:
+            if toks[j - 1].lower in self.lex.clause_stops:
+                break
+            j -= 1
+        before = toks[j - 1] if j > 0 else None
+        if before is None or not before.is_word or before.lower in {"both", "neither", "either"}:
+            return j - 1 if before is not None and before.is_word else j
+        return first
 
     def _trim_np_start(self, toks: Sequence[Token], first: int, end: int) -> int | None:
         """Cut leading material that cannot begin a cited noun phrase."""
@@ -269,16 +294,33 @@ class AttributionFinder:
     # -- the finder ----------------------------------------------------------------------------
     def find(self, text: str, start: int, end: int) -> list[Attribution]:
         """Attributions whose cue lies in `text[start:end]`."""
-        if self.models is None:
-            return self.find_by_rules(text, start, end)
         return self.find_many(text, [(start, end)])[0]
 
     def find_many(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         """`find` for each `(start, end)` of `text`: the cue models score the tokens, then the cue
         spans, of all of them in one product each (a row's score does not depend on the others)."""
         if self.models is None:
-            return [self.find_by_rules(text, start, end) for start, end in bounds]
+            return [self._outside_quotations(text, self.find_by_rules(text, start, end))
+                    for start, end in bounds]
+        return [self._outside_quotations(text, found) for found in self._find_many_by_models(text, bounds)]
+
+    @staticmethod
+    def _outside_quotations(text: str, found: list[Attribution]) -> list[Attribution]:
+        """Drop attributions whose cue stands inside a quotation: a quoted speaker's own "they say" or
+        "I think" is part of what the speaker is cited for, not a second citation (PolNeAR marks
+        almost none: 34 of the 19,833 cues of its train split stand inside quotation marks; in its
+        first 200 train articles, 104 of the finder's 110 cues inside quotation marks were false
+        alarms). The quotation is followed across the sentences of its paragraph, which one claim
+        alone cannot see."""
+        if not found:
+            return found
+        inside = quotation_mask(text)
+        return [a for a in found if not inside[a.cue.start]]
+
+    def _find_many_by_models(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         from scorer.attribution_model import analyse, cue_window, rule_cue_tokens
+
+        assert self.models is not None
 
         models = self.models
         prepared = []
@@ -620,6 +662,27 @@ class AttributionFinder:
                     parts.append(span)
             begin = c + 1
         return parts
+
+
+@lru_cache(maxsize=8)
+def quotation_mask(text: str) -> bytes:
+    """Per character of `text`: 1 inside a quotation. Curly quotes open and close, a straight double
+    quote toggles, and a line break ends any quotation (a quotation running over paragraphs opens
+    again on each)."""
+    mask = bytearray(len(text))
+    inside = False
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            inside = False
+        elif ch == "“" or ch == "«":
+            inside = True
+        elif ch == "”" or ch == "»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+        if inside:
+            mask[k] = 1
+    return bytes(mask)
 
 
 def _rule_token_hints(found: Sequence[Attribution], toks: Sequence[Token]) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, str]]:

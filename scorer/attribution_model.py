@@ -79,7 +79,11 @@ _STOPS = frozenset({".", "!", "?", ";"})
 
 _LEN_BUCKETS = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 30)
 _GAP_BUCKETS = (0, 1, 2, 3, 5, 8, 11, 14)
-FLAGS = ("comma", "quote", "stop", "verbish", "cue", "cap", "pron", "paren", "dash", "clause", "colon", "time", "num")
+# "ed": a lowercase past form outside the cue word classes ("He extolled ..., applauding"): a verb, so
+# a span holding one is a clause, not a noun phrase. "rel": a relative pronoun ("Trump, who leads
+# the polls, said").
+FLAGS = ("comma", "quote", "stop", "verbish", "cue", "cap", "pron", "paren", "dash", "clause", "colon",
+         "time", "num", "ed", "rel")
 
 
 def _bucket(value: int, bounds: Sequence[int]) -> int:
@@ -110,6 +114,11 @@ class ModelLexicon:
     # Words the cue model sees by name as a neighbour; any other neighbour is seen by its class or
     # shape, so a rare name next to a cue ("observers say Scott deserves") teaches nothing.
     closed_words: frozenset[str] = frozenset()
+    # Abbreviations whose dot ends no sentence ("Gov.", "Rev.": `abbreviations` of rules/claims.yaml):
+    # the tokenizer splits the dot off, and a source span may run through it.
+    abbreviations: frozenset[str] = frozenset()
+    relative_pronouns: frozenset[str] = frozenset()
+    np_prepositions: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2)
@@ -133,6 +142,10 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
               | {"to", "that", "and", "or", "by", "it", "this", "there"})
     for key in ("determiners", "auxiliaries", "clause_stops", "verbish", "time_words", "np_prepositions"):
         closed.update(lists.get(key, ()))
+    try:
+        abbreviations = frozenset(ruleset("claims").lists.get("abbreviations", ()))
+    except Exception:  # pragma: no cover - the claims rules are optional for this model
+        abbreviations = frozenset()
     return ModelLexicon(
         forms=forms,
         cue_nouns=frozenset(lists.get("cue_nouns", ())),
@@ -144,6 +157,9 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
         verbish=frozenset(lists.get("verbish", ())),
         time_words=frozenset(lists.get("time_words", ())),
         closed_words=frozenset(closed),
+        abbreviations=abbreviations,
+        relative_pronouns=frozenset(lists.get("relative_pronouns", ())),
+        np_prepositions=frozenset(lists.get("np_prepositions", ())),
     )
 
 
@@ -202,6 +218,7 @@ for _flag, _texts in (("comma", {","}), ("stop", _STOPS), ("paren", {"(", ")", "
     for _text in _texts:
         _TEXT_FLAG_ROWS[_text] = (*_TEXT_FLAG_ROWS.get(_text, ()), _FLAG_ROW[_flag])
 _END_OK_TEXTS = frozenset({",", ")", "’", "'", "”"})
+_STOP_ROW = _FLAG_ROW["stop"]
 
 
 # What `analyse` knows of a token from its text alone (under one lexicon), by text.
@@ -235,6 +252,10 @@ def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
             on.append(_FLAG_ROW["cue"])
         if lw in lex.clause_stops:
             on.append(_FLAG_ROW["clause"])
+        if entry is None and len(lw) > 4 and lw.endswith("ed"):
+            on.append(_FLAG_ROW["ed"])
+        if lw in lex.relative_pronouns:
+            on.append(_FLAG_ROW["rel"])
     if word and cap:
         on.append(_FLAG_ROW["cap"])
     if lw in lex.pronouns:
@@ -287,6 +308,8 @@ def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
             flag_rows.append(quote_row)
             flag_cols.append(i)
         in_quote.append(depth)
+        if txt == "." and prev_text.lower() in lex.abbreviations and i > 0 and toks[i - 1].end == t.start:
+            on = tuple(r for r in on if r != _STOP_ROW)  # "Gov." ends no sentence
         if on:
             flag_rows.extend(on)
             flag_cols.extend([i] * len(on))
@@ -486,7 +509,53 @@ def source_token_features(a: Analysis, i: int, lex: ModelLexicon) -> list[str]:
         f.append("poss")
     if w in lex.time_words:
         f.append("time")
+    if w in lex.abbreviations and i + 1 < len(a.toks) and a.toks[i + 1].text == ".":
+        f.append("abbr")  # "Gov" of "Gov.": a title, not the end of a sentence
+    if a.flags["ed"][i]:
+        f.append("ed")
+    if a.flags["rel"][i]:
+        f.append("rel")
     return f
+
+
+_PUNCT_KIND = {",": ",", "(": "(", ")": ")", ":": ":", ";": ";", ".": ".",
+               "—": "dash", "–": "dash", "-": "dash", **{q: "q" for q in _QUOTES}}
+KINDS = ("<S>", "</S>", ",", "(", ")", ":", ";", ".", "dash", "q", "p", "rel", "pron", "cap", "cue", "ed",
+         "verb", "clause", "det", "prep", "x")
+_KIND_CODE = {k: j for j, k in enumerate(KINDS)}
+
+
+def boundary_kind(a: Analysis, i: int) -> str:
+    """The word class of a token beside a source span, as the cue's verb form sees it: a participle
+    cue's source is the clause's subject (at the start or after a comma), a finite cue's stands right
+    before it."""
+    if i < 0:
+        return "<S>"
+    if i >= len(a.toks):
+        return "</S>"
+    t, w = a.toks[i], a.low[i]
+    if not t.is_word:
+        return _PUNCT_KIND.get(t.text, "p")
+    lex = a.lex
+    if w in lex.relative_pronouns:
+        return "rel"
+    if w in lex.pronouns:
+        return "pron"
+    if t.is_capitalised:
+        return "cap"
+    if w in lex.forms:
+        return "cue"
+    if a.flags["ed"][i]:
+        return "ed"
+    if w in lex.verbish:
+        return "verb"
+    if w in lex.clause_stops:
+        return "clause"
+    if w in lex.determiners:
+        return "det"
+    if w in lex.np_prepositions:
+        return "prep"
+    return "x"
 
 
 @dataclass(frozen=True)
@@ -546,7 +615,9 @@ def source_span_features(a: Analysis, cue: CueInfo, s: int, e: int, lex: ModelLe
 def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -> list[str]:
     gap_lo, gap_hi = (e + 1, cue.first) if side == "L" else (cue.last + 1, s)
     feats = [f"len{side}={_bucket(e - s + 1, _LEN_BUCKETS)}", f"gap{side}={_bucket(gap_hi - gap_lo, _GAP_BUCKETS)}",
-             f"cue{side}={cue.head}", f"cuecls{side}={cue.cls}", f"cueform{side}={cue.form}"]
+             f"cue{side}={cue.head}", f"cuecls{side}={cue.cls}", f"cueform{side}={cue.form}",
+             f"fB{side}={cue.form}|{boundary_kind(a, s - 1)}",
+             f"fA{side}={cue.form}|{boundary_kind(a, e + 1)}|{gap_hi == gap_lo}"]
     for flag in FLAGS:
         p = a.prefix[flag]
         if p[e + 1] - p[s] > 0:
@@ -567,9 +638,12 @@ def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -
 def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray]:
     """Start and end token indices (inclusive) of every candidate source span of `cue`.
 
-    Left of the cue: spans ending at most MAX_GAP_LEFT tokens before it; right of it: spans starting
-    at most MAX_GAP_RIGHT tokens after it. A span starts on a word and ends on a word, a comma, a
-    closing bracket or a closing quote, and holds at most MAX_SOURCE_TOKENS tokens.
+    Left of the cue: spans ending at most MAX_GAP_LEFT tokens before it, and spans from the
+    sentence's first word however far before it (the subject of the clause a participle or a second
+    verb hangs on: "Sanders on Saturday criticized the accord adopted after two weeks of talks in
+    Paris, saying ..."; "X did not answer ... but said ..."); right of it: spans starting at most
+    MAX_GAP_RIGHT tokens after it. A span starts on a word and ends on a word, a comma, a closing
+    bracket or a closing quote, and holds at most MAX_SOURCE_TOKENS tokens.
     """
     word, end_ok = a.word, a.end_ok
     n = len(word)
@@ -586,6 +660,14 @@ def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray
     ls, le = ls[keep], le[keep]
     keep = word[ls]
     ls, le = ls[keep], le[keep]
+    near_first = max(0, cue.first - 1 - MAX_GAP_LEFT)
+    if near_first > 0 and word.any():
+        # Spans from the first word that end before the near window.
+        s0 = int(np.argmax(word))
+        far_e = pos[s0:min(near_first, s0 + MAX_SOURCE_TOKENS)]
+        far_e = far_e[end_ok[far_e]]
+        ls = np.concatenate([np.full(len(far_e), s0, dtype=ls.dtype), ls])
+        le = np.concatenate([far_e.astype(le.dtype), le])
     re_ = (s_right[:, None] + offsets[None, :]).ravel()
     rs = np.repeat(s_right, MAX_SOURCE_TOKENS)
     keep = re_ < n
@@ -1003,6 +1085,7 @@ class SourceScorer:
         self.base = base
         self._cue_cache: dict[tuple[str, str, str, str], float] = {}
         self._row_memo: dict[tuple[str, ...], np.ndarray] = {}
+        self._kind_memo: dict[str, np.ndarray] = {}
 
     def _cue_weight(self, side: str, head: str, cls: str, form: str) -> float:
         key = (side, head, cls, form)
@@ -1014,6 +1097,14 @@ class SourceScorer:
             cached = self._cue_cache[key] = (w(f"cue{side}={head}") + w(f"cuecls{side}={cls}")
                                              + w(f"cueform{side}={form}"))
         return cached
+
+    def _kind_weights(self, prefix: str, suffix: str) -> np.ndarray:
+        """The weights of `prefix + kind + suffix` for every boundary kind, by kind code."""
+        key = prefix + suffix
+        row = self._kind_memo.get(key)
+        if row is None:
+            row = self._kind_memo[key] = np.array([self.lin.weight(prefix + k + suffix) for k in KINDS])
+        return row
 
     def token_parts(self, a: Analysis) -> dict[str, np.ndarray]:
         """role+side -> array over positions -1..n (index shifted by one) of summed token weights."""
@@ -1033,7 +1124,10 @@ class SourceScorer:
                 row = memo[feats] = sum((get(x, zero) for x in feats), zero)
             rows.append(row)
         table = np.array(rows)
-        return {k: table[:, m] for m, k in enumerate(self.keys)}
+        parts: dict[str, Any] = {k: table[:, m] for m, k in enumerate(self.keys)}
+        # Boundary kinds by position -1..n (index shifted by one, as the weights above).
+        parts["kind"] = np.array([_KIND_CODE[boundary_kind(a, i)] for i in range(-1, n + 1)])
+        return parts
 
     def score(self, a: Analysis, cue: CueInfo, parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, log-odds) of the candidate spans of `cue`."""
@@ -1051,8 +1145,15 @@ class SourceScorer:
                  + parts["A" + side][ee + 2])
             z += self.len_w[side][ee - ss + 1]
             gap_lo, gap_hi = (ee + 1, np.full_like(ee, cue.first)) if side == "L" else (np.full_like(ss, cue.last + 1), ss)
-            z += self.gap_w[side][gap_hi - gap_lo]
+            gap_w = self.gap_w[side]
+            # Every gap past the last bound is one bucket (the far subject candidates).
+            z += gap_w[np.minimum(gap_hi - gap_lo, len(gap_w) - 1)]
             z += self._cue_weight(side, cue.head, cue.cls, cue.form)
+            kinds = parts["kind"]  # kinds[k]: the boundary kind (code) of token k - 1
+            z += self._kind_weights(f"fB{side}={cue.form}|", "")[kinds[ss]]
+            after = kinds[ee + 2]
+            z += np.where(gap_hi == gap_lo, self._kind_weights(f"fA{side}={cue.form}|", "|True")[after],
+                          self._kind_weights(f"fA{side}={cue.form}|", "|False")[after])
             # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds
             # them to z one after the other in the order of FLAGS, the order (and floats) of a loop.
             terms = np.empty((2 * len(FLAGS) + 1, len(z)))
@@ -1217,9 +1318,16 @@ def _token_index(toks: Sequence[Token]) -> tuple[dict[int, int], dict[int, int]]
 
 
 def attach_rules(cue: CueInfo, hints: Sequence[Any]) -> CueInfo:
-    spans = tuple(h[1] for h in hints if h[1] and h[0][0] <= cue.last and cue.first <= h[0][1])
-    heads = tuple(h[2] for h in hints if h[2] and h[0][0] <= cue.last and cue.first <= h[0][1])
-    return CueInfo(cue.first, cue.last, cue.head, cue.cls, spans, heads, cue.form)
+    mine = [h for h in hints if h[0][0] <= cue.last and cue.first <= h[0][1]]
+    spans = tuple(h[1] for h in mine if h[1])
+    heads = tuple(h[2] for h in mine if h[2])
+    form = cue.form
+    if form == "participle" and any(h[1] and h[2] and h[1][1] == cue.first - 1 and h[2] != h[1]
+                                    for h in mine):
+        # "Meloni, participating in the call, confirmed": the rules found a subject whose aside the
+        # comma closes, so the past form after the comma is the finite verb, not a participle.
+        form = "finite"
+    return CueInfo(cue.first, cue.last, cue.head, cue.cls, spans, heads, form)
 
 
 def rule_cue_tokens(hints: Sequence[Any]) -> dict[int, str]:

@@ -108,6 +108,9 @@ def link_sources(
     cited: set[int] = set()
     last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
+    # One phrase that is the subject of two cues ("Another source corroborated ... but expressed
+    # skepticism") is one mention: the second attribution takes the first one's source.
+    by_offsets: dict[tuple[int, int], _Cluster] = {}
 
     def new_cluster(mt: MentionType, key: str) -> _Cluster:
         cluster = _Cluster(str(len(clusters)), key, mt.type if mt.type != "pronoun" else "", mt.gender)
@@ -116,6 +119,10 @@ def link_sources(
 
     for _, is_source, k, span, mt in stream:
         target: _Cluster | None = None
+        same = by_offsets.get((span.start, span.end)) if is_source > 0 else None
+        if same is not None:
+            ids[k] = same.id
+            continue
         # Mentions are heads: an apposition starts within ", " of the named head it describes.
         # An apposition after the head starts in lower case ("Fallon, a spokesman"); a capital two
         # characters after a name starts the next sentence ("... with Putin. NATO's security").
@@ -187,6 +194,7 @@ def link_sources(
             thing_only.discard(id(target))  # named again as a source or a person: any pronoun's
         if is_source > 0:
             target.mentions.append(span)
+            by_offsets[(span.start, span.end)] = target
             ids[k] = target.id
             cited.add(int(target.id))
             target.cited = True

@@ -28,6 +28,11 @@ CASES = [
     ("The White House confirmed that the meeting took place.", "The White House", "confirmed"),
     ("The report found that wages rose by 3 percent.", "The report", "found"),
     ("A new poll shows that Clinton leads in Ohio.", "A new poll", "shows"),
+    # Two conjoined names are one source (as PolNeAR marks them); a name after a verb is not.
+    ("Jane Doe and House Speaker John Roe pledged to work together.", "Jane Doe and House Speaker John Roe",
+     "pledged"),
+    ("Both Smith and the party have long argued that taxes are too high.", "Both Smith and the party",
+     "have long argued"),
     ("Democrats warned that the vote could be delayed.", "Democrats", "warned"),
     ("Campaign manager Robby Mook insisted that the numbers were strong.", "Campaign manager Robby Mook", "insisted"),
     ("They believe that the economy will recover.", "They", "believe"),

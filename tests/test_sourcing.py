@@ -286,3 +286,15 @@ def test_label_and_scorer_source_ids_are_aligned_one_to_one() -> None:
 
     pairs = [(("S1",), ("S2",)), (("S1",), ("S2", "S5")), (("S2",), ("S5",)), (("S3",), ())]
     assert align_source_ids(pairs) == {"S1": "S2", "S2": "S5"}
+
+
+def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
+    # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
+    # "another" must not make its second attribution a new source.
+    phrase, later = "Another source", "Another source"
+    mentions = [(Span(0, len(phrase), phrase), typer_.classify(phrase)),
+                (Span(0, len(phrase), phrase), typer_.classify(phrase)),
+                (Span(80, 80 + len(later), later), typer_.classify(later))]
+    ids, sources = link_sources(mentions)
+    assert ids == ["S1", "S1", "S2"]
+    assert len(sources) == 2
