@@ -23,6 +23,7 @@ The tests run in a fixed order, first that applies wins (each names the rule tha
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -350,6 +351,24 @@ class SourceTyper:
         self.outlets = outlets or outlet_table()
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
+        # Unions of the word lists that the classifier tests per word, built once here rather than
+        # per mention (a union of the name lists alone copies some 800 entries).
+        self._given_names = self.male_names | self.female_names
+        self._pronouns = (self.male_pronouns | self.female_pronouns | self.plural_pronouns
+                          | self.relative_pronouns | self.other_pronouns)
+        self._person_pronouns = self.male_pronouns | self.female_pronouns | {"their"}
+        self._unnamed_or_titles = self.unnamed | self.titles
+        self._body_or_text_heads = self.institutions | self.documents | self.unnamed
+        self._thing_tails = self.documents | self.institutions | _OUTLET_WORK
+        self._not_organisation_words = self.titles | self.title_words | self.nationality | _TITLE_MODIFIERS
+        self._title_modifiers = _TITLE_MODIFIERS | self.nationality | self.institutions | self.place_names
+        self._title_or_place_words = self.title_words | self.place_names
+        self._plain_words = _DETERMINERS | _NOT_NAMES | self.nationality
+        # `holds_office` looks up only the titles a phrase holds: one-word titles by set membership,
+        # the multi-word ones ("secretary of state") as " title " inside the joined phrase.
+        office_titles = self.titles | _ADVISORY_TITLES
+        self._one_word_titles = frozenset(t for t in office_titles if " " not in t)
+        self._multi_word_titles = tuple((t, f" {t} ") for t in sorted(office_titles) if " " in t)
 
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -434,7 +453,7 @@ class SourceTyper:
                     continue
                 if (low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core)
                         and not core[-1].lower().endswith("ing") and core[-1].lower() not in _NOT_NAMES
-                        and core[-1].lower() not in self.unnamed | self.titles):
+                        and core[-1].lower() not in self._unnamed_or_titles):
                     core.append(tok)  # "Centers for Disease Control Director Thomas Frieden"
                     continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
@@ -468,7 +487,7 @@ class SourceTyper:
         last = toks[-1]
         before = toks[-2] if len(toks) > 1 else ""
         if last.lower() in self.documents and not (
-                before.lower() in _HONORIFICS or before.lower() in self.male_names | self.female_names):
+                before.lower() in _HONORIFICS or before.lower() in self._given_names):
             return []  # "a Suffolk University/Boston Globe Poll": a document, not Mr. Poll
         if (last[:1].isupper() and not self._name_word(last) and before
                 and (self._name_word(before) or before.lower() in _HONORIFICS)
@@ -575,8 +594,8 @@ class SourceTyper:
             # "Patrick Murphy campaign aide ..." name a person's campaign, not an organisation.
             titled = title_words[-1] in self.titles or bool(set(title_words[-1].split("-")) & self.titles)
             if titled and len(org) >= 2 and not (
-                    set(low) & (self.titles | self.title_words | self.nationality | _TITLE_MODIFIERS)
-                    or low[0] in self.male_names | self.female_names or low[-1] in self.known_officials):
+                    set(low) & self._not_organisation_words
+                    or low[0] in self._given_names or low[-1] in self.known_officials):
                 organisations.add(" ".join(low))
         # Gazetteer surnames the article gives to someone else, and to no listed official.
         firsts = self._known_firsts
@@ -628,7 +647,7 @@ class SourceTyper:
             words = [w.lower() for w in _WORDS.findall(phrase)]
             tail = words[-1] if words else ""
             if len(words) >= 2 and phrase[-1:].islower() and phrase.split()[-2][:1].isupper() and (
-                    tail not in self.documents | self.institutions | _OUTLET_WORK
+                    tail not in self._thing_tails
                     or (tail.endswith("s") and tail not in {"analysis", "news"})):
                 # "Tinder said", "the Associated Press reports": no trailing verb
                 phrase = phrase[:phrase.rstrip().rfind(" ")].rstrip()
@@ -648,8 +667,7 @@ class SourceTyper:
 
     def _pronoun(self, word: str) -> MentionType | None:
         w = split_possessive(word)[0].lower() if word.lower() not in {"its", "his", "hers"} else word.lower()
-        if w not in (self.male_pronouns | self.female_pronouns | self.plural_pronouns
-                     | self.relative_pronouns | self.other_pronouns):
+        if w not in self._pronouns:
             return None
         gender = ("m" if w in self.male_pronouns else "f" if w in self.female_pronouns
                   else "plural" if w in self.plural_pronouns else "")
@@ -670,8 +688,8 @@ class SourceTyper:
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
         # may not name the person ("the Clinton aide" is no title of Clinton's).
         if self._head_name(core[:-1]) and not all(
-                t.lower() in _TITLE_MODIFIERS | self.nationality | self.institutions | self.place_names
-                or split_possessive(t)[0].lower() in self.title_words | self.place_names for t in middle
+                t.lower() in self._title_modifiers
+                or split_possessive(t)[0].lower() in self._title_or_place_words for t in middle
                 if t[:1].isupper()):
             return None
         return words[-1]
@@ -685,11 +703,19 @@ class SourceTyper:
         words = [p for w in words for p in ((w, *w.split("-")) if "-" in w else (w,)) if p]
         joined = " " + " ".join(words) + " "
         for at, w in enumerate(words[:-1]):
-            unit = set(words[at + 1:at + 9])
-            if (w == "who" and words[at + 1] in _HEAD_VERBS and not unit & _ACADEMIC_UNITS
+            if (w == "who" and words[at + 1] in _HEAD_VERBS
+                    and not set(words[at + 1:at + 9]) & _ACADEMIC_UNITS
                     and not any(c in _COMMENTATOR_ROLES for c in words)):
                 return True  # "Katie Doe, who runs Our Principles": the head of an organisation
-        for title in self.titles | _ADVISORY_TITLES:
+        # Only titles the words hold can make an office, and the answer does not depend on the order
+        # they are tried in. A one-word title is in `joined` exactly when it is one of the words, as
+        # long as no word holds a space (tokens never do; any other caller gets every title tried).
+        if any(" " in w for w in words):
+            candidates: Iterable[str] = self._one_word_titles | {t for t, _ in self._multi_word_titles}
+        else:
+            candidates = [*self._one_word_titles.intersection(words),
+                          *(t for t, padded in self._multi_word_titles if padded in joined)]
+        for title in candidates:
             at = words.index(title) if " " not in title and title in words else (
                 joined[:joined.find(f" {title} ")].count(" ") if f" {title} " in joined else -1)
             if at < 0:
@@ -873,7 +899,7 @@ class SourceTyper:
             possessor, mark = split_possessive(core[-2])
             if mark and (pronoun := self._pronoun(possessor)):
                 return pronoun  # "her comments": she speaks
-            if possessor.lower() in self.male_pronouns | self.female_pronouns | {"their"}:
+            if possessor.lower() in self._person_pronouns:
                 return self._pronoun(possessor) or MentionType("pronoun", "sources.pronoun", "plural",
                                                                 "their")
             if mark and possessor[:1].isupper():
@@ -897,7 +923,7 @@ class SourceTyper:
         if "of" in core[1:-1]:
             noun = split_possessive(core[core.index("of") - 1])[0].lower()
             rest = [t for t in core[core.index("of") + 1:] if t.lower() != "the"]
-            if (noun in self.institutions | self.documents | self.unnamed and all(
+            if (noun in self._body_or_text_heads and all(
                     t[:1].isupper() for t in rest)) or noun in self.documents:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
@@ -956,7 +982,7 @@ class SourceTyper:
         if self._has_phrase(core_words, self.unnamed) or self._has_phrase(core_words, self.titles):
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
             return MentionType("unnamed_source", "sources.unnamed_descriptor", _number(core_words[-1]), key)
-        plain = _DETERMINERS | _NOT_NAMES | self.nationality
+        plain = self._plain_words
         if any(t[:1].isupper() for t in core if t.lower() not in plain):
             return MentionType("named_institution", "sources.capitalised_name", "plural", " ".join(content))
         # No head noun this step knows: nothing a personal pronoun may refer back to.
