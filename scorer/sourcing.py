@@ -246,6 +246,10 @@ class ArticleOfficials(frozenset[str]):
     # and every first name it gives it: "Rep. Steve King" is no title of Martin Luther King's.
     titled_firsts: dict[str, frozenset[str]]
     given_firsts: dict[str, frozenset[str]]
+    # (phrase, head) -> its MentionType in this article: the classifier is a pure function of the
+    # phrase and this context, and an article names the same people over and over ("Trump" thirty
+    # times). Bounded by the article's own phrases; it goes with the article.
+    types: dict[tuple[str, str | None], MentionType]
 
     def __new__(cls, officials: frozenset[str] | set[str] = frozenset(),
                 people: frozenset[str] | set[str] = frozenset(),
@@ -257,6 +261,7 @@ class ArticleOfficials(frozenset[str]):
         obj.organisations = frozenset(organisations)
         obj.titled_firsts = {}
         obj.given_firsts = {}
+        obj.types = {}
         return obj
 
 
@@ -854,7 +859,18 @@ class SourceTyper:
                  officials: frozenset[str] = frozenset()) -> MentionType:
         """The type of a source phrase. `head` is the naming part ("Jane Doe" of "Jane Doe, a
         professor,"); `officials` are surnames the article introduces with a title (an
-        `ArticleOfficials` from `article_officials` also tells which surnames are people's)."""
+        `ArticleOfficials` from `article_officials` also tells which surnames are people's, and
+        remembers what was classified in its article)."""
+        memo = getattr(officials, "types", None)
+        if memo is None:
+            return self._classify(phrase, head, officials)
+        key = (phrase, head)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._classify(phrase, head, officials)
+        return found
+
+    def _classify(self, phrase: str, head: str | None, officials: frozenset[str]) -> MentionType:
         head = head or phrase
         tokens = _WORDS.findall(head)
         if not tokens:

@@ -184,6 +184,20 @@ def test_article_officials_reads_titles_and_names(typer_: SourceTyper) -> None:
     assert typer_.classify("WikiLeaks", officials=officials).type == "named_institution"
 
 
+def test_article_context_remembers_classifications(typer_: SourceTyper) -> None:
+    officials = typer_.article_officials(ARTICLE)
+    phrases = ["Ware", "Kelly", "Jacobs", "WikiLeaks", "a Twitter spokesman",
+               "Judicial Watch president Tom Fitton"]
+    first = [typer_.classify(p, officials=officials) for p in phrases]
+    assert {(p, None) for p in phrases} <= set(officials.types)
+    # A remembered type is the one classifying afresh in the same context gives.
+    assert first == [typer_._classify(p, None, officials) for p in phrases]
+    assert [typer_.classify(p, officials=officials) for p in phrases] == first
+    # With the head given, the pair is the key: the same phrase may have another head.
+    assert typer_.classify("Ware", "Ware", officials) == first[0]
+    assert ("Ware", "Ware") in officials.types
+
+
 def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> None:
     text = "Jane Doe (D-Calif.) spoke first. Former Rep. Tom Ray (R-Wis.) disagreed. Doe and Ray left."
     officials = typer_.article_officials(text)
