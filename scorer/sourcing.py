@@ -374,6 +374,9 @@ class SourceTyper:
         office_titles = self.titles | _ADVISORY_TITLES
         self._one_word_titles = frozenset(t for t in office_titles if " " not in t)
         self._multi_word_titles = tuple((t, f" {t} ") for t in sorted(office_titles) if " " in t)
+        # The outlet lookup is a pure function of the phrase, asked of every capitalised run of every
+        # article ("The White House", "Trump" again and again): remembered, within a bound.
+        self._outlet_domain = lru_cache(maxsize=4096)(self._outlet_domain_of)
 
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -381,7 +384,7 @@ class SourceTyper:
         joined = " " + " ".join(words) + " "
         return any(w in vocab for w in words) or any(f" {v} " in joined for v in _multi_word(vocab))
 
-    def _outlet_domain(self, phrase: str) -> str | None:
+    def _outlet_domain_of(self, phrase: str) -> str | None:
         bare = _LEADING_ARTICLE.sub("", phrase.strip())
         bare = split_possessive(bare)[0]
         for candidate in (phrase.strip(), bare, "the " + bare):
