@@ -87,6 +87,12 @@ def _multi_fold_free_until(text: str) -> int:
     return _multi_fold_scan(text)
 
 
+def simple_fold_until(text: str, end: int) -> bool:
+    """Whether `text` has no multi-character case fold before `end`: the `simple` argument of
+    `Rule.matches`, for callers that run several rules over one text."""
+    return _multi_fold_free_until(text) >= end
+
+
 @lru_cache(maxsize=8)
 def _multi_fold_scan(text: str) -> int:
     m = _MULTI_FOLD.search(text)
