@@ -50,6 +50,8 @@ _HEAD_CUT = regex.compile(r"\s*[,;(\[—–]\s*|\s+-\s+")
 _COMMA = regex.compile(r"\s*,\s*")
 _TV_CALL_SIGN = regex.compile(r"\p{Lu}-?TV$")
 _LEAD_TITLE = regex.compile(r"([\p{Ll}][\p{Ll}\-]+(?:\s+[\p{Ll}][\p{Ll}\-]+){0,3})\s*,?\s*$")
+# The last character `_LEAD_TITLE` cannot match, found scanning backwards: a lead title lies after it.
+_NOT_LEAD_TITLE = regex.compile(r"(?r)[^\p{Ll}\-\s,]")
 _CAMEL_NAME = regex.compile(r"\p{Lu}\p{Ll}+\p{Lu}")
 # "Secretary of State Jon Husted", "Sen. Jane Doe": a capitalised title word right before a name.
 # The name's words are whole words or initials ("Stephen K. Bannon"), on one line: never "Kasich.
@@ -213,6 +215,15 @@ def _number(head: str) -> str:
     """The gender field of an unnamed source: "plural" for plural and collective heads ("aides",
     "his family"), "" for one person of either sex ("a diplomatic source")."""
     return "plural" if head in _COLLECTIVES or (head.endswith("s") and not head.endswith("ss")) else ""
+
+
+def _lead_title(before: str) -> regex.Match[str] | None:
+    """`_LEAD_TITLE.search(before)`, searched only from the last character it cannot match on: its
+    match runs to the end of `before` over lower-case letters, hyphens, spaces and a comma alone, so
+    it starts after that character. A search from the start of a 40-character window retries the
+    pattern's nested repeats at every position (most of `article_officials`' time)."""
+    blocker = _NOT_LEAD_TITLE.search(before)
+    return _LEAD_TITLE.search(before, blocker.end() if blocker else 0)
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
@@ -584,8 +595,8 @@ class SourceTyper:
             # A lower-case title right before the name, or before it and a comma ("AFL-CIO president
             # Steven Tolman", "a Twitter spokesman, Christopher Abboud,").
             before = text[max(0, m.start() - 40):m.start()]
-            lead = _LEAD_TITLE.search(before)
-            if lead and run:
+            lead = _lead_title(before) if run else None
+            if lead:
                 lead_words = lead.group(1).split()
                 suffixes = {" ".join(lead_words[i:]) for i in range(len(lead_words))}
                 titled = bool(suffixes & self.titles or set(lead_words[-1].split("-")) & self.titles)

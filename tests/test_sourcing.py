@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.identity import link_sources
-from scorer.sourcing import SourceTyper
+from scorer.sourcing import _LEAD_TITLE, SourceTyper, _lead_title
 from scorer.spans import Span
 
 TYPES = [
@@ -300,3 +302,22 @@ def test_label_and_scorer_source_ids_are_aligned_one_to_one() -> None:
 
     pairs = [(("S1",), ("S2",)), (("S1",), ("S2", "S5")), (("S2",), ("S5",)), (("S3",), ())]
     assert align_source_ids(pairs) == {"S1": "S2", "S2": "S5"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab-, \n\tXY.çÉª’'", max_size=40))
+def test_lead_title_search_from_its_blocker_equals_a_full_search(before: str) -> None:
+    full = _LEAD_TITLE.search(before)
+    fast = _lead_title(before)
+    assert (full and (full.span(), full.group(1))) == (fast and (fast.span(), fast.group(1)))
+
+
+@pytest.mark.parametrize(("before", "lead"), [
+    ("Washington (CNN) In an interview, AFL-CIO president ", "president"),
+    ("told reporters the press secretary, ", "reporters the press secretary"),  # four words at most
+    ("the campaign's senior adviser ", "senior adviser"),
+    ("said Sen. ", None),
+])
+def test_lead_title_reads_the_lower_case_words_before_a_name(before: str, lead: str | None) -> None:
+    m = _lead_title(before)
+    assert (m.group(1) if m else None) == lead
