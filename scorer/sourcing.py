@@ -48,6 +48,9 @@ _LEADING_ARTICLE = regex.compile(r"^(?:the|a|an)\s+", flags=regex.IGNORECASE)
 _DOMAIN = regex.compile(r"[\w\-]+\.(?:com|net|org|co\.uk|de|fr|eu|it|ru|ua)")
 _HEAD_CUT = regex.compile(r"\s*[,;(\[—–]\s*|\s+-\s+")
 _COMMA = regex.compile(r"\s*,\s*")
+_ROLE_CUT = regex.compile(r"\s*[,;(\[—–]\s*")
+# "a statement from the Clinton campaign", "a statement released by the White House": the issuer.
+_ISSUER = regex.compile(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$")
 _TV_CALL_SIGN = regex.compile(r"\p{Lu}-?TV$")
 _LEAD_TITLE = regex.compile(r"([\p{Ll}][\p{Ll}\-]+(?:\s+[\p{Ll}][\p{Ll}\-]+){0,3})\s*,?\s*$")
 # The last character `_LEAD_TITLE` cannot match, found scanning backwards: a lead title lies after it.
@@ -852,7 +855,7 @@ class SourceTyper:
         """A named person: an official when the phrase holds a title or role, the article gives the
         surname one, or the gazetteer lists it; else a named person."""
         surname = name[-1].lower()
-        own = " ".join(regex.split(r"\s*,\s*", phrase.strip())[:3])
+        own = " ".join(_COMMA.split(phrase.strip())[:3])
         role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
                 or bool(_PARTY_TAG.search(own)
                         and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
@@ -892,7 +895,7 @@ class SourceTyper:
         words = [t.lower() for t in tokens]
         if len(words) == 1 and (pronoun := self._pronoun(tokens[0])):
             return pronoun
-        if any(True for _ in self._second.finditer(head)):
+        if self._second.found_in(head):
             return MentionType("second_source", self._second.id, "", "second source")
         core = self._core(head)
         core_words = [t.lower() for t in core]
@@ -907,7 +910,7 @@ class SourceTyper:
         if epithet:
             # "the billionaire", "the real estate mogul": one person, described; the person named last.
             return MentionType("pronoun", "sources.definite_epithet", "", "person:" + epithet)
-        if any(True for _ in self._poll.finditer(head)):
+        if self._poll.found_in(head):
             return MentionType("document", self._poll.id, "", "poll")
         domain = self._outlet_domain(phrase) or self._outlet_domain(" ".join(core))
         if domain:
@@ -940,8 +943,7 @@ class SourceTyper:
         if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).
-            issuer = regex.match(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$",
-                                 head[head.find(core[-1]) + len(core[-1]):])
+            issuer = _ISSUER.match(head[head.find(core[-1]) + len(core[-1]):])
             if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
                     "named_institution", "named_official", "named_person", "pronoun"}:
                 return by
@@ -984,7 +986,7 @@ class SourceTyper:
             # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
             # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel
             # Benenson", "USA TODAY contributor and monetary historian David Marsh").
-            cut = regex.split(r"\s*[,;(\[—–]\s*", head.strip(), maxsplit=1)[0]
+            cut = _ROLE_CUT.split(head.strip(), maxsplit=1)[0]
             rest = _WORDS.findall(cut)[len(core):]
             tail = self._name_run(rest)
             at = next((i for i, t in enumerate(rest) if tail and split_possessive(t)[0] == tail[0]), 0)
