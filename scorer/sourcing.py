@@ -328,6 +328,15 @@ def outlet_table(path: str | None = None) -> OutletTable:
 
 
 @lru_cache(maxsize=64)
+def _multi_word_by_first(vocab: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The multi-word entries of a word list as " entry ", by their first word."""
+    by_first: dict[str, list[str]] = {}
+    for v in _multi_word(vocab):
+        by_first.setdefault(v.split(" ")[0], []).append(f" {v} ")
+    return {first: tuple(padded) for first, padded in by_first.items()}
+
+
+@lru_cache(maxsize=64)
 def _multi_word(vocab: frozenset[str]) -> tuple[str, ...]:
     """The entries of a word list that hold a space, found once per list rather than per phrase."""
     return tuple(v for v in vocab if " " in v)
@@ -395,8 +404,15 @@ class SourceTyper:
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
     def _has_phrase(words: list[str], vocab: frozenset[str]) -> bool:
+        if any(w in vocab for w in words):
+            return True
         joined = " " + " ".join(words) + " "
-        return any(w in vocab for w in words) or any(f" {v} " in joined for v in _multi_word(vocab))
+        if any(" " in w or not w for w in words):
+            return any(f" {v} " in joined for v in _multi_word(vocab))
+        # Words without spaces: " entry " can only be in `joined` when the entry's first word is one
+        # of the words, so only those entries are looked for.
+        by_first = _multi_word_by_first(vocab)
+        return any(padded in joined for w in words for padded in by_first.get(w, ()))
 
     def _outlet_domain_of(self, phrase: str) -> str | None:
         bare = _LEADING_ARTICLE.sub("", phrase.strip())

@@ -321,3 +321,14 @@ def test_lead_title_search_from_its_blocker_equals_a_full_search(before: str) ->
 def test_lead_title_reads_the_lower_case_words_before_a_name(before: str, lead: str | None) -> None:
     m = _lead_title(before)
     assert (m.group(1) if m else None) == lead
+
+
+@pytest.mark.parametrize("words", [
+    ["the", "white", "house", "said"], ["white", "house"], ["house", "white"], ["secretary", "of", "state"],
+    ["state", "department"], ["prime", "minister"], ["the", "prime"], ["white house"], [""], [],
+])
+def test_has_phrase_finds_what_a_scan_of_every_entry_finds(typer_: SourceTyper, words: list[str]) -> None:
+    for vocab in (typer_.institutions, typer_.titles, typer_.documents, typer_.unnamed):
+        joined = " " + " ".join(words) + " "
+        scan = any(w in vocab for w in words) or any(f" {v} " in joined for v in vocab if " " in v)
+        assert SourceTyper._has_phrase(words, vocab) == scan
