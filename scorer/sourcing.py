@@ -22,6 +22,7 @@ The tests run in a fixed order, first that applies wins (each names the rule tha
 
 from __future__ import annotations
 
+import bisect
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -660,13 +661,17 @@ class SourceTyper:
         named_from: dict[str, int] = {}  # surname -> where its full name first appears
         for start, _, mt in found:
             named_from.setdefault(mt.key, start)
-        taken = [(s, e) for s, e, _ in found]
+        # The full names, in text order and not overlapping (one finditer): only the last one starting
+        # at or before a position can hold it.
+        taken_starts = [s for s, _, _ in found]
+        taken_ends = [e for _, e, _ in found]
         for m in _SURNAME.finditer(text):
             bare = split_possessive(m.group(0))[0]
             key = bare.lower()
             if not (named_from.get(key, len(text)) < m.start() or key in self.known_officials):
                 continue
-            if any(s <= m.start() < e for s, e in taken):
+            at = bisect.bisect_right(taken_starts, m.start()) - 1
+            if at >= 0 and m.start() < taken_ends[at]:
                 continue
             mt = self.classify(bare, officials=officials)
             if mt.type in {"named_official", "named_person"}:
@@ -692,10 +697,11 @@ class SourceTyper:
                 words = words[:-1]
             low = phrase.lower()
             last = split_possessive(words[-1])[0] if words else ""
-            if not (last in self.institutions or last in self.documents or last in _OUTLET_WORK
-                    or low in self.organisation_names or self._outlet_domain(phrase)
+            # Pure tests, cheapest first (the outlet lookup last): most capitalised runs pass none.
+            if not (last in self._thing_tails or low in self.organisation_names
+                    or split_possessive(low)[0] in self.organisation_names
                     or any(split_possessive(w)[0] in self.institutions for w in words[1:])
-                    or split_possessive(low)[0] in self.organisation_names):
+                    or self._outlet_domain(phrase)):
                 continue
             mt = self.classify(phrase, officials=officials)
             if (mt.type in {"named_institution", "document", "outlet"}
