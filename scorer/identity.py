@@ -111,6 +111,7 @@ def link_sources(
     # One phrase that is the subject of two cues ("Another source corroborated ... but expressed
     # skepticism") is one mention: the second attribution takes the first one's source.
     by_offsets: dict[tuple[int, int], _Cluster] = {}
+    named_reach = -1  # the furthest end of a named span: past it (and ", "), none can hold a mention
 
     def new_cluster(mt: MentionType, key: str) -> _Cluster:
         cluster = _Cluster(str(len(clusters)), key, mt.type if mt.type != "pronoun" else "", mt.gender)
@@ -128,7 +129,8 @@ def link_sources(
         # characters after a name starts the next sentence ("... with Putin. NATO's security").
         outer = next((c for sp, c in named_spans
                       if (sp.start <= span.start and span.end <= sp.end and sp != span)
-                      or (0 < span.start - sp.end <= 2 and span.text[:1].islower())), None)
+                      or (0 < span.start - sp.end <= 2 and span.text[:1].islower())),
+                     None) if span.start - named_reach <= 2 else None
         if outer is not None and mt.type in {"unnamed_source", "pronoun"}:
             # "Brian Fallon, a spokesman for Mrs. Clinton,": the apposition inside a named
             # person's mention describes that person.
@@ -190,6 +192,7 @@ def link_sources(
             (target.names if is_source >= 0 else target.passing).append(span.text)
         if mt.type in {"named_official", "named_person"}:
             named_spans.append((span, target))
+            named_reach = max(named_reach, span.end)
         if is_source >= 0:
             thing_only.discard(id(target))  # named again as a source or a person: any pronoun's
         if is_source > 0:

@@ -87,6 +87,12 @@ def _multi_fold_free_until(text: str) -> int:
     return _multi_fold_scan(text)
 
 
+def simple_fold_until(text: str, end: int) -> bool:
+    """Whether `text` has no multi-character case fold before `end`: the `simple` argument of
+    `Rule.matches`, for callers that run several rules over one text."""
+    return _multi_fold_free_until(text) >= end
+
+
 @lru_cache(maxsize=8)
 def _multi_fold_scan(text: str) -> int:
     m = _MULTI_FOLD.search(text)
@@ -121,6 +127,20 @@ class Rule:
                     yield RuleMatch(self.id, self.label, m.start(), m.end(), m.group(), self.attrs)
         except TimeoutError as exc:
             raise self._timeout(end - pos) from exc
+
+    def found_in(self, text: str) -> bool:
+        """Whether `finditer(text)` yields any match, from one search and no match objects: its first
+        match is that search's; only an empty match there (which finditer skips) needs finditer."""
+        pattern = self.compiled
+        if self.fast is not None and _multi_fold_free_until(text) >= len(text):
+            pattern = self.fast
+        try:
+            m = pattern.search(text, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise self._timeout(len(text)) from exc
+        if m is None:
+            return False
+        return m.end() > m.start() or next(self.finditer(text), None) is not None
 
     def match_at(self, text: str, pos: int = 0, endpos: int | None = None) -> RuleMatch | None:
         """The match of `finditer(text, pos, endpos)` that starts at `pos`, if any, without scanning

@@ -22,7 +22,9 @@ The tests run in a fixed order, first that applies wins (each names the rule tha
 
 from __future__ import annotations
 
+import bisect
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,8 +49,13 @@ _LEADING_ARTICLE = regex.compile(r"^(?:the|a|an)\s+", flags=regex.IGNORECASE)
 _DOMAIN = regex.compile(r"[\w\-]+\.(?:com|net|org|co\.uk|de|fr|eu|it|ru|ua)")
 _HEAD_CUT = regex.compile(r"\s*[,;(\[—–]\s*|\s+-\s+")
 _COMMA = regex.compile(r"\s*,\s*")
+_ROLE_CUT = regex.compile(r"\s*[,;(\[—–]\s*")
+# "a statement from the Clinton campaign", "a statement released by the White House": the issuer.
+_ISSUER = regex.compile(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$")
 _TV_CALL_SIGN = regex.compile(r"\p{Lu}-?TV$")
 _LEAD_TITLE = regex.compile(r"([\p{Ll}][\p{Ll}\-]+(?:\s+[\p{Ll}][\p{Ll}\-]+){0,3})\s*,?\s*$")
+# The last character `_LEAD_TITLE` cannot match, found scanning backwards: a lead title lies after it.
+_NOT_LEAD_TITLE = regex.compile(r"(?r)[^\p{Ll}\-\s,]")
 _CAMEL_NAME = regex.compile(r"\p{Lu}\p{Ll}+\p{Lu}")
 # "Secretary of State Jon Husted", "Sen. Jane Doe": a capitalised title word right before a name.
 # The name's words are whole words or initials ("Stephen K. Bannon"), on one line: never "Kasich.
@@ -214,6 +221,15 @@ def _number(head: str) -> str:
     return "plural" if head in _COLLECTIVES or (head.endswith("s") and not head.endswith("ss")) else ""
 
 
+def _lead_title(before: str) -> regex.Match[str] | None:
+    """`_LEAD_TITLE.search(before)`, searched only from the last character it cannot match on: its
+    match runs to the end of `before` over lower-case letters, hyphens, spaces and a comma alone, so
+    it starts after that character. A search from the start of a 40-character window retries the
+    pattern's nested repeats at every position (most of `article_officials`' time)."""
+    blocker = _NOT_LEAD_TITLE.search(before)
+    return _LEAD_TITLE.search(before, blocker.end() if blocker else 0)
+
+
 def _words_before(text: str, pos: int, n: int) -> list[str]:
     """The last `n` words before `pos`, lower-cased."""
     return [w.lower() for w in _WORDS.findall(text[max(0, pos - 12 * n):pos])][-n:]
@@ -245,6 +261,10 @@ class ArticleOfficials(frozenset[str]):
     # and every first name it gives it: "Rep. Steve King" is no title of Martin Luther King's.
     titled_firsts: dict[str, frozenset[str]]
     given_firsts: dict[str, frozenset[str]]
+    # (phrase, head) -> its MentionType in this article: the classifier is a pure function of the
+    # phrase and this context, and an article names the same people over and over ("Trump" thirty
+    # times). Bounded by the article's own phrases; it goes with the article.
+    types: dict[tuple[str, str | None], MentionType]
 
     def __new__(cls, officials: frozenset[str] | set[str] = frozenset(),
                 people: frozenset[str] | set[str] = frozenset(),
@@ -256,6 +276,7 @@ class ArticleOfficials(frozenset[str]):
         obj.organisations = frozenset(organisations)
         obj.titled_firsts = {}
         obj.given_firsts = {}
+        obj.types = {}
         return obj
 
 
@@ -308,6 +329,15 @@ def outlet_table(path: str | None = None) -> OutletTable:
 
 
 @lru_cache(maxsize=64)
+def _multi_word_by_first(vocab: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The multi-word entries of a word list as " entry ", by their first word."""
+    by_first: dict[str, list[str]] = {}
+    for v in _multi_word(vocab):
+        by_first.setdefault(v.split(" ")[0], []).append(f" {v} ")
+    return {first: tuple(padded) for first, padded in by_first.items()}
+
+
+@lru_cache(maxsize=64)
 def _multi_word(vocab: frozenset[str]) -> tuple[str, ...]:
     """The entries of a word list that hold a space, found once per list rather than per phrase."""
     return tuple(v for v in vocab if " " in v)
@@ -350,14 +380,42 @@ class SourceTyper:
         self.outlets = outlets or outlet_table()
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
+        # Unions of the word lists that the classifier tests per word, built once here rather than
+        # per mention (a union of the name lists alone copies some 800 entries).
+        self._given_names = self.male_names | self.female_names
+        self._pronouns = (self.male_pronouns | self.female_pronouns | self.plural_pronouns
+                          | self.relative_pronouns | self.other_pronouns)
+        self._person_pronouns = self.male_pronouns | self.female_pronouns | {"their"}
+        self._unnamed_or_titles = self.unnamed | self.titles
+        self._body_or_text_heads = self.institutions | self.documents | self.unnamed
+        self._thing_tails = self.documents | self.institutions | _OUTLET_WORK
+        self._not_organisation_words = self.titles | self.title_words | self.nationality | _TITLE_MODIFIERS
+        self._title_modifiers = _TITLE_MODIFIERS | self.nationality | self.institutions | self.place_names
+        self._title_or_place_words = self.title_words | self.place_names
+        self._plain_words = _DETERMINERS | _NOT_NAMES | self.nationality
+        # `holds_office` looks up only the titles a phrase holds: one-word titles by set membership,
+        # the multi-word ones ("secretary of state") as " title " inside the joined phrase.
+        office_titles = self.titles | _ADVISORY_TITLES
+        self._one_word_titles = frozenset(t for t in office_titles if " " not in t)
+        self._multi_word_titles = tuple((t, f" {t} ") for t in sorted(office_titles) if " " in t)
+        # The outlet lookup is a pure function of the phrase, asked of every capitalised run of every
+        # article ("The White House", "Trump" again and again): remembered, within a bound.
+        self._outlet_domain = lru_cache(maxsize=4096)(self._outlet_domain_of)
 
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
     def _has_phrase(words: list[str], vocab: frozenset[str]) -> bool:
+        if any(w in vocab for w in words):
+            return True
         joined = " " + " ".join(words) + " "
-        return any(w in vocab for w in words) or any(f" {v} " in joined for v in _multi_word(vocab))
+        if any(" " in w or not w for w in words):
+            return any(f" {v} " in joined for v in _multi_word(vocab))
+        # Words without spaces: " entry " can only be in `joined` when the entry's first word is one
+        # of the words, so only those entries are looked for.
+        by_first = _multi_word_by_first(vocab)
+        return any(padded in joined for w in words for padded in by_first.get(w, ()))
 
-    def _outlet_domain(self, phrase: str) -> str | None:
+    def _outlet_domain_of(self, phrase: str) -> str | None:
         bare = _LEADING_ARTICLE.sub("", phrase.strip())
         bare = split_possessive(bare)[0]
         for candidate in (phrase.strip(), bare, "the " + bare):
@@ -434,7 +492,7 @@ class SourceTyper:
                     continue
                 if (low == "for" and nxt[:1].isupper() and all(t[:1].isupper() for t in core)
                         and not core[-1].lower().endswith("ing") and core[-1].lower() not in _NOT_NAMES
-                        and core[-1].lower() not in self.unnamed | self.titles):
+                        and core[-1].lower() not in self._unnamed_or_titles):
                     core.append(tok)  # "Centers for Disease Control Director Thomas Frieden"
                     continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
@@ -468,7 +526,7 @@ class SourceTyper:
         last = toks[-1]
         before = toks[-2] if len(toks) > 1 else ""
         if last.lower() in self.documents and not (
-                before.lower() in _HONORIFICS or before.lower() in self.male_names | self.female_names):
+                before.lower() in _HONORIFICS or before.lower() in self._given_names):
             return []  # "a Suffolk University/Boston Globe Poll": a document, not Mr. Poll
         if (last[:1].isupper() and not self._name_word(last) and before
                 and (self._name_word(before) or before.lower() in _HONORIFICS)
@@ -557,8 +615,8 @@ class SourceTyper:
             # A lower-case title right before the name, or before it and a comma ("AFL-CIO president
             # Steven Tolman", "a Twitter spokesman, Christopher Abboud,").
             before = text[max(0, m.start() - 40):m.start()]
-            lead = _LEAD_TITLE.search(before)
-            if lead and run:
+            lead = _lead_title(before) if run else None
+            if lead:
                 lead_words = lead.group(1).split()
                 suffixes = {" ".join(lead_words[i:]) for i in range(len(lead_words))}
                 titled = bool(suffixes & self.titles or set(lead_words[-1].split("-")) & self.titles)
@@ -575,8 +633,8 @@ class SourceTyper:
             # "Patrick Murphy campaign aide ..." name a person's campaign, not an organisation.
             titled = title_words[-1] in self.titles or bool(set(title_words[-1].split("-")) & self.titles)
             if titled and len(org) >= 2 and not (
-                    set(low) & (self.titles | self.title_words | self.nationality | _TITLE_MODIFIERS)
-                    or low[0] in self.male_names | self.female_names or low[-1] in self.known_officials):
+                    set(low) & self._not_organisation_words
+                    or low[0] in self._given_names or low[-1] in self.known_officials):
                 organisations.add(" ".join(low))
         # Gazetteer surnames the article gives to someone else, and to no listed official.
         firsts = self._known_firsts
@@ -603,13 +661,17 @@ class SourceTyper:
         named_from: dict[str, int] = {}  # surname -> where its full name first appears
         for start, _, mt in found:
             named_from.setdefault(mt.key, start)
-        taken = [(s, e) for s, e, _ in found]
+        # The full names, in text order and not overlapping (one finditer): only the last one starting
+        # at or before a position can hold it.
+        taken_starts = [s for s, _, _ in found]
+        taken_ends = [e for _, e, _ in found]
         for m in _SURNAME.finditer(text):
             bare = split_possessive(m.group(0))[0]
             key = bare.lower()
             if not (named_from.get(key, len(text)) < m.start() or key in self.known_officials):
                 continue
-            if any(s <= m.start() < e for s, e in taken):
+            at = bisect.bisect_right(taken_starts, m.start()) - 1
+            if at >= 0 and m.start() < taken_ends[at]:
                 continue
             mt = self.classify(bare, officials=officials)
             if mt.type in {"named_official", "named_person"}:
@@ -628,17 +690,18 @@ class SourceTyper:
             words = [w.lower() for w in _WORDS.findall(phrase)]
             tail = words[-1] if words else ""
             if len(words) >= 2 and phrase[-1:].islower() and phrase.split()[-2][:1].isupper() and (
-                    tail not in self.documents | self.institutions | _OUTLET_WORK
+                    tail not in self._thing_tails
                     or (tail.endswith("s") and tail not in {"analysis", "news"})):
                 # "Tinder said", "the Associated Press reports": no trailing verb
                 phrase = phrase[:phrase.rstrip().rfind(" ")].rstrip()
                 words = words[:-1]
             low = phrase.lower()
             last = split_possessive(words[-1])[0] if words else ""
-            if not (last in self.institutions or last in self.documents or last in _OUTLET_WORK
-                    or low in self.organisation_names or self._outlet_domain(phrase)
+            # Pure tests, cheapest first (the outlet lookup last): most capitalised runs pass none.
+            if not (last in self._thing_tails or low in self.organisation_names
+                    or split_possessive(low)[0] in self.organisation_names
                     or any(split_possessive(w)[0] in self.institutions for w in words[1:])
-                    or split_possessive(low)[0] in self.organisation_names):
+                    or self._outlet_domain(phrase)):
                 continue
             mt = self.classify(phrase, officials=officials)
             if (mt.type in {"named_institution", "document", "outlet"}
@@ -648,8 +711,7 @@ class SourceTyper:
 
     def _pronoun(self, word: str) -> MentionType | None:
         w = split_possessive(word)[0].lower() if word.lower() not in {"its", "his", "hers"} else word.lower()
-        if w not in (self.male_pronouns | self.female_pronouns | self.plural_pronouns
-                     | self.relative_pronouns | self.other_pronouns):
+        if w not in self._pronouns:
             return None
         gender = ("m" if w in self.male_pronouns else "f" if w in self.female_pronouns
                   else "plural" if w in self.plural_pronouns else "")
@@ -670,8 +732,8 @@ class SourceTyper:
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
         # may not name the person ("the Clinton aide" is no title of Clinton's).
         if self._head_name(core[:-1]) and not all(
-                t.lower() in _TITLE_MODIFIERS | self.nationality | self.institutions | self.place_names
-                or split_possessive(t)[0].lower() in self.title_words | self.place_names for t in middle
+                t.lower() in self._title_modifiers
+                or split_possessive(t)[0].lower() in self._title_or_place_words for t in middle
                 if t[:1].isupper()):
             return None
         return words[-1]
@@ -685,11 +747,19 @@ class SourceTyper:
         words = [p for w in words for p in ((w, *w.split("-")) if "-" in w else (w,)) if p]
         joined = " " + " ".join(words) + " "
         for at, w in enumerate(words[:-1]):
-            unit = set(words[at + 1:at + 9])
-            if (w == "who" and words[at + 1] in _HEAD_VERBS and not unit & _ACADEMIC_UNITS
+            if (w == "who" and words[at + 1] in _HEAD_VERBS
+                    and not set(words[at + 1:at + 9]) & _ACADEMIC_UNITS
                     and not any(c in _COMMENTATOR_ROLES for c in words)):
                 return True  # "Katie Doe, who runs Our Principles": the head of an organisation
-        for title in self.titles | _ADVISORY_TITLES:
+        # Only titles the words hold can make an office, and the answer does not depend on the order
+        # they are tried in. A one-word title is in `joined` exactly when it is one of the words, as
+        # long as no word holds a space (tokens never do; any other caller gets every title tried).
+        if any(" " in w for w in words):
+            candidates: Iterable[str] = self._one_word_titles | {t for t, _ in self._multi_word_titles}
+        else:
+            candidates = [*self._one_word_titles.intersection(words),
+                          *(t for t, padded in self._multi_word_titles if padded in joined)]
+        for title in candidates:
             at = words.index(title) if " " not in title and title in words else (
                 joined[:joined.find(f" {title} ")].count(" ") if f" {title} " in joined else -1)
             if at < 0:
@@ -807,7 +877,7 @@ class SourceTyper:
         """A named person: an official when the phrase holds a title or role, the article gives the
         surname one, or the gazetteer lists it; else a named person."""
         surname = name[-1].lower()
-        own = " ".join(regex.split(r"\s*,\s*", phrase.strip())[:3])
+        own = " ".join(_COMMA.split(phrase.strip())[:3])
         role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
                 or bool(_PARTY_TAG.search(own)
                         and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
@@ -828,7 +898,18 @@ class SourceTyper:
                  officials: frozenset[str] = frozenset()) -> MentionType:
         """The type of a source phrase. `head` is the naming part ("Jane Doe" of "Jane Doe, a
         professor,"); `officials` are surnames the article introduces with a title (an
-        `ArticleOfficials` from `article_officials` also tells which surnames are people's)."""
+        `ArticleOfficials` from `article_officials` also tells which surnames are people's, and
+        remembers what was classified in its article)."""
+        memo = getattr(officials, "types", None)
+        if memo is None:
+            return self._classify(phrase, head, officials)
+        key = (phrase, head)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._classify(phrase, head, officials)
+        return found
+
+    def _classify(self, phrase: str, head: str | None, officials: frozenset[str]) -> MentionType:
         head = head or phrase
         tokens = _WORDS.findall(head)
         if not tokens:
@@ -836,7 +917,7 @@ class SourceTyper:
         words = [t.lower() for t in tokens]
         if len(words) == 1 and (pronoun := self._pronoun(tokens[0])):
             return pronoun
-        if any(True for _ in self._second.finditer(head)):
+        if self._second.found_in(head):
             return MentionType("second_source", self._second.id, "", "second source")
         core = self._core(head)
         core_words = [t.lower() for t in core]
@@ -851,7 +932,7 @@ class SourceTyper:
         if epithet:
             # "the billionaire", "the real estate mogul": one person, described; the person named last.
             return MentionType("pronoun", "sources.definite_epithet", "", "person:" + epithet)
-        if any(True for _ in self._poll.finditer(head)):
+        if self._poll.found_in(head):
             return MentionType("document", self._poll.id, "", "poll")
         domain = self._outlet_domain(phrase) or self._outlet_domain(" ".join(core))
         if domain:
@@ -873,7 +954,7 @@ class SourceTyper:
             possessor, mark = split_possessive(core[-2])
             if mark and (pronoun := self._pronoun(possessor)):
                 return pronoun  # "her comments": she speaks
-            if possessor.lower() in self.male_pronouns | self.female_pronouns | {"their"}:
+            if possessor.lower() in self._person_pronouns:
                 return self._pronoun(possessor) or MentionType("pronoun", "sources.pronoun", "plural",
                                                                 "their")
             if mark and possessor[:1].isupper():
@@ -884,8 +965,7 @@ class SourceTyper:
         if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).
-            issuer = regex.match(r"\s*(?:(?:released|issued|posted|sent|put\s+out)\s+)?(?:from|by)\s+(.+)$",
-                                 head[head.find(core[-1]) + len(core[-1]):])
+            issuer = _ISSUER.match(head[head.find(core[-1]) + len(core[-1]):])
             if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
                     "named_institution", "named_official", "named_person", "pronoun"}:
                 return by
@@ -897,7 +977,7 @@ class SourceTyper:
         if "of" in core[1:-1]:
             noun = split_possessive(core[core.index("of") - 1])[0].lower()
             rest = [t for t in core[core.index("of") + 1:] if t.lower() != "the"]
-            if (noun in self.institutions | self.documents | self.unnamed and all(
+            if (noun in self._body_or_text_heads and all(
                     t[:1].isupper() for t in rest)) or noun in self.documents:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
@@ -928,7 +1008,7 @@ class SourceTyper:
             # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
             # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel
             # Benenson", "USA TODAY contributor and monetary historian David Marsh").
-            cut = regex.split(r"\s*[,;(\[—–]\s*", head.strip(), maxsplit=1)[0]
+            cut = _ROLE_CUT.split(head.strip(), maxsplit=1)[0]
             rest = _WORDS.findall(cut)[len(core):]
             tail = self._name_run(rest)
             at = next((i for i, t in enumerate(rest) if tail and split_possessive(t)[0] == tail[0]), 0)
@@ -956,7 +1036,7 @@ class SourceTyper:
         if self._has_phrase(core_words, self.unnamed) or self._has_phrase(core_words, self.titles):
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
             return MentionType("unnamed_source", "sources.unnamed_descriptor", _number(core_words[-1]), key)
-        plain = _DETERMINERS | _NOT_NAMES | self.nationality
+        plain = self._plain_words
         if any(t[:1].isupper() for t in core if t.lower() not in plain):
             return MentionType("named_institution", "sources.capitalised_name", "plural", " ".join(content))
         # No head noun this step knows: nothing a personal pronoun may refer back to.

@@ -67,7 +67,7 @@ import regex
 
 from scorer.errors import InputError, RuleError
 from scorer.linear import Contribution, LinearModel, sha256_of
-from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, Rule, RuleSet, ruleset
+from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, Rule, RuleSet, ruleset, simple_fold_until
 from scorer.spans import Cue
 
 STANCE_LABELS: tuple[str, ...] = ("for", "observing", "against")
@@ -274,6 +274,9 @@ class StanceFeaturizer:
     _antonyms: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     _synonyms: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _first_words: tuple[frozenset[str] | None, ...] = field(init=False, repr=False, compare=False)
+    # labels (None: all) -> the (rule, first words) pairs `cues` runs for them, filtered once.
+    _rules_for: dict[frozenset[str] | None, tuple[tuple[Rule, frozenset[str] | None], ...]] = field(
+        init=False, repr=False, compare=False)
     _idioms: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -303,6 +306,7 @@ class StanceFeaturizer:
         antonyms = tuple((canon(a), canon(b)) for a, b in pairs)
         object.__setattr__(self, "_synonyms", MappingProxyType(synonyms))
         object.__setattr__(self, "_first_words", tuple(_first_words(rule) for rule in self.rules.rules))
+        object.__setattr__(self, "_rules_for", {})
         object.__setattr__(self, "_stopwords", stop)
         object.__setattr__(self, "_antonyms", antonyms)
         # Literal phrases only (escaped): no pattern from the rule file runs here unbounded.
@@ -385,18 +389,27 @@ class StanceFeaturizer:
         into `text` as given."""
         matched = text.translate(_QUOTE_TABLE)
         regions = list(spans) if spans is not None else [(0, len(text))]
+        if labels is not None:
+            labels = frozenset(labels)  # no copy for a frozenset; a set becomes a usable key
+        rules = self._rules_for.get(labels)
+        if rules is None:
+            rules = tuple((rule, first_words) for rule, first_words
+                          in zip(self.rules.rules, self._first_words, strict=True)
+                          if labels is None or rule.label in labels)
+            if len(self._rules_for) >= 64:
+                self._rules_for.clear()  # callers pass a few fixed label sets; a bound all the same
+            self._rules_for[labels] = rules
         found: list[Cue] = []
         for pos, endpos in regions:
-            words = {w.lower() for _, _, w in _tokens(matched[pos:endpos])}
+            words = {w.lower() for w in _TOKEN.findall(matched[pos:endpos])}
             words |= {w.split("'", 1)[0] for w in words if "'" in w}  # "neighbor's" holds "neighbor"
-            for rule, first_words in zip(self.rules.rules, self._first_words, strict=True):
-                if labels is not None and rule.label not in labels:
-                    continue
+            simple = simple_fold_until(matched, endpos)
+            for rule, first_words in rules:
                 # A word-list rule cannot match unless one of its terms' first words is in the
                 # text; skipping it saves most of the regex time (term alternations are slow).
                 if first_words is not None and first_words.isdisjoint(words):
                     continue
-                for m in rule.finditer(matched, pos, endpos):
+                for m in rule.matches(matched, pos, endpos, simple):
                     start, end = _trim(text, m.start, m.end)
                     if end > start:
                         found.append(Cue(start, end, text[start:end], m.rule_id, m.label))

@@ -49,6 +49,8 @@ def _tokenize(text: str, start: int, end: int) -> tuple[Token, ...]:
 
 def split_possessive(word: str) -> tuple[str, str]:
     """("Meloni’s") -> ("Meloni", "’s"); words without a possessive come back unchanged."""
+    if "'" not in word and "’" not in word:
+        return word, ""  # no apostrophe, no possessive: most words, and no regex needed
     m = _POSSESSIVE.match(word)
     if m and m.group(1) and m.group(2) in {"’s", "'s", "’", "'"}:
         return m.group(1), m.group(2)

@@ -162,3 +162,18 @@ def test_match_at_skips_an_empty_match_like_finditer() -> None:
     first = next(rule.finditer("abab"), None)
     assert rule.match_at("abab") == (first if first is not None and first.start == 0 else None)
     assert rule.match_at("xab") is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_texts())
+def test_found_in_says_whether_finditer_finds_anything(case: tuple[str, int, int]) -> None:
+    text = case[0]
+    for rule in _EVERY_RULE:
+        assert rule.found_in(text) == (next(rule.finditer(text), None) is not None), rule.id
+
+
+def test_found_in_looks_past_an_empty_first_match() -> None:
+    rule = Rule("r", "x", regex.compile(r"(?=ab)|ab", regex.VERSION1), r"(?=ab)|ab")
+    assert rule.found_in("xab") == (next(rule.finditer("xab"), None) is not None)
+    assert Rule("r", "x", regex.compile(r"(?=ab)", regex.VERSION1), r"(?=ab)").found_in("xab") is False
+    assert rule.found_in("xy") is False

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.identity import link_sources
-from scorer.sourcing import SourceTyper
+from scorer.sourcing import _LEAD_TITLE, SourceTyper, _lead_title
 from scorer.spans import Span
 
 TYPES = [
@@ -184,6 +186,20 @@ def test_article_officials_reads_titles_and_names(typer_: SourceTyper) -> None:
     assert typer_.classify("WikiLeaks", officials=officials).type == "named_institution"
 
 
+def test_article_context_remembers_classifications(typer_: SourceTyper) -> None:
+    officials = typer_.article_officials(ARTICLE)
+    phrases = ["Ware", "Kelly", "Jacobs", "WikiLeaks", "a Twitter spokesman",
+               "Judicial Watch president Tom Fitton"]
+    first = [typer_.classify(p, officials=officials) for p in phrases]
+    assert {(p, None) for p in phrases} <= set(officials.types)
+    # A remembered type is the one classifying afresh in the same context gives.
+    assert first == [typer_._classify(p, None, officials) for p in phrases]
+    assert [typer_.classify(p, officials=officials) for p in phrases] == first
+    # With the head given, the pair is the key: the same phrase may have another head.
+    assert typer_.classify("Ware", "Ware", officials) == first[0]
+    assert ("Ware", "Ware") in officials.types
+
+
 def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> None:
     text = "Jane Doe (D-Calif.) spoke first. Former Rep. Tom Ray (R-Wis.) disagreed. Doe and Ray left."
     officials = typer_.article_officials(text)
@@ -298,3 +314,33 @@ def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None
     ids, sources = link_sources(mentions)
     assert ids == ["S1", "S1", "S2"]
     assert len(sources) == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab-, \n\tXY.çÉª’'", max_size=40))
+def test_lead_title_search_from_its_blocker_equals_a_full_search(before: str) -> None:
+    full = _LEAD_TITLE.search(before)
+    fast = _lead_title(before)
+    assert (full and (full.span(), full.group(1))) == (fast and (fast.span(), fast.group(1)))
+
+
+@pytest.mark.parametrize(("before", "lead"), [
+    ("Washington (CNN) In an interview, AFL-CIO president ", "president"),
+    ("told reporters the press secretary, ", "reporters the press secretary"),  # four words at most
+    ("the campaign's senior adviser ", "senior adviser"),
+    ("said Sen. ", None),
+])
+def test_lead_title_reads_the_lower_case_words_before_a_name(before: str, lead: str | None) -> None:
+    m = _lead_title(before)
+    assert (m.group(1) if m else None) == lead
+
+
+@pytest.mark.parametrize("words", [
+    ["the", "white", "house", "said"], ["white", "house"], ["house", "white"], ["secretary", "of", "state"],
+    ["state", "department"], ["prime", "minister"], ["the", "prime"], ["white house"], [""], [],
+])
+def test_has_phrase_finds_what_a_scan_of_every_entry_finds(typer_: SourceTyper, words: list[str]) -> None:
+    for vocab in (typer_.institutions, typer_.titles, typer_.documents, typer_.unnamed):
+        joined = " " + " ".join(words) + " "
+        scan = any(w in vocab for w in words) or any(f" {v} " in joined for v in vocab if " " in v)
+        assert SourceTyper._has_phrase(words, vocab) == scan
