@@ -19,10 +19,10 @@ from scorer.claims import Claim, split_claims, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
+from scorer.linear import LinearModel
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import RuleMatch, ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
-from scorer.linear import LinearModel
 from scorer.signals import (
     SUPPORT_MIN_SIMILARITY,
     ContradictionFinder,
@@ -368,7 +368,7 @@ def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -
     opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")
     straight = between.count('"') % 2 == 1
     return opened > 0 or straight or (current.text[:1] in _OPEN_Q and previous.text[-1:] in _CLOSE_Q + "." and
-                                      not regex.search(r"[”\"]\s*$", current.text) is None and False)
+                                      regex.search(r"[”\"]\s*$", current.text) is not None and False)
 
 
 @lru_cache(maxsize=1)

@@ -36,11 +36,15 @@ CONTRADICTION_ALSO_COVERAGE = 0.25
 UNATTRIBUTED_CANDIDATE_WEIGHT = 0.5
 SUPPORT_MIN_SIMILARITY = 0.35
 _STOP = frozenset(
-    """a an the and or but of to in on at for with by from as that this these those is are was were be been
-    being has have had do does did will would could should may might must can not no it its he she they
-    his her their them we our you your i me my said says say told according also which who whom whose
-    what when where while than then there here so if about into over after before such other another
-    source sources""".split()
+    [
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+        "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has", "have",
+        "had", "do", "does", "did", "will", "would", "could", "should", "may", "might", "must", "can", "not",
+        "no", "it", "its", "he", "she", "they", "his", "her", "their", "them", "we", "our", "you", "your",
+        "i", "me", "my", "said", "says", "say", "told", "according", "also", "which", "who", "whom", "whose",
+        "what", "when", "where", "while", "than", "then", "there", "here", "so", "if", "about", "into",
+        "over", "after", "before", "such", "other", "another", "source", "sources",
+    ]
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?", regex.UNICODE)
 
