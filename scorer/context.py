@@ -128,7 +128,8 @@ def _same_paragraph(text: str, spans: Sequence[Span], a: int, b: int) -> bool:
     return "\n" not in text[spans[lo].end:spans[hi].start]
 
 
-def lender_of(i: int, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]], sims: np.ndarray) -> int | None:
+def lender_of(i: int, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]],
+              sims: np.ndarray) -> int | None:
     """The cited claim whose source claim i takes: the one just before it in its paragraph, else the
     one just after it in its paragraph, else the nearest one before it, else the most similar."""
     n = len(spans)
@@ -150,8 +151,8 @@ class ContextSourcer:
         self.model = model or context_model()
 
     def inherit(
-        self, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]], uncited_source: Sequence[bool],
-        sims: np.ndarray,
+        self, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]],
+        uncited_source: Sequence[bool], sims: np.ndarray,
     ) -> dict[int, Inheritance]:
         """For each claim that cites no one, the context source it takes, if the model says it has one."""
         rows = context_rows(text, spans, own_ids, uncited_source, sims)

@@ -129,7 +129,8 @@ class ContradictionFinder:
             scopes.append(" ".join(content_terms(scope_text)))
         sims = _coverage(scopes, documents)
         if attributed is not None:
-            sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0, UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
+            sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0,
+                                   UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
         links: list[ContradictionLink] = []
         for row, i in enumerate(cue_claims):
             exchange = next((c for c in cues_per_claim[i] if c.label == "exchange"), None)
@@ -174,9 +175,10 @@ class ContradictionFinder:
 BOTH_WAYS_LABELS = frozenset({"denial", "rebuttal"})
 # What stands before a cue that points back at the previous sentence: nothing but a demonstrative
 # or a pronoun subject ("This is", "It's", "That claim is", "Trump later said he").
-_SAYS = r"(?:[\p{Lu}][\w.’'-]*\s+){0,3}(?:later\s+|then\s+|also\s+)?(?:said|says|added|insisted)(?:\s+that)?\s+"
-_CLAIM_NOUN = (r"(?:claims?|reports?|ideas?|notions?|stor(?:y|ies)|statements?|comments?|remarks?|arguments?|charges?|"
-               r"accounts?|allegations?|accusations?)")
+_SAYS = (r"(?:[\p{Lu}][\w.’'-]*\s+){0,3}(?:later\s+|then\s+|also\s+)?"
+         r"(?:said|says|added|insisted)(?:\s+that)?\s+")
+_CLAIM_NOUN = (r"(?:claims?|reports?|ideas?|notions?|stor(?:y|ies)|statements?|comments?|remarks?|arguments?|"
+               r"charges?|accounts?|allegations?|accusations?)")
 _POINTS_BACK = regex.compile(
     rf"^\W*(?:{_SAYS})?(?:this|that|it|these|those|(?:this|that|these|those|the|such)\s+{_CLAIM_NOUN}|he|she|they)\W*$",
     regex.IGNORECASE)
@@ -228,12 +230,14 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     # Only a claim with a denial, doubt or correction cue of its own can dispute another: finding
     # cues once per claim spares the pairwise stance model for the rest (most of an article).
     # Only the rules of those labels need to run here.
-    disputing = [i for i, s in enumerate(claim_spans) if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
+    disputing = [i for i, s in enumerate(claim_spans)
+                 if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
     if not disputing:
         return []
     sims = coverage if coverage is not None else claim_coverage(claim_spans)
     index = [(i, j) for i in disputing for j in range(len(claim_spans))
-             if i != j and sims[i, j] >= STANCE_MIN_COVERAGE and not claim_spans[i].intersects(claim_spans[j])]
+             if i != j and sims[i, j] >= STANCE_MIN_COVERAGE
+             and not claim_spans[i].intersects(claim_spans[j])]
     if not index:
         return []
     stances = stance_model.predict_many(  # type: ignore[attr-defined]
@@ -426,7 +430,8 @@ def contested(rows: np.ndarray, proba: np.ndarray, threshold: float) -> np.ndarr
     return linked | ((proba >= threshold) & ~doubt)
 
 
-def disputing_claim(i: int, claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]]) -> int | None:
+def disputing_claim(i: int, claim_spans: Sequence[Span],
+                    contradiction_cues: Sequence[Sequence[object]]) -> int | None:
     """For a claim the model calls contested without a link: the doubting claim that covers it best."""
     candidates = [k for k, cues in enumerate(contradiction_cues) if cues and k != i]
     if not candidates:
