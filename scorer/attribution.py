@@ -188,10 +188,10 @@ class AttributionFinder:
         if first > end:
             return None, None
         first = self._conjoined_start(toks, first)
-        first = self._trim_np_start(toks, first, end)
-        if first is None:
+        trimmed = self._trim_np_start(toks, first, end)
+        if trimmed is None:
             return None, None
-        span = self._span(text, toks[first], toks[end])
+        span = self._span(text, toks[trimmed], toks[end])
         return span, span
 
     def _conjoined_start(self, toks: Sequence[Token], first: int) -> int:
@@ -327,7 +327,10 @@ class AttributionFinder:
         assert self.models is not None
 
         models = self.models
-        prepared = []
+        # Per sentence: (tokens, rule attributions, rule hints, analysis, rule cue tokens, cue window),
+        # or None when it has no tokens.
+        prepared: list[tuple[list[Token], list[Attribution], list[Any], Any, dict[int, str], list[int]]
+                       | None] = []
         for start, end in bounds:
             toks = tokenize(text, start, end)
             if not toks:
@@ -461,9 +464,11 @@ class AttributionFinder:
             # "according to Meloni and a diplomatic source": keep the rule's conjuncts when they tile
             # the span.
             parts = [r for r in same_cue if r.source and source.contains(r.source)]
-            if (len(parts) > 1 and parts[0].source.start == source.start
-                    and parts[-1].source.end == source.end):
-                return [Attribution(cue, r.source, r.head, r.cue_class, r.rule_id) for r in parts]
+            if len(parts) > 1:
+                first_part, last_part = parts[0].source, parts[-1].source
+                assert first_part is not None and last_part is not None  # parts all have a source
+                if first_part.start == source.start and last_part.end == source.end:
+                    return [Attribution(cue, r.source, r.head, r.cue_class, r.rule_id) for r in parts]
             for r in same_cue:
                 if r.source == source:
                     return [Attribution(cue, source, r.head, r.cue_class, r.rule_id)]

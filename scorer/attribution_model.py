@@ -1403,6 +1403,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
             cues: list[tuple[int, int, tuple[int, int] | None]] = []
             gold_spans: set[tuple[int, int]] = set()
             for g in golds:
+                assert g.cue is not None  # golds keep only attributions with a cue
                 if not (sent.start <= g.cue[0] and g.cue[1] <= sent.end):
                     continue
                 cf = next((k for k, t in enumerate(toks) if t.end > g.cue[0]), None)

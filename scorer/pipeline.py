@@ -109,7 +109,7 @@ class Signals:
     links: list[ContradictionLink]
     contradicted_by: dict[int, list[int]]  # by cue links and `against` stances alone
     stance_cues: dict[int, list[Span]]
-    doubts: list[list[object]]  # per claim: its contradiction cues and stance dispute cues
+    doubts: list[list[RuleMatch | Span]]  # per claim: its contradiction cues and stance dispute cues
     contest_rows: np.ndarray
 
 

@@ -144,15 +144,15 @@ class ContradictionFinder:
             if i in pointing_back:
                 # What a doubt points back at is a claim, not the doubt it elaborates ("This is a
                 # delusion. It is a delusion because ..."); a claim reported with its dispute is a claim.
-                before = [j for j in range(i) if j not in own_sentence and (
+                earlier = [j for j in range(i) if j not in own_sentence and (
                     not cues_per_claim[j] or any(c.label == "exchange" for c in cues_per_claim[j]))]
                 if claim_ids is not None and cue.label == "retraction":
                     # What is walked back is something someone said, not the author's background.
-                    before = [j for j in before if claim_ids[j]] or before
+                    earlier = [j for j in earlier if claim_ids[j]] or earlier
                 elif claim_ids is not None:
-                    before = [j for j in before if not set(claim_ids[j]) & set(claim_ids[i])]
-                if before:
-                    j = before[-1]
+                    earlier = [j for j in earlier if not set(claim_ids[j]) & set(claim_ids[i])]
+                if earlier:
+                    j = earlier[-1]
                     both_ways = cue.label in BOTH_WAYS_LABELS
                     links.append(ContradictionLink(i, j, cue, float(sims[row, j]), both_ways))
                 continue
@@ -299,7 +299,7 @@ def term_counts(documents: Sequence[str], binary: bool, dtype: type) -> sp.csr_m
     np.cumsum([len(r) for r in rows], out=indptr[1:])
     old = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     indices = alphabetical.take(old)
-    data = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
+    data: np.ndarray = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(first)))
 
 

@@ -700,14 +700,15 @@ def select_C(
     rows only; the vocabulary is refitted inside each inner training part. Ties go to the smaller C."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    y, groups = np.asarray(y), np.asarray(groups)
+    labels, group_of = np.asarray(y), np.asarray(groups)
     items = [f.items for f in feats]
     correct = np.zeros(len(grid))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(np.zeros(len(y)), y, groups):
-        X = featurizer.rematrix(feats, fit_vocabulary([items[i] for i in train], groups[train]))
+    for train, test in splitter.split(np.zeros(len(labels)), labels, group_of):
+        X = featurizer.rematrix(feats, fit_vocabulary([items[i] for i in train], group_of[train]))
         for k, C in enumerate(grid):
-            correct[k] += int((fit_stance_estimator(X[train], y[train], C).predict(X[test]) == y[test]).sum())
+            predicted = fit_stance_estimator(X[train], labels[train], C).predict(X[test])
+            correct[k] += int((predicted == labels[test]).sum())
     return float(sorted(grid)[int(np.argmax([correct[list(grid).index(c)] for c in sorted(grid)]))])
 
 
