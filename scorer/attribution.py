@@ -107,7 +107,8 @@ def verb_forms(lists: Mapping[str, Sequence[str]],
 def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
     rules = ruleset(rules_path)
     lists = rules.lists
-    forms = verb_forms(lists, [(cls, f"{cls}_verbs") for cls in ("speech", "belief", "intention", "evidence")])
+    forms = verb_forms(lists, [(cls, f"{cls}_verbs")
+                               for cls in ("speech", "belief", "intention", "evidence")])
     return CueLexicon(
         forms=forms,
         content_required=frozenset(lists.get("content_required", ())),
@@ -167,7 +168,8 @@ class AttributionFinder:
         return make_span(text, first.start, last.end)
 
     # -- source to the left of a cue ---------------------------------------------------------
-    def _left_source(self, text: str, toks: Sequence[Token], cue_index: int) -> tuple[Span | None, Span | None]:
+    def _left_source(self, text: str, toks: Sequence[Token],
+                     cue_index: int) -> tuple[Span | None, Span | None]:
         j = cue_index - 1
         while j >= 0 and self._is_adverb(toks[j]) and toks[j].lower not in self.lex.pronouns:
             j -= 1
@@ -186,10 +188,10 @@ class AttributionFinder:
         if first > end:
             return None, None
         first = self._conjoined_start(toks, first)
-        first = self._trim_np_start(toks, first, end)
-        if first is None:
+        trimmed = self._trim_np_start(toks, first, end)
+        if trimmed is None:
             return None, None
-        span = self._span(text, toks[first], toks[end])
+        span = self._span(text, toks[trimmed], toks[end])
         return span, span
 
     def _conjoined_start(self, toks: Sequence[Token], first: int) -> int:
@@ -233,7 +235,8 @@ class AttributionFinder:
                 low = prev.lower
                 if low in self.lex.determiners or low in self.lex.np_prepositions:
                     continue
-                if low.endswith(("ed", "ing")) and low not in {"former", "acting", "leading", "ruling", "governing"}:
+                if low.endswith(("ed", "ing")) and low not in {
+                        "former", "acting", "leading", "ruling", "governing"}:
                     return m
         return first
 
@@ -258,7 +261,8 @@ class AttributionFinder:
         name_first = i + 1
         if name_first > name_end or not any(t.is_capitalised for t in toks[name_first:name_end + 1]):
             return None, None
-        if name_first > 0 and toks[name_first - 1].is_word and toks[name_first - 1].lower not in self.lex.clause_stops:
+        if (name_first > 0 and toks[name_first - 1].is_word
+                and toks[name_first - 1].lower not in self.lex.clause_stops):
             # The name is the tail of a longer phrase (an object, not the subject): no apposition.
             return None, None
         head = self._span(text, toks[name_first], toks[name_end])
@@ -323,7 +327,10 @@ class AttributionFinder:
         assert self.models is not None
 
         models = self.models
-        prepared = []
+        # Per sentence: (tokens, rule attributions, rule hints, analysis, rule cue tokens, cue window),
+        # or None when it has no tokens.
+        prepared: list[tuple[list[Token], list[Attribution], list[Any], Any, dict[int, str], list[int]]
+                       | None] = []
         for start, end in bounds:
             toks = tokenize(text, start, end)
             if not toks:
@@ -347,7 +354,8 @@ class AttributionFinder:
         return out
 
     def _found_by_models(self, text: str, toks: list[Token], by_rules: list[Attribution], hints: list[Any],
-                         a: Any, rule_cue: dict[int, str], cue_spans: list[tuple[int, int]]) -> list[Attribution]:
+                         a: Any, rule_cue: dict[int, str],
+                         cue_spans: list[tuple[int, int]]) -> list[Attribution]:
         from scorer.attribution_model import attach_rules, cue_info, sigmoid
 
         models = self.models
@@ -410,7 +418,8 @@ class AttributionFinder:
         in rules/attribution.yaml) and opens none is no attribution."""
         first, last = run
         entry = self.lex.forms.get(toks[first].lower)
-        if first != last or entry is None or entry[1] != "belief" or entry[0] not in self.lex.content_required:
+        if (first != last or entry is None or entry[1] != "belief"
+                or entry[0] not in self.lex.content_required):
             return False
         return not self._opens_content(toks, last)
 
@@ -452,10 +461,14 @@ class AttributionFinder:
         """Name the model's finding: the agreeing rule's id, class and head where one agrees."""
         same_cue = [r for r in by_rules if r.cue.intersects(cue)]
         if source is not None:
-            # "according to Meloni and a diplomatic source": keep the rule's conjuncts when they tile the span.
+            # "according to Meloni and a diplomatic source": keep the rule's conjuncts when they tile
+            # the span.
             parts = [r for r in same_cue if r.source and source.contains(r.source)]
-            if len(parts) > 1 and parts[0].source.start == source.start and parts[-1].source.end == source.end:
-                return [Attribution(cue, r.source, r.head, r.cue_class, r.rule_id) for r in parts]
+            if len(parts) > 1:
+                first_part, last_part = parts[0].source, parts[-1].source
+                assert first_part is not None and last_part is not None  # parts all have a source
+                if first_part.start == source.start and last_part.end == source.end:
+                    return [Attribution(cue, r.source, r.head, r.cue_class, r.rule_id) for r in parts]
             for r in same_cue:
                 if r.source == source:
                     return [Attribution(cue, source, r.head, r.cue_class, r.rule_id)]
@@ -570,12 +583,14 @@ class AttributionFinder:
                  nxt: Token | None) -> Attribution | None:
         if lemma in self.lex.content_required and not self._opens_content(toks, k, strict=True):
             return None
-        if cls != "speech" and not self._opens_content(toks, k) and not (nxt and nxt.lower in self.lex.pronouns):
+        if (cls != "speech" and not self._opens_content(toks, k)
+                and not (nxt and nxt.lower in self.lex.pronouns)):
             return None
         if nxt is not None and nxt.lower == "by":
             return None  # passive: handled by the passive_by rule or not an attribution
         after = toks[k + 2] if k + 2 < len(toks) else None
-        if nxt is not None and nxt.lower in _TIME_WORDS and after is not None and after.lower in self.lex.verbish:
+        if (nxt is not None and nxt.lower in _TIME_WORDS
+                and after is not None and after.lower in self.lex.verbish):
             return None  # reduced relative: "the plan announced Monday was withdrawn"
         # "-ing" and bare participles after a noun are modifiers ("the plan announced Monday").
         prev = toks[k - 1] if k > 0 else None
@@ -639,7 +654,8 @@ class AttributionFinder:
         first, last = words[0].lower(), words[-1].lower().rstrip(",")
         if first.endswith("ing") and not words[0][:1].isupper() and len(words) > 1:
             return False
-        if first in self.lex.np_prepositions or last in self.lex.determiners - {"one", "two", "three", "both", "all", "many", "some", "others"}:
+        if first in self.lex.np_prepositions or last in self.lex.determiners - {
+                "one", "two", "three", "both", "all", "many", "some", "others"}:
             return False
         return last not in {"of", "future", "aforementioned", "such"}
 
@@ -685,7 +701,9 @@ def quotation_mask(text: str) -> bytes:
     return bytes(mask)
 
 
-def _rule_token_hints(found: Sequence[Attribution], toks: Sequence[Token]) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, str]]:
+def _rule_token_hints(
+    found: Sequence[Attribution], toks: Sequence[Token],
+) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int] | None, str]]:
     """The rules' attributions as token spans (cue, source, head, rule id), for the models' features."""
     st = {t.start: k for k, t in enumerate(toks)}
     en = {t.end: k for k, t in enumerate(toks)}

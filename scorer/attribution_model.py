@@ -36,9 +36,9 @@ import random
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,8 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
     roles = set(lists.get("role_words", ()))
     try:
         src = ruleset("sources").lists
-        for key in ("official_titles", "unnamed_heads", "institution_heads", "document_heads", "outlet_heads"):
+        for key in ("official_titles", "unnamed_heads", "institution_heads", "document_heads",
+                    "outlet_heads"):
             roles.update(w for w in src.get(key, ()) if " " not in w)
     except Exception:  # pragma: no cover - the sources rules are optional for this model
         pass
@@ -264,7 +265,8 @@ def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
         on.append(_FLAG_ROW["time"])
     if first_char.isdigit():
         on.append(_FLAG_ROW["num"])
-    anchor = bool(lw in lex.cue_nouns or txt == ":" or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing"))))
+    anchor = bool(lw in lex.cue_nouns or txt == ":"
+                  or (lower_word and len(lw) > 4 and lw.endswith(("ed", "ing"))))
     end_ok = word or txt in _END_OK_TEXTS
     seen = lw if not word or lw in lex.closed_words else "~" + (cl or shp)
     return lw, word, cap, lem, cl, shp, tuple(on), entry is not None, anchor, end_ok, seen
@@ -363,7 +365,8 @@ def cue_token_features(a: Analysis, i: int, rule_cue: dict[int, str]) -> list[st
          f"lem|w+1={lem}|{nxt}", f"shape-1|shape={a.shape[i - 1] if i else '<S>'}|{shp}"]
     for d in (-3, -2, -1, 1, 2, 3):
         f.append(f"c{d}={_tokcls(a, i + d)}")
-    anchor_near = [d for d in range(-CUE_WINDOW, CUE_WINDOW + 1) if 0 <= i + d < len(a.toks) and a.anchors[i + d]]
+    anchor_near = [d for d in range(-CUE_WINDOW, CUE_WINDOW + 1)
+                   if 0 <= i + d < len(a.toks) and a.anchors[i + d]]
     f.append(f"anchor={0 in anchor_near}")
     for d in anchor_near:
         if d:
@@ -397,7 +400,8 @@ def _neighbour_kinds(a: Analysis, i: int) -> list[str]:
     else:
         t, w = a.toks[j], a.low[j]
         kind = ("pron" if w in lex.pronouns else "role" if (w in lex.roles or w.rstrip("s") in lex.roles)
-                else "cap" if t.is_capitalised else "punct:" + t.text if not t.is_word else "cls:" + (a.cls[j] or "x"))
+                else "cap" if t.is_capitalised else "punct:" + t.text if not t.is_word
+                else "cls:" + (a.cls[j] or "x"))
         f += [f"L={kind}", f"L={kind}|skip={j < i - 1}", f"L={kind}|cls={cls}"]
     k = i + 1
     while k < len(a.toks) and a.low[k].endswith("ly") and a.toks[k].is_word:
@@ -417,7 +421,8 @@ def _pbucket(p: float) -> str:
     return str(min(9, int(p * 10)))
 
 
-def cue_span_candidates(a: Analysis, rule_cue: dict[int, str], prob: dict[int, float]) -> list[tuple[int, int]]:
+def cue_span_candidates(a: Analysis, rule_cue: dict[int, str],
+                        prob: dict[int, float]) -> list[tuple[int, int]]:
     """Candidate cue spans (token indices, inclusive): around each anchor, from `CUE_SPAN_BEFORE`
     tokens before it to `CUE_SPAN_AFTER` after it, over scored tokens only, starting on a word (or
     being a lone ":"), ending on a word or ":", and holding a token the token model gives at least
@@ -447,7 +452,8 @@ def cue_span_candidates(a: Analysis, rule_cue: dict[int, str], prob: dict[int, f
     return sorted(out)
 
 
-def cue_span_features(a: Analysis, rule_cue: dict[int, str], prob: dict[int, float], s: int, e: int) -> list[str]:
+def cue_span_features(a: Analysis, rule_cue: dict[int, str], prob: dict[int, float],
+                      s: int, e: int) -> list[str]:
     """Feature names of candidate cue span [s, e]: the token model's probabilities of its tokens and
     neighbours (bucketed to tenths), the words at its edges and inside, its word-class pattern, and
     whether a rule's cue is exactly it."""
@@ -461,7 +467,8 @@ def cue_span_features(a: Analysis, rule_cue: dict[int, str], prob: dict[int, flo
     f = ["bias", f"len={n}", f"pf={pf}", f"pl={pl}", f"pmin={pmin}", f"pmax={pmax}", f"pb={pb}", f"pa={pa}",
          f"pb2={p(s - 2)}", f"pa2={p(e + 2)}", f"pmin|len={pmin}|{n}", f"pf|pl={pf}|{pl}", f"pb|pf={pb}|{pf}",
          f"pl|pa={pl}|{pa}", f"wf={wf}", f"wl={wl}", f"wb={wb}", f"wa={wa}",
-         f"cf={a.cls[s] or a.shape[s]}", f"cl={a.cls[e] or a.shape[e]}", f"wf|wl={wf}|{wl}", f"wl|wa={wl}|{wa}",
+         f"cf={a.cls[s] or a.shape[s]}", f"cl={a.cls[e] or a.shape[e]}",
+         f"wf|wl={wf}|{wl}", f"wl|wa={wl}|{wa}",
          f"wb|wf={wb}|{wf}", f"lemf={a.lemma[s]}", f"leml={a.lemma[e]}", f"q={a.in_quote[s]}"]
     if e - s < 4:
         f.append("pat=" + "_".join(a.cls[j] or _nb(a, j) for j in range(s, e + 1)))
@@ -473,7 +480,8 @@ def cue_span_features(a: Analysis, rule_cue: dict[int, str], prob: dict[int, flo
     return f
 
 
-def choose_cue_spans(spans: Sequence[tuple[int, int]], probs: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+def choose_cue_spans(spans: Sequence[tuple[int, int]], probs: np.ndarray,
+                     threshold: float) -> list[tuple[int, int]]:
     """The most probable spans first, none overlapping a chosen one, while they reach `threshold`."""
     used: set[int] = set()
     chosen: list[tuple[int, int]] = []
@@ -584,7 +592,8 @@ def cue_form(a: Analysis, first: int, last: int, main: int) -> str:
     word = low[main]
     inflected = word != a.lemma[main] and not word.endswith(("s", "ing"))
     if inflected and (any(low[k] in _BE for k in range(first, main))
-                      or (first > 0 and low[first - 1] in _BE) or (last + 1 < len(low) and low[last + 1] == "by")):
+                      or (first > 0 and low[first - 1] in _BE)
+                      or (last + 1 < len(low) and low[last + 1] == "by")):
         return "passive"
     if word.endswith("ing") or (main == first and inflected and first > 0 and a.toks[first - 1].text == ","):
         return "participle"
@@ -614,7 +623,8 @@ def source_span_features(a: Analysis, cue: CueInfo, s: int, e: int, lex: ModelLe
 
 def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -> list[str]:
     gap_lo, gap_hi = (e + 1, cue.first) if side == "L" else (cue.last + 1, s)
-    feats = [f"len{side}={_bucket(e - s + 1, _LEN_BUCKETS)}", f"gap{side}={_bucket(gap_hi - gap_lo, _GAP_BUCKETS)}",
+    feats = [f"len{side}={_bucket(e - s + 1, _LEN_BUCKETS)}",
+             f"gap{side}={_bucket(gap_hi - gap_lo, _GAP_BUCKETS)}",
              f"cue{side}={cue.head}", f"cuecls{side}={cue.cls}", f"cueform{side}={cue.form}",
              f"fB{side}={cue.form}|{boundary_kind(a, s - 1)}",
              f"fA{side}={cue.form}|{boundary_kind(a, e + 1)}|{gap_hi == gap_lo}"]
@@ -905,7 +915,8 @@ class CueTokenColumns:
             prev, nxt = nb[k - 1], nb[k + 1]
             row = [bias, *own, q_cols[q],
                    NB[k - 1][0], NB[k + 1][1], NB[k - 2][2], NB[k + 2][3], wm1_w((prev, w), M),
-                   w_wp1((w, nxt), M), cls_wp1((cls, nxt), M), wm1_cls((prev, cls), M), lem_wm1((lem, prev), M),
+                   w_wp1((w, nxt), M), cls_wp1((cls, nxt), M), wm1_cls((prev, cls), M),
+                   lem_wm1((lem, prev), M),
                    lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M),
                    CTX[k - 3][0], CTX[k - 2][1], CTX[k - 1][2], CTX[k + 1][3], CTX[k + 2][4], CTX[k + 3][5],
                    anchor_cols[anchors[i]]]
@@ -944,7 +955,8 @@ class CueSpanColumns:
         self.len = np.array([missing] + [col(f"len={k}") for k in range(1, 7)], dtype=np.intp)
         self.p1 = {key: np.array([col(f"{key}={x}") for x in b], dtype=np.intp)
                    for key in ("pf", "pl", "pmin", "pmax", "pb", "pa", "pb2", "pa2")}
-        self.pmin_len = np.array([[missing] + [col(f"pmin|len={x}|{k}") for k in range(1, 7)] for x in b], dtype=np.intp)
+        self.pmin_len = np.array([[missing] + [col(f"pmin|len={x}|{k}") for k in range(1, 7)] for x in b],
+                                 dtype=np.intp)
         self.p2 = {key: np.array([[col(f"{key}={x}|{y}") for y in b] for x in b], dtype=np.intp)
                    for key in ("pf|pl", "pb|pf", "pl|pa")}
         self.one = {key: c(f"{key}=", bools=key == "q")
@@ -1025,14 +1037,16 @@ class CueSpanColumns:
         q_table = self.one["q"]
         q_cols = np.array([q_table.get(False, missing), q_table.get(True, missing)], dtype=np.intp)
         T_q = q_cols[np.array(quote, dtype=np.intp)]
-        wl_wa, wb_wf, wf_wl, pat = self.pair["wl|wa"].get, self.pair["wb|wf"].get, self.pair["wf|wl"].get, self.pat
+        wl_wa, wb_wf, wf_wl, pat = (self.pair["wl|wa"].get, self.pair["wb|wf"].get, self.pair["wf|wl"].get,
+                                    self.pat)
         p1, p2 = self.p1, self.p2
         cols = [np.full(len(s), self.bias, dtype=np.intp), self.len[length],
                 p1["pf"][bf], p1["pl"][bl], p1["pmin"][bmin], p1["pmax"][bmax], p1["pb"][bb], p1["pa"][ba],
                 p1["pb2"][B[S - 2]], p1["pa2"][B[E + 2]], self.pmin_len[bmin, length],
                 p2["pf|pl"][bf, bl], p2["pb|pf"][bb, bf], p2["pl|pa"][bl, ba],
                 T_nb[S, 0], T_nb[E, 1], T_nb[S - 1, 2], T_nb[E + 1, 3], T_cs[S, 0], T_cs[E, 1],
-                np.array([wf_wl((nb[i], nb[j]), missing) for i, j in zip(S_list, E_list, strict=True)], dtype=np.intp),
+                np.array([wf_wl((nb[i], nb[j]), missing) for i, j in zip(S_list, E_list, strict=True)],
+                         dtype=np.intp),
                 np.array([wl_wa((nb[j], nb[j + 1]), missing) for j in E_list], dtype=np.intp),
                 np.array([wb_wf((nb[i - 1], nb[i]), missing) for i in S_list], dtype=np.intp),
                 T_lem[S, 0], T_lem[E, 1], T_q[S],
@@ -1066,9 +1080,11 @@ class SourceScorer:
         self.lex = lex
         self.threshold = model.threshold
         w = self.lin.weight
-        self.len_w = {side: np.array([w(f"len{side}={_bucket(k, _LEN_BUCKETS)}") for k in range(MAX_SOURCE_TOKENS + 2)])
+        self.len_w = {side: np.array([w(f"len{side}={_bucket(k, _LEN_BUCKETS)}")
+                                      for k in range(MAX_SOURCE_TOKENS + 2)])
                       for side in "LR"}
-        self.gap_w = {side: np.array([w(f"gap{side}={_bucket(k, _GAP_BUCKETS)}") for k in range(MAX_GAP_LEFT + 40)])
+        self.gap_w = {side: np.array([w(f"gap{side}={_bucket(k, _GAP_BUCKETS)}")
+                                      for k in range(MAX_GAP_LEFT + 40)])
                       for side in "LR"}
         self.flag_in = {side: {f: w(f"in{side}:{f}") for f in FLAGS} for side in "LR"}
         self.flag_gap = {side: {f: w(f"gap{side}:{f}") for f in FLAGS} for side in "LR"}
@@ -1129,7 +1145,8 @@ class SourceScorer:
         parts["kind"] = np.array([_KIND_CODE[boundary_kind(a, i)] for i in range(-1, n + 1)])
         return parts
 
-    def score(self, a: Analysis, cue: CueInfo, parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def score(self, a: Analysis, cue: CueInfo,
+              parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, log-odds) of the candidate spans of `cue`."""
         s, e = source_candidates(a, cue)
         if not len(s):
@@ -1144,7 +1161,8 @@ class SourceScorer:
             z = (parts["S" + side][ss + 1] + parts["B" + side][ss] + parts["E" + side][ee + 1]
                  + parts["A" + side][ee + 2])
             z += self.len_w[side][ee - ss + 1]
-            gap_lo, gap_hi = (ee + 1, np.full_like(ee, cue.first)) if side == "L" else (np.full_like(ss, cue.last + 1), ss)
+            gap_lo, gap_hi = ((ee + 1, np.full_like(ee, cue.first)) if side == "L"
+                              else (np.full_like(ss, cue.last + 1), ss))
             gap_w = self.gap_w[side]
             # Every gap past the last bound is one bucket (the far subject candidates).
             z += gap_w[np.minimum(gap_hi - gap_lo, len(gap_w) - 1)]
@@ -1159,12 +1177,14 @@ class SourceScorer:
             terms = np.empty((2 * len(FLAGS) + 1, len(z)))
             terms[0] = z
             terms[1::2] = self.flag_in_w[side][:, None] * ((prefix[:, ee + 1] - prefix[:, ss]) > 0)
-            terms[2::2] = self.flag_gap_w[side][:, None] * ((gap_hi > gap_lo) & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
+            terms[2::2] = self.flag_gap_w[side][:, None] * ((gap_hi > gap_lo)
+                                                            & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
             out[mask] += np.cumsum(terms, axis=0)[-1]
         if cue.rule_spans or cue.rule_heads:
             w = self.lin.weight
             for rs, re_ in cue.rule_spans:
-                out += w("rule:source") * ((s == rs) & (e == re_)) + w("rule:start") * (s == rs) + w("rule:end") * (e == re_)
+                out += (w("rule:source") * ((s == rs) & (e == re_)) + w("rule:start") * (s == rs)
+                        + w("rule:end") * (e == re_))
             for hs, he in cue.rule_heads:
                 out += w("rule:head") * ((s == hs) & (e == he))
             # "rule:start"/"rule:end" are binary: undo double counting when rules agree on a boundary.
@@ -1194,16 +1214,20 @@ class AttributionModels:
         self.cue.release_templates()
         self.cue_span.release_templates()
 
-    def token_probabilities(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> dict[int, float]:
+    def token_probabilities(self, a: Analysis, window: Sequence[int],
+                            rule_cue: dict[int, str]) -> dict[int, float]:
         """Token index -> probability that the token is part of a cue, for the window tokens."""
         probs = sigmoid(self.cue.logits_of_rows(self.cue_columns.rows(a, window, rule_cue)))
         return dict(zip(window, probs.tolist(), strict=True))
 
-    def cue_spans(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[tuple[int, int]]:
+    def cue_spans(self, a: Analysis, window: Sequence[int],
+                  rule_cue: dict[int, str]) -> list[tuple[int, int]]:
         """The cue spans of a claim (token indices, inclusive): two sparse products per claim."""
         return self.cue_spans_many([(a, window, rule_cue)])[0]
 
-    def cue_spans_many(self, claims: Sequence[tuple[Analysis, Sequence[int], dict[int, str]]]) -> list[list[tuple[int, int]]]:
+    def cue_spans_many(
+        self, claims: Sequence[tuple[Analysis, Sequence[int], dict[int, str]]],
+    ) -> list[list[tuple[int, int]]]:
         """`cue_spans` of several claims: two products in all (each row is scored on its own, so
         the scores are those of a claim alone)."""
         if not claims:
@@ -1217,8 +1241,10 @@ class AttributionModels:
         for _, window, _ in claims:
             probs.append(dict(zip(window, token_probs[at:at + len(window)], strict=True)))
             at += len(window)
-        spans = [cue_span_candidates(a, rule_cue, prob) for (a, _, rule_cue), prob in zip(claims, probs, strict=True)]
-        with_spans = [(a, rule_cue, prob, sp) for (a, _, rule_cue), prob, sp in zip(claims, probs, spans, strict=True) if sp]
+        spans = [cue_span_candidates(a, rule_cue, prob)
+                 for (a, _, rule_cue), prob in zip(claims, probs, strict=True)]
+        with_spans = [(a, rule_cue, prob, sp)
+                      for (a, _, rule_cue), prob, sp in zip(claims, probs, spans, strict=True) if sp]
         if not with_spans:
             return [[] for _ in claims]
         span_probs = sigmoid(self.cue_span.logits_of_columns(self.span_columns.columns_many(with_spans)))
@@ -1377,6 +1403,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
             cues: list[tuple[int, int, tuple[int, int] | None]] = []
             gold_spans: set[tuple[int, int]] = set()
             for g in golds:
+                assert g.cue is not None  # golds keep only attributions with a cue
                 if not (sent.start <= g.cue[0] and g.cue[1] <= sent.end):
                     continue
                 cf = next((k for k, t in enumerate(toks) if t.end > g.cue[0]), None)
@@ -1432,11 +1459,12 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     for sent_no, (a, rule_cue, gold_spans, art_no) in enumerate(sentence_data):
         prob = probs.get(sent_no, {})
         for s, e in cue_span_candidates(a, rule_cue, prob):
-            span_rows.add(cue_span_features(a, rule_cue, prob, s, e), int((s, e) in gold_spans), art_no % CUE_FOLDS)
+            span_rows.add(cue_span_features(a, rule_cue, prob, s, e), int((s, e) in gold_spans),
+                          art_no % CUE_FOLDS)
     span_model = span_rows.fit("attribution_cue_span", span_C, CUE_SPAN_THRESHOLD,
-                               "Is this candidate span an attribution cue? Out-of-fold cue-token probabilities of its "
-                               "tokens and neighbours, its edge words and word-class pattern; trained on PolNeAR "
-                               + split + ".", data_hash)
+                               "Is this candidate span an attribution cue? Out-of-fold cue-token "
+                               "probabilities of its tokens and neighbours, its edge words and word-class "
+                               "pattern; trained on PolNeAR " + split + ".", data_hash)
     src_model = src_rows.fit("attribution_source", source_C, SOURCE_THRESHOLD,
                              "Is this span the source of this cue? Boundary-token, span and cue features; "
                              "trained on PolNeAR " + split + " gold cues.", data_hash)

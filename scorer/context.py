@@ -103,10 +103,11 @@ def context_rows(
             "second_person": float(bool(_SECOND.search(claim_text))),
             "question": float(claim_text.rstrip(" ”’\"").endswith("?")),
             "has_number": float(bool(_NUMBER.search(claim_text))),
-            "prev_cited_same_paragraph": float(prev_adjacent and paragraph[prev] == paragraph[i]),
-            "prev_cited_other_paragraph": float(prev_adjacent and paragraph[prev] != paragraph[i]),
-            "next_cited_same_paragraph": float(next_adjacent and paragraph[nxt] == paragraph[i]),
-            "next_cited_other_paragraph": float(next_adjacent and paragraph[nxt] != paragraph[i]),
+            # Adjacent means prev == i - 1 (nxt == i + 1): index by that, which mypy sees is an int.
+            "prev_cited_same_paragraph": float(prev_adjacent and paragraph[i - 1] == paragraph[i]),
+            "prev_cited_other_paragraph": float(prev_adjacent and paragraph[i - 1] != paragraph[i]),
+            "next_cited_same_paragraph": float(next_adjacent and paragraph[i + 1] == paragraph[i]),
+            "next_cited_other_paragraph": float(next_adjacent and paragraph[i + 1] != paragraph[i]),
             "only_claim_in_paragraph": float(size[paragraph[i]] == 1),
             "first_claim": float(i == 0),
             "prev_similarity": float(sims[i, prev]) if prev is not None else 0.0,
@@ -128,7 +129,8 @@ def _same_paragraph(text: str, spans: Sequence[Span], a: int, b: int) -> bool:
     return "\n" not in text[spans[lo].end:spans[hi].start]
 
 
-def lender_of(i: int, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]], sims: np.ndarray) -> int | None:
+def lender_of(i: int, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]],
+              sims: np.ndarray) -> int | None:
     """The cited claim whose source claim i takes: the one just before it in its paragraph, else the
     one just after it in its paragraph, else the nearest one before it, else the most similar."""
     n = len(spans)
@@ -150,8 +152,8 @@ class ContextSourcer:
         self.model = model or context_model()
 
     def inherit(
-        self, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]], uncited_source: Sequence[bool],
-        sims: np.ndarray,
+        self, text: str, spans: Sequence[Span], own_ids: Sequence[Sequence[str]],
+        uncited_source: Sequence[bool], sims: np.ndarray,
     ) -> dict[int, Inheritance]:
         """For each claim that cites no one, the context source it takes, if the model says it has one."""
         rows = context_rows(text, spans, own_ids, uncited_source, sims)

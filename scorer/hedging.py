@@ -54,7 +54,8 @@ from scorer.spans import Cue
 
 HEDGE_RULES_PATH = RULES_DIR / "hedges.yaml"
 HEDGE_MODEL_PATH = RULES_DIR / "hedge_model.yaml"
-# Weights for news, fitted on labelled claims by `scorer train-hedges` (scorer.training); the pipeline uses them.
+# Weights for news, fitted on labelled claims by `scorer train-hedges` (scorer.training); the pipeline
+# uses them.
 NEWS_HEDGE_MODEL_PATH = RULES_DIR / "hedge_news_model.yaml"
 MODEL_NAME = "hedge"
 

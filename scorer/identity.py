@@ -184,7 +184,8 @@ def link_sources(
             if is_source < 0:
                 thing_only.add(id(target))
         else:
-            if mt.type != "pronoun" and (not target.type or TYPE_RANK.get(mt.type, 99) < TYPE_RANK.get(target.type, 99)):
+            if mt.type != "pronoun" and (not target.type
+                                         or TYPE_RANK.get(mt.type, 99) < TYPE_RANK.get(target.type, 99)):
                 target.type = mt.type
             if not target.gender and mt.gender and mt.type != "pronoun":
                 target.gender = mt.gender

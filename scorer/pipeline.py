@@ -19,10 +19,10 @@ from scorer.claims import Claim, split_claims, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
+from scorer.linear import LinearModel
 from scorer.report import ClaimAttribution, ClaimResult, Report
 from scorer.rulebook import RuleMatch, ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
-from scorer.linear import LinearModel
 from scorer.signals import (
     SUPPORT_MIN_SIMILARITY,
     ContradictionFinder,
@@ -75,7 +75,8 @@ def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list
     for att in attributions:
         before = text[max(0, att.cue.start - 12):att.cue.start].lower().split()
         # "did not clarify", and a cue that ends on the auxiliary of a negation ("... did | not").
-        around = before[-1:] + att.cue.text.lower().split() + text[att.cue.end:att.cue.end + 8].lower().split()[:1]
+        around = (before[-1:] + att.cue.text.lower().split()
+                  + text[att.cue.end:att.cue.end + 8].lower().split()[:1])
         negated = any(w in {"not", "never"} or w.endswith(("n't", "n’t")) for w in around)
         nested = att.source is not None and any(att.source.start >= c for c in content_starts)
         cited = att.cue_class in _CITING_CLASSES and not negated and not nested
@@ -108,7 +109,7 @@ class Signals:
     links: list[ContradictionLink]
     contradicted_by: dict[int, list[int]]  # by cue links and `against` stances alone
     stance_cues: dict[int, list[Span]]
-    doubts: list[list[object]]  # per claim: its contradiction cues and stance dispute cues
+    doubts: list[list[RuleMatch | Span]]  # per claim: its contradiction cues and stance dispute cues
     contest_rows: np.ndarray
 
 
@@ -186,9 +187,11 @@ class Pipeline:
         for ci, cw in enumerate(work):
             for ai, att in enumerate(cw.attributions):
                 if att.head is not None and att.source is not None:
-                    mentions.append((att.head, self.typer.classify(att.source.text, att.head.text, officials)))
+                    mentions.append((att.head,
+                                     self.typer.classify(att.source.text, att.head.text, officials)))
                     owners.append((ci, ai))
-        background = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_people(text, officials)]
+        background = [(Span(s, e, text[s:e]), mt)
+                      for s, e, mt in self.typer.background_people(text, officials)]
         things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
         ids, sources = link_sources(mentions, background, things)  # type: ignore[arg-type]
         type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=True)}  # type: ignore[attr-defined]
@@ -206,13 +209,15 @@ class Pipeline:
                     # A cue with no source ("purportedly"): evidence of attribution, cites no one.
                     atts.append(ClaimAttribution(None, None, None, att.cue, att.rule_id, False))
                     continue
-                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id, cited[ci][ai],
-                                             type_rules[(ci, ai)]))
+                atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id,
+                                             cited[ci][ai], type_rules[(ci, ai)]))
             own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited and a.source_id))
-            if not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim) and claim_ids[ci - 1]:
+            if (not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim)
+                    and claim_ids[ci - 1]):
                 # A quotation running on from the previous sentence keeps its speaker.
                 own = claim_ids[ci - 1][:1]
-                atts.insert(0, ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.quote_continuation"))
+                atts.insert(0, ClaimAttribution(own[0], type_of[own[0]], None, None,
+                                                "attr.quote_continuation"))
             claim_ids.append(own)
             claim_atts.append(tuple(atts))
             uncited_source.append(any(a.source_id and not a.cited for a in atts))
@@ -221,7 +226,9 @@ class Pipeline:
                           similarity_matrix([s.text for s in spans]))
 
     # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
-    def inherit(self, text: str, stage: Attributed) -> tuple[list[tuple[str, ...]], list[tuple[ClaimAttribution, ...]]]:
+    def inherit(
+        self, text: str, stage: Attributed,
+    ) -> tuple[list[tuple[str, ...]], list[tuple[ClaimAttribution, ...]]]:
         claim_ids = list(stage.claim_ids)
         claim_atts = list(stage.claim_atts)
         if self.context is not None:
@@ -229,7 +236,8 @@ class Pipeline:
             for i, inh in sorted(inherited.items()):
                 lent = stage.claim_ids[inh.lender][:1]
                 claim_ids[i] = lent
-                speaker = ClaimAttribution(lent[0], stage.type_of[lent[0]], None, None, "attr.paragraph_speaker")
+                speaker = ClaimAttribution(lent[0], stage.type_of[lent[0]], None, None,
+                                           "attr.paragraph_speaker")
                 claim_atts[i] = (speaker, *claim_atts[i])
         return claim_ids, claim_atts
 
@@ -269,12 +277,14 @@ class Pipeline:
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
-        work, spans, sims, type_of, sources = stage.work, stage.spans, stage.sims, stage.type_of, stage.sources
+        work, spans, sims, type_of, sources = (stage.work, stage.spans, stage.sims, stage.type_of,
+                                               stage.sources)
         claim_ids, claim_atts = self.inherit(text, stage)
 
         # Step 5: hedges, contradictions, support.
         sig = self.signals(text, spans, claim_ids)
-        hedge_results, cue_matches, links, stance_cues = sig.hedges, sig.cue_matches, sig.links, sig.stance_cues
+        hedge_results, cue_matches, links, stance_cues = (sig.hedges, sig.cue_matches, sig.links,
+                                                          sig.stance_cues)
         contradicted_by = sig.contradicted_by
         if self.contest is not None:
             # Cue links stand; the contested-claim model adds the claims a dispute in the article
@@ -285,7 +295,8 @@ class Pipeline:
                 if i not in contradicted_by:
                     by = disputing_claim(i, spans, sig.doubts)
                     contradicted_by[i] = [by] if by is not None else []
-        disputes = {(lk.disputing, lk.disputed) for lk in links} | {(lk.disputed, lk.disputing) for lk in links}
+        disputes = ({(lk.disputing, lk.disputed) for lk in links}
+                    | {(lk.disputed, lk.disputing) for lk in links})
         support: list[tuple[str, ...]] = []
         # Python floats (the same values) and sets made once: these loops visit every pair of claims.
         sim_rows = sims.tolist()
@@ -321,7 +332,8 @@ class Pipeline:
             ordered = sorted(claim_ids[i], key=lambda s: TYPE_RANK[type_of[s]])
             types = tuple(type_of[s] for s in ordered) or ("unattributed",)
             cue_spans = tuple(sorted(set(
-                [sp for m in cue_matches[i] if (sp := make_span(text, m.start, m.end))] + stance_cues.get(i, []))))
+                [sp for m in cue_matches[i] if (sp := make_span(text, m.start, m.end))]
+                + stance_cues.get(i, []))))
             results.append(ClaimResult(
                 id=f"C{i + 1}", span=cw.claim.span, attributions=claim_atts[i],
                 source_type=types[0], source_types=types, source_ids=tuple(ordered),
@@ -335,7 +347,8 @@ class Pipeline:
         # Number the cited sources S1, S2, ... in order of first mention, then those only named inside
         # reported content: an editor reads S1..Sk as the voices the article cites.
         cited_ids = {sid for ids_ in claim_ids for sid in ids_}
-        order = [s_.id for s_ in sources if s_.id in cited_ids] + [s_.id for s_ in sources if s_.id not in cited_ids]
+        order = ([s_.id for s_ in sources if s_.id in cited_ids]
+                 + [s_.id for s_ in sources if s_.id not in cited_ids])
         renumber = {old: f"S{k + 1}" for k, old in enumerate(order)}
         sources = sorted((replace(src, id=renumber[src.id], cited=src.id in cited_ids) for src in sources),
                          key=lambda src: int(src.id[1:]))
@@ -344,7 +357,8 @@ class Pipeline:
             support_source_ids=tuple(renumber[x] for x in c.support_source_ids),
             attributions=tuple(replace(a, source_id=renumber[a.source_id]) if a.source_id else a
                                for a in c.attributions)) for c in results]
-        return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources), tuple(results))
+        return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
+                      tuple(results))
 
 
 def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:
@@ -368,7 +382,7 @@ def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -
     opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")
     straight = between.count('"') % 2 == 1
     return opened > 0 or straight or (current.text[:1] in _OPEN_Q and previous.text[-1:] in _CLOSE_Q + "." and
-                                      not regex.search(r"[”\"]\s*$", current.text) is None and False)
+                                      regex.search(r"[”\"]\s*$", current.text) is not None and False)
 
 
 @lru_cache(maxsize=1)

@@ -98,7 +98,8 @@ class Report:
         return {
             "claims": n,
             "by_source_type": {t: by_type.get(t, 0) for t in SOURCE_TYPES},
-            "unnamed_share": _share(sum(c.source_type in {"unnamed_source", "second_source"} for c in self.claims), n),
+            "unnamed_share": _share(
+                sum(c.source_type in {"unnamed_source", "second_source"} for c in self.claims), n),
             "hedged_share": _share(sum(c.hedged for c in self.claims), n),
             "contradicted_share": _share(sum(c.contradicted for c in self.claims), n),
             "mean_corroboration": round(sum(c.corroboration for c in self.claims) / n, 4) if n else None,
@@ -162,14 +163,16 @@ def to_markdown(report: Report) -> str:
     for src in (s for s in report.sources if s.cited):
         mentions = ", ".join(f"“{m.text}”" for m in src.mentions)
         out.write(f"| {src.id} | {_md(src.name)} | {src.type} | {_md(mentions)} |\n")
-    out.write("\n## Claims\n\n| id | claim | sources | verdict | score | flags |\n|---|---|---|---|---|---|\n")
+    out.write("\n## Claims\n\n| id | claim | sources | verdict | score | flags |\n"
+              "|---|---|---|---|---|---|\n")
     for c in report.claims:
         text = c.span.text if len(c.span.text) <= 160 else c.span.text[:157] + "…"
         out.write(f"| {c.id} | {_md(text)} | {_md(_sources_line(report, c))} | {c.verdict} | "
                   f"{c.corroboration:.2f} | {_md('; '.join(_flags(c)))} |\n")
     out.write("\n## Why each score\n\n")
     for c in report.claims:
-        parts = ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in c.explanation if abs(e.contribution) >= 0.005)
+        parts = ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in c.explanation
+                          if abs(e.contribution) >= 0.005)
         out.write(f"- **{c.id}** {c.corroboration:.2f}: {parts}\n")
     return out.getvalue()
 
@@ -191,7 +194,8 @@ def render_terminal(report: Report, console: Any) -> None:
     console.print(Text(f"Sourcing report: {report.article_id or 'article'}", style="bold"))
     console.print(f"Outlet: {report.outlet or 'unknown'} (prior {s['outlet_prior']:.2f}"
                   f"{'' if report.outlet_known else ', default'}) · {s['claims']} claims · "
-                  f"mean corroboration {_fmt(s['mean_corroboration'])} · unnamed {_fmt(s['unnamed_share'])} · "
+                  f"mean corroboration {_fmt(s['mean_corroboration'])} · "
+                  f"unnamed {_fmt(s['unnamed_share'])} · "
                   f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
     sources = Table(title="Sources", show_lines=False, expand=False)
     for col in ("id", "source", "type", "mentions"):

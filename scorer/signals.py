@@ -36,11 +36,15 @@ CONTRADICTION_ALSO_COVERAGE = 0.25
 UNATTRIBUTED_CANDIDATE_WEIGHT = 0.5
 SUPPORT_MIN_SIMILARITY = 0.35
 _STOP = frozenset(
-    """a an the and or but of to in on at for with by from as that this these those is are was were be been
-    being has have had do does did will would could should may might must can not no it its he she they
-    his her their them we our you your i me my said says say told according also which who whom whose
-    what when where while than then there here so if about into over after before such other another
-    source sources""".split()
+    [
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+        "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has", "have",
+        "had", "do", "does", "did", "will", "would", "could", "should", "may", "might", "must", "can", "not",
+        "no", "it", "its", "he", "she", "they", "his", "her", "their", "them", "we", "our", "you", "your",
+        "i", "me", "my", "said", "says", "say", "told", "according", "also", "which", "who", "whom", "whose",
+        "what", "when", "where", "while", "than", "then", "there", "here", "so", "if", "about", "into",
+        "over", "after", "before", "such", "other", "another", "source", "sources",
+    ]
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’]\p{L}+)?", regex.UNICODE)
 
@@ -125,7 +129,8 @@ class ContradictionFinder:
             scopes.append(" ".join(content_terms(scope_text)))
         sims = _coverage(scopes, documents)
         if attributed is not None:
-            sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0, UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
+            sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0,
+                                   UNATTRIBUTED_CANDIDATE_WEIGHT)[None, :]
         links: list[ContradictionLink] = []
         for row, i in enumerate(cue_claims):
             exchange = next((c for c in cues_per_claim[i] if c.label == "exchange"), None)
@@ -139,15 +144,15 @@ class ContradictionFinder:
             if i in pointing_back:
                 # What a doubt points back at is a claim, not the doubt it elaborates ("This is a
                 # delusion. It is a delusion because ..."); a claim reported with its dispute is a claim.
-                before = [j for j in range(i) if j not in own_sentence and (
+                earlier = [j for j in range(i) if j not in own_sentence and (
                     not cues_per_claim[j] or any(c.label == "exchange" for c in cues_per_claim[j]))]
                 if claim_ids is not None and cue.label == "retraction":
                     # What is walked back is something someone said, not the author's background.
-                    before = [j for j in before if claim_ids[j]] or before
+                    earlier = [j for j in earlier if claim_ids[j]] or earlier
                 elif claim_ids is not None:
-                    before = [j for j in before if not set(claim_ids[j]) & set(claim_ids[i])]
-                if before:
-                    j = before[-1]
+                    earlier = [j for j in earlier if not set(claim_ids[j]) & set(claim_ids[i])]
+                if earlier:
+                    j = earlier[-1]
                     both_ways = cue.label in BOTH_WAYS_LABELS
                     links.append(ContradictionLink(i, j, cue, float(sims[row, j]), both_ways))
                 continue
@@ -170,9 +175,10 @@ class ContradictionFinder:
 BOTH_WAYS_LABELS = frozenset({"denial", "rebuttal"})
 # What stands before a cue that points back at the previous sentence: nothing but a demonstrative
 # or a pronoun subject ("This is", "It's", "That claim is", "Trump later said he").
-_SAYS = r"(?:[\p{Lu}][\w.’'-]*\s+){0,3}(?:later\s+|then\s+|also\s+)?(?:said|says|added|insisted)(?:\s+that)?\s+"
-_CLAIM_NOUN = (r"(?:claims?|reports?|ideas?|notions?|stor(?:y|ies)|statements?|comments?|remarks?|arguments?|charges?|"
-               r"accounts?|allegations?|accusations?)")
+_SAYS = (r"(?:[\p{Lu}][\w.’'-]*\s+){0,3}(?:later\s+|then\s+|also\s+)?"
+         r"(?:said|says|added|insisted)(?:\s+that)?\s+")
+_CLAIM_NOUN = (r"(?:claims?|reports?|ideas?|notions?|stor(?:y|ies)|statements?|comments?|remarks?|arguments?|"
+               r"charges?|accounts?|allegations?|accusations?)")
 _POINTS_BACK = regex.compile(
     rf"^\W*(?:{_SAYS})?(?:this|that|it|these|those|(?:this|that|these|those|the|such)\s+{_CLAIM_NOUN}|he|she|they)\W*$",
     regex.IGNORECASE)
@@ -224,12 +230,14 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     # Only a claim with a denial, doubt or correction cue of its own can dispute another: finding
     # cues once per claim spares the pairwise stance model for the rest (most of an article).
     # Only the rules of those labels need to run here.
-    disputing = [i for i, s in enumerate(claim_spans) if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
+    disputing = [i for i, s in enumerate(claim_spans)
+                 if featurizer.cues(s.text, labels=STANCE_DISPUTE_LABELS)]
     if not disputing:
         return []
     sims = coverage if coverage is not None else claim_coverage(claim_spans)
     index = [(i, j) for i in disputing for j in range(len(claim_spans))
-             if i != j and sims[i, j] >= STANCE_MIN_COVERAGE and not claim_spans[i].intersects(claim_spans[j])]
+             if i != j and sims[i, j] >= STANCE_MIN_COVERAGE
+             and not claim_spans[i].intersects(claim_spans[j])]
     if not index:
         return []
     stances = stance_model.predict_many(  # type: ignore[attr-defined]
@@ -291,7 +299,7 @@ def term_counts(documents: Sequence[str], binary: bool, dtype: type) -> sp.csr_m
     np.cumsum([len(r) for r in rows], out=indptr[1:])
     old = np.fromiter((k for r in rows for k in r), dtype=np.int32, count=int(indptr[-1]))
     indices = alphabetical.take(old)
-    data = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
+    data: np.ndarray = np.ones(len(indices), dtype=dtype) if binary else np.asarray(counts, dtype=dtype)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(first)))
 
 
@@ -422,7 +430,8 @@ def contested(rows: np.ndarray, proba: np.ndarray, threshold: float) -> np.ndarr
     return linked | ((proba >= threshold) & ~doubt)
 
 
-def disputing_claim(i: int, claim_spans: Sequence[Span], contradiction_cues: Sequence[Sequence[object]]) -> int | None:
+def disputing_claim(i: int, claim_spans: Sequence[Span],
+                    contradiction_cues: Sequence[Sequence[object]]) -> int | None:
     """For a claim the model calls contested without a link: the doubting claim that covers it best."""
     candidates = [k for k, cues in enumerate(contradiction_cues) if cues and k != i]
     if not candidates:

@@ -123,9 +123,9 @@ _NOT_NAMES = frozenset({
     # words that open sentences ahead of a name: "Although Rubio", "Indeed, AFL-CIO President ..."
     "although", "indeed", "however", "meanwhile", "still", "yet", "also", "continuing", "asked", "speaking",
     "following", "according", "after", "before", "when", "while", "since", "despite", "even", "but", "and",
-    "so", "as", "now", "later", "earlier", "instead", "moreover", "if", "though", "because", "with", "without",
-    "for", "in", "on", "at", "by", "from", "to", "of", "like", "unlike", "said", "says", "added", "told",
-    "stated", "continued", "enter", "dear", "thanks", "why", "how", "what", "where", "who"})
+    "so", "as", "now", "later", "earlier", "instead", "moreover", "if", "though", "because", "with",
+    "without", "for", "in", "on", "at", "by", "from", "to", "of", "like", "unlike", "said", "says", "added",
+    "told", "stated", "continued", "enter", "dear", "thanks", "why", "how", "what", "where", "who"})
 # Words that put a title in the past: "former adviser", "ex-governor", "onetime aide", "who served
 # as ambassador", "who worked in the Bush White House". They reach back over the whole conjunct the
 # title stands in ("a former top press official in Mr. Obama's White House"), up to a word that

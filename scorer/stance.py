@@ -310,15 +310,18 @@ class StanceFeaturizer:
         object.__setattr__(self, "_stopwords", stop)
         object.__setattr__(self, "_antonyms", antonyms)
         # Literal phrases only (escaped): no pattern from the rule file runs here unbounded.
-        idioms = sorted({" ".join(i.translate(_QUOTE_TABLE).split()) for i in self.rules.lists["negation_idioms"]},
+        idioms = sorted({" ".join(i.translate(_QUOTE_TABLE).split())
+                         for i in self.rules.lists["negation_idioms"]},
                         key=lambda i: (-len(i), i))
         object.__setattr__(self, "_idioms", regex.compile(
             r"\b(?:" + "|".join(regex.escape(i).replace(r"\ ", r"\s+") for i in idioms) + r")\b",
             regex.IGNORECASE) if idioms else None)
         bad = [v for v in self.vocabulary if not v.startswith(LEXICAL_PREFIXES)]
         if bad or len(set(self.vocabulary)) != len(self.vocabulary):
-            raise RuleError(f"stance vocabulary: items must be unique and start with {LEXICAL_PREFIXES}: {bad[:3]}")
-        object.__setattr__(self, "_vocab_index", MappingProxyType({v: i for i, v in enumerate(self.vocabulary)}))
+            raise RuleError("stance vocabulary: items must be unique and start with "
+                            f"{LEXICAL_PREFIXES}: {bad[:3]}")
+        object.__setattr__(self, "_vocab_index",
+                           MappingProxyType({v: i for i, v in enumerate(self.vocabulary)}))
 
     def with_vocabulary(self, vocabulary: Iterable[str]) -> StanceFeaturizer:
         """The same rules with another lexical vocabulary (one fitted on a training set)."""
@@ -697,14 +700,15 @@ def select_C(
     rows only; the vocabulary is refitted inside each inner training part. Ties go to the smaller C."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    y, groups = np.asarray(y), np.asarray(groups)
+    labels, group_of = np.asarray(y), np.asarray(groups)
     items = [f.items for f in feats]
     correct = np.zeros(len(grid))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(np.zeros(len(y)), y, groups):
-        X = featurizer.rematrix(feats, fit_vocabulary([items[i] for i in train], groups[train]))
+    for train, test in splitter.split(np.zeros(len(labels)), labels, group_of):
+        X = featurizer.rematrix(feats, fit_vocabulary([items[i] for i in train], group_of[train]))
         for k, C in enumerate(grid):
-            correct[k] += int((fit_stance_estimator(X[train], y[train], C).predict(X[test]) == y[test]).sum())
+            predicted = fit_stance_estimator(X[train], labels[train], C).predict(X[test])
+            correct[k] += int((predicted == labels[test]).sum())
     return float(sorted(grid)[int(np.argmax([correct[list(grid).index(c)] for c in sorted(grid)]))])
 
 
@@ -764,7 +768,8 @@ def train_stance_model(
             "macro_f1": round(cv["model"]["macro_f1"], 4),
             "f1": {k: round(v["f1"], 4) for k, v in cv["model"]["per_class"].items()},
         },
-        params={"C": final_C, "C_choice": "given" if C is not None else f"grouped 3-fold CV over {list(C_GRID)}",
+        params={"C": final_C,
+                "C_choice": "given" if C is not None else f"grouped 3-fold CV over {list(C_GRID)}",
                 "solver": "lbfgs", "link": "softmax (multinomial)", "penalty": "l2",
                 "class_weight": CLASS_WEIGHT, "lexical_value": LEXICAL_VALUE,
                 "lexical_min_claims": LEXICAL_MIN_CLAIMS,

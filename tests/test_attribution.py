@@ -34,7 +34,8 @@ CASES = [
     ("Both Smith and the party have long argued that taxes are too high.", "Both Smith and the party",
      "have long argued"),
     ("Democrats warned that the vote could be delayed.", "Democrats", "warned"),
-    ("Campaign manager Robby Mook insisted that the numbers were strong.", "Campaign manager Robby Mook", "insisted"),
+    ("Campaign manager Robby Mook insisted that the numbers were strong.", "Campaign manager Robby Mook",
+     "insisted"),
     ("They believe that the economy will recover.", "They", "believe"),
     ("The company announced that it would cut 500 jobs.", "The company", "announced"),
     ("Critics argue that the law is unconstitutional.", "Critics", "argue"),
@@ -43,7 +44,8 @@ CASES = [
     ("Jane Doe, a professor at Yale, said the data were flawed.", "Jane Doe, a professor at Yale,", "said"),
     ("Meloni, participating in the call, confirmed that Trump introduced the idea.",
      "Meloni, participating in the call,", "confirmed"),
-    ("Steven Cheung, a campaign spokesman, said the ad was false.", "Steven Cheung, a campaign spokesman,", "said"),
+    ("Steven Cheung, a campaign spokesman, said the ad was false.", "Steven Cheung, a campaign spokesman,",
+     "said"),
     # trailing attributions
     ("The talks will resume on Monday, the minister said.", "the minister", "said"),
     ("“We will win,” he said.", "he", "said"),
@@ -57,7 +59,8 @@ CASES = [
     ("The deal is off, according to Reuters.", "Reuters", "according to"),
     ("According to the police, two people were hurt.", "the police", "According to"),
     ("The guarantee is new, according to a diplomatic source.", "a diplomatic source", "according to"),
-    ("A call will occur on Sunday, as announced by the French presidency.", "the French presidency", "announced"),
+    ("A call will occur on Sunday, as announced by the French presidency.", "the French presidency",
+     "announced"),
     # PolNeAR's passive cues hold their auxiliary ("was accused of", "were rated"), and so do the models'.
     ("The figures were reported by the Associated Press.", "the Associated Press", "were reported"),
     # colon-introduced quotes
@@ -113,7 +116,8 @@ def test_hearsay_adverb_is_a_cue_without_a_source(finder: AttributionFinder) -> 
     """PolNeAR marks "reportedly" / "purportedly" as a cue of its own with no source: nobody is cited.
     (An act such as "The proposal included" may carry a subject; it cites no one.)"""
     for sentence, adverb, cited in (
-        ("The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon.", "purportedly", []),
+        ("The proposal included a non-NATO Article 5 type guarantee, purportedly agreed upon.", "purportedly",
+         []),
         ("Sources say the talks reportedly collapsed on Monday.", "reportedly", [("Sources", "say")]),
     ):
         found = finder.find(sentence, 0, len(sentence))
@@ -127,8 +131,8 @@ def test_rules_alone_keep_their_own_cue_convention() -> None:
     """The rules, used as voters by the models, still cut the bare verb."""
     rules_only = AttributionFinder(use_models=False)
     text = "He has repeatedly argued that taxes are too high."
-    assert [(a.source.text if a.source else None, a.cue.text) for a in rules_only.find(text, 0, len(text))] == [
-        ("He", "argued")]
+    assert [(a.source.text if a.source else None, a.cue.text)
+            for a in rules_only.find(text, 0, len(text))] == [("He", "argued")]
 
 
 def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:

@@ -308,7 +308,8 @@ def test_fast_source_scores_equal_explicit_features() -> None:
         explicit = models.source.lin.logits([source_span_features(a, info, int(si), int(ei), models.lex)
                                              for si, ei in zip(s, e, strict=True)])
         np.testing.assert_allclose(z, explicit, rtol=1e-9, atol=1e-9)
-        assert set(zip(s.tolist(), e.tolist(), strict=True)) == set(zip(*source_candidates(a, info), strict=True))
+        assert (set(zip(s.tolist(), e.tolist(), strict=True))
+                == set(zip(*source_candidates(a, info), strict=True)))
 
 
 # -- training is deterministic --------------------------------------------------------------------
@@ -348,7 +349,8 @@ def _write_fake_polnear(root: Path, articles: int = 6) -> None:
             ann.append(f"E{e}\tAttribution:T{t} Cue:T{t} Source:T{t + 1}")
             t, e = t + 2, e + 1
         (base / "train" / "text" / f"{article_id}.txt").write_text(text, encoding="utf-8")
-        (base / "train" / "attributions" / f"{article_id}_1.ann").write_text("\n".join(ann) + "\n", encoding="utf-8")
+        (base / "train" / "attributions" / f"{article_id}_1.ann").write_text("\n".join(ann) + "\n",
+                                                                             encoding="utf-8")
     (base / "metadata.tsv").write_text("\n".join(meta) + "\n", encoding="utf-8")
 
 

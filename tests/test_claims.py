@@ -13,7 +13,8 @@ CASES = [
      ["“We will win,” he said.", "“The polls are wrong.”"]),
     ("Headline Without A Full Stop\nThe minister resigned on Friday after weeks of pressure.",
      ["The minister resigned on Friday after weeks of pressure."]),
-    ("By Jane Doe\nThe vote passed by a wide margin on Tuesday.", ["The vote passed by a wide margin on Tuesday."]),
+    ("By Jane Doe\nThe vote passed by a wide margin on Tuesday.",
+     ["The vote passed by a wide margin on Tuesday."]),
     ("The talks ended without a deal.\n(bms, sm)", ["The talks ended without a deal."]),
     ("Is this the end of the talks? Officials think the talks will go on.",
      ["Officials think the talks will go on."]),
@@ -26,8 +27,10 @@ CASES = [
     ("Gen. J. Smith arrived at 9 a.m. The troops left later.",
      ["Gen. J. Smith arrived at 9 a.m. The troops left later."]),
     # A full sentence that introduces the quotation below it reports; a short lead-in does not.
-    ("Sanders pointed out that veterans' issues were largely ignored during the debate:\n“We made promises to them.”",
-     ["Sanders pointed out that veterans' issues were largely ignored during the debate:", "“We made promises to them.”"]),
+    ("Sanders pointed out that veterans' issues were largely ignored during the debate:\n"
+     "“We made promises to them.”",
+     ["Sanders pointed out that veterans' issues were largely ignored during the debate:",
+      "“We made promises to them.”"]),
     ("Cruz continued:\n“We made promises to them.”", ["“We made promises to them.”"]),
     ("Here Are Five Things To Watch For Tonight In Iowa:\nThe caucuses open at seven.",
      ["The caucuses open at seven."]),
@@ -68,7 +71,8 @@ def test_tokenize_gives_each_caller_its_own_list() -> None:
     first.append(first[0])
     again = tokenize(text, 0, 20)
     assert [t.text for t in again] == ["Officials", "said", "the", "p"]
-    assert [(t.start, t.text) for t in tokenize(text, 10, 24)] == [(10, "said"), (15, "the"), (19, "plan"), (23, ",")]
+    assert [(t.start, t.text) for t in tokenize(text, 10, 24)] == [
+        (10, "said"), (15, "the"), (19, "plan"), (23, ",")]
 
 
 # is_claim_sentence tries the "not_a_claim" rules at the sentence start only: the same decision as

@@ -505,7 +505,8 @@ def test_news_model_fits_the_rules_and_the_definition() -> None:
     assert 0.0 < news.threshold < 1.0
     wrong = [s for s, hedged, _ in NEWS if news.detect(s).hedged is not hedged]
     assert len(wrong) <= 2, wrong
-    for sentence in ("Zelensky is scheduled to visit Washington on Monday.", "The minister said the talks ended."):
+    for sentence in ("Zelensky is scheduled to visit Washington on Monday.",
+                     "The minister said the talks ended."):
         assert not news.detect(sentence).hedged
 
 

@@ -249,7 +249,8 @@ def _mentions(typer_: SourceTyper, phrases: list[str]) -> list[tuple[Span, objec
 
 
 @pytest.mark.parametrize(("phrases", "expected_ids", "expected_types"), [
-    (["Italy’s Prime Minister Giorgia Meloni", "a diplomatic source", "The diplomatic source", "Meloni", "She"],
+    (["Italy’s Prime Minister Giorgia Meloni", "a diplomatic source", "The diplomatic source", "Meloni",
+      "She"],
      ["S1", "S2", "S2", "S1", "S1"], {"S1": "named_official", "S2": "unnamed_source"}),
     (["Another source", "The second source"], ["S1", "S1"], {"S1": "second_source"}),
     (["the French presidency", "John Roe", "he"], ["S1", "S2", "S2"],
