@@ -41,8 +41,6 @@ from scorer.stance import default_stance_model
 
 # Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").
 _CLAUSE_JOINT = regex.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=while\s)", regex.IGNORECASE)
-_OPEN_Q = "“‘\"«"
-_CLOSE_Q = "”’\"»"
 
 
 @dataclass(frozen=True)
@@ -381,8 +379,7 @@ def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -
     between = text[previous.start:current.start]
     opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")
     straight = between.count('"') % 2 == 1
-    return opened > 0 or straight or (current.text[:1] in _OPEN_Q and previous.text[-1:] in _CLOSE_Q + "." and
-                                      regex.search(r"[”\"]\s*$", current.text) is not None and False)
+    return opened > 0 or straight
 
 
 @lru_cache(maxsize=1)
