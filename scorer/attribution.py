@@ -379,6 +379,12 @@ class AttributionFinder:
                 if source is not None and (not self._plausible_model_source(source)
                                            or cue.text.lower() in self.sourceless):
                     source = None
+                # A passive cue's subject is what was said or done to, not who said it ("Clinton was
+                # asked", "The deal is expected to"); only "by X" names the source. On PolNeAR train
+                # 64 of 89 such cues have no source (articles 250+: source exact 70.15 -> 70.53).
+                if (source is not None and info.form == "passive" and source.end <= cue.start
+                        and not (cl + 1 < len(toks) and toks[cl + 1].lower == "by")):
+                    source = None
             found.extend(self._model_attributions(text, toks, cue, source, info.cls, by_rules))
         return self._inverted_by_rules(text, found, by_rules)
 

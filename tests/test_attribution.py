@@ -155,3 +155,17 @@ def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:
     # A heading that ends in a colon and cites no one lends nothing.
     plain = analyze("Partial transcript as follows:\n\n“The moderators have no intention of voting.”\n")
     assert all(a.source is None for c in plain.claims for a in c.attributions)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Clinton was asked whether she would release the transcripts.", [(None, "was asked")]),
+    ("The agreement is expected to pass the Senate next week.", [(None, "is expected")]),
+    ("Mr. Trump was accused of lying about the donations.", [(None, "was accused of lying about")]),
+    # "by X" names who did it, and an active cue keeps its subject.
+    ("The report was released by the Pentagon on Friday.", [("the Pentagon", "was released")]),
+    ("The senator said the vote was delayed.", [("The senator", "said")]),
+])
+def test_a_passive_cue_subject_is_not_its_source(finder: AttributionFinder, sentence: str,
+                                                 expected: list[tuple[str | None, str]]) -> None:
+    found = finder.find(sentence, 0, len(sentence))
+    assert [(a.source.text if a.source else None, a.cue.text) for a in found] == expected
