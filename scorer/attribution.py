@@ -136,6 +136,7 @@ class AttributionFinder:
         self.rules = rules or ruleset("attribution")
         self.lex = lexicon or cue_lexicon()
         self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
+        self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
         self.models = None
         if use_models:
             from scorer.attribution_model import load_models
@@ -433,7 +434,7 @@ class AttributionFinder:
         """A hearsay adverb ("purportedly", "reportedly") is a cue of its own, citing nobody (all such
         cues of PolNeAR train are the adverb alone, without a source): cut it out of a longer cue
         and add it where no cue holds it."""
-        hearsay = [k for k, t in enumerate(toks) if t.lower in self.sourceless]
+        hearsay = [k for k, t in enumerate(toks) if t.lower in self.hearsay]
         if not hearsay:
             return runs
         out: list[tuple[int, int]] = []

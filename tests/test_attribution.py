@@ -169,3 +169,13 @@ def test_a_passive_cue_subject_is_not_its_source(finder: AttributionFinder, sent
                                                  expected: list[tuple[str | None, str]]) -> None:
     found = finder.find(sentence, 0, len(sentence))
     assert [(a.source.text if a.source else None, a.cue.text) for a in found] == expected
+
+
+def test_only_hearsay_adverbs_that_cite_stand_as_cues(finder: AttributionFinder) -> None:
+    """"reportedly" cites someone unnamed; "apparently" and "allegedly" are the author's hedge
+    (rules/attribution.yaml `hearsay_cues`, counted on PolNeAR train)."""
+    for sentence, cue in (("The talks reportedly collapsed on Monday.", "reportedly"),
+                          ("The talks apparently collapsed on Monday.", None),
+                          ("The senator allegedly took the money.", None)):
+        found = [a.cue.text for a in finder.find(sentence, 0, len(sentence))]
+        assert found == ([cue] if cue else []), found
