@@ -11,6 +11,9 @@ CASES = [
      ["Mr. Smith said the U.S. economy grew.", "Ms. Doe disagreed with him strongly."]),
     ("“We will win,” he said. “The polls are wrong.”",
      ["“We will win,” he said.", "“The polls are wrong.”"]),
+    # Two apostrophes open a quotation as “ does (the New York Times texts of PolNeAR).
+    ("''We will win,'' he said. ''Who can stop us? Nobody can stop this movement now,'' he added.",
+     ["''We will win,'' he said.", "Nobody can stop this movement now,'' he added."]),
     ("Headline Without A Full Stop\nThe minister resigned on Friday after weeks of pressure.",
      ["The minister resigned on Friday after weeks of pressure."]),
     ("By Jane Doe\nThe vote passed by a wide margin on Tuesday.",
