@@ -1267,13 +1267,9 @@ def load_models(directory: str = str(RULES_DIR)) -> AttributionModels | None:
     if not all(p.is_file() for p in paths):
         return None
     lex = model_lexicon()
-    return AttributionModels(SparseLinear(load_model_file(paths[0])), SparseLinear(load_model_file(paths[1])),
-                             SourceScorer(load_model_file(paths[2]), lex), lex)
-
-
-def load_model_file(path: str | Path) -> LinearModel:
-    """An attribution model file (`LinearModel.load`: YAML, its ~10^5 weights in a weights table)."""
-    return LinearModel.load(path)
+    # Each file is YAML with its ~10^5 weights in a weights table beside it (LinearModel.load).
+    cue, span, source = (LinearModel.load(p) for p in paths)
+    return AttributionModels(SparseLinear(cue), SparseLinear(span), SourceScorer(source, lex), lex)
 
 
 # -- training ----------------------------------------------------------------------------------

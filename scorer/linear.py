@@ -252,10 +252,11 @@ def _read_weights_table(model_path: Path, data: Mapping[str, Any]) -> dict[str, 
         raise RuleError(f"{table}:{n}: expected {width} tab-separated fields, found {len(bad)}")
     features = [r[0] for r in rows]
     columns = [[r[k] for r in rows] for k in range(1, width)]
-    if len(set(features)) != len(features):
-        seen: set[str] = set()
-        dup = next(f for f in features if f in seen or seen.add(f))  # type: ignore[func-returns-value]
-        raise RuleError(f"{table}: feature {dup!r} appears more than once")
+    seen: set[str] = set()
+    for feature in features:
+        if feature in seen:
+            raise RuleError(f"{table}: feature {feature!r} appears more than once")
+        seen.add(feature)
     try:
         coefficients = np.array([[float(v) for v in col] for col in columns], dtype=float)
     except ValueError as exc:

@@ -5,8 +5,9 @@
 scoring process ~65 MB larger (issue 7 bounds a worker's peak RSS) and its start slower. This module
 repeats the transformer's arithmetic operation for operation (scikit-learn 1.9: smoothed idf,
 `log(tf) + 1`, then rows scaled to unit length by a sequential sum of squares as its Cython
-`inplace_csr_row_normalize_l2` adds them), so the weights are the same floats bit for bit;
-tests/test_signals_counts.py checks the similarities against `TfidfVectorizer` on generated text.
+`inplace_csr_row_normalize_l2` adds them), so the weights are the same floats bit for bit:
+tests/test_tfidf.py compares the arrays with the transformer's, tests/test_signals_counts.py the
+similarities with `TfidfVectorizer`'s, on generated text.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from scorer.attribution_model import (
     cue_span_candidates,
     cue_span_features,
     cue_token_features,
-    load_model_file,
     load_models,
     model_lexicon,
     source_candidates,
@@ -31,6 +30,7 @@ from scorer.attribution_model import (
     stem,
     train_attribution_models,
 )
+from scorer.linear import LinearModel
 from scorer.tokens import tokenize
 
 MODEL_FILES = (CUE_MODEL_PATH, CUE_CONTEXT_MODEL_PATH, SOURCE_MODEL_PATH)
@@ -216,7 +216,7 @@ def test_cue_model_sees_rare_neighbours_by_class() -> None:
 def test_model_file_round_trip(path: Path) -> None:
     """The text file rebuilds a scikit-learn estimator that agrees with LinearModel and with the
     sparse scorer the finder uses."""
-    model = load_model_file(path)
+    model = LinearModel.load(path)
     assert path.stat().st_size < 5_000_000
     assert list(model.features) == sorted(model.features)
     rng = np.random.default_rng(0)

@@ -71,7 +71,10 @@ def test_binary_term_counts_is_count_vectorizer_array_for_array(docs: list[str])
 @settings(max_examples=300, deadline=None)
 @given(docs=_docs, split=st.integers(0, 12))
 def test_coverage_bit_identical_to_count_vectorizer(docs: list[str], split: int) -> None:
-    queries, documents = docs[:split], docs[split:]
+    _same_coverage(docs[:split], docs[split:])
+
+
+def _same_coverage(queries: list[str], documents: list[str]) -> None:
     got, want = _coverage(queries, documents), _reference_coverage(queries, documents)
     assert got.shape == want.shape
     assert got.tobytes() == want.tobytes()
@@ -144,7 +147,4 @@ _long_docs = st.lists(
 @given(docs=_long_docs, split=st.integers(0, 8))
 def test_coverage_bit_identical_on_long_rows(docs: list[str], split: int) -> None:
     """Rows of more than 8 and 128 terms, where numpy's pairwise summation changes the order."""
-    queries, documents = docs[:split], docs[split:]
-    got, want = _coverage(queries, documents), _reference_coverage(queries, documents)
-    assert got.shape == want.shape
-    assert got.tobytes() == want.tobytes()
+    _same_coverage(docs[:split], docs[split:])
