@@ -357,7 +357,7 @@ class AttributionFinder:
     def _found_by_models(self, text: str, toks: list[Token], by_rules: list[Attribution], hints: list[Any],
                          a: Any, rule_cue: dict[int, str],
                          cue_spans: list[tuple[int, int]]) -> list[Attribution]:
-        from scorer.attribution_model import attach_rules, cue_info, sigmoid
+        from scorer.attribution_model import attach_rules, cue_info, implausible_sources, sigmoid
 
         models = self.models
         assert models is not None
@@ -373,8 +373,9 @@ class AttributionFinder:
             info = attach_rules(cue_info(a, cf, cl), hints)
             s_arr, e_arr, z = models.source.score(a, info, parts)
             source: Span | None = None
-            if len(z):
-                best = int(np.argmax(z))
+            plausible = ~implausible_sources(a, s_arr, e_arr) if len(z) else np.zeros(0, dtype=bool)
+            if plausible.any():
+                best = int(np.argmax(np.where(plausible, z, -np.inf)))
                 if sigmoid(z[best:best + 1])[0] >= models.source.threshold:
                     source = self._span(text, toks[int(s_arr[best])], toks[int(e_arr[best])])
                 if source is not None and (not self._plausible_model_source(source)

@@ -119,6 +119,7 @@ class ModelLexicon:
     abbreviations: frozenset[str] = frozenset()
     relative_pronouns: frozenset[str] = frozenset()
     np_prepositions: frozenset[str] = frozenset()
+    source_never_opens: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2)
@@ -161,6 +162,7 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
         abbreviations=abbreviations,
         relative_pronouns=frozenset(lists.get("relative_pronouns", ())),
         np_prepositions=frozenset(lists.get("np_prepositions", ())),
+        source_never_opens=frozenset(lists.get("source_never_opens", ())),
     )
 
 
@@ -685,6 +687,15 @@ def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray
     keep = end_ok[re_]
     rs, re_ = rs[keep], re_[keep]
     return np.concatenate([ls, rs]).astype(np.int64), np.concatenate([le, re_]).astype(np.int64)
+
+
+def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """True for the candidate spans (inclusive token bounds) that cannot name a source: one opening
+    with a preposition ("said at a news conference") or made of time words alone ("said Tuesday")."""
+    opens = np.fromiter((w in a.lex.source_never_opens for w in a.low), dtype=bool, count=len(a.low))
+    words = np.concatenate([[0], np.cumsum(a.word)])
+    time = a.prefix["time"]
+    return opens[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
 
 
 # -- scoring with a stored model ---------------------------------------------------------------

@@ -59,6 +59,9 @@ CASES = [
      "Senator Jane Doe", "saying"),
     # The dot of a title ends no sentence: the source runs through it.
     ("“It is over,” said Gov. Jane Roe of Ohio.", "Gov. Jane Roe of Ohio", "said"),
+    # A time phrase or a prepositional phrase after the cue is never the source: the subject is.
+    ("“The veto will be overridden,” Senate Majority Leader John Roe, R-Ky., said Tuesday.",
+     "Senate Majority Leader John Roe, R-Ky.,", "said"),
 ]
 
 
@@ -403,3 +406,17 @@ def test_polnear_dev_floors(shared_data: Path) -> None:
 
 # Measured through the claim splitter (issue 4 session): 68.1, 74.2, 67.6, 84.3.
 FLOORS = {"source.exact": 67.0, "source.overlap": 73.0, "cue.exact": 66.5, "speech_source.exact": 83.0}
+
+
+def test_implausible_sources_are_prepositional_or_time_phrases() -> None:
+    from scorer.attribution_model import implausible_sources
+    from scorer.tokens import tokenize
+
+    text = "Roe said on Tuesday at a rally in Ohio"
+    a = analyse(tokenize(text, 0, len(text)), model_lexicon())
+    words = [t.text for t in a.toks]
+    spans = [(0, 0), (2, 3), (3, 3), (4, 6), (6, 8), (5, 8)]
+    flags = implausible_sources(a, np.array([s for s, _ in spans]), np.array([e for _, e in spans]))
+    assert {" ".join(words[s:e + 1]): bool(f) for (s, e), f in zip(spans, flags, strict=True)} == {
+        "Roe": False, "on Tuesday": True, "Tuesday": True, "at a rally": True, "rally in Ohio": False,
+        "a rally in Ohio": False}
