@@ -1,7 +1,8 @@
 """Step 4: one article-local id per source across its mentions.
 
 Linking rules, in text order (each mention links to at most one earlier source):
-- a named person links to an earlier source with the same surname ("Meloni" -> "Giorgia Meloni");
+- a named person links to an earlier source with the same surname ("Meloni" -> "Giorgia Meloni")
+  unless both give different first names ("Bill Clinton", "Hillary Clinton");
 - an outlet or institution links on its domain or normalised name;
 - a definite re-mention links to the earlier indefinite one with the same descriptor
   ("the diplomatic source" -> "a diplomatic source"); "the second source" links to the most recent
@@ -41,6 +42,7 @@ class _Cluster:
     names: list[str] = field(default_factory=list)
     cited: bool = False
     passing: list[str] = field(default_factory=list)  # names of a body or text named in passing
+    given: set[str] = field(default_factory=set)  # the first names a named person's mentions give
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,11 @@ def link_sources(
                         target = cluster
                         break
         elif mt.type in {"named_official", "named_person"}:
+            # One surname, two first names, two people: "Bill Clinton" is not "Hillary Clinton". A
+            # surname alone links to the first person named with it.
             target = next((c for c in clusters if c.type in {"named_official", "named_person"}
-                           and c.key == mt.key), None)
+                           and c.key == mt.key
+                           and not (mt.given and c.given and mt.given not in c.given)), None)
         elif mt.type in {"outlet", "named_institution"}:
             target = next((c for c in clusters if c.type == mt.type and c.key == mt.key), None)
         else:
@@ -192,6 +197,8 @@ def link_sources(
         if mt.type != "pronoun":
             (target.names if is_source >= 0 else target.passing).append(span.text)
         if mt.type in {"named_official", "named_person"}:
+            if mt.given:
+                target.given.add(mt.given)
             named_spans.append((span, target))
             named_reach = max(named_reach, span.end)
         if is_source >= 0:

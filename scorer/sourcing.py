@@ -241,6 +241,8 @@ class MentionType:
     rule_id: str
     gender: str = ""  # "m", "f", "plural", "" (a person of either sex) or "n" (no person: "it" only)
     key: str = ""  # what identity links on: surname, outlet domain, descriptor, institution name
+    # A named person's first name when the mention gives one: "Ivanka Trump" is not "Donald Trump".
+    given: str = ""
 
 
 class ArticleOfficials(frozenset[str]):
@@ -892,7 +894,9 @@ class SourceTyper:
             return MentionType("named_institution", "sources.organisation_name", "plural", surname)
         rule = ("sources.title_name" if role
                 else "sources.known_official" if official else "sources.person_name")
-        return MentionType("named_official" if official else "named_person", rule, gender, surname)
+        # Only a listed first name: "Wasserman Schultz" is one surname, not Ms. Schultz's first name.
+        given = name[0].lower() if len(name) >= 2 and name[0].lower() in self._given_names else ""
+        return MentionType("named_official" if official else "named_person", rule, gender, surname, given)
 
     def classify(self, phrase: str, head: str | None = None,
                  officials: frozenset[str] = frozenset()) -> MentionType:

@@ -266,6 +266,11 @@ def _mentions(typer_: SourceTyper, phrases: list[str]) -> list[tuple[Span, objec
     (["Senator John Smith", "it"], ["S1", "S2"], {"S1": "named_official", "S2": "unnamed_source"}),
     # "he" never stands for a group.
     (["aides", "he"], ["S1", "S2"], {"S1": "unnamed_source", "S2": "named_person"}),
+    # One surname, two first names: two people, each with their own gender; a surname alone is the
+    # first of them, and a compound surname is no first name.
+    (["Donald Trump", "Ivanka Trump", "she", "Trump"], ["S1", "S2", "S2", "S1"],
+     {"S1": "named_official", "S2": "named_person"}),
+    (["Debbie Wasserman Schultz", "Wasserman Schultz"], ["S1", "S1"], {"S1": "named_person"}),
 ])
 def test_identity(typer_: SourceTyper, phrases: list[str], expected_ids: list[str],
                   expected_types: dict[str, str]) -> None:
