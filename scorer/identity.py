@@ -9,8 +9,10 @@ Linking rules, in text order (each mention links to at most one earlier source):
   second source ("another source");
 - a pronoun links to a compatible source (gender from titles and first names in `rules/names.yaml`;
   "they" to plural sources and bodies; "it"/"which" to bodies, publications and documents; "he"/"she"
-  to people): the speaker cited last while they are in view, else the person named last (background
-  names and surname re-mentions count); an unresolved pronoun starts a source of its own;
+  to people): the speaker cited last while they are in view (however far back when the pronoun
+  follows a closing quotation, '"...," he said': the quotation goes on from that speaker), else the
+  person named last (background names and surname re-mentions count); an unresolved pronoun starts
+  a source of its own;
 - a definite title ("the senator") links to the most recent official, preferring one introduced
   with that title, and a definite epithet ("the billionaire") to the person named last;
 - an unnamed description right after a named person's head ("Brian Fallon, a spokesman for Mrs.
@@ -65,6 +67,8 @@ def _descriptor(text: str) -> str:
 # How far back (characters) the last cited speaker still outranks a person named after it as the
 # referent of "he"/"she"/"they" (fitted on the train split of data/labels/claims.csv).
 PRONOUN_SPEAKER_REACH = 150
+# A pronoun right after a quotation's closing mark ("…,” he said"): the quotation's speaker.
+_AFTER_QUOTE = regex.compile(r"[,?!](?:”|\"|'')\s*$")
 # First and second person: always the speaker.
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our", "you"}
 _PERSON_TYPES = {"named_official", "named_person"}
@@ -92,12 +96,14 @@ def link_sources(
     mentions: Sequence[tuple[Span, MentionType]],
     background: Sequence[tuple[Span, MentionType]] = (),
     things: Sequence[tuple[Span, MentionType]] = (),
+    text: str = "",
 ) -> tuple[list[str], list[Source]]:
     """Source ids for `mentions` (in text order) and the sources they form.
 
     `background` are people the article names without citing them there ("Trump met Zelensky.");
     they are antecedents for later pronouns and surnames ("He said ..."), and become sources only
-    when a cited mention links to them. `things` are bodies and texts named in passing ("the
+    when a cited mention links to them. `text`, the article, lets a pronoun see whether a
+    quotation closes right before it. `things` are bodies and texts named in passing ("the
     report", "Tinder"): antecedents for "it", "its" and "which" only.
     """
     clusters: list[_Cluster] = []
@@ -159,6 +165,7 @@ def link_sources(
             elif speaker is None:
                 target = fits[0] if fits and (mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS) else None
             elif (fits[0] is not speaker and mt.key not in _SPEAKER_PRONOUNS
+                  and not (text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
                   and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
                 target = fits[0]
             else:

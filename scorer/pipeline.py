@@ -191,7 +191,7 @@ class Pipeline:
         background = [(Span(s, e, text[s:e]), mt)
                       for s, e, mt in self.typer.background_people(text, officials)]
         things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
-        ids, sources = link_sources(mentions, background, things)  # type: ignore[arg-type]
+        ids, sources = link_sources(mentions, background, things, text)  # type: ignore[arg-type]
         type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=True)}  # type: ignore[attr-defined]
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))

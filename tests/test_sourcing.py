@@ -350,3 +350,19 @@ def test_has_phrase_finds_what_a_scan_of_every_entry_finds(typer_: SourceTyper, 
         joined = " " + " ".join(words) + " "
         scan = any(w in vocab for w in words) or any(f" {v} " in joined for v in vocab if " " in v)
         assert SourceTyper._has_phrase(words, vocab) == scan
+
+
+def test_pronoun_after_a_closing_quote_is_the_speaker_however_far(typer_: SourceTyper) -> None:
+    text = ("“We will win,” said Senator John Smith, who spoke at length about the budget, the war, the "
+            "harvest and the long winter in his state. He praised Robert Brown for his work. “It is "
+            "time,” he said.")
+    he_at = text.rindex("he said")
+
+    def mention(phrase: str, at: int) -> tuple[Span, object]:
+        return Span(at, at + len(phrase), phrase), typer_.classify(phrase)
+
+    mentions = [mention("Senator John Smith", text.index("Senator")), mention("he", he_at)]
+    background = [mention("Robert Brown", text.index("Robert"))]
+    # Without the text the speaker is out of reach and the person named last wins.
+    assert link_sources(mentions, background)[0] == ["S1", "S2"]
+    assert link_sources(mentions, background, (), text)[0] == ["S1", "S1"]
