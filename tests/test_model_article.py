@@ -29,9 +29,9 @@ def test_opening_claim_cites_meloni_and_the_diplomatic_source(report: Report) ->
 
 @pytest.mark.xfail(strict=True, reason=(
     "issue 3: the corroboration model fitted on the labelled train claims (43 corroborated) scores the "
-    "opening claim 0.251, under 0.5; this session's refits put it anywhere from 0.25 to 0.54 (43 "
-    "corroborated train claims: C moved 1.0 -> 3.0 and the two-voices weight 1.35 -> 0.70 on one "
-    "segmentation fix), so one claim near the line moves with every refit. Two voices in the claim's own "
+    "opening claim 0.387, under 0.5; refits have put it anywhere from 0.25 to 0.54 (43 "
+    "corroborated train claims: C moved 1.0 -> 3.0 -> 1.0 and the two-voices weight 1.35 -> 0.70 on "
+    "small upstream fixes), so one claim near the line moves with every refit. Two voices in the claim's own "
     "sentence is its strongest signal, but the train labels call a claim citing two sources corroborated "
     "in only 8 of 32 (independence and support elsewhere decide). Strict, so the day the score reaches "
     "0.5 this marker must go"))
