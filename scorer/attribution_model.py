@@ -37,7 +37,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -211,6 +211,18 @@ class Analysis:
     word: np.ndarray  # bool per token: a word token
     end_ok: np.ndarray  # bool per token: may end a source span
     seen_as: tuple[str, ...] = ()  # each token as the cue models see it as a neighbour (`_nb`)
+
+    # Made on first use, once per sentence, for `implausible_sources` (which runs once per cue).
+    @cached_property
+    def opens_no_source(self) -> np.ndarray:
+        """Bool per token: a word no source opens with (`source_never_opens`)."""
+        never = self.lex.source_never_opens
+        return np.fromiter((w in never for w in self.low), dtype=bool, count=len(self.low))
+
+    @cached_property
+    def word_prefix(self) -> np.ndarray:
+        """Prefix sums (length n + 1) of `word`: the word tokens before each position."""
+        return np.concatenate([[0], np.cumsum(self.word)])
 
 
 _FLAG_ROW = {f: k for k, f in enumerate(FLAGS)}
@@ -692,10 +704,8 @@ def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray
 def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """True for the candidate spans (inclusive token bounds) that cannot name a source: one opening
     with a preposition ("said at a news conference") or made of time words alone ("said Tuesday")."""
-    opens = np.fromiter((w in a.lex.source_never_opens for w in a.low), dtype=bool, count=len(a.low))
-    words = np.concatenate([[0], np.cumsum(a.word)])
-    time = a.prefix["time"]
-    return opens[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
+    words, time = a.word_prefix, a.prefix["time"]
+    return a.opens_no_source[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
 
 
 # -- scoring with a stored model ---------------------------------------------------------------
