@@ -9,6 +9,13 @@ from scorer.claims import sentences, split_claims
 CASES = [
     ("Mr. Smith said the U.S. economy grew. Ms. Doe disagreed with him strongly.",
      ["Mr. Smith said the U.S. economy grew.", "Ms. Doe disagreed with him strongly."]),
+    # "U.S." before a capitalised word opens a name; before a word that opens sentences, it ends one.
+    ("Data from the U.S. Department of Education show that costs rose sharply.",
+     ["Data from the U.S. Department of Education show that costs rose sharply."]),
+    ("Many of them were born in the U.S. Now they vote in every election.",
+     ["Many of them were born in the U.S.", "Now they vote in every election."]),
+    ("Many of them were born in the U.S. “We vote in every election,” one said.",
+     ["Many of them were born in the U.S.", "“We vote in every election,” one said."]),
     ("“We will win,” he said. “The polls are wrong.”",
      ["“We will win,” he said.", "“The polls are wrong.”"]),
     # Two apostrophes open a quotation as “ does (the New York Times texts of PolNeAR).
