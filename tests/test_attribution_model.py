@@ -296,16 +296,22 @@ def test_analysis_flags_and_prefix_sums() -> None:
     assert on["quote"] == ["“", "”"] and "Smith" in on["cap"] and "he" in on["pron"]
 
 
-def test_fast_source_scores_equal_explicit_features() -> None:
+@pytest.mark.parametrize(("text", "cues"), [
+    ("“It was a mistake,” Jane Doe, a professor at Yale, told reporters, according to the AP.",
+     ("told", "according")),
+    # Spans at both edges of the claim (the kinds two tokens out are <S> and </S>), a coordination.
+    ("Ted Cruz and Rand Paul said the plan would fail, according to Smith", ("said", "according")),
+])
+def test_fast_source_scores_equal_explicit_features(text: str, cues: tuple[str, ...]) -> None:
     """The finder scores spans from per-token parts; training uses explicit features: same log-odds."""
     models = load_models()
     assert models is not None
-    text = "“It was a mistake,” Jane Doe, a professor at Yale, told reporters, according to the AP."
     toks = tokenize(text)
     a = analyse(toks, models.lex)
-    for cue_tok in ("told", "according"):
+    for cue_tok in cues:
         k = next(i for i, t in enumerate(toks) if t.text == cue_tok)
-        info = attach_rules(cue_info(a, k, k), [((k, k), (k - 7, k - 2), (k - 7, k - 6), "attr.subject_cue")])
+        lo = max(0, k - 7)
+        info = attach_rules(cue_info(a, k, k), [((k, k), (lo, k - 2), (lo, lo + 1), "attr.subject_cue")])
         s, e, z = models.source.score(a, info, models.source.token_parts(a))
         assert len(z) > 10
         explicit = models.source.lin.logits([source_span_features(a, info, int(si), int(ei), models.lex)
@@ -420,3 +426,20 @@ def test_implausible_sources_are_prepositional_or_time_phrases() -> None:
     assert {" ".join(words[s:e + 1]): bool(f) for (s, e), f in zip(spans, flags, strict=True)} == {
         "Roe": False, "on Tuesday": True, "Tuesday": True, "at a rally": True, "rally in Ohio": False,
         "a rally in Ohio": False}
+
+
+@pytest.mark.parametrize(("text", "tails"), [
+    # A date stuck to a name or after a comma: the token before the time words.
+    ("House Speaker Paul Ryan on Thursday said", {"Thursday": "Ryan"}),
+    ("James Comey, last week, said", {"last": ",", "week": ","}),
+    # Part of a name, a modal, a poll's description: no tail.
+    ("USA Today reported", {}),
+    ("Trump may say so", {}),
+    ("a poll released Sunday found", {}),
+])
+def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
+    from scorer.tokens import tokenize
+
+    a = analyse(tokenize(text, 0, len(text)), model_lexicon())
+    found = {a.toks[e].text: a.toks[int(p)].text for e, p in enumerate(a.time_tail_before) if p >= 0}
+    assert found == tails
