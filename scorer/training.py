@@ -11,6 +11,7 @@ cross-validated metrics, so a retrain on the same data writes the same file.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,30 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _article_se(per_claim: np.ndarray, groups: Sequence[str]) -> float:
+    """Standard error of the mean of a per-claim quantity, claims of one article resampled together
+    (they are not independent)."""
+    by_article: dict[str, float] = defaultdict(float)
+    for g, d in zip(groups, per_claim, strict=True):
+        by_article[g] += float(d)
+    sums = np.array(list(by_article.values()))
+    return float(np.std(sums, ddof=1) * np.sqrt(len(sums)) / len(per_claim))
+
+
+def _one_standard_error_c(oof: dict[float, np.ndarray], y: np.ndarray, groups: Sequence[str]) -> float:
+    """The smallest C (the most shrinkage toward the prior) whose out-of-fold Brier score is within
+    one standard error of the best C's (the one-standard-error rule). With ~40 positives the Brier
+    curve is flat over C >= 1, and picking its noisy minimum moved C (and the weights) on every
+    upstream fix."""
+    losses = {C: (_sigmoid(z) - y) ** 2 for C, z in oof.items()}
+    best = min(losses, key=lambda C: (float(losses[C].mean()), C))
+    for C in sorted(losses):
+        gap = losses[C] - losses[best]
+        if float(gap.mean()) <= _article_se(gap, groups):
+            return C
+    return best
+
+
 def train_corroboration(path: str | Path, split: str = "train",
                         prior_path: str | Path = PRIOR_PATH) -> tuple[LinearModel, str]:
     from sklearn.linear_model import LogisticRegression
@@ -132,13 +157,13 @@ def train_corroboration(path: str | Path, split: str = "train",
         raise InputError(
             f"{path}: split {split!r} has only one verdict class among matched claims; cannot fit")
     grid: dict[str, Any] = {}
-    best_c, best_brier, best_z = C_GRID[0], float("inf"), np.zeros(len(y))
+    oof: dict[float, np.ndarray] = {}
     for C in C_GRID:
-        z = _oof_logits(X, y, groups, C, prior)
-        brier = _brier(y, _sigmoid(z))
-        grid[str(C)] = round(brier, 5)
-        if brier < best_brier - 1e-12:
-            best_c, best_brier, best_z = C, brier, z
+        oof[C] = _oof_logits(X, y, groups, C, prior)
+        grid[str(C)] = round(_brier(y, _sigmoid(oof[C])), 5)
+    best_c = _one_standard_error_c(oof, y, groups)
+    best_z = oof[best_c]
+    best_brier = _brier(y, _sigmoid(best_z))
     prior_brier = _brier(y, prior.predict_proba(X)[:, 1])
     # Sigmoid (Platt) calibration on the out-of-fold logits, itself judged on held-out folds.
     from sklearn.model_selection import GroupKFold
@@ -151,12 +176,7 @@ def train_corroboration(path: str | Path, split: str = "train",
     slope = float(LogisticRegression(C=1e6, max_iter=5000).fit(best_z[:, None], y).coef_[0, 0])
     # The gain must beat its own noise: the standard error of the Brier difference, with claims of
     # one article resampled together (they are not independent).
-    per_claim = (calibrated - y) ** 2 - (_sigmoid(best_z) - y) ** 2
-    by_article: dict[str, float] = defaultdict(float)
-    for g, d in zip(groups, per_claim, strict=True):
-        by_article[g] += float(d)
-    sums = np.array(list(by_article.values()))
-    gain_se = float(np.std(sums, ddof=1) * np.sqrt(len(sums)) / len(y))
+    gain_se = _article_se((calibrated - y) ** 2 - (_sigmoid(best_z) - y) ** 2, groups)
     # A negative slope would reverse the model's ranking: no calibration can justify that.
     use_calibration = (best_brier - calibrated_brier > max(CALIBRATION_MIN_GAIN, gain_se)) and slope > 0
 
@@ -172,6 +192,7 @@ def train_corroboration(path: str | Path, split: str = "train",
     estimator.coef_, estimator.intercept_ = np.round(coef, 8), np.round(intercept, 8)
     cv = {
         "folds": FOLDS, "grouped_by": "article", "C_grid_brier": grid, "chosen_C": best_c,
+        "C_rule": "smallest C within one standard error of the lowest out-of-fold Brier",
 
         "oof_brier_raw": round(best_brier, 5), "oof_brier_calibrated": round(calibrated_brier, 5),
         "calibration_kept": use_calibration, "calibration_gain_standard_error": round(gain_se, 5),
@@ -193,7 +214,8 @@ def train_corroboration(path: str | Path, split: str = "train",
                f"Weights shrunk toward the hand-set prior {Path(prior_path).name} "
                f"(reasoning per weight there), "
                f"not toward zero.\n"
-               f"C = {best_c} by {FOLDS}-fold article-grouped CV (out-of-fold Brier {best_brier:.4f}; "
+               f"C = {best_c} by {FOLDS}-fold article-grouped CV, the smallest C within one standard error "
+               f"of the best (out-of-fold Brier {best_brier:.4f}; "
                f"the prior alone {prior_brier:.4f}; base rate {y.mean():.3f}); sigmoid calibration "
                f"{'kept' if use_calibration else 'not kept'} (held-out Brier {calibrated_brier:.4f}).\n"
                f"Class 1 = corroborated. Contribution of a feature = coefficient x value, in log-odds.")

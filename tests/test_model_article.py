@@ -27,14 +27,6 @@ def test_opening_claim_cites_meloni_and_the_diplomatic_source(report: Report) ->
     assert c.corroboration == max(x.corroboration for x in report.claims)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 3: the corroboration model fitted on the labelled train claims (43 corroborated) scores the "
-    "opening claim 0.387, under 0.5; refits have put it anywhere from 0.25 to 0.54 (43 "
-    "corroborated train claims: C moved 1.0 -> 3.0 -> 1.0 and the two-voices weight 1.35 -> 0.70 on "
-    "small upstream fixes), so one claim near the line moves with every refit. Two voices in the claim's own "
-    "sentence is its strongest signal, but the train labels call a claim citing two sources corroborated "
-    "in only 8 of 32 (independence and support elsewhere decide). Strict, so the day the score reaches "
-    "0.5 this marker must go"))
 def test_opening_claim_is_corroborated(report: Report) -> None:
     assert claim(report, "The US has proposed security guarantees").verdict == "corroborated"
 
@@ -85,10 +77,7 @@ def test_french_presidency_is_an_institution(report: Report) -> None:
 
 @pytest.mark.parametrize("start", [
     "Zelensky is scheduled to visit Washington on Monday",
-    pytest.param("NATO’s collective security, grounded in Article 5", marks=pytest.mark.xfail(
-        strict=True, reason="issue 4: the span-scoring cue model reads 'X states that' with an abstract "
-        "subject as an attribution, and the typer has no 'not a source' outcome for 'NATO’s collective "
-        "security' (typed by its capitalised first word); strict, so the fix removes this marker")),
+    "NATO’s collective security, grounded in Article 5",
     "Trump has consistently dismissed the notion",
 ])
 def test_background_is_unattributed_and_firm(report: Report, start: str) -> None:
