@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 
 from scorer.linear import LinearModel
 from scorer.scoring import FEATURES, PRIOR_PATH, corroboration_model
-from scorer.training import PriorLogistic
+from scorer.training import PriorLogistic, _article_se, _one_standard_error_c, _sigmoid
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -46,3 +46,18 @@ def test_shipped_model_and_prior_share_features_and_the_prior_explains_every_wei
     notes = prior.meta["notes"]
     assert set(FEATURES) <= set(notes)
     assert corroboration_model().meta["params"]["prior"] == PRIOR_PATH.name
+
+
+def test_one_standard_error_rule_prefers_shrinkage_when_the_gain_is_noise() -> None:
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.1).astype(float)
+    groups = [f"a{k // 10}" for k in range(400)]  # 40 articles of 10 claims
+    z10 = np.where(y == 1, 1.0, -3.0) + rng.normal(0, 1, 400)
+    z1 = z10 + np.random.default_rng(1).choice([-0.15, 0.15], 400)  # C = 1: a little worse, by chance
+    oof = {0.01: np.full(400, -2.2), 1.0: z1, 10.0: z10}
+    gap = (_sigmoid(z1) - y) ** 2 - (_sigmoid(z10) - y) ** 2
+    assert 0 < gap.mean() < _article_se(gap, groups)  # C = 10 is best, but within one standard error
+    assert _one_standard_error_c(oof, y, groups) == 1.0
+    # A gain far beyond its standard error is taken.
+    oof[10.0] = np.where(y == 1, 3.0, -6.0)
+    assert _one_standard_error_c(oof, y, groups) == 10.0
