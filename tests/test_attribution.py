@@ -179,3 +179,23 @@ def test_only_hearsay_adverbs_that_cite_stand_as_cues(finder: AttributionFinder)
                           ("The senator allegedly took the money.", None)):
         found = [a.cue.text for a in finder.find(sentence, 0, len(sentence))]
         assert found == ([cue] if cue else []), found
+
+
+@pytest.mark.parametrize(("text", "source", "trimmed"), [
+    ("They’re saying the deal is dead.", "They’re", "They"),
+    ("I've argued that for years.", "I've", "I"),
+    ("That’s what she said.", "That’s", "That"),
+    # A name's "’s" is mostly a possessive: it stays.
+    ("Trump’s claim was false.", "Trump’s", "Trump’s"),
+])
+def test_a_source_ends_before_a_verb_clitic(text: str, source: str, trimmed: str) -> None:
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    span = make_span(text, 0, len(source))
+    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
+    assert span is not None and cue is not None
+    [found] = finder._without_verb_clitics(text, [Attribution(cue, span, span, "speech", "test")])
+    assert found.source is not None and found.head is not None
+    assert found.source.text == trimmed and found.head.text == trimmed
