@@ -26,6 +26,8 @@ _WORD = regex.compile(r"\w+", regex.UNICODE)
 _LAST_WORD_BEFORE = regex.compile(r"(\S+)$")
 _ONE_CAPITAL = regex.compile(r"\p{Lu}")
 _DOTTED = regex.compile(r"(?:\w\.){2,}")
+# Up to four capitalised words, then a lowercase word: a speech tag when that word is a speech verb.
+_SPEECH_TAG = regex.compile(r"[ \t\u00a0]+(?:\p{Lu}[\w.’'-]*[ \t\u00a0]+){1,4}(\p{Ll}+)\b")
 _NEXT_WORD = regex.compile(r"[\"'”’)\]]*\s+([\"'“‘(\[]*)(\w+)")
 _PARAGRAPH = regex.compile(r"[^\n]+")
 _DATELINE = regex.compile(
@@ -77,17 +79,28 @@ def _is_abbreviation(text: str, dot_index: int, abbreviations: frozenset[str],
     return bool(_DOTTED.fullmatch(word))
 
 
+def _speech_tag(text: str, at: int, verbs: frozenset[str]) -> bool:
+    """Whether a speaker's name and a speech verb follow `at` ("  Bush said", " Mr. Trump wrote")."""
+    m = _SPEECH_TAG.match(text, at)
+    return bool(m) and m.group(1).lower() in verbs
+
+
 def sentences(text: str, rules: RuleSet | None = None) -> list[Span]:
     """Sentence spans of `text`: paragraphs (lines) first, then sentence boundaries inside them."""
     rules = rules or ruleset("claims")
     abbreviations = frozenset(a.lower() for a in rules.lists.get("abbreviations", ()))
     openers = frozenset(w.lower() for w in rules.lists.get("sentence_openers", ()))
+    speech_verbs = frozenset(w.lower() for w in rules.lists.get("speech_tag_verbs", ()))
     found: list[Span] = []
     for para in _PARAGRAPH.finditer(text):
         start = para.start()
         for m in _BOUNDARY.finditer(text, para.start(), para.end()):
             dot = m.start() - 1
             if text[dot] == "." and _is_abbreviation(text, dot, abbreviations, openers):
+                continue
+            if text[dot] == "!" and m.end() > m.start() and _speech_tag(text, m.end(), speech_verbs):
+                # '“... coming!” Bush said.' is one sentence: the exclamation's speaker follows it. (A
+                # question's stays apart: a question is no claim, with or without its speaker.)
                 continue
             span = make_span(text, start, m.end())
             if span:

@@ -16,6 +16,13 @@ CASES = [
      ["Many of them were born in the U.S.", "Now they vote in every election."]),
     ("Many of them were born in the U.S. “We vote in every election,” one said.",
      ["Many of them were born in the U.S.", "“We vote in every election,” one said."]),
+    # An exclamation's speaker tag stays with it; a question's does not (a question is no claim).
+    ("“Loved the show, wish they had another season coming!” Bush said.",
+     ["“Loved the show, wish they had another season coming!” Bush said."]),
+    ("“Why is he attacking me and my campaign?” Trump said. He left the stage soon after.",
+     ["He left the stage soon after."]),
+    ("We won the vote tonight! Trump is happy with the result.",
+     ["We won the vote tonight!", "Trump is happy with the result."]),
     ("“We will win,” he said. “The polls are wrong.”",
      ["“We will win,” he said.", "“The polls are wrong.”"]),
     # Two apostrophes open a quotation as “ does (the New York Times texts of PolNeAR).
