@@ -142,6 +142,8 @@ class AttributionFinder:
         self.lex = lexicon or cue_lexicon()
         self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
         self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
+        # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.
+        self._s_clitic_hosts = self.lex.pronouns | _S_CLITIC_HOSTS
         self.models = None
         if use_models:
             from scorer.attribution_model import load_models
@@ -309,12 +311,10 @@ class AttributionFinder:
     def find_many(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         """`find` for each `(start, end)` of `text`: the cue models score the tokens, then the cue
         spans, of all of them in one product each (a row's score does not depend on the others)."""
-        if self.models is None:
-            return [self._without_verb_clitics(
-                text, self._outside_quotations(text, self.find_by_rules(text, start, end)))
-                for start, end in bounds]
+        found_per_bound = ([self.find_by_rules(text, start, end) for start, end in bounds]
+                           if self.models is None else self._find_many_by_models(text, bounds))
         return [self._without_verb_clitics(text, self._outside_quotations(text, found))
-                for found in self._find_many_by_models(text, bounds)]
+                for found in found_per_bound]
 
     def _without_verb_clitics(self, text: str, found: list[Attribution]) -> list[Attribution]:
         """A source ends before a verb clitic its last word carries: "He" of "He’s said", "They" of
@@ -340,7 +340,7 @@ class AttributionFinder:
         m = _VERB_CLITIC.search(source.text)
         if m is None:
             return None
-        if m.group(2).lower() == "s" and m.group(1).lower() not in self.lex.pronouns | _S_CLITIC_HOSTS:
+        if m.group(2).lower() == "s" and m.group(1).lower() not in self._s_clitic_hosts:
             return None
         return source.start + m.start(2) - 1
 

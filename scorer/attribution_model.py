@@ -242,7 +242,8 @@ class Analysis:
             return low[k] in lex.time_words and not (cap and low[k] in _DAY_DEICTICS) and not (
                 not cap and low[k] in _AMBIGUOUS_MONTHS)
 
-        for e in range(len(low)):
+        # Only a time word (the "time" flag: in `time_words`) can end a time adjunct.
+        for e in np.flatnonzero(self.flags["time"]).tolist():
             if not is_time(e):
                 continue
             j = e

@@ -193,7 +193,6 @@ def train_corroboration(path: str | Path, split: str = "train",
     cv = {
         "folds": FOLDS, "grouped_by": "article", "C_grid_brier": grid, "chosen_C": best_c,
         "C_rule": "smallest C within one standard error of the lowest out-of-fold Brier",
-
         "oof_brier_raw": round(best_brier, 5), "oof_brier_calibrated": round(calibrated_brier, 5),
         "calibration_kept": use_calibration, "calibration_gain_standard_error": round(gain_se, 5),
         "oof_roc_auc": round(float(roc_auc_score(y, best_z)), 4),
