@@ -408,7 +408,7 @@ class AttributionFinder:
             info = attach_rules(cue_info(a, cf, cl), hints)
             s_arr, e_arr, z = models.source.score(a, info, parts)
             source: Span | None = None
-            plausible = ~implausible_sources(a, s_arr, e_arr)
+            plausible = ~implausible_sources(a, s_arr, e_arr, cf)
             if plausible.any():
                 best = int(np.argmax(np.where(plausible, z, -np.inf)))
                 if sigmoid(z[best:best + 1])[0] >= models.source.threshold:

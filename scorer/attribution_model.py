@@ -436,14 +436,21 @@ def cue_token_features(a: Analysis, i: int, rule_cue: dict[int, str]) -> list[st
     return f
 
 
+def _between_subject_and_verb(a: Analysis, j: int) -> bool:
+    """May token j stand between a subject and its verb: an auxiliary (`auxiliaries` holds "not",
+    "also", "long" and the like) or a lower-case -ly adverb ("who has long argued", "quickly said")."""
+    low = a.low[j]
+    tok = a.toks[j]
+    return low in a.lex.auxiliaries or (low.endswith("ly") and tok.is_word and not tok.is_capitalised)
+
+
 def _neighbour_kinds(a: Analysis, i: int) -> list[str]:
     """What stands left of the token once auxiliaries and adverbs are skipped (a subject?), and
     right of it once adverbs are skipped (an object, a complement, content?)."""
     lex = a.lex
     cls = a.cls[i] or a.shape[i]
     j = i - 1
-    while j >= 0 and (a.low[j] in lex.auxiliaries or (a.low[j].endswith("ly") and a.toks[j].is_word
-                                                       and not a.toks[j].is_capitalised)):
+    while j >= 0 and _between_subject_and_verb(a, j):
         j -= 1
     f = []
     if j < 0:
@@ -746,11 +753,36 @@ def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray
     return np.concatenate([ls, rs]).astype(np.int64), np.concatenate([le, re_]).astype(np.int64)
 
 
-def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray,
+                        cue_first: int | None = None) -> np.ndarray:
     """True for the candidate spans (inclusive token bounds) that cannot name a source: one opening
-    with a preposition ("said at a news conference") or made of time words alone ("said Tuesday")."""
+    with a preposition ("said at a news conference"), made of time words alone ("said Tuesday"), or
+    (given the cue's first token) a lone relative pronoun whose own clause has a verb before the cue
+    ("Neel, [who] managed Gore's campaign, said": the clause's subject, not the cue's)."""
     words, time = a.word_prefix, a.prefix["time"]
-    return a.opens_no_source[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
+    out = a.opens_no_source[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
+    if cue_first is not None:
+        rel = a.flags["rel"]
+        for k in np.flatnonzero((starts == ends) & (ends < cue_first)).tolist():
+            e = int(ends[k])
+            if rel[e] and _relative_clause_closed(a, e, cue_first):
+                out[k] = True
+    return out
+
+
+def _relative_clause_closed(a: Analysis, rel: int, cue_first: int) -> bool:
+    """Does the clause the relative pronoun at `rel` opens close (a comma or dash) before the cue, with
+    words of its own in between ("Neel, who managed Gore's campaign, said")? Not when the cue follows
+    it directly or in coordination ("who was drawn to him and feels"), nor when an aside opens right
+    after the pronoun ("Stephens, who, after trading insults, said")."""
+    j = cue_first - 1
+    while j > rel and _between_subject_and_verb(a, j):
+        j -= 1
+    if j <= rel + 1 or a.low[rel + 1] in {",", "—", "–", "--", "("}:
+        return False
+    return a.low[j] in {",", "—", "–", "--", ")"}
+
+
 
 
 # -- scoring with a stored model ---------------------------------------------------------------

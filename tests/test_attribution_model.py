@@ -428,6 +428,31 @@ def test_implausible_sources_are_prepositional_or_time_phrases() -> None:
         "a rally in Ohio": False}
 
 
+@pytest.mark.parametrize(("text", "cue", "implausible"), [
+    # The relative clause closes before the cue: "who" is its verb's subject, not the cue's.
+    ("Roy Neel, who managed Gore's campaign, said", "said", True),
+    ("The agency, which has a backlog of 500 homes, has said", "said", True),
+    ("Dick Dever, who was listed on the slate — told", "told", True),
+    # The cue is the relative clause's own verb, directly, past adverbs, or in coordination.
+    ("Neel, who said", "said", False),
+    ("Neel, who has long said", "said", False),
+    ("voters, who are drawn to his message and feel", "feel", False),
+    # An aside opens right after the pronoun: it is still the subject ("who, after a fight, said").
+    ("Stephens, who, after trading insults with Hannity, said", "said", False),
+])
+def test_lone_relative_pronoun_of_a_closed_clause_is_no_source(text: str, cue: str, implausible: bool) -> None:
+    from scorer.attribution_model import implausible_sources
+    from scorer.tokens import tokenize
+
+    a = analyse(tokenize(text, 0, len(text)), model_lexicon())
+    words = [t.text for t in a.toks]
+    rel = next(k for k, w in enumerate(words) if w in {"who", "which"})
+    flags = implausible_sources(a, np.array([rel]), np.array([rel]), cue_first=words.index(cue))
+    assert bool(flags[0]) is implausible
+    # Without the cue's position, only the old checks run.
+    assert not implausible_sources(a, np.array([rel]), np.array([rel]))[0]
+
+
 @pytest.mark.parametrize(("text", "tails"), [
     # A date stuck to a name or after a comma: the token before the time words.
     ("House Speaker Paul Ryan on Thursday said", {"Thursday": "Ryan"}),
