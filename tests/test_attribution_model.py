@@ -440,7 +440,8 @@ def test_implausible_sources_are_prepositional_or_time_phrases() -> None:
     # An aside opens right after the pronoun: it is still the subject ("who, after a fight, said").
     ("Stephens, who, after trading insults with Hannity, said", "said", False),
 ])
-def test_lone_relative_pronoun_of_a_closed_clause_is_no_source(text: str, cue: str, implausible: bool) -> None:
+def test_lone_relative_pronoun_of_a_closed_clause_is_no_source(text: str, cue: str,
+                                                                implausible: bool) -> None:
     from scorer.attribution_model import implausible_sources
     from scorer.tokens import tokenize
 
