@@ -280,7 +280,8 @@ def test_identity(typer_: SourceTyper, phrases: list[str], expected_ids: list[st
 
 
 def test_apposition_after_a_named_head_is_that_person(typer_: SourceTyper) -> None:
-    name, role = "Brian Fallon", "a spokesman for Mrs. Clinton"
+    # An invented name: a real spokesman ("Brian Fallon") is in the gazetteer, an official by name.
+    name, role = "Brian Fallow", "a spokesman for Mrs. Clinton"
     mentions = [(Span(0, len(name), name), typer_.classify(name)),
                 (Span(len(name) + 2, len(name) + 2 + len(role), role), typer_.classify(role))]
     ids, sources = link_sources(mentions)
