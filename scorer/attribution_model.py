@@ -762,10 +762,9 @@ def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray,
     words, time = a.word_prefix, a.prefix["time"]
     out = a.opens_no_source[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
     if cue_first is not None:
-        rel = a.flags["rel"]
-        for k in np.flatnonzero((starts == ends) & (ends < cue_first)).tolist():
-            e = int(ends[k])
-            if rel[e] and _relative_clause_closed(a, e, cue_first):
+        lone_relative = (starts == ends) & (ends < cue_first) & (a.flags["rel"][ends] > 0)
+        for k in np.flatnonzero(lone_relative).tolist():
+            if _relative_clause_closed(a, int(ends[k]), cue_first):
                 out[k] = True
     return out
 
