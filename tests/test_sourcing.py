@@ -200,6 +200,18 @@ def test_article_context_remembers_classifications(typer_: SourceTyper) -> None:
     assert ("Ware", "Ware") in officials.types
 
 
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # LABELLING.md: candidates are officials, also when only the race describes them.
+    ("Mark Doe, who is running for the Senate in Ohio,", "named_official"),
+    ("Jane Roe, who is seeking reelection,", "named_official"),
+    # "running" without a race is no candidacy.
+    ("Mark Doe, who is running a bakery in Ohio,", "named_person"),
+])
+def test_a_candidate_described_by_the_race_is_an_official(typer_: SourceTyper, phrase: str,
+                                                          expected: str) -> None:
+    assert typer_.classify(phrase).type == expected
+
+
 def test_party_tag_titles_a_name_for_the_whole_article(typer_: SourceTyper) -> None:
     text = "Jane Doe (D-Calif.) spoke first. Former Rep. Tom Ray (R-Wis.) disagreed. Doe and Ray left."
     officials = typer_.article_officials(text)
