@@ -182,6 +182,115 @@ class Rule:
         )
 
 
+# -- literal anchors -------------------------------------------------------------------------------
+# Most rules can only match where one of a few literal words stands ("denied", "deny" of
+# contra.denied: "deni" and "deny"). Such a set of required literals, read off the pattern once, lets
+# `find_all` skip a rule with one substring test of the lower-cased text instead of a regex search:
+# a claim holds a contradiction cue perhaps once in sixty. Only what is sure is read: a literal run, a
+# group or repeat that must occur, the union over an alternation's branches; lookarounds, classes
+# and anything Python's own parser cannot read give nothing (the rule then always runs).
+_ANCHOR_UNSAFE_SOURCE = re.compile(r"\{|\{[^}0-9,]")  # fuzzy matching "{e<=1}" reads as literals in `re`
+
+
+_MAX_ANCHORS = 64  # literal combinations of one run kept as anchors (more: the run's parts alone)
+
+
+def _caseless_or_ascii(ch: str) -> bool:
+    return ch.isascii() or (ch.lower() == ch.upper() == ch.casefold() == ch)
+
+
+def literal_anchors(source: str, ignorecase: bool) -> tuple[str, ...] | None:
+    """Literals of which every match of `source` contains at least one (lower-cased for an
+    IGNORECASE rule), or None when no such set can be read off the pattern."""
+    if _ANCHOR_UNSAFE_SOURCE.search(source):
+        return None
+    try:
+        import re._parser as sre  # Python 3.11+: the parser, with the opcode constants
+    except ImportError:  # pragma: no cover - older Pythons are not supported
+        return None
+    try:
+        parsed = sre.parse(source, re.IGNORECASE if ignorecase else 0)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+    if not ignorecase and parsed.state.flags & re.IGNORECASE:
+        return None  # an inline "(?i)" in a case-sensitive rule
+
+    def better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+        if b is None or not b or not all(b):
+            return a
+        if a is None:
+            return b
+        return b if (min(map(len, b)), -len(b)) > (min(map(len, a)), -len(a)) else a
+
+    def exact(items: Any) -> frozenset[str] | None:
+        """The strings a sequence matches when it is a small finite set of literals ("den" then
+        "ied|ies|y": {"denied", "denies", "deny"}), else None."""
+        out = frozenset({""})
+        for op, av in items:
+            if op is sre.LITERAL and _caseless_or_ascii(chr(av)):
+                part: frozenset[str] | None = frozenset({chr(av).lower() if ignorecase else chr(av)})
+            elif op is sre.SUBPATTERN and not (av[1] | av[2]) & re.IGNORECASE:
+                part = exact(av[3])
+            elif op is sre.BRANCH:
+                branches = [exact(b) for b in av[1]]
+                part = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+            else:
+                return None
+            if part is None or len(out) * len(part) > _MAX_ANCHORS:
+                return None
+            out = frozenset(x + y for x in out for y in part)
+        return out
+
+    def required(items: Any) -> frozenset[str] | None:
+        best: frozenset[str] | None = None
+        items = list(items)
+        k = 0
+        while k < len(items):
+            # The longest run of elements that are exact literal sets, joined: one required string set.
+            j = k
+            while j < len(items) and exact(items[j:j + 1]) is not None:
+                j += 1
+            if j > k:
+                joined = exact(items[k:j])
+                if joined is None:  # too many combinations: the parts one by one
+                    for one in items[k:j]:
+                        best = better(best, exact([one]))
+                else:
+                    best = better(best, joined)
+                k = j
+                continue
+            op, av = items[k]
+            k += 1
+            if op is sre.SUBPATTERN:
+                _, add_flags, del_flags, sub = av
+                if not (add_flags | del_flags) & re.IGNORECASE:
+                    best = better(best, required(sub))
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                low, _, sub = av
+                if low >= 1:
+                    best = better(best, required(sub))
+            elif op is sre.ATOMIC_GROUP:
+                best = better(best, required(av))
+            elif op is sre.BRANCH:
+                branches = [required(b) for b in av[1]]
+                if branches and all(b for b in branches):
+                    best = better(best, frozenset().union(*branches))  # type: ignore[arg-type]
+        return best
+
+    anchors = required(parsed)
+    return tuple(sorted(anchors)) if anchors else None
+
+
+def _anchors_usable(segment: str) -> bool:
+    """Whether lower-casing `segment` maps every character as the rules' simple case folding does, so
+    a lower-case literal a rule needs shows in `segment.lower()` wherever the rule can match (not so
+    for "ſ", which folds to "s", or "ı", whose upper case is "I")."""
+    if segment.isascii():
+        return True
+    lowered = segment.lower()
+    return lowered == segment.casefold() == segment.upper().lower()
+
+
 # A rule source that can be put inside `(?:...)|(?:...)` next to others and match exactly what it
 # matches alone: only groups that neither set flags nor number, name or refer to other groups
 # (lookarounds, atomic groups, comments), and no backreferences or `\G`. Anything else is run alone.
@@ -221,8 +330,9 @@ class _Screen:
 
 # An alternation of many patterns loses the regex engine's literal-prefix scan, so on a sentence one
 # screening search costs about as much as running three or four rules alone (PolNeAR claims, 2026-11):
-# only larger groups are screened (of the rule files, `contradictions` with 15 rules, and `hedges`
-# and `stance` when run through find_all).
+# only larger groups are screened. Rules with literal anchors skip the screens altogether on most
+# texts; the screens serve the rules without anchors, and every rule on texts where anchors do not
+# hold (a character whose lower case is not its case folding).
 _MIN_SCREENED = 8
 
 
@@ -263,20 +373,53 @@ class RuleSet:
 
     # Rules screened together (see `_screen_groups`); built once, never compared.
     screens: tuple[_Screen, ...] = field(default=(), init=False, repr=False, compare=False)
+    # Rules with literal anchors (see `literal_anchors`), with whether the anchors are lower-cased,
+    # and the screens of the other rules: the plan for texts whose lower case is their case folding.
+    anchored: tuple[tuple[Rule, tuple[str, ...], bool], ...] = field(default=(), init=False, repr=False,
+                                                                    compare=False)
+    unanchored_screens: tuple[_Screen, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "screens", _screen_groups(self.rules))
+        anchored, rest = [], []
+        for rule in self.rules:
+            ignorecase = bool(getattr(rule.compiled, "flags", 0) & regex.IGNORECASE)
+            # An IGNORECASE rule without a simple-folding variant may match across a multi-character
+            # fold ("ss" ~ "ß"): no anchors for it.
+            anchors = (literal_anchors(rule.source, ignorecase)
+                       if getattr(rule.compiled, "pattern", None) == rule.source
+                       and (rule.fast is not None or not ignorecase) else None)
+            if anchors:
+                anchored.append((rule, anchors, ignorecase))
+            else:
+                rest.append(rule)
+        object.__setattr__(self, "anchored", tuple(anchored))
+        object.__setattr__(self, "unanchored_screens", _screen_groups(rest))
 
-    def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[RuleMatch]:
+    def find_all(self, text: str, pos: int = 0, endpos: int | None = None, anchors: bool = True
+                 ) -> list[RuleMatch]:
         """All matches of all rules, sorted by start, then longest first.
 
-        Each group of rules is first screened by one search of the alternation of its patterns over
-        the same `[pos, endpos)`; when that finds nothing, no rule of the group can match there, so
-        the group's rules are not run one by one. The result is exactly that of running every rule."""
+        A rule with literal anchors runs only where `text[pos:endpos]` holds one of them (when that
+        text's lower case is its case folding, see `_anchors_usable`). Each group of the other rules
+        is first screened by one search of the alternation of their patterns over the same
+        `[pos, endpos)`; when that finds nothing, no rule of the group can match there, so the group's
+        rules are not run one by one. The result is exactly that of running every rule (`anchors=False`
+        skips the anchor test, for the tests that prove it)."""
         end = len(text) if endpos is None else endpos
         simple = _multi_fold_free_until(text) >= end
         found: list[RuleMatch] = []
-        for screen in self.screens:
+        screens = self.screens
+        if anchors and self.anchored and simple:
+            segment = text[pos:end]
+            if _anchors_usable(segment):
+                lowered = segment.lower()
+                for rule, needed, folded in self.anchored:
+                    haystack = lowered if folded else segment
+                    if any(a in haystack for a in needed):
+                        found.extend(rule.matches(text, pos, end, simple))
+                screens = self.unanchored_screens
+        for screen in screens:
             if screen.may_match(text, pos, end, simple):
                 for rule in screen.rules:
                     found.extend(rule.matches(text, pos, end, simple))

@@ -84,6 +84,9 @@ def _words_of(name: str) -> list[str]:
 
 _PIECES = sorted({w for name in _SCREENED_FILES for w in _words_of(name)}) + [
     " ", "  ", "\n", "\n\n", ".", ",", "-", "’", "'", "\"", "ß", "ﬁ", "SS", "İ", "(", ")", ":", "42", "%",
+    # Characters whose lower case is not their simple case folding: literal anchors must not be
+    # trusted on a text holding one ("ſ" matches "s", Kelvin "K" matches "k", "ı" upper-cases to "I").
+    "ſ", "\u212a", "ı", "ς", "µ", "deſ", "\u212anow",
 ]
 
 
@@ -108,6 +111,32 @@ def test_find_all_equals_every_rule_alone(name: str, case: tuple[str, int, int])
     text, pos, endpos = case
     rules = ruleset(name)
     assert _combined(rules, text, pos, endpos) == _per_rule(rules, text, pos, endpos)
+
+
+@pytest.mark.parametrize(("pattern", "ignorecase", "anchors"), [
+    # An optional group gives nothing; a prefix and its branches join ("den" + "ied|ies|y").
+    (r"\b(?:flatly\s+)?(?:denied|denies|deny)\b", True, ("denied", "denies", "deny")),
+    (r"\bno\s+evidence\b|\bUnproven\b", True, ("evidence", "unproven")),  # a branch each
+    (r"\bno\s+evidence\b|\bUnproven\b", False, ("Unproven", "evidence")),
+    (r"(?:walk|walked)+\s+backing", True, ("backing",)),  # the longest sure literal wins
+    (r"(?<=said\s)\w+", True, None),  # a lookbehind's literals lie outside the match
+    (r"[A-Z]\w+\s+said", False, ("said",)),
+    (r"(?i)Said", False, None),  # an inline (?i) in a case-sensitive rule
+    (r"(?:said){e<=1}", True, None),  # fuzzy matching: `re` would read the braces as literals
+    (r"\p{Lu}\w+", True, None),  # only the regex package can parse it
+    (r"x?y*", True, None),
+])
+def test_literal_anchors_are_what_every_match_holds(pattern: str, ignorecase: bool,
+                                                    anchors: tuple[str, ...] | None) -> None:
+    from scorer.rulebook import literal_anchors
+
+    assert literal_anchors(pattern, ignorecase) == anchors
+
+
+def test_most_contradiction_rules_have_anchors() -> None:
+    """The anchors are what makes find_all cheap on claims without a cue: keep them readable."""
+    rules = ruleset("contradictions")
+    assert len(rules.anchored) >= 0.75 * len(rules.rules)
 
 
 def test_screen_groups_cover_every_rule_once() -> None:
