@@ -189,7 +189,9 @@ class Rule:
 # a claim holds a contradiction cue perhaps once in sixty. Only what is sure is read: a literal run, a
 # group or repeat that must occur, the union over an alternation's branches; lookarounds, classes
 # and anything Python's own parser cannot read give nothing (the rule then always runs).
-_ANCHOR_UNSAFE_SOURCE = re.compile(r"\{|\{[^}0-9,]")  # fuzzy matching "{e<=1}" reads as literals in `re`
+# A brace that is no counted repeat ("{2}", "{0,2}"): fuzzy matching ("{e<=1}"), which `re` would read
+# as literals.
+_ANCHOR_UNSAFE_SOURCE = re.compile(r"\{(?![0-9]*,?[0-9]*\})")
 
 
 _MAX_ANCHORS = 64  # literal combinations of one run kept as anchors (more: the run's parts alone)
@@ -416,8 +418,10 @@ class RuleSet:
                 lowered = segment.lower()
                 for rule, needed, folded in self.anchored:
                     haystack = lowered if folded else segment
-                    if any(a in haystack for a in needed):
-                        found.extend(rule.matches(text, pos, end, simple))
+                    for anchor in needed:  # a plain loop: a generator per rule cost more than the tests
+                        if anchor in haystack:
+                            found.extend(rule.matches(text, pos, end, simple))
+                            break
                 screens = self.unanchored_screens
         for screen in screens:
             if screen.may_match(text, pos, end, simple):

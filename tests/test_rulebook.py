@@ -123,6 +123,7 @@ def test_find_all_equals_every_rule_alone(name: str, case: tuple[str, int, int])
     (r"[A-Z]\w+\s+said", False, ("said",)),
     (r"(?i)Said", False, None),  # an inline (?i) in a case-sensitive rule
     (r"(?:said){e<=1}", True, None),  # fuzzy matching: `re` would read the braces as literals
+    (r"\bdoubts?\s+(?:\w+\s+){0,2}?whether", True, ("whether",)),  # a counted repeat is no fuzzy one
     (r"\p{Lu}\w+", True, None),  # only the regex package can parse it
     (r"x?y*", True, None),
 ])
