@@ -782,8 +782,6 @@ def _relative_clause_closed(a: Analysis, rel: int, cue_first: int) -> bool:
     return a.low[j] in {",", "—", "–", "--", ")"}
 
 
-
-
 # -- scoring with a stored model ---------------------------------------------------------------
 class SparseLinear:
     """A `LinearModel` over named binary features, scored as a sparse product."""

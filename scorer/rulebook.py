@@ -183,17 +183,17 @@ class Rule:
 
 
 # -- literal anchors -------------------------------------------------------------------------------
-# Most rules can only match where one of a few literal words stands ("denied", "deny" of
-# contra.denied: "deni" and "deny"). Such a set of required literals, read off the pattern once, lets
+# Most rules can only match where one of a few literal words stands (contra.denied: "denied",
+# "denies", "deny", "denying"). Such a set of required literals, read off the pattern once, lets
 # `find_all` skip a rule with one substring test of the lower-cased text instead of a regex search:
-# a claim holds a contradiction cue perhaps once in sixty. Only what is sure is read: a literal run, a
-# group or repeat that must occur, the union over an alternation's branches; lookarounds, classes
-# and anything Python's own parser cannot read give nothing (the rule then always runs).
+# a claim holds a contradiction cue perhaps once in sixty. Only what is sure is read: a literal run
+# (joined across a prefix and its branches), a group or repeat that must occur, the union over an
+# alternation's branches; lookarounds, classes and anything Python's own parser cannot read give
+# nothing (the rule then always runs).
+
 # A brace that is no counted repeat ("{2}", "{0,2}"): fuzzy matching ("{e<=1}"), which `re` would read
 # as literals.
 _ANCHOR_UNSAFE_SOURCE = re.compile(r"\{(?![0-9]*,?[0-9]*\})")
-
-
 _MAX_ANCHORS = 64  # literal combinations of one run kept as anchors (more: the run's parts alone)
 
 
