@@ -318,9 +318,10 @@ class AttributionFinder:
 
     def _without_verb_clitics(self, text: str, found: list[Attribution]) -> list[Attribution]:
         """A source ends before a verb clitic its last word carries: "He" of "He’s said", "They" of
-        "they're saying", "I" of "I’ve argued" (the tokens keep the clitic on). PolNeAR train marks 164
-        sources that stop right before such an apostrophe and 2 that hold a "’ve". A name's "’s" stays:
-        there it is mostly a possessive, which PolNeAR marks either way ("Trump’s" claim)."""
+        "they're saying", "I" of "I’ve argued" (the clitic is a token of its own, and a span may end
+        on it). PolNeAR train marks 164 sources that stop right before such an apostrophe and 2 that
+        hold a "’ve". A name's "’s" stays: there it is mostly a possessive, which PolNeAR marks
+        either way ("Trump’s" claim)."""
         out = []
         for a in found:
             cut = self._clitic_cut(a.source) if a.source is not None else None

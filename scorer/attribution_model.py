@@ -47,7 +47,7 @@ from scipy import sparse
 
 from scorer.linear import LinearModel, sha256_of
 from scorer.rulebook import RULES_DIR, ruleset
-from scorer.tokens import Token
+from scorer.tokens import Token, is_clitic
 
 CUE_MODEL_PATH = RULES_DIR / "attribution_cue_model.yaml"
 CUE_CONTEXT_MODEL_PATH = RULES_DIR / "attribution_cue_context_model.yaml"
@@ -191,6 +191,8 @@ def stem(word: str) -> str:
 
 
 def _shape(text: str) -> str:
+    if is_clitic(text):
+        return "'x"
     if not text[0].isalnum():
         return "p" + text[0]
     if text.isdigit():
@@ -287,7 +289,7 @@ def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
     the context?, may end a source?, as a neighbour) of a token's text."""
     lw = txt.lower()
     first_char = txt[0]
-    word = first_char.isalnum()
+    word = first_char.isalnum() or is_clitic(txt)
     cap = first_char.isupper()
     entry = lex.forms.get(lw)
     if entry:

@@ -1,6 +1,8 @@
 """Tokens with offsets: the one tokenisation every step shares.
 
-Word tokens keep inner apostrophes, hyphens and dots ("U.S.", "Meloni’s", "non-NATO"); every other
+Word tokens keep inner apostrophes, hyphens and dots ("U.S.", "O'Brien", "non-NATO"), except that a
+final clitic is a word of its own ("He" "’s", "Meloni" "’s", "they" "’ve"): PolNeAR starts a cue at
+a verb clitic ("He" / "’s said") and ends a source before or after a possessive. Every other
 non-space character is a token of its own. Tokens are views on the text: offsets are the truth.
 """
 
@@ -13,6 +15,9 @@ import regex
 
 _TOKEN = regex.compile(r"\w+(?:[’'\-.&]\w+)*\.?(?<=\w\.\w\.)|\w+(?:[’'\-&]\w+)*|[^\w\s]", regex.UNICODE)
 _POSSESSIVE = regex.compile(r"^(.*?)([’']s?)$")
+# A word's final clitic: "’s" (possessive, "is" or "has"), "’ve", "’re", "’d", "’ll", "’m". Not "n't":
+# "can't" stays one word, as PolNeAR cues hold it whole.
+_CLITIC = regex.compile(r"(?<=\w)[’'](?:s|ve|re|d|ll|m)$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.text[0].isalnum()
+        return self.text[0].isalnum() or is_clitic(self.text)
 
     @property
     def is_capitalised(self) -> bool:
@@ -44,7 +49,22 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 def _tokenize(text: str, start: int, end: int) -> tuple[Token, ...]:
     # The attribution rules and models tokenize the same claim one after the other: the second
     # call is a cache hit (tokens are frozen, callers get their own list).
-    return tuple(Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end))
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
+        if "'" in word or "’" in word:
+            c = _CLITIC.search(word)
+            if c is not None:
+                at = m.start() + c.start()
+                out += (Token(m.start(), at, word[:c.start()]), Token(at, m.end(), c.group()))
+                continue
+        out.append(Token(m.start(), m.end(), word))
+    return tuple(out)
+
+
+def is_clitic(word: str) -> bool:
+    """A clitic token: "’s", "'ve", "’re", "’d", "'ll", "’m" (a word, though it opens with no letter)."""
+    return len(word) > 1 and word[0] in "'’" and word[1].isalpha()
 
 
 def split_possessive(word: str) -> tuple[str, str]:

@@ -71,6 +71,8 @@ CASES = [
     ("Sanders thinks that the system is rigged.", "Sanders", "thinks"),
     ("The governor hopes to sign the bill next week.", "The governor", "hopes"),
     ("Analysts expect that rates will rise.", "Analysts", "expect"),
+    # A verb clitic opens the cue, as PolNeAR marks it: source "They", cue "’ve suggested".
+    ("They’ve suggested that the deal is dead.", "They", "’ve suggested"),
 ]
 
 
