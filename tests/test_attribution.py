@@ -71,6 +71,12 @@ CASES = [
     ("Sanders thinks that the system is rigged.", "Sanders", "thinks"),
     ("The governor hopes to sign the bill next week.", "The governor", "hopes"),
     ("Analysts expect that rates will rise.", "Analysts", "expect"),
+    # Asides and phrases of the medium between a source and its cue are neither.
+    ("Forbes, however, says the figure is wrong.", "Forbes", "says"),
+    ("Cement makers, for instance, argue that the tax is unfair.", "Cement makers", "argue"),
+    ("Jane Roe, in a brief interview on Saturday, said the deal was bad.", "Jane Roe", "said"),
+    ("Mayor John Doe in a telephone interview said the strike was over.", "Mayor John Doe", "said"),
+    ("A footnote in the report says the tax is due.", "A footnote in the report", "says"),
     # A verb clitic opens the cue, as PolNeAR marks it: source "They", cue "’ve suggested".
     ("They’ve suggested that the deal is dead.", "They", "’ve suggested"),
 ]
@@ -201,3 +207,40 @@ def test_a_source_ends_before_a_verb_clitic(text: str, source: str, trimmed: str
     [found] = finder._without_verb_clitics(text, [Attribution(cue, span, span, "speech", "test")])
     assert found.source is not None and found.head is not None
     assert found.source.text == trimmed and found.head.text == trimmed
+
+
+@pytest.mark.parametrize(("text", "source", "trimmed"), [
+    ("Forbes, however, says it.", "Forbes, however,", "Forbes"),
+    ("The senators, for their part, said it.", "The senators, for their part,", "The senators"),
+    ("Murphy, though said it.", "Murphy, though", "Murphy"),
+    ("Ryan in a statement said it.", "Ryan in a statement", "Ryan"),
+    ("Jane Roe, during a news conference, said it.", "Jane Roe, during a news conference,", "Jane Roe"),
+    # Not an aside or a name's phrase of the medium: the source stands whole.
+    ("All who, however hard, try said it.", "All who, however hard, try", "All who, however hard, try"),
+    ("A footnote in the report said it.", "A footnote in the report", "A footnote in the report"),
+    ("The speech in the statement said it.", "The speech in the statement", "The speech in the statement"),
+])
+def test_a_source_stops_before_an_aside_or_a_medium(text: str, source: str, trimmed: str) -> None:
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    span = make_span(text, 0, len(source))
+    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
+    assert span is not None and cue is not None
+    [found] = finder._without_asides(text, [Attribution(cue, span, span, "speech", "test")])
+    assert found.source is not None and found.head is not None
+    assert found.source.text == trimmed and found.head.text == trimmed
+
+
+def test_a_source_after_its_cue_keeps_its_aside() -> None:
+    # Only sources before the cue are trimmed: that is where PolNeAR train shows the pattern.
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    text = "The plan is dead, said Forbes, however."
+    cue, source = make_span(text, 18, 22), make_span(text, 23, 38)
+    assert cue is not None and source is not None and source.text == "Forbes, however"
+    finder = AttributionFinder(use_models=False)
+    [kept] = finder._without_asides(text, [Attribution(cue, source, source, "speech", "test")])
+    assert kept.source == source
