@@ -7,7 +7,13 @@ from sklearn.linear_model import LogisticRegression
 
 from scorer.linear import LinearModel
 from scorer.scoring import FEATURES, PRIOR_PATH, corroboration_model
-from scorer.training import PriorLogistic, _article_se, _one_standard_error_c, _sigmoid
+from scorer.training import (
+    DEFINITIONAL_FEATURES,
+    PriorLogistic,
+    _article_se,
+    _one_standard_error_c,
+    _sigmoid,
+)
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -38,6 +44,24 @@ def test_a_feature_the_data_never_shows_keeps_its_prior_weight() -> None:
     est = PriorLogistic(np.array([0.0, 0.0, 2.0]), 0.0, C=1.0).fit(X, y)
     assert abs(est.coef_[0, 2] - 2.0) < 1e-6
     assert est.coef_[0, 0] > 1.0  # the observed signal is learned
+
+
+def test_a_fixed_feature_keeps_its_prior_weight_and_the_others_fit_around_it() -> None:
+    X, y = _data()
+    fixed = np.array([False, True, False])
+    est = PriorLogistic(np.array([0.0, 3.0, 0.0]), 0.0, C=1.0, fixed=fixed).fit(X, y)
+    assert est.coef_[0, 1] == 3.0  # the data says -1.0; a fixed weight does not listen
+    assert est.coef_[0, 0] > 1.0
+    # Without the mask the same data pull it down.
+    free = PriorLogistic(np.array([0.0, 3.0, 0.0]), 0.0, C=1.0).fit(X, y)
+    assert free.coef_[0, 1] < 0.0
+
+
+def test_shipped_model_keeps_the_definitional_weights_of_the_prior() -> None:
+    prior, shipped = LinearModel.load(PRIOR_PATH), corroboration_model()
+    for name in DEFINITIONAL_FEATURES:
+        k = FEATURES.index(name)
+        assert shipped.coefficients[0][k] == prior.coefficients[0][k], name
 
 
 def test_shipped_model_and_prior_share_features_and_the_prior_explains_every_weight() -> None:
