@@ -147,6 +147,7 @@ class AttributionFinder:
         self.rules = rules or ruleset("attribution")
         self.lex = lexicon or cue_lexicon()
         self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
+        self.sourceless_heads = frozenset(self.rules.lists.get("sourceless_heads", ()))
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
@@ -451,7 +452,8 @@ class AttributionFinder:
                 if sigmoid(z[best:best + 1])[0] >= models.source.threshold:
                     source = self._span(text, toks[int(s_arr[best])], toks[int(e_arr[best])])
                 if source is not None and (not self._plausible_model_source(source)
-                                           or cue.text.lower() in self.sourceless):
+                                           or cue.text.lower() in self.sourceless
+                                           or info.head in self.sourceless_heads):
                     source = None
                 # A passive cue's subject is what was said or done to, not who said it ("Clinton was
                 # asked", "The deal is expected to"); only "by X" names the source. On PolNeAR train
