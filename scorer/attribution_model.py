@@ -704,6 +704,14 @@ def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -
             feats.append(f"gap{side}:{flag}")
     if a.time_tail_before[e] >= s:
         feats.append(f"timetail{side}")
+    # A span right after "and"/"or": what stands before the left conjunct says whether the two are
+    # one subject ("[Sanders and] his aides said": a clause start) or the left one is an object
+    # ("Trump attacked [Clinton] and his aides said": a verb). A span holding a coordinator: what
+    # stands before it.
+    if boundary_kind(a, s - 1) == "conj":
+        feats.append(f"conjL{side}={cue.form}|{boundary_kind(a, _conjunct_start(a, s - 2) - 1)}")
+    if any(boundary_kind(a, k) == "conj" for k in range(s + 1, e)):
+        feats.append(f"conjIn{side}={cue.form}|{boundary_kind(a, s - 1)}")
     if (s, e) in cue.rule_spans:
         feats.append("rule:source")
     if (s, e) in cue.rule_heads:
@@ -713,6 +721,17 @@ def _span_level_features(a: Analysis, cue: CueInfo, s: int, e: int, side: str) -
     if any(re_ == e for _, re_ in cue.rule_spans):
         feats.append("rule:end")
     return feats
+
+
+_NP_KINDS = frozenset({"cap", "det", "x", "pron"})
+
+
+def _conjunct_start(a: Analysis, j: int) -> int:
+    """The first token of the noun phrase that ends at token j (scanning left over names, nouns,
+    determiners and possessives); j + 1 when token j opens no noun phrase."""
+    while j >= 0 and boundary_kind(a, j) in _NP_KINDS:
+        j -= 1
+    return j + 1
 
 
 def source_candidates(a: Analysis, cue: CueInfo) -> tuple[np.ndarray, np.ndarray]:
@@ -1251,6 +1270,12 @@ class SourceScorer:
         parts: dict[str, Any] = {k: table[:, m] for m, k in enumerate(self.keys)}
         # Boundary kinds by position -1..n (index shifted by one, as the weights above).
         parts["kind"] = np.array([_KIND_CODE[boundary_kind(a, i)] for i in range(-1, n + 1)])
+        conj_at = parts["kind"] == _KIND_CODE["conj"]
+        parts["conj_at"] = conj_at
+        parts["conj_prefix"] = np.concatenate([[0], np.cumsum(conj_at)])
+        parts["before_conjunct"] = np.array(
+            [_KIND_CODE[boundary_kind(a, _conjunct_start(a, i - 1) - 1)] if conj_at[i + 1] else 0
+             for i in range(-1, n + 1)])
         return parts
 
     def score(self, a: Analysis, cue: CueInfo,
@@ -1285,6 +1310,14 @@ class SourceScorer:
             z += self._pair_weights(f"fBB{side}=")[kinds[ss], before2]
             z += self._pair_weights(f"fAA{side}=")[after, after2]
             z += self.lin.weight(f"timetail{side}") * (a.time_tail_before[ee] >= ss)
+            if parts["conj_at"].any():
+                conj_at, before_conjunct = parts["conj_at"], parts["before_conjunct"]
+                # kinds[k] and conj_at[k], before_conjunct[k] describe token k - 1.
+                conj_l = self._kind_weights(f"conjL{side}={cue.form}|", "")
+                z += np.where(conj_at[ss], conj_l[before_conjunct[ss]], 0.0)
+                conj_prefix = parts["conj_prefix"]  # conj tokens before token k - 1
+                inside = (conj_prefix[ee + 1] - conj_prefix[ss + 2]) > 0  # tokens s+1 .. e-1
+                z += np.where(inside, self._kind_weights(f"conjIn{side}={cue.form}|", "")[kinds[ss]], 0.0)
             z += np.where(gap_hi == gap_lo, self._kind_weights(f"fA{side}={cue.form}|", "|True")[after],
                           self._kind_weights(f"fA{side}={cue.form}|", "|False")[after])
             # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds

@@ -71,6 +71,12 @@ CASES = [
     ("Sanders thinks that the system is rigged.", "Sanders", "thinks"),
     ("The governor hopes to sign the bill next week.", "The governor", "hopes"),
     ("Analysts expect that rates will rise.", "Analysts", "expect"),
+    # A conjoined subject is one source; after an object's "and" a new subject starts (the
+    # conjunct features of the source model).
+    ("Teachers and union officials told the board that the plan would fail.", "Teachers and union officials",
+     "told"),
+    ("The senator and his allies intend to block the bill.", "The senator and his allies", "intend"),
+    ("Trump attacked Clinton and his aides said the debate was rigged.", "his aides", "said"),
     # Asides and phrases of the medium between a source and its cue are neither.
     ("Forbes, however, says the figure is wrong.", "Forbes", "says"),
     ("Cement makers, for instance, argue that the tax is unfair.", "Cement makers", "argue"),
