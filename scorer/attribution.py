@@ -132,6 +132,16 @@ def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
     )
 
 
+def _cut_source(text: str, a: Attribution, cut: int) -> Attribution:
+    """`a` with its source (and head) ending at `cut`; a cut that would leave nothing keeps the source."""
+    assert a.source is not None
+    source = make_span(text, a.source.start, cut) or a.source
+    head = a.head
+    if head is not None and head.end > cut:
+        head = make_span(text, head.start, cut) or source
+    return Attribution(a.cue, source, head, a.cue_class, a.rule_id)
+
+
 class AttributionFinder:
     """Finds attributions in claim spans of one text. Stateless apart from its compiled rules and
     models.
@@ -330,48 +340,38 @@ class AttributionFinder:
         spans, of all of them in one product each (a row's score does not depend on the others)."""
         found_per_bound = ([self.find_by_rules(text, start, end) for start, end in bounds]
                            if self.models is None else self._find_many_by_models(text, bounds))
-        return [self._without_asides(text, self._without_verb_clitics(
-                    text, self._outside_quotations(text, found))) for found in found_per_bound]
+        return [self._trimmed_sources(text, self._outside_quotations(text, found))
+                for found in found_per_bound]
 
-    def _without_asides(self, text: str, found: list[Attribution]) -> list[Attribution]:
-        """A source before its cue stops before a discourse aside or a phrase of the medium: "Forbes"
-        of "Forbes, however, says", "Ryan" of "Ryan in a statement said". PolNeAR train: 64 sources
-        stop before such an aside and 8 before such a phrase; none of its sources ends with either."""
-        out = []
-        for a in found:
-            src = a.source
-            m = None
-            if src is not None and src.end <= a.cue.start:
-                # Built from rule-file words: searched under the rule engine's time limit.
-                m = (self._trailing_aside.search(src.text, timeout=REGEX_TIMEOUT_S)
-                     or self._trailing_medium.search(src.text, timeout=REGEX_TIMEOUT_S))
-            source = make_span(text, src.start, src.start + m.start()) if src is not None and m else None
-            if source is None:
-                out.append(a)
-                continue
-            head = a.head if a.head is None or a.head.end <= source.end else source
-            out.append(Attribution(a.cue, source, head, a.cue_class, a.rule_id))
-        return out
+    def _trimmed_sources(self, text: str, found: list[Attribution]) -> list[Attribution]:
+        """Each source cut where PolNeAR ends it, in two steps.
 
-    def _without_verb_clitics(self, text: str, found: list[Attribution]) -> list[Attribution]:
-        """A source ends before a verb clitic its last word carries: "He" of "He’s said", "They" of
+        A source ends before a verb clitic its last word carries: "He" of "He’s said", "They" of
         "they're saying", "I" of "I’ve argued" (the clitic is a token of its own, and a span may end
         on it). PolNeAR train marks 164 sources that stop right before such an apostrophe and 2 that
         hold a "’ve". A name's "’s" stays: there it is mostly a possessive, which PolNeAR marks
-        either way ("Trump’s" claim)."""
+        either way ("Trump’s" claim).
+
+        Then a source before its cue stops before a discourse aside or a phrase of the medium:
+        "Forbes" of "Forbes, however, says", "Ryan" of "Ryan in a statement said". PolNeAR train: 64
+        sources stop before such an aside and 8 before such a phrase; none of its sources ends with
+        either."""
         out = []
         for a in found:
-            cut = self._clitic_cut(a.source) if a.source is not None else None
-            if cut is None:
-                out.append(a)
-                continue
-            assert a.source is not None
-            source = make_span(text, a.source.start, cut) or a.source
-            head = a.head
-            if head is not None and head.end > cut:
-                head = make_span(text, head.start, cut) or source
-            out.append(Attribution(a.cue, source, head, a.cue_class, a.rule_id))
+            if a.source is not None and (cut := self._clitic_cut(a.source)) is not None:
+                a = _cut_source(text, a, cut)
+            if (a.source is not None and a.source.end <= a.cue.start
+                    and (cut := self._aside_cut(a.source)) is not None):
+                a = _cut_source(text, a, cut)
+            out.append(a)
         return out
+
+    def _aside_cut(self, source: Span) -> int | None:
+        """Where `source` should end to leave out a trailing aside or phrase of the medium, or None."""
+        # Built from rule-file words: searched under the rule engine's time limit.
+        m = (self._trailing_aside.search(source.text, timeout=REGEX_TIMEOUT_S)
+             or self._trailing_medium.search(source.text, timeout=REGEX_TIMEOUT_S))
+        return source.start + m.start() if m else None
 
     def _clitic_cut(self, source: Span) -> int | None:
         """Where `source` should end to leave out the verb clitic of its last word, or None."""

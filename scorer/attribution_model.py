@@ -47,7 +47,7 @@ from scipy import sparse
 
 from scorer.linear import LinearModel, sha256_of
 from scorer.rulebook import RULES_DIR, ruleset
-from scorer.tokens import Token, is_clitic
+from scorer.tokens import Token, is_clitic, is_word
 
 CUE_MODEL_PATH = RULES_DIR / "attribution_cue_model.yaml"
 CUE_CONTEXT_MODEL_PATH = RULES_DIR / "attribution_cue_context_model.yaml"
@@ -289,7 +289,7 @@ def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
     the context?, may end a source?, as a neighbour) of a token's text."""
     lw = txt.lower()
     first_char = txt[0]
-    word = first_char.isalnum() or is_clitic(txt)
+    word = is_word(txt)
     cap = first_char.isupper()
     entry = lex.forms.get(lw)
     if entry:
@@ -1273,9 +1273,11 @@ class SourceScorer:
         conj_at = parts["kind"] == _KIND_CODE["conj"]
         parts["conj_at"] = conj_at
         parts["conj_prefix"] = np.concatenate([[0], np.cumsum(conj_at)])
-        parts["before_conjunct"] = np.array(
-            [_KIND_CODE[boundary_kind(a, _conjunct_start(a, i - 1) - 1)] if conj_at[i + 1] else 0
-             for i in range(-1, n + 1)])
+        # For each coordinator (position k is token k - 1): the kind before its left conjunct.
+        before_conjunct = np.zeros(n + 2, dtype=int)
+        for k in np.flatnonzero(conj_at).tolist():
+            before_conjunct[k] = _KIND_CODE[boundary_kind(a, _conjunct_start(a, k - 2) - 1)]
+        parts["before_conjunct"] = before_conjunct
         return parts
 
     def score(self, a: Analysis, cue: CueInfo,

@@ -32,7 +32,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.text[0].isalnum() or is_clitic(self.text)
+        return is_word(self.text)
 
     @property
     def is_capitalised(self) -> bool:
@@ -60,6 +60,11 @@ def _tokenize(text: str, start: int, end: int) -> tuple[Token, ...]:
                 continue
         out.append(Token(m.start(), m.end(), word))
     return tuple(out)
+
+
+def is_word(text: str) -> bool:
+    """A token's text is a word: it opens with a letter or digit, or it is a clitic."""
+    return text[0].isalnum() or is_clitic(text)
 
 
 def is_clitic(word: str) -> bool:

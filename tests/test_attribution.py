@@ -195,6 +195,21 @@ def test_only_hearsay_adverbs_that_cite_stand_as_cues(finder: AttributionFinder)
         assert found == ([cue] if cue else []), found
 
 
+def _trimmed_source_and_head(text: str, source: str) -> tuple[str, str]:
+    """The source and head text left after the finder's trim of a source that opens `text`, with the
+    next word as its cue."""
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    span = make_span(text, 0, len(source))
+    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
+    assert span is not None and cue is not None
+    [found] = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test")])
+    assert found.source is not None and found.head is not None
+    return found.source.text, found.head.text
+
+
 @pytest.mark.parametrize(("text", "source", "trimmed"), [
     ("They’re saying the deal is dead.", "They’re", "They"),
     ("I've argued that for years.", "I've", "I"),
@@ -203,16 +218,7 @@ def test_only_hearsay_adverbs_that_cite_stand_as_cues(finder: AttributionFinder)
     ("Trump’s claim was false.", "Trump’s", "Trump’s"),
 ])
 def test_a_source_ends_before_a_verb_clitic(text: str, source: str, trimmed: str) -> None:
-    from scorer.attribution import Attribution
-    from scorer.spans import make_span
-
-    finder = AttributionFinder(use_models=False)
-    span = make_span(text, 0, len(source))
-    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
-    assert span is not None and cue is not None
-    [found] = finder._without_verb_clitics(text, [Attribution(cue, span, span, "speech", "test")])
-    assert found.source is not None and found.head is not None
-    assert found.source.text == trimmed and found.head.text == trimmed
+    assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
 @pytest.mark.parametrize(("text", "source", "trimmed"), [
@@ -227,16 +233,7 @@ def test_a_source_ends_before_a_verb_clitic(text: str, source: str, trimmed: str
     ("The speech in the statement said it.", "The speech in the statement", "The speech in the statement"),
 ])
 def test_a_source_stops_before_an_aside_or_a_medium(text: str, source: str, trimmed: str) -> None:
-    from scorer.attribution import Attribution
-    from scorer.spans import make_span
-
-    finder = AttributionFinder(use_models=False)
-    span = make_span(text, 0, len(source))
-    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
-    assert span is not None and cue is not None
-    [found] = finder._without_asides(text, [Attribution(cue, span, span, "speech", "test")])
-    assert found.source is not None and found.head is not None
-    assert found.source.text == trimmed and found.head.text == trimmed
+    assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
 def test_a_source_after_its_cue_keeps_its_aside() -> None:
@@ -248,5 +245,5 @@ def test_a_source_after_its_cue_keeps_its_aside() -> None:
     cue, source = make_span(text, 18, 22), make_span(text, 23, 38)
     assert cue is not None and source is not None and source.text == "Forbes, however"
     finder = AttributionFinder(use_models=False)
-    [kept] = finder._without_asides(text, [Attribution(cue, source, source, "speech", "test")])
+    [kept] = finder._trimmed_sources(text, [Attribution(cue, source, source, "speech", "test")])
     assert kept.source == source
