@@ -83,6 +83,9 @@ CASES = [
     ("Jane Roe, in a brief interview on Saturday, said the deal was bad.", "Jane Roe", "said"),
     ("Mayor John Doe in a telephone interview said the strike was over.", "Mayor John Doe", "said"),
     ("A footnote in the report says the tax is due.", "A footnote in the report", "says"),
+    # A participle after a comma takes its clause's subject; what follows it is its content.
+    ("Trump filed his statement with the commission, saying it set a new benchmark.", "Trump", "saying"),
+    ("Mr. Trump called the plan a disgrace, blaming Michael Bloomberg for it.", "Mr. Trump", "blaming"),
     # A verb clitic opens the cue, as PolNeAR marks it: source "They", cue "’ve suggested".
     ("They’ve suggested that the deal is dead.", "They", "’ve suggested"),
 ]
