@@ -1525,10 +1525,13 @@ def rule_cue_tokens(hints: Sequence[Any]) -> dict[int, str]:
 
 def train_attribution_models(split: str = "train", root: Path | None = None, out_dir: Path | None = None,
                              cue_C: float = 0.5, span_C: float = 0.3,
-                             source_C: float = 3.0) -> tuple[LinearModel, LinearModel, LinearModel]:
+                             source_C: float = 3.0, articles: Sequence[Any] | None = None,
+                             sampling_salt: str = "") -> tuple[LinearModel, LinearModel, LinearModel]:
     """Fit the three models on a PolNeAR split (train only: never dev) and write them beside the rules.
 
     Deterministic: same data, same files (sorted features, fixed sampling seed, liblinear).
+    `articles` (a subset of the split) and `sampling_salt` (a second seed for the source model's
+    sample of each cue's candidates) serve held-out measurement (tools/holdout_attribution.py).
     """
     from scorer.attribution import AttributionFinder, _rule_token_hints
     from scorer.claims import sentences
@@ -1538,7 +1541,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     if split == "dev":
         raise ValueError("the attribution models are never fitted on dev")
     out_dir = Path(out_dir) if out_dir else RULES_DIR
-    articles = load_split(split, root=root)
+    articles = list(articles) if articles is not None else load_split(split, root=root)
     data_hash = sha256_of(a.id + "\n" + a.text + repr(a.attributions) for a in articles)
     lex = model_lexicon()
     finder = AttributionFinder(use_models=False)
@@ -1548,7 +1551,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     sentence_data: list[tuple[Analysis, dict[int, str], set[tuple[int, int]], int]] = []
     for art_no, art in enumerate(articles):
         text = art.text
-        rng = random.Random(art.id)
+        rng = random.Random(art.id + sampling_salt)
         golds = [g for g in art.attributions if g.cue]
         for sent in sentences(text):
             toks = tokenize(text, sent.start, sent.end)
