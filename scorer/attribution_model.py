@@ -1233,6 +1233,8 @@ class SourceScorer:
         self._cue_cache: dict[tuple[str, str, str, str], float] = {}
         self._row_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._kind_memo: dict[str, np.ndarray] = {}
+        # (token text, in a quotation?, "." next?) -> (weight row, boundary kind code): `token_parts`.
+        self._token_memo: dict[tuple[str, bool, bool], tuple[np.ndarray, int]] = {}
 
     def _cue_weight(self, side: str, head: str, cls: str, form: str) -> float:
         key = (side, head, cls, form)
@@ -1272,17 +1274,38 @@ class SourceScorer:
         memo = self._row_memo
         if len(memo) > MEMO_ENTRIES:  # words of a long batch: bounded (~20 MB)
             memo.clear()
+        # Under the scorer's own lexicon a token's features and boundary kind are functions of its
+        # text, whether it stands in a quotation and whether a "." follows it ("abbr"): look its row
+        # and kind up by those, without naming its features again (words repeat across sentences).
+        by_token = self._token_memo
+        if len(by_token) > MEMO_ENTRIES:
+            by_token.clear()
+        same_lex = a.lex is self.lex
+        toks, in_quote = a.toks, a.in_quote
         rows = []
+        kinds = []
         for i in range(-1, n + 1):
+            key = None
+            if same_lex and 0 <= i < n:
+                key = (toks[i].text, in_quote[i], i + 1 < n and toks[i + 1].text == ".")
+                hit = by_token.get(key)
+                if hit is not None:
+                    rows.append(hit[0])
+                    kinds.append(hit[1])
+                    continue
             feats = tuple(source_token_features(a, i, self.lex))
             row = memo.get(feats)
             if row is None:
                 row = memo[feats] = sum((get(x, zero) for x in feats), zero)
+            kind = _KIND_CODE[boundary_kind(a, i)]
+            if key is not None:
+                by_token[key] = (row, kind)
             rows.append(row)
+            kinds.append(kind)
         table = np.array(rows)
         parts: dict[str, Any] = {k: table[:, m] for m, k in enumerate(self.keys)}
         # Boundary kinds by position -1..n (index shifted by one, as the weights above).
-        parts["kind"] = np.array([_KIND_CODE[boundary_kind(a, i)] for i in range(-1, n + 1)])
+        parts["kind"] = np.array(kinds)
         conj_at = parts["kind"] == _KIND_CODE["conj"]
         parts["conj_at"] = conj_at
         parts["conj_prefix"] = np.concatenate([[0], np.cumsum(conj_at)])
