@@ -257,6 +257,11 @@ class Analysis:
         return out
 
     @cached_property
+    def neighbour_facts(self) -> tuple[tuple[bool, str, bool, str], ...]:
+        """Per token, what `_neighbour_kinds` reads of it (see `_neighbour_facts`)."""
+        return _neighbour_facts(self)
+
+    @cached_property
     def word_prefix(self) -> np.ndarray:
         """Prefix sums (length n + 1) of `word`: the word tokens before each position."""
         return np.concatenate([[0], np.cumsum(self.word)])
@@ -449,32 +454,68 @@ def _between_subject_and_verb(a: Analysis, j: int) -> bool:
 def _neighbour_kinds(a: Analysis, i: int) -> list[str]:
     """What stands left of the token once auxiliaries and adverbs are skipped (a subject?), and
     right of it once adverbs are skipped (an object, a complement, content?)."""
-    lex = a.lex
-    cls = a.cls[i] or a.shape[i]
+    return list(_neighbour_kind_tuple(a, i))
+
+
+def _neighbour_kind_tuple(a: Analysis, i: int) -> tuple[str, ...]:
+    """`_neighbour_kinds` as a shared tuple: the same kinds give the same object."""
+    facts = a.neighbour_facts
     j = i - 1
-    while j >= 0 and _between_subject_and_verb(a, j):
+    while j >= 0 and facts[j][0]:
         j -= 1
-    f = []
-    if j < 0:
+    k = i + 1
+    n = len(facts)
+    while k < n and facts[k][2]:
+        k += 1
+    return _kind_features(facts[j][1] if j >= 0 else None, j < i - 1, facts[k][3] if k < n else None,
+                          a.cls[i] or a.shape[i])
+
+
+@lru_cache(maxsize=4096)  # kinds and classes are closed sets, but for punctuation ("punct:" + text)
+def _kind_features(left: str | None, skipped: bool, right: str | None, cls: str) -> tuple[str, ...]:
+    """The feature names of `_neighbour_kinds`: the kind of the token left of a cue token (None: the
+    claim's start) and whether words were skipped to reach it, the kind right of it (None: the
+    claim's end), and the cue token's class or shape."""
+    f: list[str] = []
+    if left is None:
         f.append("L=<S>")
     else:
-        t, w = a.toks[j], a.low[j]
-        kind = ("pron" if w in lex.pronouns else "role" if (w in lex.roles or w.rstrip("s") in lex.roles)
-                else "cap" if t.is_capitalised else "punct:" + t.text if not t.is_word
-                else "cls:" + (a.cls[j] or "x"))
-        f += [f"L={kind}", f"L={kind}|skip={j < i - 1}", f"L={kind}|cls={cls}"]
-    k = i + 1
-    while k < len(a.toks) and a.low[k].endswith("ly") and a.toks[k].is_word:
-        k += 1
-    if k >= len(a.toks):
+        f += [f"L={left}", f"L={left}|skip={skipped}", f"L={left}|cls={cls}"]
+    if right is None:
         f.append("R=</S>")
     else:
-        t, w = a.toks[k], a.low[k]
-        kind = (w if w in {"that", "to"} else "det" if w in lex.determiners else "pron" if w in lex.pronouns
-                else "cap" if t.is_capitalised else "punct:" + t.text if not t.is_word
-                else "prep" if w in _PREPOSITIONS else "x")
-        f += [f"R={kind}", f"R={kind}|cls={cls}"]
-    return f
+        f += [f"R={right}", f"R={right}|cls={cls}"]
+    return tuple(f)
+
+
+# What `_neighbour_kinds` knows of a token from its text alone (under one lexicon), by text: (may it
+# stand between a subject and its verb, its kind as the left neighbour, is it an -ly word, its kind
+# as the right neighbour).
+_NEIGHBOUR_MEMO: dict[str, tuple[bool, str, bool, str]] = {}
+_NEIGHBOUR_MEMO_LEX: list[ModelLexicon] = []
+
+
+def _neighbour_facts(a: Analysis) -> tuple[tuple[bool, str, bool, str], ...]:
+    lex = a.lex
+    if not _NEIGHBOUR_MEMO_LEX or _NEIGHBOUR_MEMO_LEX[0] is not lex or len(_NEIGHBOUR_MEMO) > MEMO_ENTRIES:
+        _NEIGHBOUR_MEMO.clear()
+        _NEIGHBOUR_MEMO_LEX[:] = [lex]
+    memo = _NEIGHBOUR_MEMO
+    out = []
+    for j, t in enumerate(a.toks):
+        facts = memo.get(t.text)
+        if facts is None:
+            w = a.low[j]
+            left = ("pron" if w in lex.pronouns else "role" if (w in lex.roles or w.rstrip("s") in lex.roles)
+                    else "cap" if t.is_capitalised else "punct:" + t.text if not t.is_word
+                    else "cls:" + (a.cls[j] or "x"))
+            right = (w if w in {"that", "to"} else "det" if w in lex.determiners
+                     else "pron" if w in lex.pronouns else "cap" if t.is_capitalised
+                     else "punct:" + t.text if not t.is_word else "prep" if w in _PREPOSITIONS else "x")
+            ly_word = w.endswith("ly") and t.is_word
+            facts = memo[t.text] = (_between_subject_and_verb(a, j), left, ly_word, right)
+        out.append(facts)
+    return tuple(out)
 
 
 def _pbucket(p: float) -> str:
@@ -1009,6 +1050,8 @@ class CueTokenColumns:
         # are functions of its text (under one lexicon).
         self._own: dict[str, tuple[int, ...]] = {}
         self._own_lex: ModelLexicon | None = None
+        # `_neighbour_kinds` names (a small closed set) -> their columns.
+        self._by_kinds: dict[tuple[str, ...], list[int]] = {}
 
     def rows(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[list[int]]:
         n = len(a.toks)
@@ -1035,6 +1078,9 @@ class CueTokenColumns:
         lem_wm1, lem_wp1, shape_pair = (t.get for t in (self.lem_wm1, self.lem_wp1, self.shape_pair))
         name_, lem_kind, lem_q = self.name.get, self.lem_kind.get, self.lem_q.get
         bias = self.bias
+        by_kinds = self._by_kinds
+        if len(by_kinds) > MEMO_ENTRIES:  # bounded, as punctuation is open
+            by_kinds.clear()
         out = []
         for i in window:
             w, lem, cls, shp, q = low[i], lemma[i], cls_[i], shape[i], in_quote[i]
@@ -1060,8 +1106,11 @@ class CueTokenColumns:
                 row.append(self.last)
             if i in rule_cue:
                 row.append(self.rule.get(rule_cue[i], M))
-            kinds = _neighbour_kinds(a, i)
-            row.extend([name_(x, M) for x in kinds])
+            kinds = _neighbour_kind_tuple(a, i)
+            kind_cols = by_kinds.get(kinds)
+            if kind_cols is None:
+                kind_cols = by_kinds[kinds] = [name_(x, M) for x in kinds]
+            row += kind_cols
             row.extend([lem_kind((x, lem), M) for x in kinds if "|" not in x])
             row.append(lem_q((lem, q), M))
             out.append(row)
