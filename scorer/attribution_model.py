@@ -257,6 +257,11 @@ class Analysis:
         return out
 
     @cached_property
+    def words(self) -> tuple[bool, ...]:
+        """`word` as Python bools, for the loops that read it token by token."""
+        return tuple(self.word.tolist())
+
+    @cached_property
     def neighbour_facts(self) -> tuple[tuple[bool, str, bool, str], ...]:
         """Per token, what `_neighbour_kinds` reads of it (see `_neighbour_facts`)."""
         return _neighbour_facts(self)
@@ -529,10 +534,10 @@ def cue_span_candidates(a: Analysis, rule_cue: dict[int, str],
     being a lone ":"), ending on a word or ":", and holding a token the token model gives at least
     `CUE_SPAN_FLOOR`."""
     n = len(a.toks)
-    toks = a.toks
+    toks, anchors, words = a.toks, a.anchors, a.words
     out: set[tuple[int, int]] = set()
-    for k in range(n):
-        if not (a.anchors[k] or k in rule_cue) or k not in prob:
+    for k in prob:  # the scored tokens, each once (the spans come back sorted)
+        if not (0 <= k < n and (anchors[k] or k in rule_cue)):
             continue
         lo = k
         while lo > max(0, k - CUE_SPAN_BEFORE) and lo - 1 in prob:
@@ -540,15 +545,21 @@ def cue_span_candidates(a: Analysis, rule_cue: dict[int, str],
         hi = k
         while hi < min(n - 1, k + CUE_SPAN_AFTER) and hi + 1 in prob:
             hi += 1
-        for s in range(lo, k + 1):
-            if not toks[s].is_word:
+        # The spans from s to e >= k reach the floor when a token of s..e does: the running maximum
+        # of s..k, s from k down, then of k..e.
+        left_best = prob[k]
+        for s in range(k, lo - 1, -1):
+            if prob[s] > left_best:
+                left_best = prob[s]
+            if not words[s]:
                 if s == k and prob[k] >= CUE_SPAN_FLOOR:
                     out.add((k, k))  # a lone ":" ("WALLACE: ...")
                 continue
-            best = max(prob[j] for j in range(s, k + 1))
+            best = left_best
             for e in range(k, hi + 1):
-                best = max(best, prob[e])
-                if best >= CUE_SPAN_FLOOR and (toks[e].is_word or toks[e].text == ":"):
+                if prob[e] > best:
+                    best = prob[e]
+                if best >= CUE_SPAN_FLOOR and (words[e] or toks[e].text == ":"):
                     out.add((s, e))
     return sorted(out)
 
