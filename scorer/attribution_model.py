@@ -257,6 +257,11 @@ class Analysis:
         return out
 
     @cached_property
+    def prefix_matrix(self) -> np.ndarray:
+        """flag x position: `prefix` stacked in the order of FLAGS."""
+        return np.stack([self.prefix[flag] for flag in FLAGS])
+
+    @cached_property
     def words(self) -> tuple[bool, ...]:
         """`word` as Python bools, for the loops that read it token by token."""
         return tuple(self.word.tolist())
@@ -1263,6 +1268,17 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
 
 
+@dataclass(frozen=True)
+class _FormTables:
+    """The kind weights of one cue form, each side x kind ("L" row 0, "R" row 1)."""
+
+    fB: np.ndarray
+    fA_adjacent: np.ndarray  # no gap between span and cue ("|True")
+    fA_apart: np.ndarray
+    conjL: np.ndarray
+    conjIn: np.ndarray
+
+
 class SourceScorer:
     """Scores all candidate spans of a cue from per-token and per-span parts of the linear model."""
 
@@ -1290,6 +1306,13 @@ class SourceScorer:
             if bar and key in slot:
                 base.setdefault(feat, np.zeros(len(self.keys)))[slot[key]] += self.lin.coef[j]
         self.base = base
+        # The tables `score` reads, stacked by side ("L" row 0, "R" row 1).
+        self.len_w2 = np.stack([self.len_w[sd] for sd in "LR"])
+        self.gap_w2 = np.stack([self.gap_w[sd] for sd in "LR"])
+        self.flag_in_w2 = np.stack([self.flag_in_w[sd] for sd in "LR"], axis=1)  # flag x side
+        self.flag_gap_w2 = np.stack([self.flag_gap_w[sd] for sd in "LR"], axis=1)
+        self.timetail_w = np.array([w(f"timetail{sd}") for sd in "LR"])
+        self._form_memo: dict[str, _FormTables] = {}
         self._cue_cache: dict[tuple[str, str, str, str], float] = {}
         self._row_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._kind_memo: dict[str, np.ndarray] = {}
@@ -1323,6 +1346,28 @@ class SourceScorer:
             table = self._kind_memo[prefix] = np.array([[w(f"{prefix}{k1}|{k2}") for k2 in KINDS]
                                                         for k1 in KINDS])
         return table
+
+    @cached_property
+    def fBB(self) -> np.ndarray:
+        """side x kind x kind: the weights of "fBB<side>=<kind of s - 1>|<kind of s - 2>"."""
+        return np.stack([self._pair_weights(f"fBB{sd}=") for sd in "LR"])
+
+    @cached_property
+    def fAA(self) -> np.ndarray:
+        """side x kind x kind: the weights of "fAA<side>=<kind of e + 1>|<kind of e + 2>"."""
+        return np.stack([self._pair_weights(f"fAA{sd}=") for sd in "LR"])
+
+    def _form_tables(self, form: str) -> _FormTables:
+        tables = self._form_memo.get(form)
+        if tables is None:
+            def by_side(prefix: str, suffix: str = "") -> np.ndarray:
+                return np.stack([self._kind_weights(prefix.format(sd), suffix) for sd in "LR"])
+
+            tables = self._form_memo[form] = _FormTables(
+                fB=by_side(f"fB{{}}={form}|"), fA_adjacent=by_side(f"fA{{}}={form}|", "|True"),
+                fA_apart=by_side(f"fA{{}}={form}|", "|False"), conjL=by_side(f"conjL{{}}={form}|"),
+                conjIn=by_side(f"conjIn{{}}={form}|"))
+        return tables
 
     def token_parts(self, a: Analysis) -> dict[str, np.ndarray]:
         """role+side -> array over positions -1..n (index shifted by one) of summed token weights."""
@@ -1364,6 +1409,8 @@ class SourceScorer:
             kinds.append(kind)
         table = np.array(rows)
         parts: dict[str, Any] = {k: table[:, m] for m, k in enumerate(self.keys)}
+        for m, role in enumerate("SBEA"):  # role -> side x position (keys run SL, SR, BL, BR, ...)
+            parts[role] = table[:, 2 * m:2 * m + 2].T
         # Boundary kinds by position -1..n (index shifted by one, as the weights above).
         parts["kind"] = np.array(kinds)
         conj_at = parts["kind"] == _KIND_CODE["conj"]
@@ -1383,49 +1430,47 @@ class SourceScorer:
         if not len(s):
             return s, e, np.zeros(0)
         left = e < cue.first
+        # Both sides at once: each weight table is stacked by side (0 "L", 1 "R") and indexed by the
+        # candidate's side, so every candidate gets the terms it got side by side before, added in
+        # the same order (the same floats).
+        side = (~left).astype(np.intp)
+        form = self._form_tables(cue.form)
+        z = (parts["S"][side, s + 1] + parts["B"][side, s] + parts["E"][side, e + 1]
+             + parts["A"][side, e + 2])
+        z += self.len_w2[side, e - s + 1]
+        gap_lo = np.where(left, e + 1, cue.last + 1)
+        gap_hi = np.where(left, cue.first, s)
+        # Every gap past the last bound is one bucket (the far subject candidates).
+        z += self.gap_w2[side, np.minimum(gap_hi - gap_lo, self.gap_w2.shape[1] - 1)]
+        z += np.array([self._cue_weight(sd, cue.head, cue.cls, cue.form) for sd in "LR"])[side]
+        kinds = parts["kind"]  # kinds[k]: the boundary kind (code) of token k - 1
+        before = kinds[s]
+        z += form.fB[side, before]
+        after = kinds[e + 2]
+        # The kinds two tokens out: token s - 2 (<S> before the claim), token e + 2 (</S> after).
+        before2 = np.where(s >= 1, kinds[np.maximum(s - 1, 0)], _KIND_CODE["<S>"])
+        after2 = np.where(e + 3 < len(kinds), kinds[np.minimum(e + 3, len(kinds) - 1)], _KIND_CODE["</S>"])
+        z += self.fBB[side, before, before2]
+        z += self.fAA[side, after, after2]
+        z += self.timetail_w[side] * (a.time_tail_before[e] >= s)
+        if parts["conj_at"].any():
+            conj_at, before_conjunct = parts["conj_at"], parts["before_conjunct"]
+            # kinds[k] and conj_at[k], before_conjunct[k] describe token k - 1.
+            z += np.where(conj_at[s], form.conjL[side, before_conjunct[s]], 0.0)
+            conj_prefix = parts["conj_prefix"]  # conj tokens before token k - 1
+            inside = (conj_prefix[e + 1] - conj_prefix[s + 2]) > 0  # tokens s+1 .. e-1
+            z += np.where(inside, form.conjIn[side, before], 0.0)
+        z += np.where(gap_hi == gap_lo, form.fA_adjacent[side, after], form.fA_apart[side, after])
+        # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds
+        # them to z one after the other in the order of FLAGS, the order (and floats) of a loop.
+        prefix = a.prefix_matrix
+        terms = np.empty((2 * len(FLAGS) + 1, len(z)))
+        terms[0] = z
+        terms[1::2] = self.flag_in_w2[:, side] * ((prefix[:, e + 1] - prefix[:, s]) > 0)
+        terms[2::2] = self.flag_gap_w2[:, side] * ((gap_hi > gap_lo)
+                                                   & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
         out = np.full(len(s), self.lin.intercept + self.lin.weight("bias"))
-        prefix = np.stack([a.prefix[flag] for flag in FLAGS])
-        for side, mask in (("L", left), ("R", ~left)):
-            if not mask.any():
-                continue
-            ss, ee = s[mask], e[mask]
-            z = (parts["S" + side][ss + 1] + parts["B" + side][ss] + parts["E" + side][ee + 1]
-                 + parts["A" + side][ee + 2])
-            z += self.len_w[side][ee - ss + 1]
-            gap_lo, gap_hi = ((ee + 1, np.full_like(ee, cue.first)) if side == "L"
-                              else (np.full_like(ss, cue.last + 1), ss))
-            gap_w = self.gap_w[side]
-            # Every gap past the last bound is one bucket (the far subject candidates).
-            z += gap_w[np.minimum(gap_hi - gap_lo, len(gap_w) - 1)]
-            z += self._cue_weight(side, cue.head, cue.cls, cue.form)
-            kinds = parts["kind"]  # kinds[k]: the boundary kind (code) of token k - 1
-            z += self._kind_weights(f"fB{side}={cue.form}|", "")[kinds[ss]]
-            after = kinds[ee + 2]
-            # The kinds two tokens out: token s - 2 (<S> before the claim), token e + 2 (</S> after).
-            before2 = np.where(ss >= 1, kinds[np.maximum(ss - 1, 0)], _KIND_CODE["<S>"])
-            after2 = np.where(ee + 3 < len(kinds), kinds[np.minimum(ee + 3, len(kinds) - 1)],
-                              _KIND_CODE["</S>"])
-            z += self._pair_weights(f"fBB{side}=")[kinds[ss], before2]
-            z += self._pair_weights(f"fAA{side}=")[after, after2]
-            z += self.lin.weight(f"timetail{side}") * (a.time_tail_before[ee] >= ss)
-            if parts["conj_at"].any():
-                conj_at, before_conjunct = parts["conj_at"], parts["before_conjunct"]
-                # kinds[k] and conj_at[k], before_conjunct[k] describe token k - 1.
-                conj_l = self._kind_weights(f"conjL{side}={cue.form}|", "")
-                z += np.where(conj_at[ss], conj_l[before_conjunct[ss]], 0.0)
-                conj_prefix = parts["conj_prefix"]  # conj tokens before token k - 1
-                inside = (conj_prefix[ee + 1] - conj_prefix[ss + 2]) > 0  # tokens s+1 .. e-1
-                z += np.where(inside, self._kind_weights(f"conjIn{side}={cue.form}|", "")[kinds[ss]], 0.0)
-            z += np.where(gap_hi == gap_lo, self._kind_weights(f"fA{side}={cue.form}|", "|True")[after],
-                          self._kind_weights(f"fA{side}={cue.form}|", "|False")[after])
-            # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds
-            # them to z one after the other in the order of FLAGS, the order (and floats) of a loop.
-            terms = np.empty((2 * len(FLAGS) + 1, len(z)))
-            terms[0] = z
-            terms[1::2] = self.flag_in_w[side][:, None] * ((prefix[:, ee + 1] - prefix[:, ss]) > 0)
-            terms[2::2] = self.flag_gap_w[side][:, None] * ((gap_hi > gap_lo)
-                                                            & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
-            out[mask] += np.cumsum(terms, axis=0)[-1]
+        out += np.cumsum(terms, axis=0)[-1]
         if cue.rule_spans or cue.rule_heads:
             w = self.lin.weight
             for rs, re_ in cue.rule_spans:
