@@ -766,6 +766,9 @@ class AttributionFinder:
         return parts
 
 
+_QUOTATION_MARKS = regex.compile('[\n“«”»"]')
+
+
 @lru_cache(maxsize=8)
 def quotation_mask(text: str) -> bytes:
     """Per character of `text`: 1 inside a quotation. Curly quotes open and close, a straight double
@@ -773,17 +776,24 @@ def quotation_mask(text: str) -> bytes:
     again on each)."""
     mask = bytearray(len(text))
     inside = False
-    for k, ch in enumerate(text):
+    since = 0  # the state `inside` holds from this character up to the next mark
+    # Only the marks change the state: visit them, and fill each stretch inside a quotation at once.
+    for m in _QUOTATION_MARKS.finditer(text):
+        k = m.start()
+        if inside:
+            mask[since:k] = b"\x01" * (k - since)
+        ch = m.group()
         if ch == "\n":
             inside = False
         elif ch == "“" or ch == "«":
             inside = True
         elif ch == "”" or ch == "»":
             inside = False
-        elif ch == '"':
+        else:  # a straight double quote
             inside = not inside
-        if inside:
-            mask[k] = 1
+        since = k
+    if inside:
+        mask[since:] = b"\x01" * (len(text) - since)
     return bytes(mask)
 
 
