@@ -311,9 +311,14 @@ def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     short "did not clarify whether X"): cosine punishes the longer side for saying more, so we ask
     how much of the shorter story the other states.
     """
-    rows = _alphabetical_rows(list(documents) + list(queries))
+    # Every claim against every other (`claim_coverage`): the queries are the documents, whose terms
+    # are read once; the second copy adds no term, so its rows are the first copy's.
+    same = queries is documents
+    rows = _alphabetical_rows(list(documents) if same else list(documents) + list(queries))
     if rows is None:  # no content words at all
         return np.zeros((len(queries), len(documents)))
+    if same:
+        rows = rows[0] + rows[0], rows[1]
     # The same floats as the sparse computation over CountVectorizer(binary=True) counts gave: idf
     # per term as numpy computed it; each row's mass by the same np.add.reduceat over the row's idf
     # values in alphabetical term order (a canonical CSR row, scipy's sum over axis 1); each shared
