@@ -1081,7 +1081,14 @@ class CueTokenColumns:
         NB = [by_nb(v, no4) for v in nb]  # w-1, w+1, w-2, w+2 of the tokens around
         CTX = [by_ctx(v, no6) for v in tc]  # c-3 .. c3 of the tokens around
         by_anc = self.by_anc.get
-        ANC = [by_anc(cls_[j] or low[j], no6) if anchors[j] else no6 for j in range(n)]
+        # The anchor columns of each token's row ("anc-3" .. "anc3"), nearest-left first as the row
+        # lists them, made from the anchors (a few per claim), not by looking around every token.
+        near: dict[int, list[int]] = {}
+        for j in range(n):
+            if anchors[j]:
+                anc = by_anc(cls_[j] or low[j], no6)
+                for m, d in enumerate((3, 2, 1, -1, -2, -3)):  # token j stands at offset -d of token j + d
+                    near.setdefault(j + d, []).append(anc[m])
         if self._own_lex is not a.lex or len(self._own) > MEMO_ENTRIES:
             self._own.clear()
             self._own_lex = a.lex
@@ -1113,9 +1120,8 @@ class CueTokenColumns:
                    lem_wp1((lem, nxt), M), shape_pair((shape[i - 1] if i else "<S>", shp), M),
                    CTX[k - 3][0], CTX[k - 2][1], CTX[k - 1][2], CTX[k + 1][3], CTX[k + 2][4], CTX[k + 3][5],
                    anchor_cols[anchors[i]]]
-            for m, j in enumerate((i - 3, i - 2, i - 1, i + 1, i + 2, i + 3)):
-                if 0 <= j < n and anchors[j]:
-                    row.append(ANC[j][m])
+            if i in near:
+                row += near[i]
             if i == 0:
                 row.append(self.first)
             if i == n - 1:
