@@ -293,6 +293,11 @@ def _anchors_usable(segment: str) -> bool:
     return lowered == segment.casefold() == segment.upper().lower()
 
 
+def anchors_usable(segment: str) -> bool:
+    """`_anchors_usable`, for callers that test the anchors of `RuleSet.anchored` themselves."""
+    return _anchors_usable(segment)
+
+
 # A rule source that can be put inside `(?:...)|(?:...)` next to others and match exactly what it
 # matches alone: only groups that neither set flags nor number, name or refer to other groups
 # (lookarounds, atomic groups, comments), and no backreferences or `\G`. Anything else is run alone.

@@ -67,7 +67,15 @@ import regex
 
 from scorer.errors import InputError, RuleError
 from scorer.linear import Contribution, LinearModel, sha256_of
-from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, Rule, RuleSet, ruleset, simple_fold_until
+from scorer.rulebook import (
+    REGEX_TIMEOUT_S,
+    RULES_DIR,
+    Rule,
+    RuleSet,
+    anchors_usable,
+    ruleset,
+    simple_fold_until,
+)
 from scorer.spans import Cue
 
 STANCE_LABELS: tuple[str, ...] = ("for", "observing", "against")
@@ -225,6 +233,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+# A rule as `StanceFeaturizer.cues` runs it: the rule, its terms' first words (None: a pattern rule)
+# and its literal anchors with whether they are lower-cased (None: no anchors).
+_CueRule = tuple[Rule, frozenset[str] | None, tuple[tuple[str, ...], bool] | None]
+
+
 def _first_words(rule: Rule) -> frozenset[str] | None:
     """Lower-cased first word of each term of a word-list rule (None for a regex rule: always run).
     Terms are matched at word boundaries, so the first word is a whole token of any text they match."""
@@ -274,9 +287,9 @@ class StanceFeaturizer:
     _antonyms: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     _synonyms: Mapping[str, str] = field(init=False, repr=False, compare=False)
     _first_words: tuple[frozenset[str] | None, ...] = field(init=False, repr=False, compare=False)
-    # labels (None: all) -> the (rule, first words) pairs `cues` runs for them, filtered once.
-    _rules_for: dict[frozenset[str] | None, tuple[tuple[Rule, frozenset[str] | None], ...]] = field(
-        init=False, repr=False, compare=False)
+    # labels (None: all) -> the (rule, first words, literal anchors) `cues` runs for them, filtered once.
+    _rules_for: dict[frozenset[str] | None, tuple[_CueRule, ...]] = field(init=False, repr=False,
+                                                                          compare=False)
     _idioms: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -396,7 +409,9 @@ class StanceFeaturizer:
             labels = frozenset(labels)  # no copy for a frozenset; a set becomes a usable key
         rules = self._rules_for.get(labels)
         if rules is None:
-            rules = tuple((rule, first_words) for rule, first_words
+            # A rule's literal anchors, as RuleSet.find_all tests them (see `literal_anchors`).
+            anchored = {id(rule): (needed, folded) for rule, needed, folded in self.rules.anchored}
+            rules = tuple((rule, first_words, anchored.get(id(rule))) for rule, first_words
                           in zip(self.rules.rules, self._first_words, strict=True)
                           if labels is None or rule.label in labels)
             if len(self._rules_for) >= 64:
@@ -404,14 +419,24 @@ class StanceFeaturizer:
             self._rules_for[labels] = rules
         found: list[Cue] = []
         for pos, endpos in regions:
-            words = {w.lower() for w in _TOKEN.findall(matched[pos:endpos])}
+            segment = matched[pos:endpos]
+            words = {w.lower() for w in _TOKEN.findall(segment)}
             words |= {w.split("'", 1)[0] for w in words if "'" in w}  # "neighbor's" holds "neighbor"
             simple = simple_fold_until(matched, endpos)
-            for rule, first_words in rules:
+            # Nor can a rule with literal anchors where none of them shows, when the segment's lower
+            # case is its case folding (the test and condition of RuleSet.find_all): a first word such
+            # as "the" or "not" lets most claims through, the words after it ("the truth") do not.
+            lowered = segment.lower() if simple and anchors_usable(segment) else None
+            for rule, first_words, anchors in rules:
                 # A word-list rule cannot match unless one of its terms' first words is in the
                 # text; skipping it saves most of the regex time (term alternations are slow).
                 if first_words is not None and first_words.isdisjoint(words):
                     continue
+                if lowered is not None and anchors is not None:
+                    needed, folded = anchors
+                    haystack = lowered if folded else segment
+                    if not any(anchor in haystack for anchor in needed):
+                        continue
                 for m in rule.matches(matched, pos, endpos, simple):
                     start, end = _trim(text, m.start, m.end)
                     if end > start:
