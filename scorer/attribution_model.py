@@ -1233,9 +1233,13 @@ class CueSpanColumns:
         bf, bl, bb, ba = B[S], B[E], B[S - 1], B[E + 1]
         no5, no2 = (missing,) * 5, (missing,) * 2
         by_nb, by_cls, by_lemma = self.by_nb.get, self.by_cls.get, self.by_lemma.get
-        T_nb = np.array([by_nb(v, no5) for v in nb], dtype=np.intp).reshape(-1, 5)  # wf wl wb wa in
-        T_cs = np.array([by_cls(v, no2) for v in cs], dtype=np.intp).reshape(-1, 2)  # cf cl
-        T_lem = np.array([by_lemma(v, no2) for v in lem], dtype=np.intp).reshape(-1, 2)  # lemf leml
+        # Flat iterators, not np.array over a list of tuples: numpy reads each tuple as a sequence.
+        T_nb = np.fromiter(chain.from_iterable(by_nb(v, no5) for v in nb), dtype=np.intp,
+                           count=5 * len(nb)).reshape(-1, 5)  # wf wl wb wa in
+        T_cs = np.fromiter(chain.from_iterable(by_cls(v, no2) for v in cs), dtype=np.intp,
+                           count=2 * len(cs)).reshape(-1, 2)  # cf cl
+        T_lem = np.fromiter(chain.from_iterable(by_lemma(v, no2) for v in lem), dtype=np.intp,
+                            count=2 * len(lem)).reshape(-1, 2)  # lemf leml
         q_table = self.one["q"]
         q_cols = np.array([q_table.get(False, missing), q_table.get(True, missing)], dtype=np.intp)
         T_q = q_cols[np.array(quote, dtype=np.intp)]
