@@ -12,7 +12,7 @@ Spans are cut on tokens, so they never start or end on whitespace.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -417,34 +417,57 @@ class AttributionFinder:
             prepared.append((toks, by_rules, hints, a, rule_cue, cue_window(a, rule_cue)))
         scored = [p for p in prepared if p is not None and p[5]]
         cue_spans = iter(models.cue_spans_many([(p[3], p[5], p[4]) for p in scored]))
+        # Each claim's cues, then the candidate sources of all of them in one pass of the source
+        # model (a cue's scores do not depend on the others).
+        cues_of = [self._model_cues(text, p[0], p[2], p[3], next(cue_spans)) if p is not None and p[5]
+                   else None for p in prepared]
+        batch: list[tuple[Any, Any, Any]] = []
+        for p, found in zip(prepared, cues_of, strict=True):
+            if p is not None and found is not None:
+                cues, parts = found
+                batch.extend((p[3], info, parts) for _, _, _, info in cues)
+        sources = iter(models.source.score_many(batch))
         out: list[list[Attribution]] = []
-        for p in prepared:
+        for p, found in zip(prepared, cues_of, strict=True):
             if p is None:
                 out.append([])
-            elif not p[5]:
+            elif found is None:
                 out.append(self._inverted_by_rules(text, [], p[1]))
             else:
-                out.append(self._found_by_models(text, *p[:5], next(cue_spans)))
+                out.append(self._found_by_models(text, p[0], p[1], p[3], found[0], sources))
         return out
 
-    def _found_by_models(self, text: str, toks: list[Token], by_rules: list[Attribution], hints: list[Any],
-                         a: Any, rule_cue: dict[int, str],
-                         cue_spans: list[tuple[int, int]]) -> list[Attribution]:
-        from scorer.attribution_model import attach_rules, cue_info, implausible_sources, sigmoid
+    def _model_cues(self, text: str, toks: list[Token], hints: list[Any], a: Any,
+                    cue_spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int, Span, Any]], Any]:
+        """The cues of a claim the models found that stand, each as (first token, last token, span,
+        `CueInfo`), and the claim's `token_parts` for the source model (None without cues)."""
+        from scorer.attribution_model import attach_rules, cue_info
 
         models = self.models
         assert models is not None
         runs = [r for r in cue_spans
                 if not self._reduced_relative(toks, r) and not self._belief_without_content(toks, r)]
         runs = self._hearsay_cues(toks, runs)
-        parts = models.source.token_parts(a) if runs else {}
-        found: list[Attribution] = []
+        parts = models.source.token_parts(a) if runs else None
+        cues = []
         for cf, cl in runs:
             cue = self._span(text, toks[cf], toks[cl])
-            if cue is None:
-                continue
-            info = attach_rules(cue_info(a, cf, cl), hints)
-            s_arr, e_arr, z = models.source.score(a, info, parts)
+            if cue is not None:
+                cues.append((cf, cl, cue, attach_rules(cue_info(a, cf, cl), hints)))
+        return cues, parts
+
+    def _found_by_models(self, text: str, toks: list[Token], by_rules: list[Attribution], a: Any,
+                         cues: list[tuple[int, int, Span, Any]],
+                         sources: Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[Attribution]:
+        """The attributions of a claim's cues (`_model_cues`), each with its best candidate source
+        (the next item of `sources`: `SourceScorer.score_many` of the cues in order)."""
+        from scorer.attribution_model import implausible_sources, sigmoid
+
+        models = self.models
+        assert models is not None
+        found: list[Attribution] = []
+        for cf, cl, cue, info in cues:
+            s_arr, e_arr, z = next(sources)
             source: Span | None = None
             plausible = ~implausible_sources(a, s_arr, e_arr, cf)
             if plausible.any():

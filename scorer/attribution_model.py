@@ -1436,51 +1436,110 @@ class SourceScorer:
     def score(self, a: Analysis, cue: CueInfo,
               parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, log-odds) of the candidate spans of `cue`."""
-        s, e = source_candidates(a, cue)
-        if not len(s):
-            return s, e, np.zeros(0)
-        left = e < cue.first
-        # Both sides at once: each weight table is stacked by side (0 "L", 1 "R") and indexed by the
-        # candidate's side, so every candidate gets the terms it got side by side before, added in
-        # the same order (the same floats).
+        return self.score_many([(a, cue, parts)])[0]
+
+    def score_many(self, cues: Sequence[tuple[Analysis, CueInfo, dict[str, np.ndarray]]],
+                   ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """`score` of several cues, of one claim or several (each with its claim's analysis and
+        `token_parts`), in one numpy pass: an article's cues cost one set of array operations, not
+        one each. The claims' tables are laid end to end and every candidate reads its own claim's
+        part (offsets below); it gets the terms `score` gives it, added in the same order (the
+        same floats)."""
+        found = [source_candidates(a, cue) for a, cue, _ in cues]
+        sizes = [len(s) for s, _ in found]
+        if not sum(sizes):
+            return [(s, e, np.zeros(0)) for s, e in found]
+        # Each claim's tables once, in the order its cues come; per claim the offsets of its tables
+        # (by position -1..n: parts and kinds; 0..n: flag prefix sums; 0..n-1: time tails).
+        claim_of: dict[int, int] = {}
+        claims: list[tuple[Analysis, dict[str, np.ndarray]]] = []
+        for a, _, parts in cues:
+            if id(parts) not in claim_of:
+                claim_of[id(parts)] = len(claims)
+                claims.append((a, parts))
+        lengths = np.array([len(a.toks) for a, _ in claims], dtype=np.int64)
+        at_parts = np.concatenate([[0], np.cumsum(lengths + 2)[:-1]])
+        at_prefix = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        at_conj = np.concatenate([[0], np.cumsum(lengths + 3)[:-1]])
+        at_tok = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        P = {role: np.concatenate([parts[role] for _, parts in claims], axis=1) for role in "SBEA"}
+        kinds = np.concatenate([parts["kind"] for _, parts in claims])
+        conj_at = np.concatenate([parts["conj_at"] for _, parts in claims])
+        conj_prefix = np.concatenate([parts["conj_prefix"] for _, parts in claims])
+        before_conjunct = np.concatenate([parts["before_conjunct"] for _, parts in claims])
+        prefix = np.concatenate([a.prefix_matrix for a, _ in claims], axis=1)
+        time_tail = np.concatenate([a.time_tail_before for a, _ in claims])
+        claim_has_conj = np.array([bool(parts["conj_at"].any()) for _, parts in claims])
+        # Per candidate: its claim's offsets and length, its cue's bounds, weights and form.
+        k = np.repeat(np.array([claim_of[id(parts)] for _, _, parts in cues], dtype=np.intp), sizes)
+        s = np.concatenate([s_ for s_, _ in found])
+        e = np.concatenate([e_ for _, e_ in found])
+        o_parts, o_prefix, o_conj, o_tok = at_parts[k], at_prefix[k], at_conj[k], at_tok[k]
+        n_kinds = lengths[k] + 2
+        first = np.repeat(np.array([cue.first for _, cue, _ in cues], dtype=np.int64), sizes)
+        last = np.repeat(np.array([cue.last for _, cue, _ in cues], dtype=np.int64), sizes)
+        cue_at = np.repeat(np.arange(len(cues)), sizes)
+        cue_w = np.array([[self._cue_weight(sd, cue.head, cue.cls, cue.form) for sd in "LR"]
+                          for _, cue, _ in cues])
+        forms = [self._form_tables(cue.form) for _, cue, _ in cues]
+        left = e < first
         side = (~left).astype(np.intp)
-        form = self._form_tables(cue.form)
-        z = (parts["S"][side, s + 1] + parts["B"][side, s] + parts["E"][side, e + 1]
-             + parts["A"][side, e + 2])
+        z = (P["S"][side, o_parts + s + 1] + P["B"][side, o_parts + s] + P["E"][side, o_parts + e + 1]
+             + P["A"][side, o_parts + e + 2])
         z += self.len_w2[side, e - s + 1]
-        gap_lo = np.where(left, e + 1, cue.last + 1)
-        gap_hi = np.where(left, cue.first, s)
+        gap_lo = np.where(left, e + 1, last + 1)
+        gap_hi = np.where(left, first, s)
         # Every gap past the last bound is one bucket (the far subject candidates).
         z += self.gap_w2[side, np.minimum(gap_hi - gap_lo, self.gap_w2.shape[1] - 1)]
-        z += np.array([self._cue_weight(sd, cue.head, cue.cls, cue.form) for sd in "LR"])[side]
-        kinds = parts["kind"]  # kinds[k]: the boundary kind (code) of token k - 1
-        before = kinds[s]
-        z += form.fB[side, before]
-        after = kinds[e + 2]
+        z += cue_w[cue_at, side]
+        # kinds[o_parts + j]: the boundary kind (code) of token j - 1 of the candidate's claim.
+        before = kinds[o_parts + s]
+        after = kinds[o_parts + e + 2]
+
+        def by_form(table: str, kind: np.ndarray) -> np.ndarray:
+            # The cues' form tables stacked (cue x side x kind), read at each candidate's cue.
+            return np.stack([getattr(f, table) for f in forms])[cue_at, side, kind]
+
+        z += by_form("fB", before)
         # The kinds two tokens out: token s - 2 (<S> before the claim), token e + 2 (</S> after).
-        before2 = np.where(s >= 1, kinds[np.maximum(s - 1, 0)], _KIND_CODE["<S>"])
-        after2 = np.where(e + 3 < len(kinds), kinds[np.minimum(e + 3, len(kinds) - 1)], _KIND_CODE["</S>"])
+        before2 = np.where(s >= 1, kinds[o_parts + np.maximum(s - 1, 0)], _KIND_CODE["<S>"])
+        after2 = np.where(e + 3 < n_kinds, kinds[o_parts + np.minimum(e + 3, n_kinds - 1)],
+                          _KIND_CODE["</S>"])
         z += self.fBB[side, before, before2]
         z += self.fAA[side, after, after2]
-        z += self.timetail_w[side] * (a.time_tail_before[e] >= s)
-        if parts["conj_at"].any():
-            conj_at, before_conjunct = parts["conj_at"], parts["before_conjunct"]
-            # kinds[k] and conj_at[k], before_conjunct[k] describe token k - 1.
-            z += np.where(conj_at[s], form.conjL[side, before_conjunct[s]], 0.0)
-            conj_prefix = parts["conj_prefix"]  # conj tokens before token k - 1
-            inside = (conj_prefix[e + 1] - conj_prefix[s + 2]) > 0  # tokens s+1 .. e-1
-            z += np.where(inside, form.conjIn[side, before], 0.0)
-        z += np.where(gap_hi == gap_lo, form.fA_adjacent[side, after], form.fA_apart[side, after])
+        z += self.timetail_w[side] * (time_tail[o_tok + e] >= s)
+        has_conj = claim_has_conj[k]
+        if has_conj.any():
+            # Only the candidates of a claim with a coordinator get these terms (as in a loop over
+            # claims, which skipped the others).
+            conj_l = np.where(conj_at[o_parts + s], by_form("conjL", before_conjunct[o_parts + s]), 0.0)
+            z = np.where(has_conj, z + conj_l, z)
+            inside = (conj_prefix[o_conj + e + 1] - conj_prefix[o_conj + s + 2]) > 0  # tokens s+1 .. e-1
+            z = np.where(has_conj, z + np.where(inside, by_form("conjIn", before), 0.0), z)
+        z += np.where(gap_hi == gap_lo, by_form("fA_adjacent", after), by_form("fA_apart", after))
         # Every flag's "in span" and "in gap" terms at once; a cumulative sum down the rows adds
         # them to z one after the other in the order of FLAGS, the order (and floats) of a loop.
-        prefix = a.prefix_matrix
         terms = np.empty((2 * len(FLAGS) + 1, len(z)))
         terms[0] = z
-        terms[1::2] = self.flag_in_w2[:, side] * ((prefix[:, e + 1] - prefix[:, s]) > 0)
-        terms[2::2] = self.flag_gap_w2[:, side] * ((gap_hi > gap_lo)
-                                                   & ((prefix[:, gap_hi] - prefix[:, gap_lo]) > 0))
+        terms[1::2] = self.flag_in_w2[:, side] * ((prefix[:, o_prefix + e + 1] - prefix[:, o_prefix + s]) > 0)
+        terms[2::2] = self.flag_gap_w2[:, side] * (
+            (gap_hi > gap_lo) & ((prefix[:, o_prefix + gap_hi] - prefix[:, o_prefix + gap_lo]) > 0))
         out = np.full(len(s), self.lin.intercept + self.lin.weight("bias"))
         out += np.cumsum(terms, axis=0)[-1]
+        results = []
+        begin = 0
+        for (_, cue, _), (s_, e_), size in zip(cues, found, sizes, strict=True):
+            if not size:
+                results.append((s_, e_, np.zeros(0)))
+                continue
+            z_ = out[begin:begin + size].copy()
+            begin += size
+            self._add_rule_terms(cue, s_, e_, z_)
+            results.append((s_, e_, z_))
+        return results
+
+    def _add_rule_terms(self, cue: CueInfo, s: np.ndarray, e: np.ndarray, out: np.ndarray) -> None:
+        """Add to `out` (in place) the terms of the spans and heads a rule proposed for `cue`."""
         if cue.rule_spans or cue.rule_heads:
             w = self.lin.weight
             for rs, re_ in cue.rule_spans:
@@ -1497,7 +1556,6 @@ class SourceScorer:
             for value, count in Counter(ends).items():
                 if count > 1:
                     out -= w("rule:end") * (count - 1) * (e == value)
-        return s, e, out
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,31 @@ def test_fast_source_scores_equal_explicit_features(text: str, cues: tuple[str, 
                 == set(zip(*source_candidates(a, info), strict=True)))
 
 
+def test_source_scores_of_an_article_equal_each_cue_scored_alone() -> None:
+    """`score_many` lays the claims' tables end to end: every cue's log-odds, bit for bit, are those
+    it gets scored alone (claims of different lengths, with and without a coordinator)."""
+    models = load_models()
+    assert models is not None
+    texts = ["“It was a mistake,” Jane Doe, a professor at Yale, told reporters, according to the AP.",
+             "Ted Cruz and Rand Paul said the plan would fail, according to Smith",
+             "Officials said."]
+    batch = []
+    for text in texts:
+        toks = tokenize(text)
+        a = analyse(toks, models.lex)
+        parts = models.source.token_parts(a)
+        for k, t in enumerate(toks):
+            if t.text in {"told", "said", "according"}:
+                hints = [((k, k), (0, max(0, k - 2)), (0, 0), "attr.subject_cue")] if k > 2 else []
+                batch.append((a, attach_rules(cue_info(a, k, k), hints), parts))
+    assert len(batch) >= 5
+    together = models.source.score_many(batch)
+    for (a, info, parts), (s, e, z) in zip(batch, together, strict=True):
+        s1, e1, z1 = models.source.score(a, info, parts)
+        assert s.tolist() == s1.tolist() and e.tolist() == e1.tolist()
+        assert z.tobytes() == z1.tobytes()
+
+
 # -- training is deterministic --------------------------------------------------------------------
 _TEMPLATES = [
     ("{name} said the {thing} would {verb}.", "name", "said"),
