@@ -142,6 +142,25 @@ def _cut_source(text: str, a: Attribution, cut: int) -> Attribution:
     return Attribution(a.cue, source, head, a.cue_class, a.rule_id)
 
 
+# The digits and separators a number runs on with before a source's first digit ("1,409 teachers").
+_NUMBER_HEAD = regex.compile(r"\d{1,3}(?:[.,]\d+)*[.,]$")
+
+
+def _whole_number_start(text: str, a: Attribution) -> Attribution:
+    """`a` with a source that starts inside a number ("409 teachers" of "1,409 teachers": the
+    tokenizer splits numbers at their separators) widened to the whole number."""
+    assert a.source is not None
+    start = a.source.start
+    if not text[start:start + 1].isdigit():
+        return a
+    m = _NUMBER_HEAD.search(text, max(0, start - 24), start)
+    if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
+        return a
+    source = make_span(text, m.start(), a.source.end) or a.source
+    head = a.head if a.head is None or a.head.start != start else make_span(text, m.start(), a.head.end)
+    return Attribution(a.cue, source, head, a.cue_class, a.rule_id)
+
+
 class AttributionFinder:
     """Finds attributions in claim spans of one text. Stateless apart from its compiled rules and
     models.
@@ -344,7 +363,9 @@ class AttributionFinder:
                 for found in found_per_bound]
 
     def _trimmed_sources(self, text: str, found: list[Attribution]) -> list[Attribution]:
-        """Each source cut where PolNeAR ends it, in two steps.
+        """Each source cut where PolNeAR ends it, in three steps.
+
+        A source that starts inside a number starts where the number does (`_whole_number_start`).
 
         A source ends before a verb clitic its last word carries: "He" of "He’s said", "They" of
         "they're saying", "I" of "I’ve argued" (the clitic is a token of its own, and a span may end
@@ -358,6 +379,8 @@ class AttributionFinder:
         either."""
         out = []
         for a in found:
+            if a.source is not None:
+                a = _whole_number_start(text, a)
             if a.source is not None and (cut := self._clitic_cut(a.source)) is not None:
                 a = _cut_source(text, a, cut)
             if (a.source is not None and a.source.end <= a.cue.start

@@ -86,6 +86,8 @@ CASES = [
     # A participle after a comma takes its clause's subject; what follows it is its content.
     ("Trump filed his statement with the commission, saying it set a new benchmark.", "Trump", "saying"),
     ("Mr. Trump called the plan a disgrace, blaming Michael Bloomberg for it.", "Mr. Trump", "blaming"),
+    # A source that starts with a number holds all of it (the tokenizer splits "1,409" at its comma).
+    ("Of those polled, 1,409 teachers said the law failed.", "1,409 teachers", "said"),
     # A verb clitic opens the cue, as PolNeAR marks it: source "They", cue "’ve suggested".
     ("They’ve suggested that the deal is dead.", "They", "’ve suggested"),
 ]
