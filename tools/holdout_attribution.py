@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scorer.evaluation.polnear import Article
+
 ROWS = ("source.exact", "source.overlap", "cue.exact", "speech_source.exact")
 
 
-def held_out_split() -> tuple[list, list]:  # type: ignore[type-arg]
+def held_out_split() -> tuple[list[Article], list[Article]]:
     """(articles to fit on, held-out articles) of PolNeAR train."""
     from scorer.evaluation.polnear import load_split
 
@@ -31,11 +33,10 @@ def held_out_split() -> tuple[list, list]:  # type: ignore[type-arg]
     return [a for a in articles if a.id not in held_ids], held
 
 
-def score(model_dir: Path, held: list) -> dict[str, dict[str, float]]:  # type: ignore[type-arg]
+def score(model_dir: Path, held: list[Article]) -> dict[str, dict[str, float]]:
     """Span P/R/F1 of the scorer, with the attribution models of `model_dir`, on `held`."""
     from scorer.attribution_model import load_models
-    from scorer.evaluation.attribution_eval import predicted_spans
-    from scorer.evaluation.polnear import SpanScores, score_article
+    from scorer.evaluation.attribution_eval import span_scores
     from scorer.pipeline import Pipeline
 
     models = load_models(str(model_dir))
@@ -43,12 +44,7 @@ def score(model_dir: Path, held: list) -> dict[str, dict[str, float]]:  # type: 
         raise SystemExit(f"error: no attribution models in {model_dir}; run without --score-only first")
     pipeline = Pipeline()
     pipeline.attribution.models = models
-    total = SpanScores()
-    for article in held:
-        report = pipeline.analyze(article.text, article_id=article.id)
-        sources, cues, pairs = predicted_spans(report.to_dict())
-        for key, cell in score_article(article, sources, cues, pairs).items():
-            total.add(key, cell)
+    total, _ = span_scores(held, pipeline.analyze)
     return {k: total.cells[k].to_dict() for k in ROWS}
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from scorer.evaluation.polnear import PRF, SpanScores, load_split, score_article
+from scorer.evaluation.polnear import PRF, Article, SpanScores, load_split, score_article
+
+if TYPE_CHECKING:
+    from scorer.report import Report
 
 ROWS = ("source.exact", "source.overlap", "cue.exact", "cue.overlap",
         "speech_source.exact", "speech_source.overlap", "speech_cue.exact", "speech_cue.overlap")
@@ -29,19 +33,27 @@ def predicted_spans(
     return sorted(sources), sorted(cues), sorted(pairs, key=str)
 
 
-def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[str, Any]:
-    from scorer import analyze
-
-    articles = load_split(split, limit=limit)
+def span_scores(articles: Sequence[Article],
+                analyze: Callable[..., Report]) -> tuple[SpanScores, dict[str, SpanScores]]:
+    """Span scores of `analyze`'s reports on `articles` against their gold, overall and per
+    publisher. `analyze(text, article_id=...)` is `scorer.analyze` or a `Pipeline`'s own."""
     total = SpanScores()
     per_publisher: dict[str, SpanScores] = defaultdict(SpanScores)
-    started = time.perf_counter()
     for article in articles:
         report = analyze(article.text, article_id=article.id).to_dict()
         sources, cues, pairs = predicted_spans(report)
         for key, prf in score_article(article, sources, cues, pairs).items():
             total.add(key, prf)
             per_publisher[article.publisher].add(key, prf)
+    return total, per_publisher
+
+
+def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[str, Any]:
+    from scorer import analyze
+
+    articles = load_split(split, limit=limit)
+    started = time.perf_counter()
+    total, per_publisher = span_scores(articles, analyze)
     seconds = time.perf_counter() - started
     return {
         "corpus": "polnear", "split": split, "articles": len(articles),
@@ -70,4 +82,4 @@ def format_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["PRF", "evaluate_attribution", "format_table", "predicted_spans"]
+__all__ = ["PRF", "evaluate_attribution", "format_table", "predicted_spans", "span_scores"]
