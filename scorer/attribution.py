@@ -740,10 +740,10 @@ class AttributionFinder:
             return self._trailing_subject(text, toks, k, cls)
         if cls != "speech":
             return None
-        if prev.text == "," and toks[k].lower.endswith("ing") and toks[k].lower != "according":
-            # ", saying it was a mistake": a participle's subject is its clause's, to the left; what
-            # follows it is the content (see attribution_model.implausible_sources).
-            return None
+        from scorer.attribution_model import opens_participial_clause
+
+        if opens_participial_clause(prev.text, toks[k].lower):
+            return None  # ", saying it was a mistake": what follows is the content, not the source
         full, head, nxt = self._right_np(text, toks, k + 1, allow_apposition=True)
         if full is None:
             return None

@@ -845,7 +845,7 @@ def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray,
     words, time = a.word_prefix, a.prefix["time"]
     out = a.opens_no_source[starts] | ((time[ends + 1] - time[starts]) >= (words[ends + 1] - words[starts]))
     if cue_first is not None:
-        if _opens_participial_clause(a, cue_first):
+        if cue_first > 0 and opens_participial_clause(a.toks[cue_first - 1].text, a.low[cue_first]):
             out |= starts > cue_first
         lone_relative = (starts == ends) & (ends < cue_first) & (a.flags["rel"][ends] > 0)
         for k in np.flatnonzero(lone_relative).tolist():
@@ -854,12 +854,12 @@ def implausible_sources(a: Analysis, starts: np.ndarray, ends: np.ndarray,
     return out
 
 
-def _opens_participial_clause(a: Analysis, cue_first: int) -> bool:
-    """Is the cue an "-ing" participle right after a comma (", saying", ", blaming")? "according"
-    is not: its source is what follows ("..., according to Reuters")."""
-    word = a.low[cue_first]
-    return (cue_first > 0 and a.toks[cue_first - 1].text == "," and word.endswith("ing")
-            and word not in {"according", "during"})
+def opens_participial_clause(previous: str, word: str) -> bool:
+    """Does a cue word (lower case) after the token `previous` open a participial clause (", saying",
+    ", blaming")? Its source is the clause's subject, to the left, never what follows it; the
+    source model (`implausible_sources`) and the trailing rule (`AttributionFinder._trailing`) both
+    ask. "according" does not: its source follows ("..., according to Reuters")."""
+    return previous == "," and word.endswith("ing") and word not in {"according", "during"}
 
 
 def _relative_clause_closed(a: Analysis, rel: int, cue_first: int) -> bool:
