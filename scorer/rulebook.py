@@ -283,7 +283,7 @@ def literal_anchors(source: str, ignorecase: bool) -> tuple[str, ...] | None:
     return tuple(sorted(anchors)) if anchors else None
 
 
-def _anchors_usable(segment: str) -> bool:
+def anchors_usable(segment: str) -> bool:
     """Whether lower-casing `segment` maps every character as the rules' simple case folding does, so
     a lower-case literal a rule needs shows in `segment.lower()` wherever the rule can match (not so
     for "ſ", which folds to "s", or "ı", whose upper case is "I")."""
@@ -291,11 +291,6 @@ def _anchors_usable(segment: str) -> bool:
         return True
     lowered = segment.lower()
     return lowered == segment.casefold() == segment.upper().lower()
-
-
-def anchors_usable(segment: str) -> bool:
-    """`_anchors_usable`, for callers that test the anchors of `RuleSet.anchored` themselves."""
-    return _anchors_usable(segment)
 
 
 # A rule source that can be put inside `(?:...)|(?:...)` next to others and match exactly what it
@@ -408,7 +403,7 @@ class RuleSet:
         """All matches of all rules, sorted by start, then longest first.
 
         A rule with literal anchors runs only where `text[pos:endpos]` holds one of them (when that
-        text's lower case is its case folding, see `_anchors_usable`). Each group of the other rules
+        text's lower case is its case folding, see `anchors_usable`). Each group of the other rules
         is first screened by one search of the alternation of their patterns over the same
         `[pos, endpos)`; when that finds nothing, no rule of the group can match there, so the group's
         rules are not run one by one. The result is exactly that of running every rule (`anchors=False`
@@ -419,7 +414,7 @@ class RuleSet:
         screens = self.screens
         if anchors and self.anchored and simple:
             segment = text[pos:end]
-            if _anchors_usable(segment):
+            if anchors_usable(segment):
                 lowered = segment.lower()
                 for rule, needed, folded in self.anchored:
                     haystack = lowered if folded else segment
