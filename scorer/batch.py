@@ -302,6 +302,7 @@ def _report_line(o: RowOutcome) -> str:
             "article": {"id": o.article_id, "outlet": None, "chars": None},
             "sources": [],
             "claims": [],
+            "other_attributions": [],
             "summary": None,
             "error": o.error,
         }

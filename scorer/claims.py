@@ -155,6 +155,12 @@ def _strip_dateline(text: str, span: Span) -> Span:
 
 def split_claims(text: str, rules: RuleSet | None = None) -> list[Claim]:
     """The claims of an article, in order, not overlapping."""
+    return claims_and_other_sentences(text, rules)[0]
+
+
+def claims_and_other_sentences(text: str, rules: RuleSet | None = None) -> tuple[list[Claim], list[Span]]:
+    """The claims of an article, and the sentences that are not claims (headlines, questions, a
+    question's speech tag "Borger asked.", captions), both in order."""
     rules = rules or ruleset("claims")
     spans = sentences(text, rules)
     # Which sentences stand alone on their line (headline and crosshead test).
@@ -165,12 +171,14 @@ def split_claims(text: str, rules: RuleSet | None = None) -> list[Claim]:
         line_of.append(line)
         line_counts[line] = line_counts.get(line, 0) + 1
     claims: list[Claim] = []
+    others: list[Span] = []
     for s, line in zip(spans, line_of, strict=True):
         if not is_claim_sentence(s, line_counts[line] == 1, rules):
+            others.append(s)
             continue
         claim_span = _strip_dateline(text, s)
         claims.append(Claim(claim_span, s))
-    return claims
+    return claims, others
 
 
 def split_clause(text: str, claim: Claim, cut: int) -> tuple[Claim, Claim] | None:

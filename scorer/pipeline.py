@@ -15,12 +15,12 @@ import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder
-from scorer.claims import Claim, split_claims, split_clause
+from scorer.claims import Claim, claims_and_other_sentences, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
 from scorer.linear import LinearModel
-from scorer.report import ClaimAttribution, ClaimResult, Report
+from scorer.report import ClaimAttribution, ClaimResult, OtherAttribution, Report
 from scorer.rulebook import RuleMatch, ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
 from scorer.signals import (
@@ -96,6 +96,7 @@ class Attributed:
     type_of: dict[str, str]
     sources: list[Source]
     sims: np.ndarray  # claim-by-claim content similarity
+    other_attributions: tuple[OtherAttribution, ...]  # in sentences that are not claims
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,9 @@ class Pipeline:
         self.contest: LinearModel | None = contest_model() if use_contest else None
 
     # -- step 1 + 2: claims and their attributions -------------------------------------------
-    def _claims_with_attributions(self, text: str) -> list[_ClaimWork]:
+    def _claims_with_attributions(self, text: str) -> tuple[list[_ClaimWork], list[OtherAttribution]]:
         work: list[_ClaimWork] = []
-        claims = split_claims(text, self.claim_rules)
+        claims, other_sentences = claims_and_other_sentences(text, self.claim_rules)
         # Lead-in lines between claims ("Cruz continued:"), each with the claim it introduces.
         lead_ins: dict[int, tuple[int, int]] = {}
         for k, claim in enumerate(claims):
@@ -138,9 +139,23 @@ class Pipeline:
             if lead_in:
                 lead_ins[k] = (lead_in.start(1), lead_in.end(1) + 1)  # the cue keeps its colon
         # The attribution models score the cue tokens, then the cue spans, of all claims and lead-ins at once.
-        ranges = [(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
+        # Sentences that are no claims still cite people ("Trump says he'll recast image;" as a headline,
+        # "Borger asked." after a question): the report lists who they cite, unscored. A lead-in's
+        # speaker is already lent to its quotation.
+        others = [s for s in other_sentences
+                  if not any(s.start < end and start < s.end for start, end in lead_ins.values())]
+        ranges = ([(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
+                  + [(s.start, s.end) for s in others])
         founds = self.attribution.find_many(text, ranges)
-        lead_found = dict(zip(lead_ins, founds[len(claims):], strict=True))
+        n_claims_and_lead_ins = len(claims) + len(lead_ins)
+        lead_found = dict(zip(lead_ins, founds[len(claims):n_claims_and_lead_ins], strict=True))
+        other_attributions = [
+            OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
+            for sentence, found in zip(others, founds[n_claims_and_lead_ins:], strict=True)
+            for att in found
+            # A bare colon after a line label ("Q:", "CORRECTION:", "Contributing:") cites no one.
+            if text[att.cue.start:att.cue.end].strip(" :")
+        ]
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
             previous_end = claims[k - 1].end if k else 0
             if k in lead_found:
@@ -149,7 +164,7 @@ class Pipeline:
                 # The previous claim is itself a lead-in sentence ("Sanders pointed out that ...:").
                 found = _speaker(work[-1].attributions) + found
             work.extend(self._split_two_attributions(text, claim, found))
-        return work
+        return work, other_attributions
 
     def _split_two_attributions(self, text: str, claim: Claim, found: list[Attribution]) -> list[_ClaimWork]:
         # Only citing attributions make a sentence two claims: acts and intentions ("X has proposed")
@@ -177,7 +192,7 @@ class Pipeline:
 
     # -- steps 1 to 4: claims, who they cite, what kind of source, which mentions are one source ---
     def attribute(self, text: str) -> Attributed:
-        work = self._claims_with_attributions(text)
+        work, other_attributions = self._claims_with_attributions(text)
         mentions: list[tuple[Span, object]] = []
         owners: list[tuple[int, int]] = []
         cited = [cited_attributions(text, cw.attributions) for cw in work]
@@ -221,7 +236,7 @@ class Pipeline:
             uncited_source.append(any(a.source_id and not a.cited for a in atts))
         spans = [cw.claim.span for cw in work]
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
-                          similarity_matrix([s.text for s in spans]))
+                          similarity_matrix([s.text for s in spans]), tuple(other_attributions))
 
     # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
     def inherit(
@@ -356,7 +371,7 @@ class Pipeline:
             attributions=tuple(replace(a, source_id=renumber[a.source_id]) if a.source_id else a
                                for a in c.attributions)) for c in results]
         return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
-                      tuple(results))
+                      tuple(results), other_attributions=stage.other_attributions)
 
 
 def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:

@@ -39,6 +39,27 @@ class ClaimAttribution:
 
 
 @dataclass(frozen=True)
+class OtherAttribution:
+    """Who a sentence that is not a claim cites: a headline ("Trump says he'll recast image;"), a
+    question's speaker ("Borger asked."). Reported so that no citation goes unseen; never scored."""
+
+    sentence: Span
+    source: Span | None
+    cue: Span
+    cue_class: str
+    rule_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence.to_dict(),
+            "source": self.source.to_dict() if self.source else None,
+            "cue": self.cue.to_dict(),
+            "cue_class": self.cue_class,
+            "rule": self.rule_id,
+        }
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     id: str
     span: Span
@@ -91,6 +112,7 @@ class Report:
     sources: tuple[Source, ...]
     claims: tuple[ClaimResult, ...]
     errors: tuple[str, ...] = field(default=())
+    other_attributions: tuple[OtherAttribution, ...] = field(default=())
 
     def summary(self) -> dict[str, Any]:
         n = len(self.claims)
@@ -113,6 +135,7 @@ class Report:
             "article": {"id": self.article_id, "outlet": self.outlet, "chars": self.chars},
             "sources": [s.to_dict() for s in self.sources],
             "claims": [c.to_dict() for c in self.claims],
+            "other_attributions": [a.to_dict() for a in self.other_attributions],
             "summary": self.summary(),
         }
 
@@ -166,15 +189,24 @@ def to_markdown(report: Report) -> str:
     out.write("\n## Claims\n\n| id | claim | sources | verdict | score | flags |\n"
               "|---|---|---|---|---|---|\n")
     for c in report.claims:
-        text = c.span.text if len(c.span.text) <= 160 else c.span.text[:157] + "…"
+        text = _short(c.span.text)
         out.write(f"| {c.id} | {_md(text)} | {_md(_sources_line(report, c))} | {c.verdict} | "
                   f"{c.corroboration:.2f} | {_md('; '.join(_flags(c)))} |\n")
+    if report.other_attributions:
+        out.write("\n## Cited outside claims\n\n| source | cue | sentence |\n|---|---|---|\n")
+        for a in report.other_attributions:
+            out.write(f"| {_md(a.source.text if a.source else '—')} | {_md(a.cue.text)} | "
+                      f"{_md(_short(a.sentence.text))} |\n")
     out.write("\n## Why each score\n\n")
     for c in report.claims:
         parts = ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in c.explanation
                           if abs(e.contribution) >= 0.005)
         out.write(f"- **{c.id}** {c.corroboration:.2f}: {parts}\n")
     return out.getvalue()
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _md(text: str) -> str:
@@ -216,6 +248,13 @@ def render_terminal(report: Report, console: Any) -> None:
                        Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
                        "\n".join(_flags(c)))
     console.print(claims)
+    if report.other_attributions:
+        others = Table(title="Cited outside claims (headlines, questions; not scored)", expand=True)
+        for col, ratio in (("source", 1), ("cue", 1), ("sentence", 4)):
+            others.add_column(col, ratio=ratio)
+        for a in report.other_attributions:
+            others.add_row(a.source.text if a.source else "—", a.cue.text, a.sentence.text)
+        console.print(others)
 
 
 def summary_counts(claims: Mapping[str, int]) -> str:

@@ -33,7 +33,7 @@ def check_span(text: str, span: dict[str, Any]) -> None:
 
 def check_report(text: str, doc: dict[str, Any]) -> None:
     assert doc["schema"] == "scorer.report/1"
-    assert set(doc) == {"schema", "article", "sources", "claims", "summary"}
+    assert set(doc) == {"schema", "article", "sources", "claims", "other_attributions", "summary"}
     assert set(doc["article"]) == {"id", "outlet", "chars"} and doc["article"]["chars"] == len(text)
     source_ids = set()
     for src in doc["sources"]:
@@ -62,6 +62,15 @@ def check_report(text: str, doc: dict[str, Any]) -> None:
                     check_span(text, att[key])
         for e in c["explanation"]:
             assert set(e) == {"feature", "value", "weight", "contribution"}
+    for att in doc["other_attributions"]:
+        assert set(att) == {"sentence", "source", "cue", "cue_class", "rule"}
+        check_span(text, att["sentence"])
+        check_span(text, att["cue"])
+        if att["source"] is not None:
+            check_span(text, att["source"])
+        # Outside every claim, inside its own sentence.
+        assert att["sentence"]["start"] <= att["cue"]["start"] and att["cue"]["end"] <= att["sentence"]["end"]
+        assert all(c["end"] <= att["cue"]["start"] or att["cue"]["end"] <= c["start"] for c in doc["claims"])
     assert doc["summary"]["claims"] == len(doc["claims"])
 
 

@@ -19,17 +19,18 @@ ROWS = ("source.exact", "source.overlap", "cue.exact", "cue.overlap",
 def predicted_spans(
     report_dict: dict[str, Any],
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[Any]]:
-    """Distinct source and cue spans of all claims' attributions, as the README prescribes."""
+    """Distinct source and cue spans of all attributions, those of claims and those of the sentences
+    that are no claims (`other_attributions`), as the README prescribes."""
     sources, cues, pairs = set(), set(), set()
-    for claim in report_dict["claims"]:
-        for att in claim["attributions"]:
-            src = (att["source"]["start"], att["source"]["end"]) if att["source"] else None
-            cue = (att["cue"]["start"], att["cue"]["end"]) if att["cue"] else None
-            if src:
-                sources.add(src)
-            if cue:
-                cues.add(cue)
-                pairs.add((src, cue))
+    attributions = [att for claim in report_dict["claims"] for att in claim["attributions"]]
+    for att in attributions + report_dict.get("other_attributions", []):
+        src = (att["source"]["start"], att["source"]["end"]) if att["source"] else None
+        cue = (att["cue"]["start"], att["cue"]["end"]) if att["cue"] else None
+        if src:
+            sources.add(src)
+        if cue:
+            cues.add(cue)
+            pairs.add((src, cue))
     return sorted(sources), sorted(cues), sorted(pairs, key=str)
 
 
