@@ -55,6 +55,18 @@ _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
 _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
 
 
+def _cites_outside_claims(text: str, att: Attribution) -> bool:
+    """Whether an attribution found in a sentence that is no claim cites someone. A bare colon does
+    only before a quotation ("Trump: 'We are going to win so much.'"); after a line label
+    ("CORRECTION:", "Contributing:") or in a crosshead ("Rubio: Finish second.") it cites no one."""
+    if text[att.cue.start:att.cue.end].strip(" :"):
+        return True
+    return text[att.cue.end:att.cue.end + 3].lstrip()[:1] in _OPENING_QUOTES
+
+
+_OPENING_QUOTES = frozenset({'"', "'", "“", "‘"})
+
+
 def _speaker(attributions: Sequence[Attribution]) -> list[Attribution]:
     """The first attribution that cites a source, as a list (empty when none): who speaks in the
     quotation a lead-in introduces."""
@@ -152,9 +164,7 @@ class Pipeline:
         other_attributions = [
             OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
             for sentence, found in zip(others, founds[n_claims_and_lead_ins:], strict=True)
-            for att in found
-            # A bare colon after a line label ("Q:", "CORRECTION:", "Contributing:") cites no one.
-            if text[att.cue.start:att.cue.end].strip(" :")
+            for att in found if _cites_outside_claims(text, att)
         ]
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
             previous_end = claims[k - 1].end if k else 0

@@ -178,7 +178,8 @@ def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:
 
 def test_sentences_that_are_no_claims_still_report_who_they_cite() -> None:
     """A question's speech tag and a headline are no claims, but they cite someone: the report lists
-    them apart, unscored, and leaves the claims as they were. A line label ("Q:") cites no one."""
+    them apart, unscored, and leaves the claims as they were. A colon cites only before a quotation:
+    a line label ("Q:") or a crosshead ("Rubio: Finish second.") cites no one."""
     from scorer import analyze
 
     claims_only = ("Senators met on Tuesday to discuss the state budget for next year.\n"
@@ -187,12 +188,15 @@ def test_sentences_that_are_no_claims_still_report_who_they_cite() -> None:
             "Senators met on Tuesday to discuss the state budget for next year.\n"
             "“Why would we cut the money for schools?” Borger asked.\n"
             "Q: Is he conservative?\n"
+            "Rubio: Finish second.\n"
+            "Trump: ‘We are going to win so much’\n"
             "The vote is set for Friday, officials said.")
     report = analyze(text)
     assert [(a.source.text if a.source else None, a.cue.text, a.sentence.text)
             for a in report.other_attributions] == [
         ("Campaign for Trump", "says", "Campaign for Trump says he will recast his image;"),
         ("Borger", "asked", "Borger asked."),
+        ("Trump", ":", "Trump: ‘We are going to win so much’"),
     ]
     assert [c.span.text for c in report.claims] == [c.span.text for c in analyze(claims_only).claims]
     assert [c.source_types for c in report.claims] == [("unattributed",), ("unnamed_source",)]
