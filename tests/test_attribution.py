@@ -267,6 +267,16 @@ def test_a_source_stops_before_an_aside_or_a_medium(text: str, source: str, trim
     assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
+@pytest.mark.parametrize(("text", "source", "trimmed"), [
+    # A closing comma stays only where it closes an apposition.
+    ("Mr. Manafort, referring to it.", "Mr. Manafort,", "Mr. Manafort"),
+    ("Peter Rice, chairman of Fox, said it.", "Peter Rice, chairman of Fox,", "Peter Rice, chairman of Fox,"),
+])
+def test_a_source_keeps_its_closing_comma_only_after_an_apposition(text: str, source: str,
+                                                                   trimmed: str) -> None:
+    assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
+
+
 def test_a_source_after_its_cue_keeps_its_aside() -> None:
     # Only sources before the cue are trimmed: that is where PolNeAR train shows the pattern.
     from scorer.attribution import Attribution
