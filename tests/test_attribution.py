@@ -277,6 +277,23 @@ def test_a_source_keeps_its_closing_comma_only_after_an_apposition(text: str, so
     assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
+def test_a_source_after_its_cue_holds_the_comma_that_closes_its_apposition() -> None:
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    for text, source, held in [
+        ("It is over, said Matt Borges, chairman of the party, on Thursday.",
+         "Matt Borges, chairman of the party", "Matt Borges, chairman of the party,"),
+        ("It is over, said Borges, on Thursday.", "Borges", "Borges"),
+    ]:
+        at = text.index(source)
+        cue, span = make_span(text, at - 5, at - 1), make_span(text, at, at + len(source))
+        assert cue is not None and cue.text == "said" and span is not None
+        [found] = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test")])
+        assert found.source is not None and found.source.text == held
+
+
 def test_a_source_after_its_cue_keeps_its_aside() -> None:
     # Only sources before the cue are trimmed: that is where PolNeAR train shows the pattern.
     from scorer.attribution import Attribution
