@@ -392,7 +392,9 @@ class AttributionFinder:
         Then a source before its cue stops before a discourse aside or a phrase of the medium:
         "Forbes" of "Forbes, however, says", "Ryan" of "Ryan in a statement said". PolNeAR train: 64
         sources stop before such an aside and 8 before such a phrase; none of its sources ends with
-        either.
+        either. A source after its cue stops before a phrase of the medium too ("said Ryan in a
+        statement"): no source of the fitting articles holds one (held-out articles, three model
+        fits: source exact F1 +0.09 to +0.10).
 
         Last, the comma after a source: it closes an apposition, and the source holds it, or it
         does not, and the source ends before it: "Peter Rice, chairman of Fox Networks Group," but
@@ -411,6 +413,9 @@ class AttributionFinder:
             if (a.source is not None and a.source.end <= a.cue.start
                     and (cut := self._aside_cut(a.source)) is not None):
                 a = _cut_source(text, a, cut)
+            elif (a.source is not None and a.source.start >= a.cue.end
+                  and (m := self._trailing_medium.search(a.source.text, timeout=REGEX_TIMEOUT_S))):
+                a = _cut_source(text, a, a.source.start + m.start())
             if a.source is not None:
                 a = _closing_comma(text, a)
             out.append(a)

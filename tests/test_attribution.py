@@ -277,7 +277,7 @@ def test_a_source_keeps_its_closing_comma_only_after_an_apposition(text: str, so
     assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
-def test_a_source_after_its_cue_holds_the_comma_that_closes_its_apposition() -> None:
+def test_a_source_after_its_cue_holds_its_apposition_comma_not_its_medium() -> None:
     from scorer.attribution import Attribution
     from scorer.spans import make_span
 
@@ -286,6 +286,9 @@ def test_a_source_after_its_cue_holds_the_comma_that_closes_its_apposition() -> 
         ("It is over, said Matt Borges, chairman of the party, on Thursday.",
          "Matt Borges, chairman of the party", "Matt Borges, chairman of the party,"),
         ("It is over, said Borges, on Thursday.", "Borges", "Borges"),
+        # A phrase of the medium is left out on this side too; an aside stays (below).
+        ("It is over, said House Speaker Paul Ryan in a statement.",
+         "House Speaker Paul Ryan in a statement", "House Speaker Paul Ryan"),
     ]:
         at = text.index(source)
         cue, span = make_span(text, at - 5, at - 1), make_span(text, at, at + len(source))
