@@ -453,6 +453,24 @@ def test_implausible_sources_are_prepositional_or_time_phrases() -> None:
         "a rally in Ohio": False}
 
 
+def test_a_span_going_on_after_who_or_which_is_a_clause_not_a_source() -> None:
+    from scorer.attribution_model import implausible_sources
+    from scorer.tokens import tokenize
+
+    text = "Sarah Aubrey, who oversees programming, and a board whose members met"
+    a = analyse(tokenize(text, 0, len(text)), model_lexicon())
+    words = [t.text for t in a.toks]
+    spans = {"who": (3, 3), "who oversees programming": (3, 5),
+             "Sarah Aubrey , who oversees programming ,": (0, 6), "whose members": (10, 11)}
+    for phrase, (s, e) in spans.items():
+        assert " ".join(words[s:e + 1]) == phrase
+    flags = implausible_sources(a, np.array([s for s, _ in spans.values()]),
+                                np.array([e for _, e in spans.values()]))
+    assert dict(zip(spans, map(bool, flags), strict=True)) == {
+        "who": False, "who oversees programming": True, "Sarah Aubrey , who oversees programming ,": False,
+        "whose members": False}
+
+
 @pytest.mark.parametrize(("text", "cue", "implausible"), [
     # The relative clause closes before the cue: "who" is its verb's subject, not the cue's.
     ("Roy Neel, who managed Gore's campaign, said", "said", True),
