@@ -82,7 +82,7 @@ def test_model_beats_rules_alone_on_dev_scores(claims_result: dict[str, Any]) ->
 @pytest.mark.xfail(strict=True, reason=(
     "issue 3: verdicts differ only where score >= 0.5 (model) or two sources (rules) say corroborated; "
     "one dev claim scores 0.5 or more (0.70, labelled single_source), the rules' count is right 2 times in 3 "
-    "(dev macro-F1 39.4 vs 41.2, intervals overlapping). Even the labels' own source counts give "
+    "(dev macro-F1 39.3 vs 41.1, intervals overlapping). Even the labels' own source counts give "
     "corroborated for only 46% of dev claims with two or more supporting sources. Strict, so the marker "
     "goes when the model wins"))
 def test_model_beats_rules_alone_on_dev_verdicts(claims_result: dict[str, Any]) -> None:
