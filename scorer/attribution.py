@@ -158,6 +158,16 @@ def _closing_comma(text: str, a: Attribution) -> Attribution:
     return a
 
 
+_TITLE_WORD = regex.compile(r"\p{Lu}[\p{Ll}’'-]*")
+
+
+def _title_case_words(lex: Any) -> frozenset[str]:
+    """The words a Title Case headline has in lower case in running text: cue verbs in every form,
+    cue nouns and the closed function-word classes, not roles or names ("Judge", "Trump")."""
+    return frozenset(lex.forms) | lex.cue_nouns | lex.determiners | lex.auxiliaries | lex.pronouns \
+        | lex.np_prepositions | lex.coordinators | lex.clause_stops | frozenset({"just", "to", "that"})
+
+
 # The digits and separators a number runs on with before a source's first digit ("1,409 teachers").
 _NUMBER_HEAD = regex.compile(r"\d{1,3}(?:[.,]\d+)*[.,]$")
 
@@ -206,6 +216,7 @@ class AttributionFinder:
         self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
         # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.
         self._s_clitic_hosts = self.lex.pronouns | _S_CLITIC_HOSTS
+        self._title_case_lowered: frozenset[str] | None = None  # `find_many_in_title_case`
         self.models = None
         if use_models:
             from scorer.attribution_model import load_models
@@ -377,6 +388,39 @@ class AttributionFinder:
                            if self.models is None else self._find_many_by_models(text, bounds))
         return [self._trimmed_sources(text, self._outside_quotations(text, found))
                 for found in found_per_bound]
+
+    def find_many_in_title_case(self, text: str,
+                                bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
+        """`find_many` for headlines in Title Case ("Trump Files Largest Financial Statement"): the
+        models learnt their cue verbs, cue nouns and function words in lower case, so those words
+        are read in lower case here, as running text has them; names keep their capitals. The
+        spans point into `text`."""
+        from scorer.attribution_model import model_lexicon
+
+        if self._title_case_lowered is None:
+            self._title_case_lowered = _title_case_words(model_lexicon())
+        lowered = self._title_case_lowered
+        chars = list(text)
+        for start, end in bounds:
+            for m in _TITLE_WORD.finditer(text, start, end):
+                word = m.group(0)
+                if m.start() > start and word.lower() in lowered and not word.isupper():
+                    chars[m.start()] = word[0].lower()
+        read = "".join(chars)
+
+        def original(span: Span | None) -> Span | None:
+            return make_span(text, span.start, span.end) if span is not None else None
+
+        out = []
+        for found in self.find_many(read, bounds):
+            restored = []
+            for a in found:
+                cue = original(a.cue)
+                if cue is not None:
+                    restored.append(Attribution(cue, original(a.source), original(a.head), a.cue_class,
+                                                a.rule_id))
+            out.append(restored)
+        return out
 
     def _trimmed_sources(self, text: str, found: list[Attribution]) -> list[Attribution]:
         """Each source cut where PolNeAR ends it, in four steps.

@@ -15,7 +15,7 @@ import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder
-from scorer.claims import Claim, claims_and_other_sentences, split_clause
+from scorer.claims import Claim, _title_case, claims_and_other_sentences, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
@@ -156,9 +156,14 @@ class Pipeline:
         # speaker is already lent to its quotation.
         others = [s for s in other_sentences
                   if not any(s.start < end and start < s.end for start, end in lead_ins.values())]
+        title_case = [s for s in others if _title_case(s.text)]
+        others = [s for s in others if not _title_case(s.text)]
         ranges = ([(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
                   + [(s.start, s.end) for s in others])
         founds = self.attribution.find_many(text, ranges)
+        if title_case:
+            others += title_case
+            founds += self.attribution.find_many_in_title_case(text, [(s.start, s.end) for s in title_case])
         n_claims_and_lead_ins = len(claims) + len(lead_ins)
         lead_found = dict(zip(lead_ins, founds[len(claims):n_claims_and_lead_ins], strict=True))
         other_attributions = [

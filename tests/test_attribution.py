@@ -176,6 +176,17 @@ def test_lead_in_line_names_the_speaker_of_the_quote_below() -> None:
     assert all(a.source is None for c in plain.claims for a in c.attributions)
 
 
+def test_a_title_case_headline_is_read_as_running_text() -> None:
+    """"Trump Files Largest Financial Statement" has its cue found as "Trump files ..." would; the
+    spans point into the headline as written."""
+    from scorer import analyze
+
+    text = ("Donald Trump Says The Battle Against Hillary Will Be Unprecedented\n"
+            "The candidate spoke to reporters in Ohio on Tuesday about the coming campaign.")
+    cited = [(a.source.text if a.source else None, a.cue.text) for a in analyze(text).other_attributions]
+    assert cited == [("Donald Trump", "Says")]
+
+
 def test_sentences_that_are_no_claims_still_report_who_they_cite() -> None:
     """A question's speech tag and a headline are no claims, but they cite someone: the report lists
     them apart, unscored, and leaves the claims as they were. A colon cites only before a quotation:
