@@ -404,8 +404,10 @@ class AttributionFinder:
         for start, end in bounds:
             for m in _TITLE_WORD.finditer(text, start, end):
                 word = m.group(0)
-                if m.start() > start and word.lower() in lowered and not word.isupper():
-                    chars[m.start()] = word[0].lower()
+                lower = word[0].lower()
+                # Only a one-for-one letter keeps every offset ("İ" lowers to two code points).
+                if m.start() > start and word.lower() in lowered and not word.isupper() and len(lower) == 1:
+                    chars[m.start()] = lower
         read = "".join(chars)
 
         def original(span: Span | None) -> Span | None:
