@@ -130,16 +130,18 @@ def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: R
         return False
     # A line with no terminal punctuation is a headline, crosshead or caption, not a sentence;
     # so is a one-sentence line in Title Case ("Trump Featured In Recruitment Video.").
-    if paragraph_has_one_sentence and (not _TERMINAL.search(text) or _title_case(text)):
+    if paragraph_has_one_sentence and (not _TERMINAL.search(text) or is_title_case(text)):
         # Except a full sentence that introduces a quotation or list below it ("Sanders pointed out
         # that veterans were ignored:"): it reports. Short lead-ins ("Cruz continued:") do not; the
         # pipeline lends their speaker to the quotation instead.
         return (stripped.endswith(":") and _word_count(text) >= _MIN_LEAD_SENTENCE_WORDS
-                and not _title_case(text))
+                and not is_title_case(text))
     return True
 
 
-def _title_case(text: str) -> bool:
+def is_title_case(text: str) -> bool:
+    """Four in five of its words of more than three letters open with a capital ("Trump Featured In
+    Recruitment Video."): a headline's case, not a sentence's."""
     words = [w for w in _WORD.findall(text) if len(w) > 3 and w.isalpha()]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
 

@@ -15,7 +15,7 @@ import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder
-from scorer.claims import Claim, _title_case, claims_and_other_sentences, split_clause
+from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
@@ -156,8 +156,9 @@ class Pipeline:
         # speaker is already lent to its quotation.
         others = [s for s in other_sentences
                   if not any(s.start < end and start < s.end for start, end in lead_ins.values())]
-        title_case = [s for s in others if _title_case(s.text)]
-        others = [s for s in others if not _title_case(s.text)]
+        # Headlines in Title Case are read apart, with their cue words in lower case.
+        title_case = [s for s in others if is_title_case(s.text)]
+        others = [s for s in others if not is_title_case(s.text)]
         ranges = ([(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
                   + [(s.start, s.end) for s in others])
         founds = self.attribution.find_many(text, ranges)
@@ -166,11 +167,11 @@ class Pipeline:
             founds += self.attribution.find_many_in_title_case(text, [(s.start, s.end) for s in title_case])
         n_claims_and_lead_ins = len(claims) + len(lead_ins)
         lead_found = dict(zip(lead_ins, founds[len(claims):n_claims_and_lead_ins], strict=True))
-        other_attributions = [
-            OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
-            for sentence, found in zip(others, founds[n_claims_and_lead_ins:], strict=True)
-            for att in found if _cites_outside_claims(text, att)
-        ]
+        other_attributions = sorted(
+            (OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
+             for sentence, found in zip(others, founds[n_claims_and_lead_ins:], strict=True)
+             for att in found if _cites_outside_claims(text, att)),
+            key=lambda a: (a.sentence.start, a.cue.start))
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
             previous_end = claims[k - 1].end if k else 0
             if k in lead_found:

@@ -62,7 +62,10 @@ def check_report(text: str, doc: dict[str, Any]) -> None:
                     check_span(text, att[key])
         for e in c["explanation"]:
             assert set(e) == {"feature", "value", "weight", "contribution"}
-    for att in doc["other_attributions"]:
+    others = doc["other_attributions"]
+    assert [(a["sentence"]["start"], a["cue"]["start"]) for a in others] == sorted(
+        (a["sentence"]["start"], a["cue"]["start"]) for a in others)
+    for att in others:
         assert set(att) == {"sentence", "source", "cue", "cue_class", "rule"}
         check_span(text, att["sentence"])
         check_span(text, att["cue"])

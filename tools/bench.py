@@ -197,9 +197,9 @@ def bench(mb: float, rows: list[str], chunksize: int) -> None:
             f"(b)/(a) speed ratio: {speed['b'] / speed['a']:.3f}  (the pipeline's share of the floor's speed)"
         )
     if "b" in speed and "c" in speed:
-        print(f"(c)/(b) speed-up: {speed['c'] / speed['b']:.2f}  (target >= 1.7)")
+        print(f"(c)/(b) speed-up: {speed['c'] / speed['b']:.3f}  (target >= 1.7)")
     if "c" in speed and "d" in speed:
-        print(f"(d)/(c): {speed['d'] / speed['c']:.2f}  (target within 25%: >= 0.75)")
+        print(f"(d)/(c): {speed['d'] / speed['c']:.3f}  (target within 25%: >= 0.75)")
     if "b" in speed:
         print(
             f"(b) per core: {speed['b']:.3f} MB/s, {n / results['b'][0]:.1f} articles/s "
