@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -216,7 +216,6 @@ class AttributionFinder:
         self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
         # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.
         self._s_clitic_hosts = self.lex.pronouns | _S_CLITIC_HOSTS
-        self._title_case_lowered: frozenset[str] | None = None  # `find_many_in_title_case`
         self.models = None
         if use_models:
             from scorer.attribution_model import load_models
@@ -389,16 +388,19 @@ class AttributionFinder:
         return [self._trimmed_sources(text, self._outside_quotations(text, found))
                 for found in found_per_bound]
 
+    @cached_property
+    def _title_case_lowered(self) -> frozenset[str]:
+        """The words `find_many_in_title_case` reads in lower case (`_title_case_words`)."""
+        from scorer.attribution_model import model_lexicon
+
+        return _title_case_words(model_lexicon())
+
     def find_many_in_title_case(self, text: str,
                                 bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
         """`find_many` for headlines in Title Case ("Trump Files Largest Financial Statement"): the
         models learnt their cue verbs, cue nouns and function words in lower case, so those words
         are read in lower case here, as running text has them; names keep their capitals. The
         spans point into `text`."""
-        from scorer.attribution_model import model_lexicon
-
-        if self._title_case_lowered is None:
-            self._title_case_lowered = _title_case_words(model_lexicon())
         lowered = self._title_case_lowered
         chars = list(text)
         for start, end in bounds:
@@ -456,22 +458,24 @@ class AttributionFinder:
                 a = _whole_number_start(text, a)
             if a.source is not None and (cut := self._clitic_cut(a.source)) is not None:
                 a = _cut_source(text, a, cut)
-            if (a.source is not None and a.source.end <= a.cue.start
-                    and (cut := self._aside_cut(a.source)) is not None):
+            if a.source is not None and (cut := self._aside_cut(a.source, a.cue)) is not None:
                 a = _cut_source(text, a, cut)
-            elif (a.source is not None and a.source.start >= a.cue.end
-                  and (m := self._trailing_medium.search(a.source.text, timeout=REGEX_TIMEOUT_S))):
-                a = _cut_source(text, a, a.source.start + m.start())
             if a.source is not None:
                 a = _closing_comma(text, a)
             out.append(a)
         return out
 
-    def _aside_cut(self, source: Span) -> int | None:
-        """Where `source` should end to leave out a trailing aside or phrase of the medium, or None."""
+    def _aside_cut(self, source: Span, cue: Span) -> int | None:
+        """Where `source` should end to leave out a trailing aside (before its cue only) or phrase of
+        the medium (on either side of it), or None; a source that overlaps its cue stays whole."""
         # Built from rule-file words: searched under the rule engine's time limit.
-        m = (self._trailing_aside.search(source.text, timeout=REGEX_TIMEOUT_S)
-             or self._trailing_medium.search(source.text, timeout=REGEX_TIMEOUT_S))
+        if source.end <= cue.start:
+            m = (self._trailing_aside.search(source.text, timeout=REGEX_TIMEOUT_S)
+                 or self._trailing_medium.search(source.text, timeout=REGEX_TIMEOUT_S))
+        elif source.start >= cue.end:
+            m = self._trailing_medium.search(source.text, timeout=REGEX_TIMEOUT_S)
+        else:
+            return None
         return source.start + m.start() if m else None
 
     def _clitic_cut(self, source: Span) -> int | None:

@@ -154,22 +154,24 @@ class Pipeline:
         # Sentences that are no claims still cite people ("Trump says he'll recast image;" as a headline,
         # "Borger asked." after a question): the report lists who they cite, unscored. A lead-in's
         # speaker is already lent to its quotation.
-        others = [s for s in other_sentences
-                  if not any(s.start < end and start < s.end for start, end in lead_ins.values())]
         # Headlines in Title Case are read apart, with their cue words in lower case.
-        title_case = [s for s in others if is_title_case(s.text)]
-        others = [s for s in others if not is_title_case(s.text)]
+        plain: list[Span] = []
+        title_case: list[Span] = []
+        for s in other_sentences:
+            if not any(s.start < end and start < s.end for start, end in lead_ins.values()):
+                (title_case if is_title_case(s.text) else plain).append(s)
         ranges = ([(claim.start, claim.end) for claim in claims] + list(lead_ins.values())
-                  + [(s.start, s.end) for s in others])
+                  + [(s.start, s.end) for s in plain])
         founds = self.attribution.find_many(text, ranges)
-        if title_case:
-            others += title_case
-            founds += self.attribution.find_many_in_title_case(text, [(s.start, s.end) for s in title_case])
         n_claims_and_lead_ins = len(claims) + len(lead_ins)
         lead_found = dict(zip(lead_ins, founds[len(claims):n_claims_and_lead_ins], strict=True))
+        other_founds = founds[n_claims_and_lead_ins:]
+        if title_case:
+            other_founds += self.attribution.find_many_in_title_case(
+                text, [(s.start, s.end) for s in title_case])
         other_attributions = sorted(
             (OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
-             for sentence, found in zip(others, founds[n_claims_and_lead_ins:], strict=True)
+             for sentence, found in zip(plain + title_case, other_founds, strict=True)
              for att in found if _cites_outside_claims(text, att)),
             key=lambda a: (a.sentence.start, a.cue.start))
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
