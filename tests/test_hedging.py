@@ -68,9 +68,7 @@ NEWS = [
     ("The opposition is likely to reject the budget.", True, "likely to"),
     ("The government plans to privatise the national railway.", True, "plans to"),
     ("The minister intends to resign after the budget vote.", True, "intends to"),
-    ("Meloni's statement did not clarify whether the concept had been broached with Putin.", True, "whether"),
     ("It is unclear whether the ceasefire will hold.", True, "unclear"),
-    ("Officials asked whether the shipment had been inspected.", True, "whether"),
     ("The strike may have killed dozens of civilians.", True, "may"),
     ("The talks might collapse before the weekend.", True, "might"),
     ("The fire could spread to nearby villages overnight.", True, "could"),
@@ -99,6 +97,13 @@ NEWS = [
     ("I think the deal is dead.", True, "think"),
     ("The senator hopes that the bill will pass.", True, "hopes that"),
     ("The bill is supposed to have passed last week.", True, "is supposed to"),
+    # -- a "whether" that only reports an open question: the claim (that someone asked, or that a
+    # statement left it open) is firm. The project's own label of the model article's Meloni
+    # sentence is hedged 0 (data/labels/model_article.csv, C13; LABELLING.md lists "did not clarify
+    # whether" among the cues of a doubt, under Contradicted), and 10 of the 33 labelled train claims
+    # holding a "whether" are hedged. Epistemic "whether" (unclear, hard to say, unknown) stays above.
+    ("Meloni's statement did not clarify whether the concept had been broached with Putin.", False, None),
+    ("Officials asked whether the shipment had been inspected.", False, None),
     # -- not hedged: firm statements, plain attribution, ability, reported future ----------------
     ("Zelensky is scheduled to visit Washington on Monday.", False, None),
     ("The minister said the talks ended.", False, None),
