@@ -355,8 +355,9 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
 def _one_standard_error_f1_c(fits: dict[float, tuple[float, float, np.ndarray]]) -> float:
     """The smallest C whose out-of-fold F1 is within one standard error of the best C's, the error
     of the per-fold F1 differences (the folds pair the two). The F1 curve over C is flat (0.756 to
-    0.762 over C = 0.3 to 3 on the 104 train articles of 2026-11-30): its noisy maximum chose weak regularisation, under
-    which a few hundred sparse cue weights drifted off LABELLING.md's own examples."""
+    0.762 over C = 0.3 to 3 on the 104 train articles of 2026-11-30): its noisy maximum chose weak
+    regularisation, under which a few hundred sparse cue weights drifted off LABELLING.md's own
+    examples."""
     best = max(fits, key=lambda C: (fits[C][0], -C))
     for C in sorted(fits):
         gap = fits[best][2] - fits[C][2]
