@@ -79,12 +79,10 @@ def test_model_beats_rules_alone_on_dev_scores(claims_result: dict[str, Any]) ->
 
 
 @pytest.mark.shared_data
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 3: verdicts differ only where score >= 0.5 (model) or two sources (rules) say corroborated; "
-    "one dev claim scores 0.5 or more (0.70, labelled single_source), the rules' count is right 2 times in 3 "
-    "(dev macro-F1 39.3 vs 41.1, intervals overlapping). Even the labels' own source counts give "
-    "corroborated for only 46% of dev claims with two or more supporting sources. Strict, so the marker "
-    "goes when the model wins"))
 def test_model_beats_rules_alone_on_dev_verdicts(claims_result: dict[str, Any]) -> None:
+    """Issue 3's bar, verdicts. Met by a hair since the labels grew to 315 train articles (dev 39.8 vs
+    39.7): the two verdicts differ only where score >= 0.5 or the rules' count of two sources says
+    corroborated, and on dev the model says it of no claim while the rules say it of one, wrongly.
+    A floor, not a margin: any change that makes the model's corroborated calls worse fails here."""
     model, rules = claims_result["verdict"]["model"], claims_result["verdict"]["rules"]
     assert model["verdict_macro_f1"] > rules["verdict_macro_f1"]
