@@ -317,7 +317,6 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
         fold_names = _hedge_feature_names([rows[i] for i in train])
         fold_data.append((fold_names, _hedge_matrix([rows[i] for i in train], fold_names),
                           _hedge_matrix([rows[i] for i in test], fold_names)))
-    grid: dict[str, float] = {}
     fits: dict[float, tuple[float, float, np.ndarray]] = {}  # C -> (oof f1, threshold, per-fold f1)
     for C in HEDGE_C_GRID:
         scores = np.zeros(len(y))
@@ -327,8 +326,8 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
         threshold, f1 = best_f1_threshold(y, scores)
         per_fold = np.array([f1_score(y[test], scores[test] >= threshold, zero_division=0.0)
                              for _, test in folds])
-        grid[str(C)] = round(float(f1), 4)
         fits[C] = (float(f1), float(threshold), per_fold)
+    grid = {str(c): round(fit[0], 4) for c, fit in fits.items()}
     C = _one_standard_error_f1_c(fits)
     f1, threshold, _ = fits[C]
     names = _hedge_feature_names(rows)

@@ -29,6 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scorer.evaluation.polnear import SHARED_DATA
 from scorer.labels import REQUIRED, article_text
 from scorer.sourcing import TYPE_RANK
 
@@ -98,8 +99,6 @@ def _verdict_problem(verdict: Any, contradicted: bool, has_own: bool, has_suppor
 
 
 def _split_of(article_id: str) -> str:
-    from scorer.evaluation.polnear import SHARED_DATA
-
     return "dev" if (SHARED_DATA / "polnear" / "dev" / "text" / f"{article_id}.txt").exists() else "train"
 
 
