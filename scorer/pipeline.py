@@ -272,6 +272,21 @@ class Pipeline:
                 claim_atts[i] = (speaker, *claim_atts[i])
         return claim_ids, claim_atts
 
+    def independent_voices(self, attributions: Sequence[ClaimAttribution]) -> int:
+        """The most sources one cited cue names side by side, outlets aside: sources sharing the cue
+        ("according to Meloni and a diplomatic source") or conjoined in one source phrase ("Doe and
+        Roe said"). Sources under different cues of one sentence are mostly one origin (a relay, a
+        questioner, a subject of the reported content) and are not counted together."""
+        by_cue: dict[tuple[int, int], set[str]] = {}
+        most = 0
+        for att in attributions:
+            if not att.cited or att.source is None or att.source_id is None or att.source_type == "outlet":
+                continue
+            most = max(most, self.typer.coordinated_voices(att.source.text))
+            if att.cue is not None:
+                by_cue.setdefault((att.cue.start, att.cue.end), set()).add(att.source_id)
+        return max(most, *(len(ids) for ids in by_cue.values())) if by_cue else most
+
     # -- step 5: hedges and contradiction evidence ----------------------------------------------
     def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]]) -> Signals:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
@@ -349,6 +364,7 @@ class Pipeline:
             others = [row[j] for j in range(len(work)) if j != i and id_sets[j] - id_sets[i]]
             types = tuple(type_of[s] for s in claim_ids[i])
             evidence.append(ClaimEvidence(
+                independent_voices=self.independent_voices(claim_atts[i]),
                 source_types=types, own_source_ids=claim_ids[i], support_source_ids=support[i],
                 hedged=hedge_results[i].hedged, hedge_cues=len(hedge_results[i].cues),
                 contradicted=i in contradicted_by, carries_doubt=bool(cue_matches[i]),

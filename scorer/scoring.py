@@ -23,7 +23,7 @@ PRIOR_PATH = RULES_DIR / "corroboration_prior_model.yaml"
 
 FEATURES: tuple[str, ...] = (
     "own_sources",  # distinct sources the claim's own sentence cites, capped at 3
-    "two_own_voices",  # its own sentence cites two or more sources that are not outlets (LABELLING.md's two)
+    "two_own_voices",  # one cue of its own sentence cites two sources or more (LABELLING.md's two)
     "named_official",
     "named_institution",
     "named_person",
@@ -62,6 +62,11 @@ class ClaimEvidence:
     article_sources: int = 0
     other_source_similarity: float = 0.0
     position: float = 0.0
+    # The most sources one cue of the claim's own sentence cites side by side ("according to Meloni
+    # and a diplomatic source", "Doe and Roe said"), outlets aside. Sources under different cues of
+    # one sentence are rarely independent: a questioner ("asked by a reporter"), a relay ("X said,
+    # according to CNN"), or a subject inside the reported content.
+    independent_voices: int = 0
 
 
 def feature_vector(ev: ClaimEvidence) -> np.ndarray:
@@ -69,8 +74,7 @@ def feature_vector(ev: ClaimEvidence) -> np.ndarray:
     named = bool(types & {"named_official", "named_person", "named_institution"})
     values = {
         "own_sources": min(len(set(ev.own_source_ids)), 3),
-        # An outlet citing a speaker relays that speaker ("According to GMA News, Salceda said"): one voice.
-        "two_own_voices": sum(t != "outlet" for t in ev.source_types) >= 2,
+        "two_own_voices": ev.independent_voices >= 2,
         "named_official": "named_official" in types,
         "named_institution": "named_institution" in types,
         "named_person": "named_person" in types,

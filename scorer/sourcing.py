@@ -208,6 +208,14 @@ _TITLE_MODIFIERS = frozenset({
 # Institutions named by one bare word ("Police said", "Congress passed").
 _BARE_BODIES = frozenset({"police", "congress", "parliament", "pentagon", "kremlin", "fbi", "cia", "nsa",
                           "nato", "un", "eu", "treasury", "interpol"})
+# A source phrase of conjoined sources: "Doe and Roe", "Senator Jane Doe and Mayor John Roe, and
+# Governor Ann Poe", "two county officials, Jane Doe and John Roe".
+_CONJUNCTION = regex.compile(r",?\s+(?:and|&)\s+|,\s+(?=\p{Lu})")
+# A comma then a lower-case word or "the" opens an apposition ("Jane Doe, the activist and
+# lawyer", "John Roe, assistant to the mayor and director of ..."): one described source.
+_APPOSITION = regex.compile(r",\s+(?!and\b)(?:\p{Ll}|the\b)")
+_SOURCE_KINDS = frozenset({"named_official", "named_person", "named_institution", "unnamed_source",
+                           "second_source"})
 # Collective nouns: one group, referred back to as "they", never as "he" or "she".
 _COLLECTIVES = frozenset({
     "people", "family", "audience", "staff", "crowd", "public", "police", "team", "media", "press",
@@ -380,6 +388,8 @@ class SourceTyper:
         self.male_names = frozenset(names.lists.get("male", ()))
         self.female_names = frozenset(names.lists.get("female", ()))
         self.outlets = outlets or outlet_table()
+        self.coordination_blockers = frozenset(lists.get("coordination_blockers", ()))
+        self._possessives = frozenset({"his", "her", "its", "their", "our", "my"})
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
         # Unions of the word lists that the classifier tests per word, built once here rather than
@@ -897,6 +907,47 @@ class SourceTyper:
         # Only a listed first name: "Wasserman Schultz" is one surname, not Ms. Schultz's first name.
         given = name[0].lower() if len(name) >= 2 and name[0].lower() in self._given_names else ""
         return MentionType("named_official" if official else "named_person", rule, gender, surname, given)
+
+    def coordinated_voices(self, phrase: str) -> int:
+        """How many sources a source phrase conjoins ("Doe and Roe", "security researchers and
+        European officials"): LABELLING.md lists each as a source, so one cue with two such voices cites
+        two. 0 for a phrase that conjoins no sources: an "and" inside a description ("Jane Doe,
+        the activist and lawyer", "the Research and Planning Office"), adjectives sharing one
+        head ("local and state officials"), or a role before a name ("Property developer and
+        television host John Roe"). A possessive conjunct speaks for the other one
+        ("Doe and her lawyers": one origin) and is not counted."""
+        phrase = phrase.strip(" ,")
+        if not regex.search(r"\s(?:and|&)\s", phrase) or _APPOSITION.search(phrase):
+            return 0
+        if any(w.lower() in self.coordination_blockers for w in _WORDS.findall(phrase)):
+            return 0
+        parts = [p for p in _CONJUNCTION.split(phrase) if p]
+        first, last = parts[0].split(), parts[-1].split()
+        if len(parts) < 2 or (len(first) == 1 and parts[0][:1].isupper() and len(parts) == 2
+                               and last[0].lower() not in {"other", "another"} and last[-1].islower()):
+            return 0  # "Local and state officials", "Liberal and conservative economists"
+        if first[0].lower() == "the" and len(first) == 2:
+            return 0  # "the Research and Planning Office": one name
+        # "two county officials, Jane Doe and John Roe": a description, then the names it describes.
+        described = regex.match(r"[^,]+,\s+\p{Lu}", phrase) is not None
+        voices = set()
+        for k, part in enumerate(parts):
+            words = part.split()
+            if words[0].lower() in self._possessives:
+                continue
+            kind = self.classify(part).type
+            tail = words[-1].strip("(),.")
+            if kind in {"named_official", "named_person", "named_institution"} and not (
+                    tail[:1].isupper() or words[-1].endswith(")")):
+                continue  # "Property developer": a role, not a name
+            if kind == "unnamed_source" and k == 0 and described:
+                continue
+            determiner = words[0].lower() in {"a", "an", "one", "other", "another"}
+            if kind == "unnamed_source" and not (tail.endswith("s") or determiner):
+                continue  # one unnamed person in a list of descriptions
+            if kind in _SOURCE_KINDS:
+                voices.add(part.lower())
+        return len(voices) if len(voices) >= 2 else 0
 
     def classify(self, phrase: str, head: str | None = None,
                  officials: frozenset[str] = frozenset()) -> MentionType:

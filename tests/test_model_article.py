@@ -27,14 +27,6 @@ def test_opening_claim_cites_meloni_and_the_diplomatic_source(report: Report) ->
     assert c.corroboration == max(x.corroboration for x in report.claims)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 3: the corroboration model fitted on 315 labelled train articles scores the opening claim "
-    "0.30. Its own sentence cites two independent voices (LABELLING.md's corroborated), but on the "
-    "train claims the scorer's two-voice feature fires 18 times, 16 of them single_source (a "
-    "questioner, a relaying document, one source found twice), and 'according to A and B' is never "
-    "split into two sources there, so the fit has no evidence that two cited voices corroborate; the "
-    "prior's fixed +2.0 is offset by the learned intercept. Fitted on 153 articles it scored above 0.5. "
-    "Strict, so the marker goes when the features tell independent voices apart"))
 def test_opening_claim_is_corroborated(report: Report) -> None:
     assert claim(report, "The US has proposed security guarantees").verdict == "corroborated"
 
@@ -108,3 +100,20 @@ def test_every_explanation_adds_up_to_the_score(report: Report) -> None:
     for c in report.claims:
         logit = sum(e.contribution for e in c.explanation)
         assert math.isclose(1 / (1 + math.exp(-logit)), c.corroboration, rel_tol=1e-6)
+
+
+@pytest.mark.parametrize(("text", "voices"), [
+    # Two sources under one cue: two independent voices (LABELLING.md's corroborated).
+    ("The bridge will close in May, according to Mayor John Roe and a city engineer.", 2),
+    ("Senator Jane Doe and Mayor John Roe said the bridge will close in May.", 2),
+    # Sources under different cues of one sentence: a relay and a questioner are one origin.
+    ("Mayor John Roe said the bridge will close in May, according to the Daily Ledger.", 1),
+    ("Asked by a reporter about the bridge, Mayor John Roe said it will close in May.", 1),
+])
+def test_independent_voices_count_sources_side_by_side_under_one_cue(text: str, voices: int) -> None:
+    from scorer.pipeline import default_pipeline
+
+    pipeline = default_pipeline()
+    report = pipeline.analyze(text)
+    (only,) = report.claims
+    assert pipeline.independent_voices(only.attributions) == voices

@@ -379,3 +379,27 @@ def test_pronoun_after_a_closing_quote_is_the_speaker_however_far(typer_: Source
     # Without the text the speaker is out of reach and the person named last wins.
     assert link_sources(mentions, background)[0] == ["S1", "S2"]
     assert link_sources(mentions, background, (), text)[0] == ["S1", "S1"]
+
+
+@pytest.mark.parametrize(("phrase", "voices"), [
+    ("Senator Jane Doe and Mayor John Roe", 2),
+    ("Doe and Roe", 2),
+    ("security researchers and European officials", 2),
+    ("Mayor John Roe and other city officials", 2),
+    ("Senator Jane Doe and Mayor John Roe, and Governor Ann Poe,", 3),
+    ("two county officials, Jane Doe and John Roe,", 2),
+    ("Governor Ann Poe and a diplomatic source", 2),
+    # One source described with an "and" inside its description.
+    ("Jane Doe, the activist and lawyer,", 0),
+    ("John Roe, assistant to the mayor and director of the Office of Budget and Planning,", 0),
+    ("the Research and Planning Office of the Department of Labor", 0),
+    ("a report by the Institute for Labor and Trade Studies", 0),
+    ("Property developer and television host John Roe", 0),
+    # Adjectives sharing one head, and a second conjunct that speaks for the first: one origin.
+    ("local and state officials", 0),
+    ("Liberal and conservative economists", 0),
+    ("Doe and her lawyers", 0),
+    ("Senator Jane Doe", 0),
+])
+def test_coordinated_voices(typer_: SourceTyper, phrase: str, voices: int) -> None:
+    assert typer_.coordinated_voices(phrase) == voices
