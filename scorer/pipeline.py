@@ -134,6 +134,8 @@ class Pipeline:
         # rules/hedge_model.yaml serve the WikiWeasel measurement, whose labels differ from LABELLING.md.
         self.hedges: HedgeDetector = default_detector(model_path=NEWS_HEDGE_MODEL_PATH)
         self.outlets = outlet_table()
+        self.poll_statistic = self.typer.rules.get("sources.poll_statistic")
+        self.poll_heads = frozenset(self.typer.rules.lists["poll_heads"])
         self.model = corroboration_model()
         self.stance = default_stance_model()
         self.context: ContextSourcer | None = ContextSourcer() if use_context else None
@@ -272,6 +274,25 @@ class Pipeline:
                 claim_atts[i] = (speaker, *claim_atts[i])
         return claim_ids, claim_atts
 
+    def poll_backing(self, spans: Sequence[Span], claim_ids: Sequence[tuple[str, ...]],
+                     support: Sequence[tuple[str, ...]], sources: Sequence[Source]) -> dict[int, str]:
+        """Claims that cite no one and no other claim backs but that report a share or a margin
+        (rule sources.poll_statistic), each with the poll the article cites nearest before it (else
+        the first after it): the numbers of a poll story come from its poll."""
+        cited = {s for ids in claim_ids for s in ids}
+        polls = sorted((src.mentions[0].start, src.id) for src in sources
+                       if src.id in cited and src.type == "document" and src.mentions
+                       and any(w in self.poll_heads for w in src.name.lower().split()))
+        if not polls:
+            return {}
+        backing = {}
+        for i, span in enumerate(spans):
+            if claim_ids[i] or support[i] or not self.poll_statistic.found_in(span.text):
+                continue
+            before = [pid for start, pid in polls if start < span.start]
+            backing[i] = before[-1] if before else polls[0][1]
+        return backing
+
     def independent_voices(self, attributions: Sequence[ClaimAttribution]) -> int:
         """The most sources one cited cue names side by side, outlets aside: sources sharing the cue
         ("according to Meloni and a diplomatic source") or conjoined in one source phrase ("Doe and
@@ -355,6 +376,8 @@ class Pipeline:
                     continue
                 backers.extend(s for s in claim_ids[j] if s not in claim_ids[i])
             support.append(tuple(dict.fromkeys(backers)))
+        for i, poll in self.poll_backing(spans, claim_ids, support, sources).items():
+            support[i] = (poll,)
 
         # Step 6: score every claim in one vectorised call.
         evidence = []

@@ -101,19 +101,3 @@ def test_every_explanation_adds_up_to_the_score(report: Report) -> None:
         logit = sum(e.contribution for e in c.explanation)
         assert math.isclose(1 / (1 + math.exp(-logit)), c.corroboration, rel_tol=1e-6)
 
-
-@pytest.mark.parametrize(("text", "voices"), [
-    # Two sources under one cue: two independent voices (LABELLING.md's corroborated).
-    ("The bridge will close in May, according to Mayor John Roe and a city engineer.", 2),
-    ("Senator Jane Doe and Mayor John Roe said the bridge will close in May.", 2),
-    # Sources under different cues of one sentence: a relay and a questioner are one origin.
-    ("Mayor John Roe said the bridge will close in May, according to the Daily Ledger.", 1),
-    ("Asked by a reporter about the bridge, Mayor John Roe said it will close in May.", 1),
-])
-def test_independent_voices_count_sources_side_by_side_under_one_cue(text: str, voices: int) -> None:
-    from scorer.pipeline import default_pipeline
-
-    pipeline = default_pipeline()
-    report = pipeline.analyze(text)
-    (only,) = report.claims
-    assert pipeline.independent_voices(only.attributions) == voices

@@ -1,0 +1,53 @@
+"""Who backs a claim besides its own sentence's source, and how many independent voices it cites:
+the corroboration features a careful editor reads off the article's structure."""
+
+from __future__ import annotations
+
+import pytest
+
+from scorer.pipeline import default_pipeline
+from scorer.report import ClaimResult, Report
+
+
+def claim(report: Report, starts_with: str) -> ClaimResult:
+    (found,) = [c for c in report.claims if c.span.text.startswith(starts_with)]
+    return found
+
+
+@pytest.mark.parametrize(("text", "voices"), [
+    # Two sources under one cue: two independent voices (LABELLING.md's corroborated).
+    ("The bridge will close in May, according to Mayor John Roe and a city engineer.", 2),
+    ("Senator Jane Doe and Mayor John Roe said the bridge will close in May.", 2),
+    # Sources under different cues of one sentence: a relay and a questioner are one origin.
+    ("Mayor John Roe said the bridge will close in May, according to the Daily Ledger.", 1),
+    ("Asked by a reporter about the bridge, Mayor John Roe said it will close in May.", 1),
+])
+def test_independent_voices_count_sources_side_by_side_under_one_cue(text: str, voices: int) -> None:
+    pipeline = default_pipeline()
+    report = pipeline.analyze(text)
+    (only,) = report.claims
+    assert pipeline.independent_voices(only.attributions) == voices
+
+
+POLL_STORY = (
+    "A new Harbor Research poll found that 48 percent of voters back the levy. "
+    "Support among renters rose by 9 points since May. "
+    "The council will vote on the levy in June.")
+
+
+def test_poll_numbers_that_cite_no_one_are_backed_by_the_poll() -> None:
+    report = default_pipeline().analyze(POLL_STORY)
+    poll = claim(report, "A new Harbor Research poll")
+    numbers = claim(report, "Support among renters")
+    vote = claim(report, "The council will vote")
+    assert poll.source_type == "document"
+    assert numbers.source_types == ("unattributed",)
+    assert numbers.support_source_ids == poll.source_ids
+    assert numbers.verdict == "single_source"
+    assert vote.support_source_ids == () and vote.verdict == "unsourced"  # no numbers: not the poll's
+
+
+def test_numbers_without_a_cited_poll_stay_unsourced() -> None:
+    report = default_pipeline().analyze("Support among renters rose by 9 points since May. "
+                                        "The council will vote on the levy in June.")
+    assert [c.verdict for c in report.claims] == ["unsourced", "unsourced"]
