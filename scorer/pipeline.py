@@ -255,6 +255,12 @@ class Pipeline:
             claim_atts.append(tuple(atts))
             uncited_source.append(any(a.source_id and not a.cited for a in atts))
         spans = [cw.claim.span for cw in work]
+        # A quotation of several sentences names its speaker once, often only after its last
+        # sentence ('"... fearful. They are anxious," Doe said.'): its earlier sentences take that speaker.
+        for ci, speaker in _quotation_speakers(text, spans, claim_ids).items():
+            claim_ids[ci] = (speaker,)
+            quoted = ClaimAttribution(speaker, type_of[speaker], None, None, "attr.quote_continuation")
+            claim_atts[ci] = (quoted, *claim_atts[ci])
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
                           similarity_matrix([s.text for s in spans]), tuple(other_attributions))
 
@@ -446,12 +452,58 @@ def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:
     return runs
 
 
+def _quotation_speakers(text: str, spans: Sequence[Span],
+                        claim_ids: Sequence[tuple[str, ...]]) -> dict[int, str]:
+    """Claims inside a running quotation that cite no one, each with the quotation's speaker: the first
+    source cited by a later claim of the run (the sentence that closes the quotation and names who
+    spoke), else by the nearest earlier one. A run's first claim counts as inside the quotation only
+    when it opens with a quotation mark ("Doe arrived late. 'We won,' she said." is not one voice)."""
+    runs = _quotation_runs(text, spans)
+    members: dict[int, list[int]] = {}
+    for i, run in enumerate(runs):
+        members.setdefault(run, []).append(i)
+    speakers = {}
+    for run, claims in members.items():
+        if len(claims) < 2:
+            continue
+        for i in claims:
+            if claim_ids[i] or (i == run and spans[i].text[:1] not in _OPENING_QUOTES):
+                continue
+            later = [k for k in claims if k > i and claim_ids[k]]
+            earlier = [k for k in claims if k < i and claim_ids[k]]
+            if later or earlier:
+                speakers[i] = claim_ids[later[0] if later else earlier[-1]][0]
+    return speakers
+
+
 def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -> bool:
     """True when the previous claim opened a quotation that this claim continues or closes."""
-    between = text[previous.start:current.start]
-    opened = sum(between.count(q) for q in "“«") - sum(between.count(q) for q in "”»")
-    straight = between.count('"') % 2 == 1
-    return opened > 0 or straight
+    return _quote_open_after(text[previous.start:current.start])
+
+
+def _quote_open_after(between: str) -> bool:
+    """Whether a quotation is open at the end of `between`, read mark by mark: an opening mark opens,
+    a closing one closes, a straight double quote (or two apostrophes, as some papers print it) flips
+    (so a quotation opened curly and closed straight is closed), and a paragraph that does not open
+    with a quotation mark closes any quotation left open (news opens each paragraph of a long
+    quotation again)."""
+    open_ = False
+    at_paragraph_start = False
+    for ch in between.replace("''", '"'):
+        if ch == "\n":
+            at_paragraph_start = True
+            continue
+        if at_paragraph_start and not ch.isspace():
+            at_paragraph_start = False
+            if ch not in _OPENING_QUOTES:
+                open_ = False
+        if ch in "“«":
+            open_ = True
+        elif ch in "”»":
+            open_ = False
+        elif ch == '"':
+            open_ = not open_
+    return open_
 
 
 @lru_cache(maxsize=1)

@@ -124,7 +124,10 @@ class Report:
                 sum(c.source_type in {"unnamed_source", "second_source"} for c in self.claims), n),
             "hedged_share": _share(sum(c.hedged for c in self.claims), n),
             "contradicted_share": _share(sum(c.contradicted for c in self.claims), n),
-            "mean_corroboration": round(sum(c.corroboration for c in self.claims) / n, 4) if n else None,
+            # The mean of the scores as every output prints them (4 decimals), as `scorer batch
+            # --per-article` computes it from the claims it writes: one article, one number.
+            "mean_corroboration": (round(sum(round(c.corroboration, 4) for c in self.claims) / n, 4)
+                                   if n else None),
             "outlet_prior": round(self.outlet_prior, 4),
             "outlet_prior_known": self.outlet_known,
         }

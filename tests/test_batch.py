@@ -223,7 +223,7 @@ def test_per_article_summary_matches_the_report(tmp_path: Path) -> None:
         assert row[f"n_{t}"] == n
     for key in ("unnamed_share", "hedged_share", "contradicted_share", "outlet_prior"):
         assert row[key] == pytest.approx(expected[key])
-    assert row["mean_corroboration"] == pytest.approx(expected["mean_corroboration"], abs=1e-4)
+    assert row["mean_corroboration"] == pytest.approx(expected["mean_corroboration"], abs=1e-9)
 
 
 @pytest.mark.parametrize(

@@ -55,9 +55,10 @@ def test_a_quote_paragraph_keeps_its_speaker_and_background_stays_unsourced() ->
     quote = by_start["“Nobody shou"]
     assert quote.source_ids and quote.source_ids == by_start["“We have the"].source_ids
     assert quote.attributions[0].rule_id == "attr.paragraph_speaker"
-    # A quotation whose cue comes after it in the paragraph takes the speaker named there.
+    # A quotation whose cue comes after it takes the speaker named there, by the quotation rule
+    # before the paragraph model is asked.
     opening = by_start["“We have the"]
-    assert opening.attributions[0].rule_id == "attr.paragraph_speaker"
+    assert opening.attributions[0].rule_id == "attr.quote_continuation"
     assert opening.source_ids == by_start["I have counte"[:12]].source_ids
     background = by_start["The bill was"]
     assert background.source_ids == () and background.verdict == "unsourced"

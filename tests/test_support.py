@@ -51,3 +51,27 @@ def test_numbers_without_a_cited_poll_stay_unsourced() -> None:
     report = default_pipeline().analyze("Support among renters rose by 9 points since May. "
                                         "The council will vote on the levy in June.")
     assert [c.verdict for c in report.claims] == ["unsourced", "unsourced"]
+
+
+@pytest.mark.parametrize(("between", "open_"), [
+    ("“We won the vote. ", True),
+    ("“We won the vote,” she said. ", False),
+    ("“We won the vote.\" She left. ", False),  # opened curly, closed straight
+    ("''We won the vote. ", True),  # two apostrophes, as some papers print a quotation mark
+    ("“We won the vote.\nShe left. ", False),  # a paragraph that opens without a mark ends it
+    ("“We won the vote.\n“We will build. ", True),  # a long quotation reopens each paragraph
+])
+def test_quote_open_after(between: str, open_: bool) -> None:
+    from scorer.pipeline import _quote_open_after
+
+    assert _quote_open_after(between) is open_
+
+
+def test_a_quotation_of_several_sentences_takes_the_speaker_named_after_it() -> None:
+    report = default_pipeline().analyze(
+        "Roe arrived late on Monday. “We won the vote on the levy. We will build the new bridge,” "
+        "Mayor John Roe said. The bridge will open in May.")
+    first, inside, closing, after = report.claims
+    assert first.source_ids == () and after.source_ids == ()  # outside the quotation
+    assert inside.source_ids == closing.source_ids != ()
+    assert any(a.rule_id == "attr.quote_continuation" for a in inside.attributions)
