@@ -75,3 +75,21 @@ def test_a_quotation_of_several_sentences_takes_the_speaker_named_after_it() -> 
     assert first.source_ids == () and after.source_ids == ()  # outside the quotation
     assert inside.source_ids == closing.source_ids != ()
     assert any(a.rule_id == "attr.quote_continuation" for a in inside.attributions)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("Senator Jane Doe criticized the bill as wasteful on Tuesday.", "Senator Jane Doe"),
+    ("A new Harbor Research poll shows the levy with a narrow lead.", "A new Harbor Research poll"),
+    # Not an act of saying or showing, a habit summed up by the author, a negated act.
+    ("Mayor John Roe bought the land in 2012.", None),
+    ("Senator Jane Doe has consistently criticized the bill.", None),
+    ("Senator Jane Doe did not criticize the bill on Tuesday.", None),
+])
+def test_a_sentence_citing_no_one_cites_the_subject_of_its_speech_act(text: str, source: str | None) -> None:
+    (only,) = default_pipeline().analyze(text).claims
+    acts = [a for a in only.attributions if a.rule_id == "attr.act_subject"]
+    if source is None:
+        assert not acts and only.source_ids == ()
+    else:
+        assert [a.source.text for a in acts if a.source] == [source]
+        assert only.source_ids == (acts[0].source_id,)
