@@ -125,3 +125,20 @@ def test_is_claim_sentence_same_as_all_matches_at_start(pieces: list[str], sep: 
     text = sep.join(pieces)
     sentence = Span(0, len(text), text)
     assert is_claim_sentence(sentence, one, _CLAIM_RULES) == _reference(sentence, one)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A short first line set apart by a blank line is the headline, whatever its punctuation.
+    ("Council backs the levy after a long night.\n\nThe council voted 5 to 2 for the levy on Monday.",
+     ["The council voted 5 to 2 for the levy on Monday."]),
+    # No blank line below it, or a colon that introduces what follows: the first line reports.
+    ("The council voted 5 to 2 for the levy on Monday.\nThe mayor will sign it on Friday.",
+     ["The council voted 5 to 2 for the levy on Monday.", "The mayor will sign it on Friday."]),
+    # Markup left in scraped text: the claim is the post's words, a bare tag is nothing.
+    ("The mayor wrote on Monday night.\n<tweet author=\"mayor\">We will build the bridge by May.\n"
+     "<tweet id=\"1\"><tweet/>.", ["The mayor wrote on Monday night.", "We will build the bridge by May."]),
+    ("The council voted 5 to 2 for the levy.\nFollow Jane Doe on Twitter @janedoe.",
+     ["The council voted 5 to 2 for the levy."]),
+])
+def test_headline_markup_and_follow_prompts_are_no_claims(text: str, expected: list[str]) -> None:
+    assert [c.span.text for c in split_claims(text)] == expected
