@@ -491,13 +491,23 @@ def _quotation_speakers(text: str, spans: Sequence[Span],
     """Claims inside a running quotation that cite no one, each with the quotation's speaker: the first
     source cited by a later claim of the run (the sentence that closes the quotation and names who
     spoke), else by the nearest earlier one. A run's first claim counts as inside the quotation only
-    when it opens with a quotation mark ("Doe arrived late. 'We won,' she said." is not one voice)."""
+    when it opens with a quotation mark ("Doe arrived late. 'We won,' she said." is not one voice).
+    A quotation that names no one and reopens right after the tag of the one before, in the same
+    paragraph ('"A," she said. "B. C."'), keeps that speaker."""
     runs = _quotation_runs(text, spans)
     members: dict[int, list[int]] = {}
     for i, run in enumerate(runs):
         members.setdefault(run, []).append(i)
     speakers = {}
     for run, claims in members.items():
+        if (run > 0 and spans[run].text[:1] in _OPENING_QUOTES and claim_ids[run - 1]
+                and not any(claim_ids[k] for k in claims)
+                and "\n" not in text[spans[run - 1].start:spans[run].start]
+                and any(q in spans[run - 1].text for q in ("”", '"', "''"))):
+            # '"A," she said. "B. C."': a quotation reopened after its speaker tag, in one paragraph.
+            for i in claims:
+                speakers[i] = claim_ids[run - 1][0]
+            continue
         if len(claims) < 2:
             continue
         for i in claims:

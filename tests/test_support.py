@@ -93,3 +93,14 @@ def test_a_sentence_citing_no_one_cites_the_subject_of_its_speech_act(text: str,
     else:
         assert [a.source.text for a in acts if a.source] == [source]
         assert only.source_ids == (acts[0].source_id,)
+
+
+def test_a_quotation_reopened_after_its_speaker_tag_keeps_the_speaker() -> None:
+    report = default_pipeline().analyze(
+        "“We won the vote on the levy,” Mayor John Roe said on Monday. “We will build the new bridge. "
+        "It will open in May.”\nThe council meets again in June.")
+    tagged, reopened, closing, after = report.claims
+    assert tagged.source_ids != ()
+    assert reopened.source_ids == closing.source_ids == tagged.source_ids
+    assert reopened.attributions[0].rule_id == "attr.quote_continuation"
+    assert after.source_ids == ()  # a new paragraph that opens without a quotation mark
