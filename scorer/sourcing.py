@@ -195,7 +195,7 @@ _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "br
 # Words of multi-word titles that say nothing about office on their own ("head of", "managing
 # editor"): they neither stop a name nor make a capitalised word before a name a title.
 _GENERIC_TITLE_PARTS = frozenset({"of", "in", "editor", "head", "managing", "communications", "assistant",
-                                  "under"})
+                                  "under", "u.s.", "solicitor"})
 # Words of multi-word titles that name no official on their own after "the": "the city", "the state",
 # "the defense" ("city manager", "secretary of state", "defense secretary" do).
 _PLACE_TITLE_PARTS = frozenset({"city", "county", "state", "public", "district", "defense"})

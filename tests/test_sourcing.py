@@ -403,3 +403,13 @@ def test_pronoun_after_a_closing_quote_is_the_speaker_however_far(typer_: Source
 ])
 def test_coordinated_voices(typer_: SourceTyper, phrase: str, voices: int) -> None:
     assert typer_.coordinated_voices(phrase) == voices
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Assistant U.S. Attorney Maya D. Song", "named_official"),  # a federal prosecutor holds office
+    ("the U.S.", "named_institution"),  # "U.S." in a title is no title by itself
+    ("an attorney for the family", "unnamed_source"),
+])
+def test_prosecutors_are_officials_and_the_country_stays_a_body(typer_: SourceTyper, phrase: str,
+                                                                expected: str) -> None:
+    assert typer_.classify(phrase).type == expected
