@@ -187,6 +187,19 @@ def _whole_number_start(text: str, a: Attribution) -> Attribution:
     return Attribution(a.cue, source, head, a.cue_class, a.rule_id)
 
 
+# Verb classes whose act cites its subject when the sentence cites no one else: on the labelled train
+# claims a speech act's subject is the labelled source 4 times in 5, a belief act's only half the time.
+_ACT_CITING_CLASSES = frozenset({"speech", "evidence"})
+
+
+def cue_negated(text: str, att: Attribution) -> bool:
+    """"did not clarify", and a cue that ends on the auxiliary of a negation ("... did | not")."""
+    before = text[max(0, att.cue.start - 12):att.cue.start].lower().split()
+    around = (before[-1:] + att.cue.text.lower().split()
+              + text[att.cue.end:att.cue.end + 8].lower().split()[:1])
+    return any(w in {"not", "never"} or w.endswith(("n't", "n’t")) for w in around)
+
+
 class AttributionFinder:
     """Finds attributions in claim spans of one text. Stateless apart from its compiled rules and
     models.
@@ -214,6 +227,7 @@ class AttributionFinder:
             r"(?:[\w-]+\s+){0,3}?" + _alternation(self.rules.lists.get("source_media", ()))
             + r"s?\b[^,]*,?\s*$")
         self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
+        self.habitual_adverbs = frozenset(self.rules.lists["habitual_adverbs"])
         # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.
         self._s_clitic_hosts = self.lex.pronouns | _S_CLITIC_HOSTS
         self.models = None
@@ -724,6 +738,26 @@ class AttributionFinder:
         if cls == "speech":
             return cls if opens or closes or inverted or lemma not in self.lex.content_required else "act"
         return cls if opens else "act"
+
+    def act_subject(self, text: str, attributions: Sequence[Attribution],
+                    source_ids: Sequence[str | None]) -> int | None:
+        """The attribution whose subject a sentence citing no one else cites: the first whose cue is
+        an act (class `act`, see `_model_cue_class`) of saying or showing ("Doe called the plan
+        reckless", "the poll shows ..."), with a source, not negated, and not summed up as a habit
+        ("has consistently dismissed": the author's background about a stance); None when there is
+        none. `source_ids` are the attributions' linked source ids (None: no source)."""
+        forms = self.lex.forms
+        for k, att in enumerate(attributions):
+            if (source_ids[k] is None or att.source is None or att.cue_class != "act"
+                    or cue_negated(text, att)):
+                continue
+            classes = [forms[w.lower()][1] for w in att.cue.text.split() if w.lower() in forms]
+            if not classes or classes[-1] not in _ACT_CITING_CLASSES:
+                continue
+            if any(w in self.habitual_adverbs for w in text[att.source.end:att.cue.end].lower().split()):
+                continue
+            return k
+        return None
 
     @staticmethod
     def _geometry_rule(toks: Sequence[Token], cue: Span, source: Span | None) -> str:

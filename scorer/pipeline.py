@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import regex
 
-from scorer.attribution import Attribution, AttributionFinder
+from scorer.attribution import Attribution, AttributionFinder, cue_negated
 from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
@@ -50,9 +50,6 @@ class _ClaimWork:
 
 
 _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
-# Verb classes whose act cites its subject when the sentence cites no one else: on the labelled train
-# claims a speech act's subject is the labelled source 4 times in 5, a belief act's only half the time.
-_ACT_CITING_CLASSES = frozenset({"speech", "evidence"})
 # A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
 # not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
 _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
@@ -76,14 +73,6 @@ def _speaker(attributions: Sequence[Attribution]) -> list[Attribution]:
     return next(([a] for a in attributions if a.cue_class in _CITING_CLASSES and a.source is not None), [])
 
 
-def _negated(text: str, att: Attribution) -> bool:
-    """"did not clarify", and a cue that ends on the auxiliary of a negation ("... did | not")."""
-    before = text[max(0, att.cue.start - 12):att.cue.start].lower().split()
-    around = (before[-1:] + att.cue.text.lower().split()
-              + text[att.cue.end:att.cue.end + 8].lower().split()[:1])
-    return any(w in {"not", "never"} or w.endswith(("n't", "n’t")) for w in around)
-
-
 def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list[bool]:
     """Which attributions cite a source FOR the claim, as opposed to ones nested in its content.
 
@@ -94,7 +83,7 @@ def cited_attributions(text: str, attributions: tuple[Attribution, ...]) -> list
     flags: list[bool] = []
     content_starts: list[int] = []
     for att in attributions:
-        negated = _negated(text, att)
+        negated = cue_negated(text, att)
         nested = att.source is not None and any(att.source.start >= c for c in content_starts)
         cited = att.cue_class in _CITING_CLASSES and not negated and not nested
         flags.append(cited)
@@ -143,7 +132,6 @@ class Pipeline:
         self.outlets = outlet_table()
         self.poll_statistic = self.typer.rules.get("sources.poll_statistic")
         self.poll_heads = frozenset(self.typer.rules.lists["poll_heads"])
-        self.habitual_adverbs = frozenset(ruleset("attribution").lists["habitual_adverbs"])
         self.model = corroboration_model()
         self.stance = default_stance_model()
         self.context: ContextSourcer | None = ContextSourcer() if use_context else None
@@ -258,7 +246,7 @@ class Pipeline:
                 # plan reckless", "the poll shows ...") cites the act's subject (LABELLING.md's
                 # labelled claims count it as the claim's source).
                 ids_here = [att_ids.get((ci, k)) for k in range(len(atts))]
-                act = self._act_subject(text, cw.attributions, ids_here)
+                act = self.attribution.act_subject(text, cw.attributions, ids_here)
                 if act is not None and (act_id := ids_here[act]) is not None:
                     own = (act_id,)
                     atts[act] = replace(atts[act], cited=True, rule_id="attr.act_subject")
@@ -296,23 +284,6 @@ class Pipeline:
                                            "attr.paragraph_speaker")
                 claim_atts[i] = (speaker, *claim_atts[i])
         return claim_ids, claim_atts
-
-    def _act_subject(self, text: str, attributions: Sequence[Attribution],
-                     source_ids: Sequence[str | None]) -> int | None:
-        """The first attribution whose cue is an act (it cites no one as found) of saying or showing,
-        with a source, not negated, and not summed up as a habit ("has consistently dismissed": the
-        author's background about a stance); None when there is none."""
-        forms = self.attribution.lex.forms
-        for k, att in enumerate(attributions):
-            if source_ids[k] is None or att.source is None or att.cue_class != "act" or _negated(text, att):
-                continue
-            classes = [forms[w.lower()][1] for w in att.cue.text.split() if w.lower() in forms]
-            if not classes or classes[-1] not in _ACT_CITING_CLASSES:
-                continue
-            if any(w in self.habitual_adverbs for w in text[att.source.end:att.cue.end].lower().split()):
-                continue
-            return k
-        return None
 
     def poll_backing(self, spans: Sequence[Span], claim_ids: Sequence[tuple[str, ...]],
                      support: Sequence[tuple[str, ...]], sources: Sequence[Source]) -> dict[int, str]:
