@@ -105,6 +105,7 @@ class Attributed:
     sources: list[Source]
     sims: np.ndarray  # claim-by-claim content similarity
     other_attributions: tuple[OtherAttribution, ...]  # in sentences that are not claims
+    quotation: list[int]  # per claim, its running quotation's number (`_quotation_runs`)
 
 
 @dataclass(frozen=True)
@@ -262,12 +263,13 @@ class Pipeline:
         spans = [cw.claim.span for cw in work]
         # A quotation of several sentences names its speaker once, often only after its last
         # sentence ('"... fearful. They are anxious," Doe said.'): its earlier sentences take that speaker.
-        for ci, speaker in _quotation_speakers(text, spans, claim_ids).items():
+        quotation = _quotation_runs(text, spans)
+        for ci, speaker in _quotation_speakers(text, spans, claim_ids, quotation).items():
             claim_ids[ci] = (speaker,)
             quoted = ClaimAttribution(speaker, type_of[speaker], None, None, "attr.quote_continuation")
             claim_atts[ci] = (quoted, *claim_atts[ci])
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
-                          similarity_matrix([s.text for s in spans]), tuple(other_attributions))
+                          similarity_matrix([s.text for s in spans]), tuple(other_attributions), quotation)
 
     # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
     def inherit(
@@ -320,7 +322,8 @@ class Pipeline:
         return max(most, *(len(ids) for ids in by_cue.values())) if by_cue else most
 
     # -- step 5: hedges and contradiction evidence ----------------------------------------------
-    def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]]) -> Signals:
+    def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]],
+                quotation: Sequence[int]) -> Signals:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
         cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
         attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
@@ -335,7 +338,6 @@ class Pipeline:
         # (with a denial, doubt or correction cue) toward another claim it overlaps with.
         stance_cues: dict[int, list[Span]] = {}
         coverage = claim_coverage(spans)
-        quotation = _quotation_runs(text, spans)
         for dispute in stance_disputes(text, spans, self.stance, coverage):
             if set(claim_ids[dispute.disputing]) & set(claim_ids[dispute.disputed]) or \
                     quotation[dispute.disputing] == quotation[dispute.disputed]:
@@ -360,7 +362,7 @@ class Pipeline:
         claim_ids, claim_atts = self.inherit(text, stage)
 
         # Step 5: hedges, contradictions, support.
-        sig = self.signals(text, spans, claim_ids)
+        sig = self.signals(text, spans, claim_ids, stage.quotation)
         hedge_results, cue_matches, links, stance_cues = (sig.hedges, sig.cue_matches, sig.links,
                                                           sig.stance_cues)
         contradicted_by = sig.contradicted_by
@@ -457,15 +459,14 @@ def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:
     return runs
 
 
-def _quotation_speakers(text: str, spans: Sequence[Span],
-                        claim_ids: Sequence[tuple[str, ...]]) -> dict[int, str]:
+def _quotation_speakers(text: str, spans: Sequence[Span], claim_ids: Sequence[tuple[str, ...]],
+                        runs: Sequence[int]) -> dict[int, str]:
     """Claims inside a running quotation that cite no one, each with the quotation's speaker: the first
     source cited by a later claim of the run (the sentence that closes the quotation and names who
     spoke), else by the nearest earlier one. A run's first claim counts as inside the quotation only
     when it opens with a quotation mark ("Doe arrived late. 'We won,' she said." is not one voice).
     A quotation that names no one and reopens right after the tag of the one before, in the same
-    paragraph ('"A," she said. "B. C."'), keeps that speaker."""
-    runs = _quotation_runs(text, spans)
+    paragraph ('"A," she said. "B. C."'), keeps that speaker. `runs` are `_quotation_runs(text, spans)`."""
     members: dict[int, list[int]] = {}
     for i, run in enumerate(runs):
         members.setdefault(run, []).append(i)

@@ -476,7 +476,7 @@ def _contest_rows(path: str | Path, split: str) -> tuple[np.ndarray, np.ndarray,
         text = article_text(article_id)
         stage = pipeline.attribute(text)
         claim_ids, _ = pipeline.inherit(text, stage)
-        sig = pipeline.signals(text, stage.spans, claim_ids)
+        sig = pipeline.signals(text, stage.spans, claim_ids, stage.quotation)
         for i, j in match_claims([(s.start, s.end) for s in stage.spans], [(g.start, g.end) for g in gold]):
             rows.append(sig.contest_rows[i])
             y.append(int(gold[j].contradicted))
