@@ -34,6 +34,11 @@ _DATELINE = regex.compile(
     r"^(?:[\p{Lu}][\p{Lu}.\- ]{2,}(?:,\s*[\p{L}. ]+)?(?:\s*\([\w .]+\))?\s*[—–-]{1,2}\s+)", regex.UNICODE
 )
 _MIN_LEAD_SENTENCE_WORDS = 8
+# Markup left in scraped text at a sentence's start ('<tweet author="...">'): stripped from the claim.
+_MARKUP = regex.compile(r"(?:</?[A-Za-z][\w-]*(?:\s[^<>]{0,400})?/?>\s*)+")
+# Headlines run to 22 words at most in PolNeAR's 840 train articles (median 9); a lede sentence
+# alone on the first line rarely is so short and stands under a headline anyway.
+HEADLINE_MAX_WORDS = 20
 _TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -158,12 +163,6 @@ def _strip_dateline(text: str, span: Span) -> Span:
         if trimmed:
             return trimmed
     return span
-
-
-_MARKUP = regex.compile(r"(?:</?[A-Za-z][\w-]*(?:\s[^<>]{0,400})?/?>\s*)+")
-# Headlines run to 22 words at most in PolNeAR's 840 train articles (median 9); a lede sentence
-# alone on the first line rarely is so short and stands under a headline anyway.
-HEADLINE_MAX_WORDS = 20
 
 
 def split_claims(text: str, rules: RuleSet | None = None) -> list[Claim]:

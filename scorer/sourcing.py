@@ -216,6 +216,8 @@ _CONJUNCTION = regex.compile(r",?\s+(?:and|&)\s+|,\s+(?=\p{Lu})")
 _APPOSITION = regex.compile(r",\s+(?!and\b)(?:\p{Ll}|the\b)")
 _SOURCE_KINDS = frozenset({"named_official", "named_person", "named_institution", "unnamed_source",
                            "second_source"})
+# A conjunct opening with one speaks for another conjunct ("Doe and her lawyers": one origin).
+_POSSESSIVES = frozenset({"his", "her", "its", "their", "our", "my"})
 # Collective nouns: one group, referred back to as "they", never as "he" or "she".
 _COLLECTIVES = frozenset({
     "people", "family", "audience", "staff", "crowd", "public", "police", "team", "media", "press",
@@ -389,7 +391,6 @@ class SourceTyper:
         self.female_names = frozenset(names.lists.get("female", ()))
         self.outlets = outlets or outlet_table()
         self.coordination_blockers = frozenset(lists.get("coordination_blockers", ()))
-        self._possessives = frozenset({"his", "her", "its", "their", "our", "my"})
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
         # Unions of the word lists that the classifier tests per word, built once here rather than
@@ -933,7 +934,7 @@ class SourceTyper:
         voices = set()
         for k, part in enumerate(parts):
             words = part.split()
-            if words[0].lower() in self._possessives:
+            if words[0].lower() in _POSSESSIVES:
                 continue
             kind = self.classify(part).type
             tail = words[-1].strip("(),.")
