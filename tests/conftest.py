@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scorer.evaluation.polnear import SHARED_DATA  # the one location (SCORER_SHARED_DATA overrides it)
+from scorer.report import ClaimResult, Report
 
 MODEL_ARTICLE = (Path(__file__).resolve().parents[1] / "data" / "articles"
                  / "24brussels-ukraine-guarantees.txt")
@@ -31,3 +32,10 @@ def shared_data() -> Path:
 def model_article_text() -> str:
     with open(MODEL_ARTICLE, encoding="utf-8", newline="") as fh:
         return fh.read()
+
+
+def claim(report: Report, starts_with: str) -> ClaimResult:
+    """The one claim of `report` whose text starts with `starts_with`."""
+    found = [c for c in report.claims if c.span.text.startswith(starts_with)]
+    assert len(found) == 1, [c.span.text[:50] for c in report.claims]
+    return found[0]

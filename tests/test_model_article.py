@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 
 from scorer import analyze
-from scorer.report import ClaimResult, Report
+from scorer.report import Report
+
+from .conftest import claim
 
 
 @pytest.fixture(scope="module")
 def report(model_article_text: str) -> Report:
     return analyze(model_article_text, outlet="24brussels.net", article_id="24brussels-ukraine-guarantees")
-
-
-def claim(report: Report, starts_with: str) -> ClaimResult:
-    found = [c for c in report.claims if c.span.text.startswith(starts_with)]
-    assert len(found) == 1, [c.span.text[:50] for c in report.claims]
-    return found[0]
 
 
 def test_opening_claim_cites_meloni_and_the_diplomatic_source(report: Report) -> None:

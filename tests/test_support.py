@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scorer.pipeline import default_pipeline
-from scorer.report import ClaimResult, Report
 
-
-def claim(report: Report, starts_with: str) -> ClaimResult:
-    (found,) = [c for c in report.claims if c.span.text.startswith(starts_with)]
-    return found
+from .conftest import claim
 
 
 @pytest.mark.parametrize(("text", "voices"), [
