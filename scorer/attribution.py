@@ -724,7 +724,7 @@ class AttributionFinder:
             return "speech"
         verbs = [t for t in toks if cue.start <= t.start < cue.end and t.lower in self.lex.forms]
         if not verbs:
-            return "act"
+            return "speech" if _frames_direct_quotation(toks, cue, source) else "act"
         lemma, cls = self.lex.forms[verbs[-1].lower]
         after = [t for t in toks if t.start >= cue.end]
         nxt = after[0] if after else None
@@ -929,6 +929,27 @@ class AttributionFinder:
 
 
 _QUOTATION_MARKS = regex.compile('[\n“«”»"]')
+
+
+_DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»"})
+
+
+def _frames_direct_quotation(toks: Sequence[Token], cue: Span, source: Span | None) -> bool:
+    """Whether a cue opens a direct quotation after a comma or colon ("Sanders shot back, \"...\"",
+    "Trump went further: \u201c...\u201d") or follows one that closed on its own punctuation
+    (\u201c...,\u201d Trump went on): whatever its verb, it then reports speech. A quoted word or
+    title right after a verb ("chanted \"We are Orlando\"", "turned to \"little\" Marco Rubio") is
+    no quotation of speech. Double quotes only (a lone "'" is mostly an apostrophe), NYT's '' too."""
+    after = [t.text for t in toks if t.start >= cue.end][:3]
+    if not cue.text.endswith(":"):
+        after = after[1:] if after[:1] in ([","], [":"]) else []
+    if after[:1] and (after[0] in _DOUBLE_QUOTES or after[:2] == ["'", "'"]):
+        return True
+    first = min(cue.start, source.start) if source is not None else cue.start
+    before = [t.text for t in toks if t.end <= first][-3:]
+    if before[-2:] == ["'", "'"]:
+        before = [*before[:-2], '"']
+    return len(before) >= 2 and before[-1] in _DOUBLE_QUOTES and before[-2] in {",", "?", "!"}
 
 
 @lru_cache(maxsize=8)

@@ -319,3 +319,18 @@ def test_a_source_after_its_cue_keeps_its_aside() -> None:
     finder = AttributionFinder(use_models=False)
     [kept] = finder._trimmed_sources(text, [Attribution(cue, source, source, "speech", "test")])
     assert kept.source == source
+
+
+@pytest.mark.parametrize(("sentence", "verdict"), [
+    # A verb the lexicons do not know reports speech when it frames a direct quotation...
+    ('Mayor Ed Lee shot back, "Nobody asked the council about the budget."', "single_source"),
+    ("“We will rebuild the bridge by spring,” Cuomo interjected.", "single_source"),
+    ("The senator went further: “The agency has lost the trust of farmers.”", "single_source"),
+    # ... but a quoted phrase right after it is an object or a scare quote, not speech.
+    ('Outside the hall the marchers chanted "no more wars" for an hour.', "unsourced"),
+])
+def test_unknown_verb_framing_a_direct_quotation_cites(sentence: str, verdict: str) -> None:
+    from scorer import analyze
+
+    (only,) = analyze(sentence).claims
+    assert only.verdict == verdict, [(a.cue, a.source, a.cited) for a in only.attributions]
