@@ -78,8 +78,6 @@ def _inflect(lemma: str, irregular: dict[str, tuple[str, str]]) -> set[str]:
         forms.add(lemma[:-1] + "ies")
     else:
         forms.add(lemma + "s")
-    if lemma in irregular:
-        forms.update(irregular[lemma])
     if lemma.endswith("e"):
         forms.update({lemma + "d", lemma[:-1] + "ing"})
     elif lemma.endswith("y") and lemma[-2:-1] not in set("aeiou"):
@@ -91,9 +89,11 @@ def _inflect(lemma: str, irregular: dict[str, tuple[str, str]]) -> set[str]:
     else:
         forms.update({lemma + "ed", lemma + "ing"})
     if lemma in irregular:
-        # Irregular verbs have no regular past ("sayed").
+        # Irregular verbs have no regular past ("sayed"), except where it is the listed one
+        # ("showed", "heard"): the listed forms go in after the regular ones are taken out.
         forms.discard(lemma + "ed")
         forms.discard(lemma + "d")
+        forms.update(irregular[lemma])
     return forms
 
 

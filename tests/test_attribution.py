@@ -334,3 +334,13 @@ def test_unknown_verb_framing_a_direct_quotation_cites(sentence: str, verdict: s
 
     (only,) = analyze(sentence).claims
     assert only.verdict == verdict, [(a.cue, a.source, a.cited) for a in only.attributions]
+
+
+def test_irregular_verbs_keep_a_listed_past_that_looks_regular() -> None:
+    from scorer.attribution import verb_forms
+
+    lists = {"irregular": ["say:said:said", "show:showed:shown", "hear:heard:heard"],
+             "verbs": ["say", "show", "hear", "note"]}
+    forms = verb_forms(lists, [("speech", "verbs")])
+    assert {"said", "showed", "shown", "heard", "noted", "notes"} <= set(forms)
+    assert "sayed" not in forms and "shew" not in forms
