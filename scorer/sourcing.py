@@ -68,6 +68,13 @@ _PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
     r"((?:the|a|an|who\s+is|who\s+was|who\s+has\s+been)?\s*[^,.;]{3,60})[,.;)]")
+# A role given in a predicate: "Khan, a Muslim, was elected as mayor of London", "Canova became the
+# most famous primary challenger", "Doe is the party's nominee" (not "was", a past role).
+_PREDICATE_TITLE = regex.compile(
+    r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2})(?:,[^,.;]{1,60},)?\s+"
+    r"(?:is|became|becomes|has\s+become|is\s+now|serves\s+as|"
+    r"(?:was|has\s+been|had\s+been)\s+(?:elected|named|appointed|chosen|sworn\s+in)(?:\s+as)?)\s+"
+    r"([^,.;]{3,60})")
 # A party-and-state tag after a name marks a member of a legislature: "Rep. Jane Doe (D-Calif.)",
 # "Jane Doe, R-Wis., said" (the abbreviation is capitalised: never "co-chair" or "e-mail").
 _PARTY_TAG = regex.compile(r"(?:^|[\s,(])(?:R|D|I)-\p{Lu}[\p{L}.]*(?=[\s,);.]|$)")
@@ -168,6 +175,11 @@ _NOT_OFFICE_BEFORE = frozenset({
     "primetime", "opening", "closing", "public", "first", "final", "last", "another", "other", "community",
     "civic", "church", "religious", "faith", "spiritual", "movement", "protest", "student", "youth",
     "evangelical", "thought", "rights", "grassroots", "activist", "polling", "early"})
+# Words that open a comma phrase after a name that describes no role of the person ("Doe, through
+# a spokeswoman,", "Doe, in a statement,", "Doe, like other senators,").
+_NOT_APPOSITION = frozenset({"through", "via", "in", "at", "on", "with", "without", "for", "from", "to", "by",
+                             "like", "unlike", "including", "and", "or", "but", "after", "before", "during",
+                             "when", "while", "as", "according", "speaking", "asked", "meanwhile", "however"})
 # "Katie Doe, who runs Our Principles": a verb that puts the person at an organisation's head.
 _HEAD_VERBS = frozenset({"runs", "leads", "heads", "chairs", "directs", "oversees", "manages"})
 # Titles that name no office with an article alone ("a secretary", "an official").
@@ -440,13 +452,17 @@ class SourceTyper:
             return low
         return None
 
-    def gender_of_name(self, words: list[str]) -> str:
+    def gender_of_name(self, words: list[str], name: list[str] | None = None) -> str:
+        """The gender a phrase gives a person: a gendered title anywhere in `words` ("Mrs.",
+        "congressman"), else a first name among the words of the person's `name` (all of `words`
+        when no name is given). Only the name's own words: "Virginia Gov. Terry McAuliffe" and
+        "Georgia Sen. ..." hold a place that is also a first name."""
         for w in words:
             if w in self.male_titles:
                 return "m"
             if w in self.female_titles:
                 return "f"
-        for w in words:
+        for w in (words if name is None else name):
             if w in self.male_names and w not in self.female_names:
                 return "m"
             if w in self.female_names and w not in self.male_names:
@@ -610,7 +626,13 @@ class SourceTyper:
             # The role comes first in an apposition ("Jane Doe, the state's top election official,");
             # a title deeper in is in a clause about something else.
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
+            if words and words[0] in _NOT_APPOSITION:
+                continue  # "Schilling, through a spokeswoman, said": no role of his
             if self.holds_office(words):
+                titled_name(m.group(1).split())
+        for m in _PREDICATE_TITLE.finditer(text):
+            words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
+            if words and words[0] not in {"not", "no", "never"} and self.holds_office(words):
                 titled_name(m.group(1).split())
         for m in _NAME_PARTY_TAG.finditer(text):
             run = self._head_name(_WORDS.findall(m.group(1)))
@@ -891,11 +913,14 @@ class SourceTyper:
         surname one, or the gazetteer lists it; else a named person."""
         surname = name[-1].lower()
         own = " ".join(_COMMA.split(phrase.strip())[:3])
-        role = (self.holds_office(self._role_words(phrase, name)) or self._titled_in_article(name, officials)
+        # The name's own words are no title ("Charlie King", "Mr. King": no king).
+        own_name = {n.lower() for n in name}
+        role_words = [w for w in self._role_words(phrase, name) if split_possessive(w)[0] not in own_name]
+        role = (self.holds_office(role_words) or self._titled_in_article(name, officials)
                 or bool(_PARTY_TAG.search(own)
                         and not {w.lower() for w in _WORDS.findall(own)} & _PAST_MARKERS))
         official = role or self._official_surname(name, officials)
-        gender = self.gender_of_name(words + [n.lower() for n in name])
+        gender = self.gender_of_name(words, [n.lower() for n in name])
         people = getattr(officials, "people", None)
         if (not official and len(name) == 1 and people is not None and surname not in people
                 and not set(core_words) & _HONORIFICS and not gender
@@ -991,6 +1016,9 @@ class SourceTyper:
         if self._poll.found_in(head):
             return MentionType("document", self._poll.id, "", "poll")
         domain = self._outlet_domain(phrase) or self._outlet_domain(" ".join(core))
+        if (domain and len(core) == 1 and core[0][:1].isupper()
+                and self._titled_in_article([split_possessive(core[0])[0]], officials)):
+            domain = None  # "Guardian said" where the article names "Mayor Don Guardian": the mayor
         if domain:
             return MentionType("outlet", "sources.outlet_name", "plural", domain)
         if len(core) >= 2 and core_words[-1] in _OUTLET_WORK:
@@ -1069,8 +1097,12 @@ class SourceTyper:
             tail = self._name_run(rest)
             at = next((i for i, t in enumerate(rest) if tail and split_possessive(t)[0] == tail[0]), 0)
             between = rest[:at]
+            # "former secretary of state Hillary Clinton", "chief of staff Denis McDonough": the
+            # title runs on through "of" into a lower-case word; the name after it is the head.
+            title_on = " ".join([core_words[-1]] + [t.lower() for t in between]) in self.titles
             if (len(tail) >= 2 and all(self._name_word(t) for t in tail) and between
-                    and all(t[:1].islower() and t.lower() not in _POST_MODIFIERS - {"and"} for t in between)
+                    and all(t[:1].islower() and (title_on or t.lower() not in _POST_MODIFIERS - {"and"})
+                            for t in between)
                     and between[-1].lower() != "and"):
                 return self._person(tail, phrase, words, core_words, officials)
             key = " ".join(w for w in core_words if w not in {"a", "an", "the", "one", "some"})
