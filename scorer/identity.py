@@ -23,6 +23,7 @@ pronoun takes the type of what it refers to.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -78,6 +79,36 @@ _THING_PRONOUNS = {"it", "its", "which"}
 _PEOPLE_PRONOUNS = {"who", "whom"}
 
 
+# A sentence ends at ".", "?" or "!" (and any closing quotation marks) before white space and a
+# capital or an opening quotation mark; not after an abbreviation or an initial ("Mr. Lou", "Gov.
+# Terry McAuliffe", "A.E. Dick Howard").
+_SENTENCE_END = regex.compile(
+    r"(?<![A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|St|Jr|Sr|Prof|Rev|"
+    r"Mt|No|Inc|Co|Corp|Ltd|U\.S|vs|Calif|Ariz|Fla|Ill|Mass|Wis|Pa|Va|Ky|La|Md|Mich|Minn|"
+    r"Mo|Neb|Nev|Okla|Ore|Tenn|Tex|Wash|Conn|Del|Ga|Ind|Kan|Miss|Mont|Vt|Wyo|Colo|Ala|Ark))"
+    r"[.!?][”\"’')\]]*\s+(?=[“\"‘'(]?\p{Lu})|\n")
+# Words that may stand before a sentence's subject ("But Carson", "Retired neurosurgeon Ben Carson").
+_SUBJECT_LEAD = regex.compile(r"[“\"‘']?(?:[\p{L}.’'\-]+\s+){0,4}")
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where each sentence of `text` starts, in order (the first at 0)."""
+    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+
+
+def _sentence_start(starts: Sequence[int], pos: int) -> int:
+    """Where the sentence holding `pos` starts, from `_sentence_starts`."""
+    return starts[bisect_right(starts, pos) - 1]
+
+
+def _is_subject(text: str, starts: Sequence[int], start: int) -> bool:
+    """Whether a mention starting at `start` opens its sentence, after at most four words and no
+    punctuation ("Carson brought in ...", "But Mr. Lou said ...", "Virginia Gov. Terry McAuliffe
+    announced ..."): the sentence's subject."""
+    lead = text[_sentence_start(starts, start):start]
+    return _SUBJECT_LEAD.fullmatch(lead) is not None
+
+
 def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
     if pronoun.key in _THING_PRONOUNS:
         return cluster.type in {"named_institution", "outlet", "document"} or cluster.gender == "n"
@@ -115,6 +146,8 @@ def link_sources(
     ids: list[str] = [""] * len(mentions)
     cited: set[int] = set()
     last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
+    subjects: list[tuple[int, _Cluster]] = []  # (start, cluster) of mentions that open their sentence
+    starts = _sentence_starts(text) if text else [0]
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
     # One phrase that is the subject of two cues ("Another source corroborated ... but expressed
     # skepticism") is one mention: the second attribution takes the first one's source.
@@ -160,14 +193,26 @@ def link_sources(
             fits = [c for c in reversed(recent) if c.type and _compatible(mt, c)
                     and (mt.key in _THING_PRONOUNS or id(c) not in thing_only)]
             speaker = next((c for c in fits if c.cited), None)
+            # "he"/"she" with no speaker in view: the person named last, unless the sentence before
+            # it (or its own, before it) opens with a compatible person, its subject ("Carson
+            # brought in ... manager Barry Bennett ... He praised": Carson).
+            subject = None
+            if text and mt.gender in {"m", "f"} and fits:
+                own = _sentence_start(starts, span.start)
+                since = _sentence_start(starts, own - 1) if own else 0
+                fit_ids = {id(c) for c in fits}
+                subject = next((c for at, c in reversed(subjects)
+                                if since <= at < span.start and id(c) in fit_ids), None)
+            named_last = subject or (fits[0] if fits else None)
             if mt.key in {"who", "whom", "which"}:
                 target = fits[0] if fits else None
             elif speaker is None:
-                target = fits[0] if fits and (mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS) else None
-            elif (fits[0] is not speaker and mt.key not in _SPEAKER_PRONOUNS
+                gendered = mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS
+                target = named_last if fits and gendered else None
+            elif (named_last is not speaker and mt.key not in _SPEAKER_PRONOUNS
                   and not (text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
                   and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
-                target = fits[0]
+                target = named_last
             else:
                 target = speaker
         elif mt.type == "second_source":
@@ -220,6 +265,9 @@ def link_sources(
             recent.remove(target)
         recent.append(target)
         last_seen[id(target)] = span.start
+        if text and is_source >= 0 and (mt.type in _PERSON_TYPES or target.type in _PERSON_TYPES) \
+                and _is_subject(text, starts, span.start):
+            subjects.append((span.start, target))
 
     # Number the cited sources S1, S2, ... in order of their first cited mention.
     order = sorted(cited, key=lambda i: min(m.start for m in clusters[i].mentions))

@@ -413,3 +413,36 @@ def test_coordinated_voices(typer_: SourceTyper, phrase: str, voices: int) -> No
 def test_prosecutors_are_officials_and_the_country_stays_a_body(typer_: SourceTyper, phrase: str,
                                                                 expected: str) -> None:
     assert typer_.classify(phrase).type == expected
+
+
+def test_roles_given_in_a_predicate_or_for_envoys_title_the_person(typer_: SourceTyper) -> None:
+    text = ("Amir Dane, a lawyer, was elected as mayor of Bristol last spring. British diplomat Sir Tom "
+            "Hale spoke next. Ed Gray, through a spokeswoman, declined. Charlie King said it was fine.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Dane", officials=officials).type == "named_official"
+    assert typer_.classify("British diplomat Sir Tom Hale", officials=officials).type == "named_official"
+    # A comma phrase that opens with a preposition is no role; a name's own words are no title.
+    assert typer_.classify("Ed Gray", officials=officials).type == "named_person"
+    assert typer_.classify("Charlie King", officials=officials).type == "named_person"
+
+
+def test_a_one_word_source_titled_as_a_person_is_not_the_outlet_of_that_name(typer_: SourceTyper) -> None:
+    text = "Mayor Don Guardian opened the hall. Guardian said the city would recover."
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Guardian", officials=officials).type == "named_official"
+    assert typer_.classify("The Guardian").type == "outlet"
+
+
+def test_a_place_before_a_name_gives_no_gender(typer_: SourceTyper) -> None:
+    assert typer_.gender_of_name(["virginia", "gov.", "tom", "mcauliffe"], ["tom", "mcauliffe"]) == "m"
+    assert typer_.gender_of_name(["virginia", "gov.", "mcauliffe"], ["mcauliffe"]) == ""
+
+
+def test_he_with_no_speaker_in_view_is_the_previous_sentence_subject_not_the_last_name() -> None:
+    from scorer import analyze
+
+    report = analyze("Ben Carlton brought in a new campaign manager, Barry Benton, in May. "
+                     "He said the staff who stayed were loyal to the end.")
+    (source,) = report.sources
+    assert source.name == "Ben Carlton"
+    assert report.claims[1].source_ids == (source.id,)
