@@ -136,7 +136,9 @@ NEWS = [
     ("The coach pointed out that since the striker was injured in the final, he would start.", False, None),
     ("In the survey, 33% would be angry and 21% who would be relieved.", False, None),
     ("The mayor said that even if the vote failed, she would stay in office.", False, None),
-    ("I sincerely hope that the talks succeed.", False, None),
+    # a first-person hope is an intent verb (data/LABELS.md, clarification 4; 8 of 14 train claims
+    # with "I/we hope" are labelled hedged): hedged, like a third person's hope
+    ("I sincerely hope that the talks succeed.", True, "hope that"),
     ("The senator said she could not support the trade deal.", False, None),
     ("Nobody knows the harbour better than the old pilots.", False, None),
     ("The two senators debated tax policy on Tuesday.", False, None),
