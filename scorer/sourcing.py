@@ -387,6 +387,7 @@ class SourceTyper:
         self.epithets = frozenset(lists.get("person_epithets", ()))
         # `unnamed` heads an unnamed description; only `_unnamed_names` also stop a capitalised name.
         self._unnamed_names = frozenset(lists["unnamed_heads"])
+        self._organisation_groups = frozenset(lists.get("organisation_group_heads", ()))
         self.unnamed = self._unnamed_names | frozenset(lists.get("role_heads", ()))
         self.institutions = frozenset(lists["institution_heads"])
         self.documents = frozenset(lists["document_heads"])
@@ -990,6 +991,24 @@ class SourceTyper:
             found = memo[key] = self._classify(phrase, head, officials)
         return found
 
+    def _group_named_as_organisation(self, tokens: list[str]) -> bool:
+        """A group noun inside a capitalised name names an organisation: "the Communications Workers
+        of America", "Concerned Veterans for America", "the United Auto Workers" (but "Senate
+        Democrats", "Officials of the Department", whose capitals a chamber or the sentence start
+        may give, stay a described group). Two capitalised words before "of"/"for" with a
+        capitalised name after it, or three with none."""
+        words = [t for t in tokens if t.lower() not in _DETERMINERS]
+        at = next((i for i, t in enumerate(words) if t.lower() in {"of", "for"}), None)
+        named, after = (words[:at], words[at + 1:]) if at is not None else (words, [])
+        if not named or not all(t[:1].isupper() for t in named):
+            return False
+        if split_possessive(named[-1])[0].lower() not in self._organisation_groups:
+            return False
+        if at is None:
+            return len(named) >= 3
+        return (len(named) >= 2 and bool(after)
+                and all(t[:1].isupper() for t in after if t.lower() not in {"the", "and", "of"}))
+
     def _classify(self, phrase: str, head: str | None, officials: frozenset[str]) -> MentionType:
         head = head or phrase
         tokens = _WORDS.findall(head)
@@ -1058,6 +1077,9 @@ class SourceTyper:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.
             return MentionType("named_institution", "sources.place_government", "plural",
                                split_possessive(place)[0])
+        if self._group_named_as_organisation(tokens):
+            return MentionType("named_institution", "sources.organisation_group_name", "plural",
+                               " ".join(content))
         if "of" in core[1:-1]:
             noun = split_possessive(core[core.index("of") - 1])[0].lower()
             rest = [t for t in core[core.index("of") + 1:] if t.lower() != "the"]

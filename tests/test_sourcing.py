@@ -44,6 +44,13 @@ TYPES = [
     ("a spokesman for the Department of Justice", "unnamed_source"),
     ("The NeverTrump faction", "unnamed_source"),
     ("the Department of Justice", "named_institution"),
+    # A membership noun inside a capitalised name names the organisation; a chamber's or a Title
+    # Case line's capitals do not.
+    ("the Communications Workers of America", "named_institution"),
+    ("Concerned Veterans for America", "named_institution"),
+    ("the United Auto Workers", "named_institution"),
+    ("Senate Democrats", "unnamed_source"),
+    ("Senior Pentagon Officials", "unnamed_source"),
     ("the state Division of Gaming Enforcement", "named_institution"),
     ("the Clinton campaign", "named_institution"),
     ("a Suffolk University/Boston Globe Poll released Sunday", "document"),
