@@ -35,7 +35,7 @@ from scorer.signals import (
     similarity_matrix,
     stance_disputes,
 )
-from scorer.sourcing import TYPE_RANK, SourceTyper, outlet_table
+from scorer.sourcing import TYPE_RANK, SourceTyper, handle_reading, outlet_table
 from scorer.spans import Span, make_span
 from scorer.stance import default_stance_model
 
@@ -53,6 +53,10 @@ _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
 # A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
 # not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
 _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
+# An embedded social-media post as scraped news carries it: `<tweet id="..." author="@handle" ...>text
+# </tweet>` (PolNeAR's 840 train articles hold 120 in 57 articles). The post's sentences are its
+# author's words, whoever the article names around it.
+_TWEET = regex.compile(r'<tweet\b[^>]*?\bauthor="([^"<>]{1,80})"[^>]*>(.*?)</tweet>', regex.DOTALL)
 
 
 def _cites_outside_claims(text: str, att: Attribution) -> bool:
@@ -220,11 +224,20 @@ class Pipeline:
                     mentions.append((att.head,
                                      self.typer.classify(att.source.text, att.head.text, officials)))
                     owners.append((ci, ai))
+        # Each embedded post's author is a mention of its own (the handle inside the markup), cited
+        # below by the post's sentences that cite no one else.
+        tweets = [(m.start(2), m.end(2), m.start(1), m.end(1)) for m in _TWEET.finditer(text)]
+        n_attribution_mentions = len(mentions)
+        for _, _, a_start, a_end in tweets:
+            handle = Span(a_start, a_end, text[a_start:a_end])
+            mentions.append((handle, self.typer.classify(handle_reading(handle.text), officials=officials)))
         background = [(Span(s, e, text[s:e]), mt)
                       for s, e, mt in self.typer.background_people(text, officials)]
         things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
         ids, sources = link_sources(mentions, background, things, text)  # type: ignore[arg-type]
-        type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=True)}  # type: ignore[attr-defined]
+        tweet_ids = ids[n_attribution_mentions:]
+        ids = ids[:n_attribution_mentions]
+        type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=False)}  # type: ignore[attr-defined]
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))
 
@@ -251,6 +264,12 @@ class Pipeline:
                 if act is not None and (act_id := ids_here[act]) is not None:
                     own = (act_id,)
                     atts[act] = replace(atts[act], cited=True, rule_id="attr.act_subject")
+            if not own:
+                author = next((tweet_ids[k] for k, (start, end, _, _) in enumerate(tweets)
+                               if start <= cw.claim.span.start < end), None)
+                if author is not None:
+                    own = (author,)
+                    atts.insert(0, ClaimAttribution(author, type_of[author], None, None, "attr.post_author"))
             if (not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim)
                     and claim_ids[ci - 1]):
                 # A quotation running on from the previous sentence keeps its speaker.

@@ -367,6 +367,25 @@ def _multi_word(vocab: frozenset[str]) -> tuple[str, ...]:
     return tuple(v for v in vocab if " " in v)
 
 
+_HANDLE = regex.compile(r"@?[A-Za-z0-9_]{1,50}")
+_HANDLE_PART = regex.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[0-9]+")
+
+
+def handle_reading(handle: str) -> str:
+    """A social-media handle read as the words it runs together, for typing its owner: "@JebBush" ->
+    "Jeb Bush", "GovernorPataki" -> "Governor Pataki", "realDonaldTrump" -> "Donald Trump" (a
+    lower-case lead word before capitalised ones is decoration), "@AP" -> "AP". A handle in one case
+    ("tedcruz") cannot be split and stays as it is; anything that is no handle is returned unchanged."""
+    if not _HANDLE.fullmatch(handle):
+        return handle
+    if regex.search(r"[A-Za-z][0-9]|[0-9][A-Za-z]", handle):
+        return handle.lstrip("@")  # "@th3j35t3r": digits inside words, no words to split
+    parts = [p for p in _HANDLE_PART.findall(handle.lstrip("@")) if not p.isdigit()]
+    if len(parts) > 1 and parts[0].islower() and not any(p.islower() for p in parts[1:]):
+        parts = parts[1:]
+    return " ".join(parts) if parts else handle
+
+
 class SourceTyper:
     def __init__(self, rules: RuleSet | None = None, names: RuleSet | None = None,
                  outlets: OutletTable | None = None) -> None:

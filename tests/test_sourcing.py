@@ -10,6 +10,8 @@ from scorer.identity import link_sources
 from scorer.sourcing import _LEAD_TITLE, SourceTyper, _lead_title
 from scorer.spans import Span
 
+from .conftest import claim
+
 TYPES = [
     ("Italy’s Prime Minister Giorgia Meloni", "named_official"),
     ("US President Donald Trump", "named_official"),
@@ -453,3 +455,31 @@ def test_he_with_no_speaker_in_view_is_the_previous_sentence_subject_not_the_las
     (source,) = report.sources
     assert source.name == "Ben Carlton"
     assert report.claims[1].source_ids == (source.id,)
+
+
+@pytest.mark.parametrize(("handle", "reading"), [
+    ("@JebBush", "Jeb Bush"), ("GovernorPataki", "Governor Pataki"), ("realDonaldTrump", "Donald Trump"),
+    ("@AP", "AP"), ("tedcruz", "tedcruz"), ("@th3j35t3r", "th3j35t3r"), ("not a handle", "not a handle"),
+])
+def test_handle_reading(handle: str, reading: str) -> None:
+    from scorer.sourcing import handle_reading
+
+    assert handle_reading(handle) == reading
+
+
+def test_an_embedded_post_cites_its_author() -> None:
+    from scorer import analyze
+
+    text = ("Candidates reacted within minutes.\n\n"
+            '<tweet id="7" author="@JaneRoeforSenate" datetime="2016-01-02">We must fix the bridge now. '
+            "The county has waited long enough.</tweet>.\n\n"
+            "Governor Tom Hale told reporters the repairs would start in May.\n")
+    report = analyze(text)
+    post = [c for c in report.claims if text.index("<tweet") < c.span.start < text.index("</tweet>")]
+    assert len(post) == 2
+    (author,) = {c.source_ids for c in post}
+    assert [s.name for s in report.sources if (s.id,) == author] == ["@JaneRoeforSenate"]
+    assert all(c.attributions[0].rule_id == "attr.post_author" and c.attributions[0].source is None
+               for c in post)  # no span: PolNeAR marks no source inside markup
+    # A sentence outside the post keeps its own source.
+    assert claim(report, "Governor Tom Hale").source_ids != author
