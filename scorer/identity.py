@@ -26,9 +26,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
+from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
 
@@ -79,21 +81,27 @@ _THING_PRONOUNS = {"it", "its", "which"}
 _PEOPLE_PRONOUNS = {"who", "whom"}
 
 
-# A sentence ends at ".", "?" or "!" (and any closing quotation marks) before white space and a
-# capital or an opening quotation mark; not after an abbreviation or an initial ("Mr. Lou", "Gov.
-# Terry McAuliffe", "A.E. Dick Howard").
-_SENTENCE_END = regex.compile(
-    r"(?<![A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|St|Jr|Sr|Prof|Rev|"
-    r"Mt|No|Inc|Co|Corp|Ltd|U\.S|vs|Calif|Ariz|Fla|Ill|Mass|Wis|Pa|Va|Ky|La|Md|Mich|Minn|"
-    r"Mo|Neb|Nev|Okla|Ore|Tenn|Tex|Wash|Conn|Del|Ga|Ind|Kan|Miss|Mont|Vt|Wyo|Colo|Ala|Ark))"
-    r"[.!?][”\"’')\]]*\s+(?=[“\"‘'(]?\p{Lu})|\n")
+@lru_cache(maxsize=1)
+def _sentence_end() -> regex.Pattern[str]:
+    """A sentence ends at ".", "?" or "!" (and any closing quotation marks) before white space and a
+    capital or an opening quotation mark; not after an initial ("A.E. Dick Howard") nor an
+    abbreviation: the claim splitter's `abbreviations` and the `state_abbreviations` of
+    rules/claims.yaml ("Mr. Lou", "Gov. Terry McAuliffe", "Sen. Jane Doe (D-Calif.) said")."""
+    lists = ruleset("claims").lists
+    words = sorted({*lists.get("abbreviations", ()), *lists.get("state_abbreviations", ())},
+                   key=len, reverse=True)
+    after_abbreviation = "|".join(regex.escape(w) for w in words)
+    return regex.compile(
+        rf"(?<![A-Z]|\b(?i:{after_abbreviation}))[.!?][”\"’')\]]*\s+(?=[“\"‘'(]?\p{{Lu}})|\n")
+
+
 # Words that may stand before a sentence's subject ("But Carson", "Retired neurosurgeon Ben Carson").
 _SUBJECT_LEAD = regex.compile(r"[“\"‘']?(?:[\p{L}.’'\-]+\s+){0,4}")
 
 
 def _sentence_starts(text: str) -> list[int]:
     """Where each sentence of `text` starts, in order (the first at 0)."""
-    return [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
+    return [0, *(m.end() for m in _sentence_end().finditer(text))]
 
 
 def _sentence_start(starts: Sequence[int], pos: int) -> int:
