@@ -237,7 +237,8 @@ class Pipeline:
         ids, sources = link_sources(mentions, background, things, text)  # type: ignore[arg-type]
         tweet_ids = ids[n_attribution_mentions:]
         ids = ids[:n_attribution_mentions]
-        type_rules = {owner: mt.rule_id for owner, (_, mt) in zip(owners, mentions, strict=False)}  # type: ignore[attr-defined]
+        type_rules = {owner: mt.rule_id  # type: ignore[attr-defined]
+                      for owner, (_, mt) in zip(owners, mentions[:n_attribution_mentions], strict=True)}
         type_of = {s.id: s.type for s in sources}
         att_ids: dict[tuple[int, int], str] = dict(zip(owners, ids, strict=True))
 

@@ -472,17 +472,17 @@ class SourceTyper:
             return low
         return None
 
-    def gender_of_name(self, words: list[str], name: list[str] | None = None) -> str:
+    def gender_of_name(self, words: list[str], name: list[str]) -> str:
         """The gender a phrase gives a person: a gendered title anywhere in `words` ("Mrs.",
-        "congressman"), else a first name among the words of the person's `name` (all of `words`
-        when no name is given). Only the name's own words: "Virginia Gov. Terry McAuliffe" and
-        "Georgia Sen. ..." hold a place that is also a first name."""
+        "congressman"), else a first name among the lower-cased words of the person's `name`. Only
+        the name's own words: "Virginia Gov. Terry McAuliffe" and "Georgia Sen. ..." hold a place
+        that is also a first name."""
         for w in words:
             if w in self.male_titles:
                 return "m"
             if w in self.female_titles:
                 return "f"
-        for w in (words if name is None else name):
+        for w in name:
             if w in self.male_names and w not in self.female_names:
                 return "m"
             if w in self.female_names and w not in self.male_names:
