@@ -62,8 +62,11 @@ _CAMEL_NAME = regex.compile(r"\p{Lu}\p{Ll}+\p{Lu}")
 # Barkley", the next sentence's first word.
 _TITLED_NAME = regex.compile(
     r"\b(\p{Lu}[\p{L}.]+)[ \t]+((?:\p{Lu}\.[ \t]+|\p{Lu}[\p{L}’'\-]+[ \t]+){0,2}\p{Lu}[\p{L}’'\-]+)")
-# A capitalised run of two to four words: a candidate full name.
-_PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{Ll}’'\-]+){1,2}\b")
+# A capitalised run of two to four words: a candidate full name ("Vice President Joe Biden"). A
+# weekday after it is the news's "when" ("Barack Obama Tuesday said"), never part of the name.
+_PERSON_NAME = regex.compile(
+    r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?"
+    r"(?:[ \t]+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)\p{Lu}[\p{Ll}’'\-]+){1,3}\b")
 # "Jon Husted, the Ohio secretary of state," / "Ban Ki-moon, secretary general of the UN,"
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"

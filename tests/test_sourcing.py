@@ -483,3 +483,16 @@ def test_an_embedded_post_cites_its_author() -> None:
                for c in post)  # no span: PolNeAR marks no source inside markup
     # A sentence outside the post keeps its own source.
     assert claim(report, "Governor Tom Hale").source_ids != author
+
+
+@pytest.mark.parametrize(("text", "name", "key"), [
+    ("Vice President Joe Biden spent Thursday in Ohio.", "Vice President Joe Biden", "biden"),
+    ("Former Mayor Ann Keller spoke.", "Former Mayor Ann Keller", "keller"),
+    ("President Barack Obama Tuesday said it was over.", "President Barack Obama", "obama"),
+])
+def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, key: str) -> None:
+    from scorer.sourcing import SourceTyper
+
+    typer = SourceTyper()
+    found = typer.background_people(text, typer.article_officials(text))
+    assert [(text[s:e], mt.key) for s, e, mt in found][:1] == [(name, key)]
