@@ -7,8 +7,6 @@ Each step is its own module; this file only wires them together in a fixed order
 
 from __future__ import annotations
 
-import bisect
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -37,9 +35,10 @@ from scorer.signals import (
     similarity_matrix,
     stance_disputes,
 )
-from scorer.sourcing import TYPE_RANK, MentionType, SourceTyper, handle_reading, outlet_table
+from scorer.sourcing import TYPE_RANK, SourceTyper, handle_reading, outlet_table
 from scorer.spans import Span, make_span
 from scorer.stance import default_stance_model
+from scorer.turns import speaker_turns
 
 # Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").
 _CLAUSE_JOINT = regex.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=while\s)", regex.IGNORECASE)
@@ -59,11 +58,6 @@ _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t
 # </tweet>` (PolNeAR's 840 train articles hold 120 in 57 articles). The post's sentences are its
 # author's words, whoever the article names around it.
 _TWEET = regex.compile(r'<tweet\b[^>]*?\bauthor="([^"<>]{1,80})"[^>]*>(.*?)</tweet>', regex.DOTALL)
-# An interview printed as questions and answers: "Q: ..." / "A: ..." paragraphs (USA Today glues a
-# bold Q to the question: "QWhat would have happened?"). The answers are the interviewee's words,
-# unquoted and mostly in the first person, so no sentence of them names its speaker.
-_QUESTION_PARAGRAPH = regex.compile(r"(?m)^[ \t]*Q(?:[ \t]*:|\.[ \t]|(?=\p{Lu}\p{Ll}))")
-_ANSWER_PARAGRAPH = regex.compile(r"(?m)^[ \t]*A[ \t]*:")
 
 
 def _cites_outside_claims(text: str, att: Attribution) -> bool:
@@ -76,42 +70,6 @@ def _cites_outside_claims(text: str, att: Attribution) -> bool:
 
 
 _OPENING_QUOTES = frozenset({'"', "'", "“", "‘"})
-
-
-@dataclass(frozen=True)
-class Interview:
-    """A question-and-answer interview: its answer and question stretches (each from its "A:" or
-    "Q" paragraph up to the next paragraph of the other kind) and the interviewee (an index into
-    the people it was read from)."""
-
-    answers: tuple[tuple[int, int], ...]
-    questions: tuple[tuple[int, int], ...]
-    interviewee: int
-
-
-def interview(text: str, people: Sequence[tuple[Span, MentionType]]) -> Interview | None:
-    """The interview `text` prints, if any. `people` are the article's named people in text order;
-    the interviewee is the one named most often before the first question (the first of them on a
-    tie; the longest form of that name). None when there are fewer than two questions or two
-    answers, or nobody is named before the first question."""
-    questions = [m.start() for m in _QUESTION_PARAGRAPH.finditer(text)]
-    answers = [m.start() for m in _ANSWER_PARAGRAPH.finditer(text)]
-    if len(questions) < 2 or len(answers) < 2:
-        return None
-    before = [k for k, (span, _) in enumerate(people) if span.end <= questions[0]]
-    if not before:
-        return None
-    counts = Counter(people[k][1].key for k in before)
-    most = max(counts.values())
-    key = next(people[k][1].key for k in before if counts[people[k][1].key] == most)
-    named = max((k for k in before if people[k][1].key == key), key=lambda k: (len(people[k][0].text), -k))
-
-    def stretches(starts: list[int], ends: list[int]) -> tuple[tuple[int, int], ...]:
-        following = [bisect.bisect_right(ends, start) for start in starts]
-        return tuple((start, ends[k] if k < len(ends) else len(text))
-                     for start, k in zip(starts, following, strict=True))
-
-    return Interview(stretches(answers, questions), stretches(questions, answers), named)
 
 
 def _speaker(attributions: Sequence[Attribution]) -> list[Attribution]:
@@ -153,8 +111,8 @@ class Attributed:
     sims: np.ndarray  # claim-by-claim content similarity
     other_attributions: tuple[OtherAttribution, ...]  # in sentences that are not claims
     quotation: list[int]  # per claim, its running quotation's number (`_quotation_runs`)
-    # An interview's question stretches: their sentences are the interviewer's, and inherit no speaker.
-    interview_questions: tuple[tuple[int, int], ...] = ()
+    # An interview's questions: their sentences are the interviewer's, and inherit no speaker.
+    unvoiced: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,10 +221,18 @@ class Pipeline:
         owners: list[tuple[int, int]] = []
         cited = [cited_attributions(text, cw.attributions) for cw in work]
         officials = self.typer.article_officials(text)
+        background = [(Span(s, e, text[s:e]), mt)
+                      for s, e, mt in self.typer.background_people(text, officials)]
+        # An interview's or a transcript's speakers (scorer/turns.py) are mentions of their own, cited
+        # below by every sentence of their turns; a speaker label the attribution finder read as a
+        # source ("FALLIN:") is typed as the person it names, not as an acronym.
+        turns = speaker_turns(text, background,
+                              lambda name: self.typer.classify(name, officials=officials))
+        label_types = dict(turns.labels) if turns is not None else {}
         for ci, cw in enumerate(work):
             for ai, att in enumerate(cw.attributions):
                 if att.head is not None and att.source is not None:
-                    mentions.append((att.head,
+                    mentions.append((att.head, label_types.get(att.source) or
                                      self.typer.classify(att.source.text, att.head.text, officials)))
                     owners.append((ci, ai))
         # Each embedded post's author is a mention of its own (the handle inside the markup), cited
@@ -276,16 +242,13 @@ class Pipeline:
         for _, _, a_start, a_end in tweets:
             handle = Span(a_start, a_end, text[a_start:a_end])
             mentions.append((handle, self.typer.classify(handle_reading(handle.text), officials=officials)))
-        background = [(Span(s, e, text[s:e]), mt)
-                      for s, e, mt in self.typer.background_people(text, officials)]
-        # An interview's interviewee is a mention too, cited below by the answers that cite no one else.
-        qa = interview(text, background)
-        if qa is not None:
-            mentions.append(background[qa.interviewee])
+        n_before_speakers = len(mentions)
+        if turns is not None:
+            mentions.extend(turns.speakers)
         things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
         ids, sources = link_sources(mentions, background, things, text)  # type: ignore[arg-type]
         tweet_ids = ids[n_attribution_mentions:n_attribution_mentions + len(tweets)]
-        interviewee_id = ids[-1] if qa is not None else None
+        speaker_ids = ids[n_before_speakers:]
         ids = ids[:n_attribution_mentions]
         type_rules = {owner: mt.rule_id  # type: ignore[attr-defined]
                       for owner, (_, mt) in zip(owners, mentions[:n_attribution_mentions], strict=True)}
@@ -306,6 +269,12 @@ class Pipeline:
                 atts.append(ClaimAttribution(sid, type_of[sid], att.source, att.cue, att.rule_id,
                                              cited[ci][ai], type_rules[(ci, ai)]))
             own = tuple(dict.fromkeys(a.source_id for a in atts if a.cited and a.source_id))
+            if turns is not None and (turn := turns.speaker_at(cw.claim.span.start)) is not None:
+                # A turn's sentences are its speaker's words; whoever they cite is inside the content
+                # ("A: ... a neighbor told me they had been taken").
+                own = (speaker_ids[turn],)
+                atts = [ClaimAttribution(own[0], type_of[own[0]], None, None, "attr.speaker_turn"),
+                        *(replace(a, cited=False) for a in atts)]
             if not own:
                 # A sentence that cites no one but reports a speech or evidence act ("Doe called the
                 # plan reckless", "the poll shows ...") cites the act's subject (LABELLING.md's
@@ -321,11 +290,6 @@ class Pipeline:
                 if author is not None:
                     own = (author,)
                     atts.insert(0, ClaimAttribution(author, type_of[author], None, None, "attr.post_author"))
-            if (not own and qa is not None and interviewee_id is not None
-                    and any(start <= cw.claim.span.start < end for start, end in qa.answers)):
-                own = (interviewee_id,)
-                atts.insert(0, ClaimAttribution(interviewee_id, type_of[interviewee_id], None, None,
-                                                "attr.interviewee"))
             if (not own and ci > 0 and _continues_quote(text, work[ci - 1].claim, cw.claim)
                     and claim_ids[ci - 1]):
                 # A quotation running on from the previous sentence keeps its speaker.
@@ -345,7 +309,7 @@ class Pipeline:
             claim_atts[ci] = (quoted, *claim_atts[ci])
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
                           similarity_matrix([s.text for s in spans]), tuple(other_attributions), quotation,
-                          qa.questions if qa is not None else ())
+                          turns.unvoiced if turns is not None else ())
 
     # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
     def inherit(
@@ -356,7 +320,7 @@ class Pipeline:
         if self.context is not None:
             inherited = self.context.inherit(text, stage.spans, claim_ids, stage.uncited_source, stage.sims)
             for i, inh in sorted(inherited.items()):
-                if any(start <= stage.spans[i].start < end for start, end in stage.interview_questions):
+                if any(start <= stage.spans[i].start < end for start, end in stage.unvoiced):
                     continue
                 lent = stage.claim_ids[inh.lender][:1]
                 claim_ids[i] = lent
