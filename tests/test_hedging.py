@@ -143,8 +143,17 @@ NEWS = [
     ("Nobody knows the harbour better than the old pilots.", False, None),
     ("The two senators debated tax policy on Tuesday.", False, None),
     ("The rally followed after the Associated Press reported the donations.", False, None),
+    # issue 5, second error analysis of the train claims: a modal describing a noun (clarification
+    # 5), a concessive "may ..., but", a promise given or a contracted reported "would"
+    ("Democrats will press for nominees who would overturn the ruling.", False, None),
+    ("He may be a long shot, but he has not stopped campaigning.", False, None),
+    ("Both leaders gave assurances that they would work with the winner.", False, None),
+    ("The mayor told local reporters he’d back the winner.", False, None),
     # ... and their near misses, which stay hedged
     ("The mayor said that if the vote failed, she would resign.", True, "if"),
+    ("Lawmakers introduced a bill that would let states opt out.", True, "would"),
+    ("I think that would help the party.", True, "would"),
+    ("Turnout may be lower but the result is the same.", True, "may"),
     ("Mr. Lee would beat her 53 percent to 36 percent in a two-way race.", True, "would"),
     ("The origin of the festival is hotly debated.", True, "hotly debated"),
     ("So these extra trucks could be carrying weapons.", True, "could"),
@@ -182,6 +191,11 @@ CANCELLED = [
     ("The senator said she could not support the trade deal.", "could"),
     ("Terrorism is a real threat, and nobody knows that better than me.", "nobody knows"),
     ("The rally followed after the Associated Press reports on the donations.", "Press reports"),
+    ("Democrats will press for nominees who would overturn the ruling.", "would"),
+    ("The agency described a vacancy that could tip the balance of the court.", "could"),
+    ("He may be a long shot, but he has not stopped campaigning.", "may"),
+    ("Both leaders gave assurances that they would work with the winner.", "would"),
+    ("The mayor told local reporters he’d back the winner.", "he’d"),
 ]
 
 
