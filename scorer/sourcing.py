@@ -118,6 +118,10 @@ _OWN_WORDS = frozenset({
     "comment", "comments", "remark", "remarks", "statement", "statements", "words", "tweet", "tweets", "post",
     "posts", "speech", "testimony", "message", "messages", "response", "answer", "op-ed", "column", "letter",
     "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views"})
+# Own words a definite re-mention refers back to ("the statement said", "the remarks came"): nouns
+# of a message someone issues, not of a view or a version of events.
+_DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
+                                 "tweet", "tweets", "post", "response", "testimony", "speech"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
 _HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "miss", "sir", "dame", "lord",
                          "lady", "prof.", "professor", "rev.", "reverend", "father", "sister"})
@@ -1091,6 +1095,13 @@ class SourceTyper:
             if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
                     "named_institution", "named_official", "named_person", "pronoun"}:
                 return by
+            if (not issuer and core_words[0] in {"the", "this", "that"} and 2 <= len(core) <= 4
+                    and core_words[-1] in _DEFINITE_OWN_WORDS
+                    and all(t[:1].islower() and not split_possessive(t)[1] for t in core[1:-1])):
+                # "the statement said", "the written statement added": the statement an earlier
+                # sentence gave a source ("X said in a statement"), that source speaking through it
+                # (LABELLING.md); linked like a pronoun to the source cited last.
+                return MentionType("pronoun", "sources.definite_statement", "", "words:" + core_words[-1])
         place = " ".join(content)
         if place in self.place_names or split_possessive(place)[0] in self.place_names:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.

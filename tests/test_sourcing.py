@@ -483,3 +483,21 @@ def test_an_embedded_post_cites_its_author() -> None:
                for c in post)  # no span: PolNeAR marks no source inside markup
     # A sentence outside the post keeps its own source.
     assert claim(report, "Governor Tom Hale").source_ids != author
+
+
+def test_the_statement_is_the_words_of_the_source_cited_before_it() -> None:
+    from scorer import analyze
+
+    text = ("The Roe campaign said in a statement on Tuesday that it had moved to a larger office. "
+            "\u201cThe new office lets us hire more organizers,\u201d the statement said.")
+    report = analyze(text)
+    ids = {c.source_ids for c in report.claims}
+    assert len(ids) == 1
+    (source,) = report.sources
+    assert source.type == "named_institution"
+
+
+def test_a_bare_definite_statement_is_no_unnamed_source(typer_: SourceTyper) -> None:
+    mt = typer_.classify("the statement")
+    assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_statement")
+    assert typer_.classify("a statement").type != "pronoun"
