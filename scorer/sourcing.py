@@ -375,18 +375,53 @@ _HANDLE = regex.compile(r"@?[A-Za-z0-9_]{1,50}")
 _HANDLE_PART = regex.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[0-9]+")
 
 
+@lru_cache(maxsize=1)
+def _handle_lexicon() -> tuple[dict[str, str], frozenset[str]]:
+    """What a handle may run together, from rules/sources.yaml: the gazetteer's full names without
+    their spaces ("tedcruz" -> "Ted Cruz"), and the abbreviated titles a handle writes without their
+    period ("Gov", "Sen", "Rep")."""
+    lists = ruleset("sources").lists
+    names = {n.replace(" ", "").replace("'", ""): n.title() for n in lists.get("known_official_names", ())}
+    abbreviations = frozenset(t.rstrip(".") for t in lists["official_titles"]
+                              if t.endswith(".") and " " not in t)
+    return names, abbreviations
+
+
 def handle_reading(handle: str) -> str:
     """A social-media handle read as the words it runs together, for typing its owner: "@JebBush" ->
     "Jeb Bush", "GovernorPataki" -> "Governor Pataki", "realDonaldTrump" -> "Donald Trump" (a
-    lower-case lead word before capitalised ones is decoration), "@AP" -> "AP". A handle in one case
-    ("tedcruz") cannot be split and stays as it is; anything that is no handle is returned unchanged."""
+    lower-case lead word before capitalised ones is decoration), "@AP" -> "AP". An abbreviated title
+    gets its period back ("GovChristie" -> "Gov. Christie"), "Mc" and "O" join the next part
+    ("MartinOMalley" -> "Martin O'Malley"), and a state or party code after a name is dropped
+    ("LindseyGrahamSC" -> "Lindsey Graham"). A handle in one case ("tedcruz") cannot be split: it
+    reads as a listed official's full name it spells, or a rated outlet's domain ("thedailybeast"),
+    else stays as it is; anything that is no handle
+    is returned unchanged."""
     if not _HANDLE.fullmatch(handle):
         return handle
     if regex.search(r"[A-Za-z][0-9]|[0-9][A-Za-z]", handle):
         return handle.lstrip("@")  # "@th3j35t3r": digits inside words, no words to split
+    names, abbreviations = _handle_lexicon()
+    bare = handle.lstrip("@").replace("_", "")
+    if (bare.islower() or bare.isupper()) and bare.lower() in names:
+        return names[bare.lower()]
+    if bare.islower() and (domain := f"{bare}.com") in outlet_table().prior:
+        return domain  # "@thedailybeast": the outlet's own domain name
     parts = [p for p in _HANDLE_PART.findall(handle.lstrip("@")) if not p.isdigit()]
     if len(parts) > 1 and parts[0].islower() and not any(p.islower() for p in parts[1:]):
         parts = parts[1:]
+    joined: list[str] = []
+    for part in parts:
+        if joined and joined[-1] in {"Mc", "O"} and part[:1].isupper() and part[1:].islower():
+            joined[-1] += ("'" if joined[-1] == "O" else "") + part  # "O Malley", "Mc Connell"
+        else:
+            joined.append(part)
+    parts = joined
+    if (len(parts) >= 3 and parts[-1].isupper() and len(parts[-1]) <= 3
+            and all(p[:1].isupper() and p[1:].islower() for p in parts[-3:-1])):
+        parts = parts[:-1]  # "LindseyGrahamSC": a name, then a state or party code
+    if len(parts) >= 2 and parts[0].lower() in abbreviations:
+        parts[0] += "."  # "GovChristie", "SenSanders": "Gov. Christie", "Sen. Sanders"
     return " ".join(parts) if parts else handle
 
 

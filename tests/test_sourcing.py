@@ -459,7 +459,10 @@ def test_he_with_no_speaker_in_view_is_the_previous_sentence_subject_not_the_las
 
 @pytest.mark.parametrize(("handle", "reading"), [
     ("@JebBush", "Jeb Bush"), ("GovernorPataki", "Governor Pataki"), ("realDonaldTrump", "Donald Trump"),
-    ("@AP", "AP"), ("tedcruz", "tedcruz"), ("@th3j35t3r", "th3j35t3r"), ("not a handle", "not a handle"),
+    ("@AP", "AP"), ("tedcruz", "Ted Cruz"), ("@th3j35t3r", "th3j35t3r"), ("not a handle", "not a handle"),
+    ("janeroe", "janeroe"), ("GovChristie", "Gov. Christie"), ("SenJaneRoe", "Sen. Jane Roe"),
+    ("MartinOMalley", "Martin O'Malley"), ("JaneMcRoe", "Jane McRoe"), ("LindseyGrahamSC", "Lindsey Graham"),
+    ("SenateGOP", "Senate GOP"), ("@thedailybeast", "thedailybeast.com"),
 ])
 def test_handle_reading(handle: str, reading: str) -> None:
     from scorer.sourcing import handle_reading
@@ -483,6 +486,13 @@ def test_an_embedded_post_cites_its_author() -> None:
                for c in post)  # no span: PolNeAR marks no source inside markup
     # A sentence outside the post keeps its own source.
     assert claim(report, "Governor Tom Hale").source_ids != author
+
+
+def test_a_handle_with_an_abbreviated_title_names_an_official(typer_: SourceTyper) -> None:
+    from scorer.sourcing import handle_reading
+
+    assert typer_.classify(handle_reading("GovJaneRoe")).type == "named_official"
+    assert typer_.classify(handle_reading("@thedailybeast")).type == "outlet"
 
 
 def test_the_statement_is_the_words_of_the_source_cited_before_it() -> None:
