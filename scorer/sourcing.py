@@ -863,6 +863,8 @@ class SourceTyper:
             if title in {"speaker", "leader"} and at > 0 and (
                     words[at - 1] in _NOT_OFFICE_BEFORE or words[at + 1:at + 2] == ["at"]):
                 continue  # "a keynote speaker", "a speaker at the rally", "a civil rights leader"
+            if title == "delegate" and at > 0 and split_possessive(words[at - 1])[0] in self.known_officials:
+                continue  # "a Clinton delegate": pledged to a candidate at a convention, no office
             if title == "speaker" and words[at - 1:at] in (["a"], ["an"]):
                 continue  # "a speaker": one of many at an event, no Speaker of a House
             if title in _ORG_TITLES and any(

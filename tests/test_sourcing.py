@@ -511,3 +511,9 @@ def test_a_bare_definite_statement_is_no_unnamed_source(typer_: SourceTyper) -> 
     mt = typer_.classify("the statement")
     assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_statement")
     assert typer_.classify("a statement").type != "pronoun"
+
+
+def test_a_candidates_convention_delegate_holds_no_office(typer_: SourceTyper) -> None:
+    assert typer_.classify("Jane Roe, a Sanders delegate from Ohio,", "Jane Roe").type == "named_person"
+    assert typer_.classify("Jane Roe, a Trump delegate,", "Jane Roe").type == "named_person"
+    assert typer_.classify("Delegate Jane Roe").type == "named_official"
