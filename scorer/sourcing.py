@@ -144,6 +144,11 @@ _NOT_NAMES = frozenset({
 _PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late",
                            "served", "worked", "previously", "once"})
 _CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
+# An infinitive before a title puts the office in a wish, a plan or a plea, not in the person's hands
+# ("Mark Doe, who rebuffed pleas to run for president", "hopes to be mayor"); a declared candidate is
+# "running for" or "a candidate for" it (both office titles).
+_SOUGHT_OFFICE = (("to", "run", "for"), ("to", "run", "for", "the"), ("to", "be"), ("to", "become"),
+                  ("to", "become", "the"), ("to", "be", "the"))
 # Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
 # Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
 _ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer",
@@ -863,6 +868,8 @@ class SourceTyper:
             if title in {"speaker", "leader"} and at > 0 and (
                     words[at - 1] in _NOT_OFFICE_BEFORE or words[at + 1:at + 2] == ["at"]):
                 continue  # "a keynote speaker", "a speaker at the rally", "a civil rights leader"
+            if any(words[max(0, at - len(lead)):at] == list(lead) for lead in _SOUGHT_OFFICE):
+                continue  # "rebuffed pleas to run for president", "wants to be governor": no office held
             if title == "delegate" and at > 0 and split_possessive(words[at - 1])[0] in self.known_officials:
                 continue  # "a Clinton delegate": pledged to a candidate at a convention, no office
             if title == "speaker" and words[at - 1:at] in (["a"], ["an"]):

@@ -517,3 +517,10 @@ def test_a_candidates_convention_delegate_holds_no_office(typer_: SourceTyper) -
     assert typer_.classify("Jane Roe, a Sanders delegate from Ohio,", "Jane Roe").type == "named_person"
     assert typer_.classify("Jane Roe, a Trump delegate,", "Jane Roe").type == "named_person"
     assert typer_.classify("Delegate Jane Roe").type == "named_official"
+
+
+def test_an_office_only_wished_for_is_held_by_nobody(typer_: SourceTyper) -> None:
+    phrase = "Jon Roe, the team owner who rebuffed pleas to run for president,"
+    assert typer_.classify(phrase, "Jon Roe").type == "named_person"
+    assert typer_.classify("Jon Roe, who hopes to be governor,", "Jon Roe").type == "named_person"
+    assert typer_.classify("Jon Roe, who is running for governor,", "Jon Roe").type == "named_official"
