@@ -122,6 +122,8 @@ _OWN_WORDS = frozenset({
 # of a message someone issues, not of a view or a version of events.
 _DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
                                  "tweet", "tweets", "post", "response", "testimony", "speech"})
+# Lower-case words inside an organisation's capitalised name ("the Chamber of Commerce").
+_NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
 _HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "miss", "sir", "dame", "lord",
                          "lady", "prof.", "professor", "rev.", "reverend", "father", "sister"})
@@ -951,6 +953,20 @@ class SourceTyper:
             return name[0].lower() in titled
         return not getattr(officials, "given_firsts", {}).get(surname, frozenset()) - titled
 
+    def _definite_name(self, core: list[str]) -> bool:
+        """Whether `core` is "the" and a capitalised name of two words or more ("The Islamic State",
+        "the Science and Technology Directorate of the Department of Homeland Security"): no
+        possessive ("The Post's Ruth Marcus"), title, honorific, nationality or party word ("the
+        Utah Republican", "the Rev. Jane Doe", "the U.S. Senate candidate") in it."""
+        if len(core) < 3 or core[0].lower() != "the":
+            return False
+        named = [t for t in core[1:] if t.lower() not in _NAME_LINKS]
+        if len(named) < 2 or not all(t[:1].isupper() for t in named) or core[-1].lower() in _NAME_LINKS:
+            return False
+        return not any(split_possessive(t)[1] or t.lower().rstrip(".") in self.titles
+                       or t.lower() in self.titles or t.lower() in _HONORIFICS or t.lower() in _NOT_NAMES
+                       or t.lower() in self.nationality or t.lower() in self._unnamed_names for t in named)
+
     def _definite_epithet(self, core: list[str]) -> str | None:
         """The head of a definite description of one person ("the billionaire", "the real estate
         mogul", "the Fox News host"), else None."""
@@ -1162,6 +1178,11 @@ class SourceTyper:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
                 core, core_words = core[:core.index("of")], core_words[:core.index("of")]
+        if not apposed and self._definite_name(core):
+            # "The Holocaust Memorial Museum", "the United States Special Operations Command": a
+            # capitalised name under "the" names a body, never a person ("the Jane Doe" is no usage).
+            return MentionType("named_institution", "sources.definite_name", "plural",
+                               " ".join(content).lower())
         name = self._head_name(core) or apposed
         before_name = core[:len(core) - len(name)] if name else []
         if (len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"}

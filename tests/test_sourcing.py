@@ -524,3 +524,16 @@ def test_an_office_only_wished_for_is_held_by_nobody(typer_: SourceTyper) -> Non
     assert typer_.classify(phrase, "Jon Roe").type == "named_person"
     assert typer_.classify("Jon Roe, who hopes to be governor,", "Jon Roe").type == "named_person"
     assert typer_.classify("Jon Roe, who is running for governor,", "Jon Roe").type == "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["The Roeville Memorial Museum", "the Roeville Chamber of Commerce",
+                                    "the United States Coastal Command"])
+def test_a_capitalised_name_under_the_is_a_body(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "named_institution"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [("the Rev. Jane Roe", "named_person"),
+                                              ("The Post's Jane Roe", "named_person"),
+                                              ("the Senate Majority Leader", "pronoun")])
+def test_a_person_under_the_stays_a_person(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
