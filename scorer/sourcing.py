@@ -1205,6 +1205,12 @@ class SourceTyper:
         if last in self.documents:
             # The head noun decides: "court filings" is a document, not the court.
             return MentionType("document", "sources.document_head", "", " ".join(content))
+        bare = split_possessive(core[0])[0] if len(core) == 1 else ""
+        if bare[:1].isupper() and not bare.isupper() and (
+                bare.lower() in getattr(officials, "people", ()) or bare.lower() in officials):
+            # "King said" where the article names "Rep. Pete King": a surname that is also a title or
+            # a role noun, the article's person, not an unnamed king.
+            return self._person([bare], phrase, words, core_words, officials)
         if last in self.unnamed or (last in self.title_words and last not in _PLACE_TITLE_PARTS):
             # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
             # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel

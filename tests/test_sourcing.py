@@ -537,3 +537,12 @@ def test_a_capitalised_name_under_the_is_a_body(typer_: SourceTyper, phrase: str
                                               ("the Senate Majority Leader", "pronoun")])
 def test_a_person_under_the_stays_a_person(typer_: SourceTyper, phrase: str, kind: str) -> None:
     assert typer_.classify(phrase).type == kind
+
+
+def test_a_surname_that_is_a_title_word_is_the_articles_person(typer_: SourceTyper) -> None:
+    text = "Representative Jon Judge of Ohio spoke to reporters. Judge said the hearing was closed."
+    officials = typer_.article_officials(text)
+    mt = typer_.classify("Judge", officials=officials)
+    assert (mt.type, mt.key) == ("named_official", "judge")
+    elsewhere = typer_.article_officials("A judge ruled.")
+    assert typer_.classify("Judge", officials=elsewhere).type != "named_official"
