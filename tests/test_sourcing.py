@@ -546,3 +546,13 @@ def test_a_surname_that_is_a_title_word_is_the_articles_person(typer_: SourceTyp
     assert (mt.type, mt.key) == ("named_official", "judge")
     elsewhere = typer_.article_officials("A judge ruled.")
     assert typer_.classify("Judge", officials=elsewhere).type != "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["One in three", "About one in five", "two out of three voters"])
+def test_a_fraction_of_respondents_speaks_for_the_poll(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "document"
+
+
+@pytest.mark.parametrize("phrase", ["The inquiry", "early returns", "financial disclosures filed Friday"])
+def test_inquiries_returns_and_disclosures_are_documents(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "document"
