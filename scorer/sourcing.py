@@ -145,6 +145,12 @@ _NOT_NAMES = frozenset({
 # starts another ("and", "now", "currently": "a former senator who is now a lobbyist").
 _PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late",
                            "served", "worked", "previously", "once"})
+# A term of office with an end year ("ambassador from 2007 to 2013", "mayor 1994-2001") is a past one.
+# It is read in the title's own conjunct: up to an "and" that starts another ("... and now a lobbyist").
+_CLOSED_TERM = regex.compile(
+    r"(?:(?!\band\s+(?!(?:19|20)\d\d)|\bnow\b|\bcurrently\b)[^,;])*?"
+    r"(?:\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|until|through|and)\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b)")
 _CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
 # An infinitive before a title puts the office in a wish, a plan or a plea, not in the person's hands
 # ("Mark Doe, who rebuffed pleas to run for president", "hopes to be mayor"); a declared candidate is
@@ -889,6 +895,8 @@ class SourceTyper:
                     after and (after[0] in {"of", "general", "for"}
                                or (title in {"official", "officer"} and after[0] in {"at", "with", "in"}))):
                 continue  # "works as a secretary", "an official": no office named
+            if _CLOSED_TERM.match(" ".join(after[:12])):
+                continue  # "Mexico's ambassador to the United States from 2007 to 2013": a past term
             unit = set(after[:8])
             if title in _ACADEMIC_TITLES and unit & _ACADEMIC_UNITS and not unit & _POLLING:
                 continue  # "director of the McCourtney Institute": a scholar, commenting (a poll's

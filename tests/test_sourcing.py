@@ -556,3 +556,19 @@ def test_a_fraction_of_respondents_speaks_for_the_poll(typer_: SourceTyper, phra
 @pytest.mark.parametrize("phrase", ["The inquiry", "early returns", "financial disclosures filed Friday"])
 def test_inquiries_returns_and_disclosures_are_documents(typer_: SourceTyper, phrase: str) -> None:
     assert typer_.classify(phrase).type == "document"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Jan Roe, Ruritania's ambassador to the United States from 2007 to 2013,", "named_person"),
+    ("Jan Roe, mayor of Roeville 1994-2001,", "named_person"),
+    ("Jan Roe, mayor of Roeville since 2014,", "named_official"),
+])
+def test_a_term_of_office_with_an_end_year_is_past(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase, "Jan Roe").type == kind
+
+
+def test_a_closed_term_of_another_conjunct_leaves_the_office(typer_: SourceTyper) -> None:
+    closed = "Jan Roe, mayor of Roeville between 1994 and 2001,"
+    assert typer_.classify(closed, "Jan Roe").type == "named_person"
+    phrase = "Jan Roe, who is mayor of Roeville and was a teacher from 1994 to 2001,"
+    assert typer_.classify(phrase, "Jan Roe").type == "named_official"
