@@ -1144,6 +1144,10 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         if self._is_masthead(core):
             return MentionType("outlet", "sources.outlet_masthead", "plural", " ".join(content))
+        at = next((i for i, w in enumerate(core_words[:-1]) if w in _OUTLET_HEAD_NOUNS), None)
+        if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
+            # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.
+            return MentionType("outlet", "sources.outlet_head", "plural", " ".join(core_words[at + 1:]))
         if len(core) >= 2 and core_words[-1] in _OWN_WORDS:
             possessor, mark = split_possessive(core[-2])
             if mark and (pronoun := self._pronoun(possessor)):

@@ -572,3 +572,10 @@ def test_a_closed_term_of_another_conjunct_leaves_the_office(typer_: SourceTyper
     assert typer_.classify(closed, "Jan Roe").type == "named_person"
     phrase = "Jan Roe, who is mayor of Roeville and was a teacher from 1994 to 2001,"
     assert typer_.classify(phrase, "Jan Roe").type == "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["the editorial board", "the paper's editorial board",
+                                    "The Ruritanian newspaper Dagblad", "the tabloid Roe Daily"])
+def test_an_editorial_board_and_a_named_newspaper_are_the_outlet(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "outlet"
+    assert typer_.classify("newspaper editor Jan Roe").type == "named_person"
