@@ -228,6 +228,9 @@ _GENERIC_TITLE_PARTS = frozenset({"of", "in", "editor", "head", "managing", "com
 # Words of multi-word titles that name no official on their own after "the": "the city", "the state",
 # "the defense" ("city manager", "secretary of state", "defense secretary" do).
 _PLACE_TITLE_PARTS = frozenset({"city", "county", "state", "public", "district", "defense"})
+# A party's member in the singular points back to one politician like a title does ("the Utah
+# Republican", "the Vermont Democrat said"); the plural is a group ("the Republicans").
+_PARTY_MEMBERS = frozenset({"republican", "democrat"})
 # Words in front of a definite title that still leave it a description of one known official
 # ("the Republican presidential candidate", "the Democratic front-runner").
 _TITLE_MODIFIERS = frozenset({
@@ -833,7 +836,7 @@ class SourceTyper:
         if len(words) < 2 or len(words) > 5 or words[0] not in {"the", "this"}:
             return None
         if (words[-1] not in self.title_words or words[-1] in self.institutions
-                or words[-1] in _PLACE_TITLE_PARTS):
+                or words[-1] in _PLACE_TITLE_PARTS) and words[-1] not in _PARTY_MEMBERS:
             return None
         middle = core[1:-1]
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but

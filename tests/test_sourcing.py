@@ -579,3 +579,11 @@ def test_a_closed_term_of_another_conjunct_leaves_the_office(typer_: SourceTyper
 def test_an_editorial_board_and_a_named_newspaper_are_the_outlet(typer_: SourceTyper, phrase: str) -> None:
     assert typer_.classify(phrase).type == "outlet"
     assert typer_.classify("newspaper editor Jan Roe").type == "named_person"
+
+
+@pytest.mark.parametrize("phrase", ["the Utah Republican", "the Republican from Alabama",
+                                    "the Vermont Democrat"])
+def test_a_definite_party_member_points_back_like_a_title(typer_: SourceTyper, phrase: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_title")
+    assert typer_.classify("the Republicans").type == "unnamed_source"
