@@ -68,6 +68,12 @@ _PERSON_NAME = regex.compile(r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?(?:[ \t]+\
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
     r"((?:the|a|an|who\s+is|who\s+was|who\s+has\s+been)?\s*[^,.;]{3,60})[,.;)]")
+# "the secretary of the Treasury, Jacob J. Lew," / "the finance minister, Lou Jiwei,": a definite
+# role, a comma, then the full name it introduces (the role may run into a capitalised body).
+_ROLE_APPOSITION = regex.compile(
+    r"\b[Tt]he[ \t]+((?:[\p{Ll}\-]+[ \t]+){0,3}[\p{Ll}\-]+"
+    r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,2})?),[ \t]+"
+    r"(\p{Lu}[\p{L}’'\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})(?=[,.;)]|[ \t]+\p{Ll})")
 # A role given in a predicate: "Khan, a Muslim, was elected as mayor of London", "Canova became the
 # most famous primary challenger", "Doe is the party's nominee" (not "was", a past role).
 _PREDICATE_TITLE = regex.compile(
@@ -705,6 +711,11 @@ class SourceTyper:
                 continue  # "Schilling, through a spokeswoman, said": no role of his
             if self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _ROLE_APPOSITION.finditer(text):
+            words = [w.lower() for w in _WORDS.findall(m.group(1))]
+            run = self._head_name(_WORDS.findall(m.group(2)))
+            if len(run) >= 2 and self.holds_office(words):
+                titled_name(run)
         for m in _PREDICATE_TITLE.finditer(text):
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if words and words[0] not in {"not", "no", "never"} and self.holds_office(words):

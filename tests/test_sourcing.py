@@ -587,3 +587,13 @@ def test_a_definite_party_member_points_back_like_a_title(typer_: SourceTyper, p
     mt = typer_.classify(phrase)
     assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_title")
     assert typer_.classify("the Republicans").type == "unnamed_source"
+
+
+def test_a_definite_role_before_a_comma_titles_the_name_after_it(typer_: SourceTyper) -> None:
+    text = ("Talks opened on Monday. The secretary of the Exchequer, Jonah K. Roeman, spoke first. "
+            "Later, the finance minister, Pau Derrin, replied. Mr. Roeman said the talks went well.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Mr. Roeman", officials=officials).type == "named_official"
+    assert typer_.classify("Derrin", officials=officials).type == "named_official"
+    plain = typer_.article_officials("The weather, Jonah Roeman said, was fine. Mr. Roeman left.")
+    assert typer_.classify("Mr. Roeman", officials=plain).type == "named_person"
