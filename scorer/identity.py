@@ -184,6 +184,12 @@ def link_sources(
             # "Brian Fallon, a spokesman for Mrs. Clinton,": the apposition inside a named
             # person's mention describes that person.
             target = outer
+        elif mt.type == "pronoun" and mt.key.startswith("words:"):
+            # "the statement said": the words of the source cited last, else of the one named last
+            # (a body named in passing: "the Museum issued a statement ... the statement urged").
+            issuers = [c for c in reversed(recent)
+                       if c.type in {"named_official", "named_person", "named_institution"}]
+            target = next((c for c in issuers if c.cited), issuers[0] if issuers else None)
         elif mt.type == "pronoun" and mt.key.startswith("person:"):
             # "the billionaire": the person named last.
             target = next((c for c in reversed(recent) if c.type in _PERSON_TYPES), None)
@@ -286,7 +292,7 @@ def link_sources(
         c = clusters[i]
         name = max(c.names or c.passing, key=len) if c.names or c.passing else c.mentions[0].text
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
-        if not c.type and c.key.startswith(("title:", "role:", "person:")):
+        if not c.type and c.key.startswith(("title:", "role:", "person:", "words:")):
             typ = "unnamed_source"  # "the senator" with no named official before it
         sources.append(Source(public[str(i)], name, typ, tuple(sorted(c.mentions))))
     return ids, sources

@@ -71,6 +71,12 @@ _PERSON_NAME = regex.compile(
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
     r"((?:the|a|an|who\s+is|who\s+was|who\s+has\s+been)?\s*[^,.;]{3,60})[,.;)]")
+# "the secretary of the Treasury, Jacob J. Lew," / "the finance minister, Lou Jiwei,": a definite
+# role, a comma, then the full name it introduces (the role may run into a capitalised body).
+_ROLE_APPOSITION = regex.compile(
+    r"\b[Tt]he[ \t]+((?:[\p{Ll}\-]+[ \t]+){0,3}[\p{Ll}\-]+"
+    r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,2})?),[ \t]+"
+    r"(\p{Lu}[\p{L}’'\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})(?=[,.;)]|[ \t]+\p{Ll})")
 # A role given in a predicate: "Khan, a Muslim, was elected as mayor of London", "Canova became the
 # most famous primary challenger", "Doe is the party's nominee" (not "was", a past role).
 _PREDICATE_TITLE = regex.compile(
@@ -121,6 +127,12 @@ _OWN_WORDS = frozenset({
     "comment", "comments", "remark", "remarks", "statement", "statements", "words", "tweet", "tweets", "post",
     "posts", "speech", "testimony", "message", "messages", "response", "answer", "op-ed", "column", "letter",
     "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views"})
+# Own words a definite re-mention refers back to ("the statement said", "the remarks came"): nouns
+# of a message someone issues, not of a view or a version of events.
+_DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
+                                 "tweet", "tweets", "post", "response", "testimony", "speech"})
+# Lower-case words inside an organisation's capitalised name ("the Chamber of Commerce").
+_NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
 _HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "miss", "sir", "dame", "lord",
                          "lady", "prof.", "professor", "rev.", "reverend", "father", "sister"})
@@ -142,7 +154,18 @@ _NOT_NAMES = frozenset({
 # starts another ("and", "now", "currently": "a former senator who is now a lobbyist").
 _PAST_MARKERS = frozenset({"former", "ex", "onetime", "one-time", "erstwhile", "retired", "late",
                            "served", "worked", "previously", "once"})
+# A term of office with an end year ("ambassador from 2007 to 2013", "mayor 1994-2001") is a past one.
+# It is read in the title's own conjunct: up to an "and" that starts another ("... and now a lobbyist").
+_CLOSED_TERM = regex.compile(
+    r"(?:(?!\band\s+(?!(?:19|20)\d\d)|\bnow\b|\bcurrently\b)[^,;])*?"
+    r"(?:\b(?:from|between)\s+(?:19|20)\d\d\s+(?:to|until|through|and)\s+(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b)")
 _CONJUNCT_BREAKS = frozenset({"and", "now", "currently", "also", "is", "has", "became", "remains"})
+# An infinitive before a title puts the office in a wish, a plan or a plea, not in the person's hands
+# ("Mark Doe, who rebuffed pleas to run for president", "hopes to be mayor"); a declared candidate is
+# "running for" or "a candidate for" it (both office titles).
+_SOUGHT_OFFICE = (("to", "run", "for"), ("to", "run", "for", "the"), ("to", "be"), ("to", "become"),
+                  ("to", "become", "the"), ("to", "be", "the"))
 # Titles that make an official only when tied to a campaign or principal ("a senior aide to Mrs.
 # Clinton", "Trump's adviser"; "a longtime Republican strategist" comments).
 _ADVISORY_TITLES = frozenset({"strategist", "adviser", "advisor", "consultant", "aide", "organizer",
@@ -214,6 +237,9 @@ _GENERIC_TITLE_PARTS = frozenset({"of", "in", "editor", "head", "managing", "com
 # Words of multi-word titles that name no official on their own after "the": "the city", "the state",
 # "the defense" ("city manager", "secretary of state", "defense secretary" do).
 _PLACE_TITLE_PARTS = frozenset({"city", "county", "state", "public", "district", "defense"})
+# A party's member in the singular points back to one politician like a title does ("the Utah
+# Republican", "the Vermont Democrat said"); the plural is a group ("the Republicans").
+_PARTY_MEMBERS = frozenset({"republican", "democrat"})
 # Words in front of a definite title that still leave it a description of one known official
 # ("the Republican presidential candidate", "the Democratic front-runner").
 _TITLE_MODIFIERS = frozenset({
@@ -374,18 +400,53 @@ _HANDLE = regex.compile(r"@?[A-Za-z0-9_]{1,50}")
 _HANDLE_PART = regex.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[0-9]+")
 
 
+@lru_cache(maxsize=1)
+def _handle_lexicon() -> tuple[dict[str, str], frozenset[str]]:
+    """What a handle may run together, from rules/sources.yaml: the gazetteer's full names without
+    their spaces ("tedcruz" -> "Ted Cruz"), and the abbreviated titles a handle writes without their
+    period ("Gov", "Sen", "Rep")."""
+    lists = ruleset("sources").lists
+    names = {n.replace(" ", "").replace("'", ""): n.title() for n in lists.get("known_official_names", ())}
+    abbreviations = frozenset(t.rstrip(".") for t in lists["official_titles"]
+                              if t.endswith(".") and " " not in t)
+    return names, abbreviations
+
+
 def handle_reading(handle: str) -> str:
     """A social-media handle read as the words it runs together, for typing its owner: "@JebBush" ->
     "Jeb Bush", "GovernorPataki" -> "Governor Pataki", "realDonaldTrump" -> "Donald Trump" (a
-    lower-case lead word before capitalised ones is decoration), "@AP" -> "AP". A handle in one case
-    ("tedcruz") cannot be split and stays as it is; anything that is no handle is returned unchanged."""
+    lower-case lead word before capitalised ones is decoration), "@AP" -> "AP". An abbreviated title
+    gets its period back ("GovChristie" -> "Gov. Christie"), "Mc" and "O" join the next part
+    ("MartinOMalley" -> "Martin O'Malley"), and a state or party code after a name is dropped
+    ("LindseyGrahamSC" -> "Lindsey Graham"). A handle in one case ("tedcruz") cannot be split: it
+    reads as a listed official's full name it spells, or a rated outlet's domain ("thedailybeast"),
+    else stays as it is; anything that is no handle
+    is returned unchanged."""
     if not _HANDLE.fullmatch(handle):
         return handle
     if regex.search(r"[A-Za-z][0-9]|[0-9][A-Za-z]", handle):
         return handle.lstrip("@")  # "@th3j35t3r": digits inside words, no words to split
+    names, abbreviations = _handle_lexicon()
+    bare = handle.lstrip("@").replace("_", "")
+    if (bare.islower() or bare.isupper()) and bare.lower() in names:
+        return names[bare.lower()]
+    if bare.islower() and (domain := f"{bare}.com") in outlet_table().prior:
+        return domain  # "@thedailybeast": the outlet's own domain name
     parts = [p for p in _HANDLE_PART.findall(handle.lstrip("@")) if not p.isdigit()]
     if len(parts) > 1 and parts[0].islower() and not any(p.islower() for p in parts[1:]):
         parts = parts[1:]
+    joined: list[str] = []
+    for part in parts:
+        if joined and joined[-1] in {"Mc", "O"} and part[:1].isupper() and part[1:].islower():
+            joined[-1] += ("'" if joined[-1] == "O" else "") + part  # "O Malley", "Mc Connell"
+        else:
+            joined.append(part)
+    parts = joined
+    if (len(parts) >= 3 and parts[-1].isupper() and len(parts[-1]) <= 3
+            and all(p[:1].isupper() and p[1:].islower() for p in parts[-3:-1])):
+        parts = parts[:-1]  # "LindseyGrahamSC": a name, then a state or party code
+    if len(parts) >= 2 and parts[0].lower() in abbreviations:
+        parts[0] += "."  # "GovChristie", "SenSanders": "Gov. Christie", "Sen. Sanders"
     return " ".join(parts) if parts else handle
 
 
@@ -653,6 +714,11 @@ class SourceTyper:
                 continue  # "Schilling, through a spokeswoman, said": no role of his
             if self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _ROLE_APPOSITION.finditer(text):
+            words = [w.lower() for w in _WORDS.findall(m.group(1))]
+            run = self._head_name(_WORDS.findall(m.group(2)))
+            if len(run) >= 2 and self.holds_office(words):
+                titled_name(run)
         for m in _PREDICATE_TITLE.finditer(text):
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if words and words[0] not in {"not", "no", "never"} and self.holds_office(words):
@@ -784,7 +850,7 @@ class SourceTyper:
         if len(words) < 2 or len(words) > 5 or words[0] not in {"the", "this"}:
             return None
         if (words[-1] not in self.title_words or words[-1] in self.institutions
-                or words[-1] in _PLACE_TITLE_PARTS):
+                or words[-1] in _PLACE_TITLE_PARTS) and words[-1] not in _PARTY_MEMBERS:
             return None
         middle = core[1:-1]
         # Modifiers may be capitalised ("the Senate Democratic leader", "the Vermont senator") but
@@ -827,6 +893,10 @@ class SourceTyper:
             if title in {"speaker", "leader"} and at > 0 and (
                     words[at - 1] in _NOT_OFFICE_BEFORE or words[at + 1:at + 2] == ["at"]):
                 continue  # "a keynote speaker", "a speaker at the rally", "a civil rights leader"
+            if any(words[max(0, at - len(lead)):at] == list(lead) for lead in _SOUGHT_OFFICE):
+                continue  # "rebuffed pleas to run for president", "wants to be governor": no office held
+            if title == "delegate" and at > 0 and split_possessive(words[at - 1])[0] in self.known_officials:
+                continue  # "a Clinton delegate": pledged to a candidate at a convention, no office
             if title == "speaker" and words[at - 1:at] in (["a"], ["an"]):
                 continue  # "a speaker": one of many at an event, no Speaker of a House
             if title in _ORG_TITLES and any(
@@ -842,6 +912,8 @@ class SourceTyper:
                     after and (after[0] in {"of", "general", "for"}
                                or (title in {"official", "officer"} and after[0] in {"at", "with", "in"}))):
                 continue  # "works as a secretary", "an official": no office named
+            if _CLOSED_TERM.match(" ".join(after[:12])):
+                continue  # "Mexico's ambassador to the United States from 2007 to 2013": a past term
             unit = set(after[:8])
             if title in _ACADEMIC_TITLES and unit & _ACADEMIC_UNITS and not unit & _POLLING:
                 continue  # "director of the McCourtney Institute": a scholar, commenting (a poll's
@@ -905,6 +977,20 @@ class SourceTyper:
         if len(name) >= 2:
             return name[0].lower() in titled
         return not getattr(officials, "given_firsts", {}).get(surname, frozenset()) - titled
+
+    def _definite_name(self, core: list[str]) -> bool:
+        """Whether `core` is "the" and a capitalised name of two words or more ("The Islamic State",
+        "the Science and Technology Directorate of the Department of Homeland Security"): no
+        possessive ("The Post's Ruth Marcus"), title, honorific, nationality or party word ("the
+        Utah Republican", "the Rev. Jane Doe", "the U.S. Senate candidate") in it."""
+        if len(core) < 3 or core[0].lower() != "the":
+            return False
+        named = [t for t in core[1:] if t.lower() not in _NAME_LINKS]
+        if len(named) < 2 or not all(t[:1].isupper() for t in named) or core[-1].lower() in _NAME_LINKS:
+            return False
+        return not any(split_possessive(t)[1] or t.lower().rstrip(".") in self.titles
+                       or t.lower() in self.titles or t.lower() in _HONORIFICS or t.lower() in _NOT_NAMES
+                       or t.lower() in self.nationality or t.lower() in self._unnamed_names for t in named)
 
     def _definite_epithet(self, core: list[str]) -> str | None:
         """The head of a definite description of one person ("the billionaire", "the real estate
@@ -1075,6 +1161,10 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         if self._is_masthead(core):
             return MentionType("outlet", "sources.outlet_masthead", "plural", " ".join(content))
+        at = next((i for i, w in enumerate(core_words[:-1]) if w in _OUTLET_HEAD_NOUNS), None)
+        if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
+            # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.
+            return MentionType("outlet", "sources.outlet_head", "plural", " ".join(core_words[at + 1:]))
         if len(core) >= 2 and core_words[-1] in _OWN_WORDS:
             possessor, mark = split_possessive(core[-2])
             if mark and (pronoun := self._pronoun(possessor)):
@@ -1094,6 +1184,13 @@ class SourceTyper:
             if issuer and (by := self.classify(issuer.group(1), officials=officials)).type in {
                     "named_institution", "named_official", "named_person", "pronoun"}:
                 return by
+            if (not issuer and core_words[0] in {"the", "this", "that"} and 2 <= len(core) <= 4
+                    and core_words[-1] in _DEFINITE_OWN_WORDS
+                    and all(t[:1].islower() and not split_possessive(t)[1] for t in core[1:-1])):
+                # "the statement said", "the written statement added": the statement an earlier
+                # sentence gave a source ("X said in a statement"), that source speaking through it
+                # (LABELLING.md); linked like a pronoun to the source cited last.
+                return MentionType("pronoun", "sources.definite_statement", "", "words:" + core_words[-1])
         place = " ".join(content)
         if place in self.place_names or split_possessive(place)[0] in self.place_names:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.
@@ -1110,6 +1207,11 @@ class SourceTyper:
                 # "the Department of Justice", "a survey of Texas Republicans": the head noun is
                 # before "of"; the capitalised words after it only name what it belongs to.
                 core, core_words = core[:core.index("of")], core_words[:core.index("of")]
+        if not apposed and self._definite_name(core):
+            # "The Holocaust Memorial Museum", "the United States Special Operations Command": a
+            # capitalised name under "the" names a body, never a person ("the Jane Doe" is no usage).
+            return MentionType("named_institution", "sources.definite_name", "plural",
+                               " ".join(content).lower())
         name = self._head_name(core) or apposed
         before_name = core[:len(core) - len(name)] if name else []
         if (len(before_name) >= 2 and before_name[-1].lower() in {"of", "for"}
@@ -1132,6 +1234,12 @@ class SourceTyper:
         if last in self.documents:
             # The head noun decides: "court filings" is a document, not the court.
             return MentionType("document", "sources.document_head", "", " ".join(content))
+        bare = split_possessive(core[0])[0] if len(core) == 1 else ""
+        if bare[:1].isupper() and not bare.isupper() and (
+                bare.lower() in getattr(officials, "people", ()) or bare.lower() in officials):
+            # "King said" where the article names "Rep. Pete King": a surname that is also a title or
+            # a role noun, the article's person, not an unnamed king.
+            return self._person([bare], phrase, words, core_words, officials)
         if last in self.unnamed or (last in self.title_words and last not in _PLACE_TITLE_PARTS):
             # "Mr. Sanders's aides", "a Clinton campaign official": described, not named; unless a full
             # name follows the role in the same phrase ("Clinton's chief pollster and strategist Joel

@@ -459,7 +459,10 @@ def test_he_with_no_speaker_in_view_is_the_previous_sentence_subject_not_the_las
 
 @pytest.mark.parametrize(("handle", "reading"), [
     ("@JebBush", "Jeb Bush"), ("GovernorPataki", "Governor Pataki"), ("realDonaldTrump", "Donald Trump"),
-    ("@AP", "AP"), ("tedcruz", "tedcruz"), ("@th3j35t3r", "th3j35t3r"), ("not a handle", "not a handle"),
+    ("@AP", "AP"), ("tedcruz", "Ted Cruz"), ("@th3j35t3r", "th3j35t3r"), ("not a handle", "not a handle"),
+    ("janeroe", "janeroe"), ("GovChristie", "Gov. Christie"), ("SenJaneRoe", "Sen. Jane Roe"),
+    ("MartinOMalley", "Martin O'Malley"), ("JaneMcRoe", "Jane McRoe"), ("LindseyGrahamSC", "Lindsey Graham"),
+    ("SenateGOP", "Senate GOP"), ("@thedailybeast", "thedailybeast.com"),
 ])
 def test_handle_reading(handle: str, reading: str) -> None:
     from scorer.sourcing import handle_reading
@@ -496,3 +499,114 @@ def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, 
     typer = SourceTyper()
     found = typer.background_people(text, typer.article_officials(text))
     assert [(text[s:e], mt.key) for s, e, mt in found][:1] == [(name, key)]
+
+
+def test_a_handle_with_an_abbreviated_title_names_an_official(typer_: SourceTyper) -> None:
+    from scorer.sourcing import handle_reading
+
+    assert typer_.classify(handle_reading("GovJaneRoe")).type == "named_official"
+    assert typer_.classify(handle_reading("@thedailybeast")).type == "outlet"
+
+
+def test_the_statement_is_the_words_of_the_source_cited_before_it() -> None:
+    from scorer import analyze
+
+    text = ("The Roe campaign said in a statement on Tuesday that it had moved to a larger office. "
+            "\u201cThe new office lets us hire more organizers,\u201d the statement said.")
+    report = analyze(text)
+    ids = {c.source_ids for c in report.claims}
+    assert len(ids) == 1
+    (source,) = report.sources
+    assert source.type == "named_institution"
+
+
+def test_a_bare_definite_statement_is_no_unnamed_source(typer_: SourceTyper) -> None:
+    mt = typer_.classify("the statement")
+    assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_statement")
+    assert typer_.classify("a statement").type != "pronoun"
+
+
+def test_a_candidates_convention_delegate_holds_no_office(typer_: SourceTyper) -> None:
+    assert typer_.classify("Jane Roe, a Sanders delegate from Ohio,", "Jane Roe").type == "named_person"
+    assert typer_.classify("Jane Roe, a Trump delegate,", "Jane Roe").type == "named_person"
+    assert typer_.classify("Delegate Jane Roe").type == "named_official"
+
+
+def test_an_office_only_wished_for_is_held_by_nobody(typer_: SourceTyper) -> None:
+    phrase = "Jon Roe, the team owner who rebuffed pleas to run for president,"
+    assert typer_.classify(phrase, "Jon Roe").type == "named_person"
+    assert typer_.classify("Jon Roe, who hopes to be governor,", "Jon Roe").type == "named_person"
+    assert typer_.classify("Jon Roe, who is running for governor,", "Jon Roe").type == "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["The Roeville Memorial Museum", "the Roeville Chamber of Commerce",
+                                    "the United States Coastal Command"])
+def test_a_capitalised_name_under_the_is_a_body(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "named_institution"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [("the Rev. Jane Roe", "named_person"),
+                                              ("The Post's Jane Roe", "named_person"),
+                                              ("the Senate Majority Leader", "pronoun")])
+def test_a_person_under_the_stays_a_person(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
+
+
+def test_a_surname_that_is_a_title_word_is_the_articles_person(typer_: SourceTyper) -> None:
+    text = "Representative Jon Judge of Ohio spoke to reporters. Judge said the hearing was closed."
+    officials = typer_.article_officials(text)
+    mt = typer_.classify("Judge", officials=officials)
+    assert (mt.type, mt.key) == ("named_official", "judge")
+    elsewhere = typer_.article_officials("A judge ruled.")
+    assert typer_.classify("Judge", officials=elsewhere).type != "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["One in three", "About one in five", "two out of three voters"])
+def test_a_fraction_of_respondents_speaks_for_the_poll(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "document"
+
+
+@pytest.mark.parametrize("phrase", ["The inquiry", "early returns", "financial disclosures filed Friday"])
+def test_inquiries_returns_and_disclosures_are_documents(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "document"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Jan Roe, Ruritania's ambassador to the United States from 2007 to 2013,", "named_person"),
+    ("Jan Roe, mayor of Roeville 1994-2001,", "named_person"),
+    ("Jan Roe, mayor of Roeville since 2014,", "named_official"),
+])
+def test_a_term_of_office_with_an_end_year_is_past(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase, "Jan Roe").type == kind
+
+
+def test_a_closed_term_of_another_conjunct_leaves_the_office(typer_: SourceTyper) -> None:
+    closed = "Jan Roe, mayor of Roeville between 1994 and 2001,"
+    assert typer_.classify(closed, "Jan Roe").type == "named_person"
+    phrase = "Jan Roe, who is mayor of Roeville and was a teacher from 1994 to 2001,"
+    assert typer_.classify(phrase, "Jan Roe").type == "named_official"
+
+
+@pytest.mark.parametrize("phrase", ["the editorial board", "the paper's editorial board",
+                                    "The Ruritanian newspaper Dagblad", "the tabloid Roe Daily"])
+def test_an_editorial_board_and_a_named_newspaper_are_the_outlet(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "outlet"
+    assert typer_.classify("newspaper editor Jan Roe").type == "named_person"
+
+
+@pytest.mark.parametrize("phrase", ["the Utah Republican", "the Republican from Alabama",
+                                    "the Vermont Democrat"])
+def test_a_definite_party_member_points_back_like_a_title(typer_: SourceTyper, phrase: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_title")
+    assert typer_.classify("the Republicans").type == "unnamed_source"
+
+
+def test_a_definite_role_before_a_comma_titles_the_name_after_it(typer_: SourceTyper) -> None:
+    text = ("Talks opened on Monday. The secretary of the Exchequer, Jonah K. Roeman, spoke first. "
+            "Later, the finance minister, Pau Derrin, replied. Mr. Roeman said the talks went well.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Mr. Roeman", officials=officials).type == "named_official"
+    assert typer_.classify("Derrin", officials=officials).type == "named_official"
+    plain = typer_.article_officials("The weather, Jonah Roeman said, was fine. Mr. Roeman left.")
+    assert typer_.classify("Mr. Roeman", officials=plain).type == "named_person"
