@@ -64,9 +64,11 @@ _TITLED_NAME = regex.compile(
     r"\b(\p{Lu}[\p{L}.]+)[ \t]+((?:\p{Lu}\.[ \t]+|\p{Lu}[\p{L}’'\-]+[ \t]+){0,2}\p{Lu}[\p{L}’'\-]+)")
 # A capitalised run of two to four words: a candidate full name ("Vice President Joe Biden"). A
 # weekday after it is the news's "when" ("Barack Obama Tuesday said"), never part of the name.
+# A name word may carry one inner capital ("McCain", "O’Malley", "DeSantis"), never be all capitals.
+_NAME_WORD = r"\p{Lu}[\p{Ll}’'\-]+(?:\p{Lu}[\p{Ll}’'\-]+)?"
 _PERSON_NAME = regex.compile(
-    r"\b\p{Lu}[\p{Ll}’'\-]+(?:\s+\p{Lu}\.)?"
-    r"(?:[ \t]+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)\p{Lu}[\p{Ll}’'\-]+){1,3}\b")
+    rf"\b{_NAME_WORD}(?:\s+\p{{Lu}}\.)?"
+    rf"(?:[ \t]+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b){_NAME_WORD}){{1,3}}\b")
 # "Jon Husted, the Ohio secretary of state," / "Ban Ki-moon, secretary general of the UN,"
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
@@ -481,6 +483,7 @@ class SourceTyper:
         self.plural_pronouns = frozenset(lists["pronouns_plural"])
         self.relative_pronouns = frozenset(lists["pronouns_relative"])
         self.other_pronouns = frozenset(lists["pronouns_other"])
+        self.sentence_openers = frozenset(lists.get("sentence_openers", ()))
         self.male_titles = frozenset(lists["titles_male"])
         self.female_titles = frozenset(lists["titles_female"])
         self.male_names = frozenset(names.lists.get("male", ()))
@@ -777,11 +780,15 @@ class SourceTyper:
         antecedents for pronouns and surnames: a pronoun's referent is the person named last."""
         found = []
         for m in _PERSON_NAME.finditer(text):
-            phrase = m.group(0)
+            start, phrase = m.start(), m.group(0)
+            while phrase and (opener := phrase.split(maxsplit=1)[0]).lower() in self.sentence_openers:
+                rest = phrase[len(opener):].lstrip()
+                start += len(phrase) - len(rest)
+                phrase = rest
             mt = self.classify(phrase, officials=officials)
             if mt.type in {"named_official", "named_person"} and (
                     len(phrase.split()) >= 2 and (mt.gender or mt.type == "named_official")):
-                found.append((m.start(), m.end(), mt))
+                found.append((start, m.end(), mt))
         named_from: dict[str, int] = {}  # surname -> where its full name first appears
         for start, _, mt in found:
             named_from.setdefault(mt.key, start)

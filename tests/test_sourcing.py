@@ -492,6 +492,9 @@ def test_an_embedded_post_cites_its_author() -> None:
     ("Vice President Joe Biden spent Thursday in Ohio.", "Vice President Joe Biden", "biden"),
     ("Former Mayor Ann Keller spoke.", "Former Mayor Ann Keller", "keller"),
     ("President Barack Obama Tuesday said it was over.", "President Barack Obama", "obama"),
+    # Inner capitals are name words; a word capitalised for opening the sentence is not.
+    ("When Wallace ran, Senator John McCain spoke.", "Senator John McCain", "mccain"),
+    ("But Martin O’Malley said it was over.", "Martin O’Malley", "o’malley"),
 ])
 def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, key: str) -> None:
     from scorer.sourcing import SourceTyper
@@ -499,6 +502,15 @@ def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, 
     typer = SourceTyper()
     found = typer.background_people(text, typer.article_officials(text))
     assert [(text[s:e], mt.key) for s, e, mt in found][:1] == [(name, key)]
+
+
+def test_background_people_skip_capitalised_sentence_openers() -> None:
+    from scorer.sourcing import SourceTyper
+
+    typer = SourceTyper()
+    text = "But Cox said the vote was close. And Even Mrs. Doe agreed."
+    assert all(not text[s:e].startswith(("But", "And", "Even"))
+               for s, e, _ in typer.background_people(text, typer.article_officials(text)))
 
 
 def test_a_handle_with_an_abbreviated_title_names_an_official(typer_: SourceTyper) -> None:
