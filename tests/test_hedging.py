@@ -160,6 +160,18 @@ NEWS = [
     ("The governor would almost certainly win a second term.", True, "almost certainly"),
     ("Nobody knows how the money was spent.", True, "Nobody knows"),
     ("Press reports said the convoy had been hit.", True, "Press reports"),
+    # third train error analysis: a modal inside a reported question, however far "asked" stands
+    # from its "if"; a proposal's reported "would" (clarification 3); intent said otherwise
+    # (clarification 4); an allegation with its venue before "that"
+    ("A reporter asked the minister if she might resign.", False, None),
+    ("Voters are split on whether they'd back the reform.", False, None),
+    ("An activist asked the former minister during a radio phone-in if she would sign the pledge.", False,
+     None),
+    ("The senator says her plan would cut tuition by half.", True, "would"),
+    ("The mayor is looking to expand the tram network.", True, "is looking to expand"),
+    ("The union is planning on a strike in May.", True, "is planning on"),
+    ("The attorney general alleged in the lawsuit that the charity misused donations.", True,
+     "alleged in the lawsuit that"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -168,6 +180,7 @@ CANCELLED = [
     ("The plane could carry up to 300 passengers.", "could"),
     ("Some 300 people were evacuated from the area.", "Some"),
     ("The minister said he would visit Kyiv next month.", "would"),
+    ("A reporter asked the minister if she might resign.", "might"),
     ("He would later become prime minister.", "would"),
     ("Whether or not it rains, the match goes ahead.", "Whether"),
     ("Hillary Clinton leads Bernie Sanders among likely voters.", "likely"),
