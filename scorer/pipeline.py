@@ -139,6 +139,8 @@ class Pipeline:
         self.hedges: HedgeDetector = default_detector(model_path=NEWS_HEDGE_MODEL_PATH)
         self.outlets = outlet_table()
         self.poll_statistic = self.typer.rules.get("sources.poll_statistic")
+        self.election_result = self.typer.rules.get("sources.election_result")
+        self.poll_wording = self.typer.rules.get("sources.poll_wording")
         self.poll_heads = frozenset(self.typer.rules.lists["poll_heads"])
         self.model = corroboration_model()
         self.stance = default_stance_model()
@@ -333,7 +335,8 @@ class Pipeline:
                      support: Sequence[tuple[str, ...]], sources: Sequence[Source]) -> dict[int, str]:
         """Claims that cite no one and no other claim backs but that report a share or a margin
         (rule sources.poll_statistic), each with the poll the article cites nearest before it (else
-        the first after it): the numbers of a poll story come from its poll."""
+        the first after it): the numbers of a poll story come from its poll. An election's results
+        (sources.election_result) are no poll's numbers unless the sentence names polls itself."""
         cited = {s for ids in claim_ids for s in ids}
         polls = sorted((src.mentions[0].start, src.id) for src in sources
                        if src.id in cited and src.type == "document" and src.mentions
@@ -343,6 +346,8 @@ class Pipeline:
         backing = {}
         for i, span in enumerate(spans):
             if claim_ids[i] or support[i] or not self.poll_statistic.found_in(span.text):
+                continue
+            if self.election_result.found_in(span.text) and not self.poll_wording.found_in(span.text):
                 continue
             before = [pid for start, pid in polls if start < span.start]
             backing[i] = before[-1] if before else polls[0][1]

@@ -43,6 +43,18 @@ def test_poll_numbers_that_cite_no_one_are_backed_by_the_poll() -> None:
     assert vote.support_source_ids == () and vote.verdict == "unsourced"  # no numbers: not the poll's
 
 
+def test_election_results_are_not_the_polls_numbers() -> None:
+    story = POLL_STORY + (" In 2012, the levy won by 6 points."
+                          " Its rival finished with 31 percent of the vote."
+                          " A hypothetical matchup earned the levy 52 percent.")
+    report = default_pipeline().analyze(story)
+    poll = claim(report, "A new Harbor Research poll")
+    assert claim(report, "In 2012, the levy won").support_source_ids == ()
+    assert claim(report, "Its rival finished").support_source_ids == ()
+    # A result-like verb in a sentence that speaks of the poll's own matchups stays the poll's.
+    assert claim(report, "A hypothetical matchup").support_source_ids == poll.source_ids
+
+
 def test_numbers_without_a_cited_poll_stay_unsourced() -> None:
     report = default_pipeline().analyze("Support among renters rose by 9 points since May. "
                                         "The council will vote on the levy in June.")
