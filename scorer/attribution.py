@@ -706,8 +706,11 @@ class AttributionFinder:
         return [Attribution(cue, source, head, cue_class, self._geometry_rule(toks, cue, source))]
 
     def _plausible_model_source(self, source: Span) -> bool:
-        """A lone lowercase adverb ("purportedly") names nobody."""
+        """A lone lowercase adverb ("purportedly") names nobody, nor does a lone negated auxiliary
+        ("Don't ask that.": an imperative has no speaker in it, and "Don't" is no "Don")."""
         words = source.text.split()
+        if len(words) == 1 and words[0].lower().endswith(("n't", "n’t")):
+            return False
         return not (len(words) == 1 and words[0].islower() and words[0].endswith("ly")
                     and words[0] not in self.lex.pronouns)
 

@@ -344,3 +344,14 @@ def test_irregular_verbs_keep_a_listed_past_that_looks_regular() -> None:
     forms = verb_forms(lists, [("speech", "verbs")])
     assert {"said", "showed", "shown", "heard", "noted", "notes"} <= set(forms)
     assert "sayed" not in forms and "shew" not in forms
+
+
+def test_a_negated_auxiliary_is_nobodys_name() -> None:
+    """"Don't ask that.": an imperative names no speaker, and "Don't" is no "Don"."""
+    from scorer import analyze
+
+    report = analyze("Mayor speaks.\n\nThe mayor spoke at noon.\n\nDon't ask that, she told the crowd.\n\n"
+                     "Don't ask that.\n")
+    (last,) = [c for c in report.claims if c.span.text == "Don't ask that."]
+    assert last.source_ids == ()
+    assert all(s.name not in {"Don't", "Don"} for s in report.sources)
