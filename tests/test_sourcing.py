@@ -622,3 +622,29 @@ def test_a_definite_role_before_a_comma_titles_the_name_after_it(typer_: SourceT
     assert typer_.classify("Derrin", officials=officials).type == "named_official"
     plain = typer_.article_officials("The weather, Jonah Roeman said, was fine. Mr. Roeman left.")
     assert typer_.classify("Mr. Roeman", officials=plain).type == "named_person"
+
+
+def test_background_people_read_a_courtesy_title_and_surname_as_a_person() -> None:
+    # "Tavita Oreku" gives no listed first name and is no person above; "Ms. Oreku" is one, a woman.
+    from scorer.sourcing import SourceTyper
+
+    typer = SourceTyper()
+    text = "When Tavita Oreku arrived, the hall was full. Later Ms. Oreku left, and Dr. Ben Carson spoke."
+    people = typer.background_people(text, typer.article_officials(text))
+    found = [(text[s:e], mt.gender) for s, e, mt in people]
+    assert ("Ms. Oreku", "f") in found
+    assert ("Ben Carson", "m") in found and not any(n.startswith("Dr. Ben") for n, _ in found)
+
+
+def test_she_after_a_courtesy_title_and_surname_is_that_woman_not_an_earlier_spokeswoman() -> None:
+    from scorer import analyze
+
+    text = ("A campaign spokeswoman said the rally would go ahead as planned on Saturday afternoon. "
+            "Tavita Oreku, a nurse from the city, had bought tickets for herself and her two sons "
+            "weeks before. At the gate on Saturday, Ms. Oreku was turned away by the guards, she said "
+            "in an interview.")
+    report = analyze(text)
+    got = claim(report, "At the gate")
+    names = {s.id: s.name for s in report.sources}
+    assert "Oreku" in names[got.source_ids[0]]
+    assert got.source_type == "named_person"
