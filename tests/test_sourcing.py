@@ -648,3 +648,23 @@ def test_she_after_a_courtesy_title_and_surname_is_that_woman_not_an_earlier_spo
     names = {s.id: s.name for s in report.sources}
     assert "Oreku" in names[got.source_ids[0]]
     assert got.source_type == "named_person"
+
+
+def test_he_in_narration_is_the_person_named_before_it_in_its_sentence(typer_: SourceTyper) -> None:
+    # The speaker cited last is in view, but "he" follows "Robert Brown" in its own sentence.
+    text = ("“We will win,” said Senator John Smith. Robert Brown, a farmer from the valley, "
+            "disagreed, and he said the plan would fail.")
+
+    def mention(phrase: str, at: int) -> tuple[Span, object]:
+        return Span(at, at + len(phrase), phrase), typer_.classify(phrase)
+
+    mentions = [mention("Senator John Smith", text.index("Senator")), mention("he", text.index("he said"))]
+    background = [mention("Robert Brown", text.index("Robert"))]
+    ids, sources = link_sources(mentions, background, (), text)
+    assert ids == ["S1", "S2"] and sources[1].name == "Robert Brown"
+    # A person named inside a quotation is no such antecedent: the speaker keeps the pronoun.
+    quoted = "“We will win,” said Senator John Smith. Asked about “Robert Brown” again, he said nothing."
+    mentions = [mention("Senator John Smith", quoted.index("Senator")),
+                mention("he", quoted.index("he said"))]
+    background = [mention("Robert Brown", quoted.index("Robert"))]
+    assert link_sources(mentions, background, (), quoted)[0] == ["S1", "S1"]
