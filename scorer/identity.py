@@ -2,7 +2,9 @@
 
 Linking rules, in text order (each mention links to at most one earlier source):
 - a named person links to an earlier source with the same surname ("Meloni" -> "Giorgia Meloni")
-  unless both give different first names ("Bill Clinton", "Hillary Clinton");
+  unless both give different first names ("Bill Clinton", "Hillary Clinton"); failing that, a
+  courtesy title and a name ("Mr. Lou") link to a full name that begins with that name when it is no
+  listed first name ("Lou Jiwei"): a family name written first;
 - an outlet or institution links on its domain or normalised name;
 - a definite re-mention links to the earlier indefinite one with the same descriptor
   ("the diplomatic source" -> "a diplomatic source"); "the second source" links to the most recent
@@ -36,6 +38,7 @@ from scorer.attribution import quotation_mask
 from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
+from scorer.tokens import split_possessive
 
 _DETERMINERS = regex.compile(r"^(?:the|a|an|this|that|these|those|one)\s+", regex.IGNORECASE)
 
@@ -51,6 +54,9 @@ class _Cluster:
     cited: bool = False
     passing: list[str] = field(default_factory=list)  # names of a body or text named in passing
     given: set[str] = field(default_factory=set)  # the first names a named person's mentions give
+    # The word before the surname in a full name when it is no listed first name ("Lou" of "Lou
+    # Jiwei"): perhaps a family name written first, which "Mr. Lou" may take up.
+    leading: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,10 @@ def _descriptor(text: str) -> str:
 PRONOUN_SPEAKER_REACH = 150
 # A pronoun right after a quotation's closing mark ("…,” he said"): the quotation's speaker.
 _AFTER_QUOTE = regex.compile(r"[,?!](?:”|\"|'')\s*$")
+# A courtesy title and one name ("Mr. Lou", "Ms. Nwanguma's").
+_HONORIFIC_SURNAME = regex.compile(r"(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+\p{Lu}[\p{L}’'\-]+")
+# A full name's last two words ("Lou Jiwei" of "the finance minister, Lou Jiwei").
+_WORD_BEFORE_SURNAME = regex.compile(r"(?<![\p{L}.])(\p{Lu}[\p{L}’'\-]+)\s+(\p{Lu}[\p{L}’'\-]+)\W*$")
 # First and second person: always the speaker.
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our", "you"}
 _PERSON_TYPES = {"named_official", "named_person"}
@@ -263,6 +273,11 @@ def link_sources(
             target = next((c for c in clusters if c.type in {"named_official", "named_person"}
                            and c.key == mt.key
                            and not (mt.given and c.given and mt.given not in c.given)), None)
+            if target is None and _HONORIFIC_SURNAME.fullmatch(span.text):
+                # "The finance minister, Lou Jiwei, said ... Mr. Lou added": a courtesy title goes
+                # with the family name, here the full name's first word (no listed first name).
+                target = next((c for c in clusters if c.type in _PERSON_TYPES and mt.key in c.leading),
+                              None)
         elif mt.type in {"outlet", "named_institution"}:
             target = next((c for c in clusters if c.type == mt.type and c.key == mt.key), None)
         else:
@@ -286,6 +301,9 @@ def link_sources(
         if mt.type in {"named_official", "named_person"}:
             if mt.given:
                 target.given.add(mt.given)
+            elif mt.key and (lead := _WORD_BEFORE_SURNAME.search(span.text)) is not None \
+                    and split_possessive(lead.group(2))[0].lower() == mt.key:
+                target.leading.add(lead.group(1).lower())
             named_spans.append((span, target))
             named_reach = max(named_reach, span.end)
         if is_source >= 0:

@@ -668,3 +668,16 @@ def test_he_in_narration_is_the_person_named_before_it_in_its_sentence(typer_: S
                 mention("he", quoted.index("he said"))]
     background = [mention("Robert Brown", quoted.index("Robert"))]
     assert link_sources(mentions, background, (), quoted)[0] == ["S1", "S1"]
+
+
+def test_a_courtesy_title_takes_up_a_family_name_written_first() -> None:
+    from scorer import analyze
+
+    text = ("The trade minister, Qiao Weiming, told reporters on Monday that exports had fallen. "
+            "“We are not worried about the figures,” Mr. Qiao said. "
+            "Mr. Qiao added that growth would return next year.")
+    report = analyze(text)
+    starts = ("The trade minister", "“We are not", "Mr. Qiao added")
+    ids = {claim(report, start).source_ids[0] for start in starts}
+    assert len(ids) == 1
+    assert claim(report, "Mr. Qiao added").source_type == "named_official"
