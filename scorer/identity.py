@@ -2,7 +2,9 @@
 
 Linking rules, in text order (each mention links to at most one earlier source):
 - a named person links to an earlier source with the same surname ("Meloni" -> "Giorgia Meloni")
-  unless both give different first names ("Bill Clinton", "Hillary Clinton");
+  unless both give different first names ("Bill Clinton", "Hillary Clinton"); failing that, a
+  courtesy title and a name ("Mr. Lou") link to a full name that begins with that name when it is no
+  listed first name ("Lou Jiwei"): a family name written first;
 - an outlet or institution links on its domain or normalised name;
 - a definite re-mention links to the earlier indefinite one with the same descriptor
   ("the diplomatic source" -> "a diplomatic source"); "the second source" links to the most recent
@@ -11,8 +13,10 @@ Linking rules, in text order (each mention links to at most one earlier source):
   "they" to plural sources and bodies; "it"/"which" to bodies, publications and documents; "he"/"she"
   to people): the speaker cited last while they are in view (however far back when the pronoun
   follows a closing quotation, '"...," he said': the quotation goes on from that speaker), else the
-  person named last (background names and surname re-mentions count); an unresolved pronoun starts
-  a source of its own;
+  person named last (background names and surname re-mentions count); but a "he"/"she" outside
+  quotation marks whose own sentence names a compatible person before it, outside quotation marks,
+  takes the first such person ("Bush went after Trump, when he called ..."); an unresolved pronoun
+  starts a source of its own;
 - a definite title ("the senator") links to the most recent official, preferring one introduced
   with that title, and a definite epithet ("the billionaire") to the person named last;
 - an unnamed description right after a named person's head ("Brian Fallon, a spokesman for Mrs.
@@ -30,9 +34,11 @@ from functools import lru_cache
 
 import regex
 
+from scorer.attribution import quotation_mask
 from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
+from scorer.tokens import split_possessive
 
 _DETERMINERS = regex.compile(r"^(?:the|a|an|this|that|these|those|one)\s+", regex.IGNORECASE)
 
@@ -48,6 +54,9 @@ class _Cluster:
     cited: bool = False
     passing: list[str] = field(default_factory=list)  # names of a body or text named in passing
     given: set[str] = field(default_factory=set)  # the first names a named person's mentions give
+    # The word before the surname in a full name when it is no listed first name ("Lou" of "Lou
+    # Jiwei"): perhaps a family name written first, which "Mr. Lou" may take up.
+    leading: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,10 @@ def _descriptor(text: str) -> str:
 PRONOUN_SPEAKER_REACH = 150
 # A pronoun right after a quotation's closing mark ("…,” he said"): the quotation's speaker.
 _AFTER_QUOTE = regex.compile(r"[,?!](?:”|\"|'')\s*$")
+# A courtesy title and one name ("Mr. Lou", "Ms. Nwanguma's").
+_HONORIFIC_SURNAME = regex.compile(r"(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+\p{Lu}[\p{L}’'\-]+")
+# A full name's last two words ("Lou Jiwei" of "the finance minister, Lou Jiwei").
+_WORD_BEFORE_SURNAME = regex.compile(r"(?<![\p{L}.])(\p{Lu}[\p{L}’'\-]+)\s+(\p{Lu}[\p{L}’'\-]+)\W*$")
 # First and second person: always the speaker.
 _SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our", "you"}
 _PERSON_TYPES = {"named_official", "named_person"}
@@ -131,6 +144,15 @@ def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
     return True  # "who", "it", "I": any source
 
 
+def _named_in_own_sentence(people_at: Sequence[tuple[int, _Cluster]], fits: Sequence[_Cluster],
+                           starts: Sequence[int], pos: int) -> _Cluster | None:
+    """The first compatible person (`fits`) named outside quotation marks in the sentence holding
+    `pos`, before it (`people_at`: where people are named, in text order)."""
+    own = _sentence_start(starts, pos)
+    fit_ids = {id(c) for c in fits}
+    return next((c for at, c in people_at if own <= at < pos and id(c) in fit_ids), None)
+
+
 def link_sources(
     mentions: Sequence[tuple[Span, MentionType]],
     background: Sequence[tuple[Span, MentionType]] = (),
@@ -155,6 +177,8 @@ def link_sources(
     cited: set[int] = set()
     last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
     subjects: list[tuple[int, _Cluster]] = []  # (start, cluster) of mentions that open their sentence
+    people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
+    quoted = quotation_mask(text) if text else b""
     starts = _sentence_starts(text) if text else [0]
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
     # One phrase that is the subject of two cues ("Another source corroborated ... but expressed
@@ -223,6 +247,13 @@ def link_sources(
             elif speaker is None:
                 gendered = mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS
                 target = named_last if fits and gendered else None
+            elif (text and mt.gender in {"m", "f"} and not quoted[span.start]
+                  and not _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start)
+                  and (local := _named_in_own_sentence(people_at, fits, starts, span.start)) is not None):
+                # "Bush went after Trump at the debate, when he called ...": a he/she in narration
+                # whose own sentence names a compatible person before it refers to that person (the
+                # first, most often the subject), not to the speaker cited last.
+                target = local
             elif (named_last is not speaker and mt.key not in _SPEAKER_PRONOUNS
                   and not (text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
                   and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
@@ -242,6 +273,11 @@ def link_sources(
             target = next((c for c in clusters if c.type in {"named_official", "named_person"}
                            and c.key == mt.key
                            and not (mt.given and c.given and mt.given not in c.given)), None)
+            if target is None and _HONORIFIC_SURNAME.fullmatch(span.text):
+                # "The finance minister, Lou Jiwei, said ... Mr. Lou added": a courtesy title goes
+                # with the family name, here the full name's first word (no listed first name).
+                target = next((c for c in clusters if c.type in _PERSON_TYPES and mt.key in c.leading),
+                              None)
         elif mt.type in {"outlet", "named_institution"}:
             target = next((c for c in clusters if c.type == mt.type and c.key == mt.key), None)
         else:
@@ -265,6 +301,9 @@ def link_sources(
         if mt.type in {"named_official", "named_person"}:
             if mt.given:
                 target.given.add(mt.given)
+            elif mt.key and (lead := _WORD_BEFORE_SURNAME.search(span.text)) is not None \
+                    and split_possessive(lead.group(2))[0].lower() == mt.key:
+                target.leading.add(lead.group(1).lower())
             named_spans.append((span, target))
             named_reach = max(named_reach, span.end)
         if is_source >= 0:
@@ -279,6 +318,8 @@ def link_sources(
             recent.remove(target)
         recent.append(target)
         last_seen[id(target)] = span.start
+        if text and is_source >= 0 and mt.type in _PERSON_TYPES and not quoted[span.start]:
+            people_at.append((span.start, target))  # a person named in narration, not in a quotation
         if text and is_source >= 0 and (mt.type in _PERSON_TYPES or target.type in _PERSON_TYPES) \
                 and _is_subject(text, starts, span.start):
             subjects.append((span.start, target))

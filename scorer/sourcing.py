@@ -103,6 +103,10 @@ _THING_NAME = regex.compile(
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
+# A courtesy title and a surname ("Ms. Nwanguma", "Mr. Lou", "Dr. Carson"): a person, gendered by
+# the title, whatever the surname.
+_HONORIFIC_NAME = regex.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+{_NAME_WORD}(?![\p{{L}}’'\-])")
 # One capitalised word: a candidate surname mention ("Husted", "Meloni’s").
 _SURNAME = regex.compile(r"(?<![\p{L}’'\-])\p{Lu}[\p{L}’'\-]*\p{L}")
 # Any run of two to four capitalised words, inner capitals allowed ("Mitch McConnell"): every full
@@ -776,8 +780,9 @@ class SourceTyper:
 
     def background_people(self, text: str, officials: frozenset[str]) -> list[tuple[int, int, MentionType]]:
         """People the article names anywhere: full names ("Jon Husted", "Sen. Jane Doe") typed as
-        sources would be, and each later mention of such a surname alone ("Husted"). They serve as
-        antecedents for pronouns and surnames: a pronoun's referent is the person named last."""
+        sources would be, a courtesy title with a surname ("Ms. Nwanguma"), and each later mention of
+        such a surname alone ("Husted"). They serve as antecedents for pronouns and surnames: a
+        pronoun's referent is the person named last."""
         found = []
         for m in _PERSON_NAME.finditer(text):
             start, phrase = m.start(), m.group(0)
@@ -789,6 +794,21 @@ class SourceTyper:
             if mt.type in {"named_official", "named_person"} and (
                     len(phrase.split()) >= 2 and (mt.gender or mt.type == "named_official")):
                 found.append((start, m.end(), mt))
+        # A courtesy title and a surname ("Ms. Nwanguma") names a person of known gender even when
+        # the full name did not qualify above ("Kashiya Nwanguma": no listed first name), where no
+        # full name covers it ("Dr. Ben Carson" is taken as "Ben Carson").
+        full_starts = [s for s, _, _ in found]
+        full_ends = [e for _, e, _ in found]
+        for m in _HONORIFIC_NAME.finditer(text):
+            at = bisect.bisect_right(full_starts, m.start()) - 1
+            if (at >= 0 and m.start() < full_ends[at]) or (
+                    at + 1 < len(full_starts) and full_starts[at + 1] < m.end()):
+                continue
+            phrase = split_possessive(m.group(0))[0]
+            mt = self.classify(phrase, officials=officials)
+            if mt.type in {"named_official", "named_person"}:
+                found.append((m.start(), m.start() + len(phrase), mt))
+        found.sort(key=lambda f: f[0])
         named_from: dict[str, int] = {}  # surname -> where its full name first appears
         for start, _, mt in found:
             named_from.setdefault(mt.key, start)

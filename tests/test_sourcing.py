@@ -622,3 +622,62 @@ def test_a_definite_role_before_a_comma_titles_the_name_after_it(typer_: SourceT
     assert typer_.classify("Derrin", officials=officials).type == "named_official"
     plain = typer_.article_officials("The weather, Jonah Roeman said, was fine. Mr. Roeman left.")
     assert typer_.classify("Mr. Roeman", officials=plain).type == "named_person"
+
+
+def test_background_people_read_a_courtesy_title_and_surname_as_a_person() -> None:
+    # "Tavita Oreku" gives no listed first name and is no person above; "Ms. Oreku" is one, a woman.
+    from scorer.sourcing import SourceTyper
+
+    typer = SourceTyper()
+    text = "When Tavita Oreku arrived, the hall was full. Later Ms. Oreku left, and Dr. Ben Carson spoke."
+    people = typer.background_people(text, typer.article_officials(text))
+    found = [(text[s:e], mt.gender) for s, e, mt in people]
+    assert ("Ms. Oreku", "f") in found
+    assert ("Ben Carson", "m") in found and not any(n.startswith("Dr. Ben") for n, _ in found)
+
+
+def test_she_after_a_courtesy_title_and_surname_is_that_woman_not_an_earlier_spokeswoman() -> None:
+    from scorer import analyze
+
+    text = ("A campaign spokeswoman said the rally would go ahead as planned on Saturday afternoon. "
+            "Tavita Oreku, a nurse from the city, had bought tickets for herself and her two sons "
+            "weeks before. At the gate on Saturday, Ms. Oreku was turned away by the guards, she said "
+            "in an interview.")
+    report = analyze(text)
+    got = claim(report, "At the gate")
+    names = {s.id: s.name for s in report.sources}
+    assert "Oreku" in names[got.source_ids[0]]
+    assert got.source_type == "named_person"
+
+
+def test_he_in_narration_is_the_person_named_before_it_in_its_sentence(typer_: SourceTyper) -> None:
+    # The speaker cited last is in view, but "he" follows "Robert Brown" in its own sentence.
+    text = ("“We will win,” said Senator John Smith. Robert Brown, a farmer from the valley, "
+            "disagreed, and he said the plan would fail.")
+
+    def mention(phrase: str, at: int) -> tuple[Span, object]:
+        return Span(at, at + len(phrase), phrase), typer_.classify(phrase)
+
+    mentions = [mention("Senator John Smith", text.index("Senator")), mention("he", text.index("he said"))]
+    background = [mention("Robert Brown", text.index("Robert"))]
+    ids, sources = link_sources(mentions, background, (), text)
+    assert ids == ["S1", "S2"] and sources[1].name == "Robert Brown"
+    # A person named inside a quotation is no such antecedent: the speaker keeps the pronoun.
+    quoted = "“We will win,” said Senator John Smith. Asked about “Robert Brown” again, he said nothing."
+    mentions = [mention("Senator John Smith", quoted.index("Senator")),
+                mention("he", quoted.index("he said"))]
+    background = [mention("Robert Brown", quoted.index("Robert"))]
+    assert link_sources(mentions, background, (), quoted)[0] == ["S1", "S1"]
+
+
+def test_a_courtesy_title_takes_up_a_family_name_written_first() -> None:
+    from scorer import analyze
+
+    text = ("The trade minister, Qiao Weiming, told reporters on Monday that exports had fallen. "
+            "“We are not worried about the figures,” Mr. Qiao said. "
+            "Mr. Qiao added that growth would return next year.")
+    report = analyze(text)
+    starts = ("The trade minister", "“We are not", "Mr. Qiao added")
+    ids = {claim(report, start).source_ids[0] for start in starts}
+    assert len(ids) == 1
+    assert claim(report, "Mr. Qiao added").source_type == "named_official"
