@@ -216,6 +216,7 @@ class AttributionFinder:
         self.lex = lexicon or cue_lexicon()
         self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
         self.sourceless_heads = frozenset(self.rules.lists.get("sourceless_heads", ()))
+        self.time_words = frozenset(self.rules.lists.get("time_words", ()))
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
@@ -866,6 +867,10 @@ class AttributionFinder:
         full, head, nxt = self._right_np(text, toks, k + 1, allow_apposition=True)
         if full is None:
             return None
+        if self._is_time_adjunct(full.text.split()):
+            # "..., Josh Earnest, said on Tuesday.": the words after the cue say when, not who; the
+            # comma before the cue closes an apposition of the subject, to its left.
+            return self._trailing_subject(text, toks, k, cls)
         rest = [t for t in toks[nxt:] if t.text not in _SENTENCE_END | _CLOSE_QUOTES]
         if rest and toks[nxt].text not in {",", ";", "—"}:
             return None
@@ -878,6 +883,13 @@ class AttributionFinder:
         j = k + 1
         while j < len(toks) and self._is_adverb(toks[j]):
             j += 1
+        # "..., the minister said on Tuesday.": a time adjunct after the cue still ends the clause.
+        adjunct = j
+        while adjunct < len(toks) and toks[adjunct].is_word and adjunct - j < 4:
+            adjunct += 1
+            if self._is_time_adjunct([t.text for t in toks[j:adjunct]]):
+                j = adjunct
+                break
         at_end = j >= len(toks) or toks[j].text in _SENTENCE_END | {",", ";", "—", ":"} | _CLOSE_QUOTES
         if not at_end or cls != "speech" or self.lex.forms[toks[k].lower][0] in self.lex.content_required:
             return None
@@ -897,6 +909,14 @@ class AttributionFinder:
         cue = self._span(text, toks[k], toks[k])
         assert cue is not None
         return Attribution(cue, source, head, cls, "attr.trailing")
+
+    def _is_time_adjunct(self, words: Sequence[str]) -> bool:
+        """Words that only say when ("on Tuesday", "Monday night", "last week"): a preposition or
+        "last"/"this" at most first, time words after it."""
+        low = [w.lower().strip(",.") for w in words]
+        if low[:1] and low[0] in {"on", "last", "this", "early", "late", "earlier", "later"}:
+            low = low[1:] if len(low) > 1 else low
+        return bool(low) and all(w in self.time_words for w in low)
 
     def _plausible_source(self, source: Span) -> bool:
         """Reject phrases that cannot be a subject: a participle or a preposition first, a

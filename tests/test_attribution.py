@@ -355,3 +355,14 @@ def test_a_negated_auxiliary_is_nobodys_name() -> None:
     (last,) = [c for c in report.claims if c.span.text == "Don't ask that."]
     assert last.source_ids == ()
     assert all(s.name not in {"Don't", "Don"} for s in report.sources)
+
+
+def test_a_time_adjunct_after_the_cue_is_no_source() -> None:
+    """"..., the city's spokesman, Tom Reed, said on Tuesday.": "on Tuesday" says when, not who."""
+    from scorer.attribution import AttributionFinder
+
+    text = '"The bridge will reopen in May," the city\'s spokesman, Tom Reed, said on Tuesday.'
+    rules_only = AttributionFinder(use_models=False).find_by_rules(text, 0, len(text))
+    assert all(a.source is None or "Tuesday" not in a.source.text for a in rules_only)
+    (found,) = AttributionFinder().find_many(text, [(0, len(text))])[0]
+    assert found.source is not None and "Tom Reed" in found.source.text
