@@ -914,8 +914,8 @@ class AttributionFinder:
         """Words that only say when ("on Tuesday", "Monday night", "last week"): a preposition or
         "last"/"this" at most first, time words after it."""
         low = [w.lower().strip(",.") for w in words]
-        if low[:1] and low[0] in {"on", "last", "this", "early", "late", "earlier", "later"}:
-            low = low[1:] if len(low) > 1 else low
+        if len(low) > 1 and low[0] in {"on", "last", "this", "early", "late", "earlier", "later"}:
+            low = low[1:]
         return bool(low) and all(w in self.time_words for w in low)
 
     def _plausible_source(self, source: Span) -> bool:

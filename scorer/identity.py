@@ -242,20 +242,20 @@ def link_sources(
                 subject = next((c for at, c in reversed(subjects)
                                 if since <= at < span.start and id(c) in fit_ids), None)
             named_last = subject or (fits[0] if fits else None)
+            after_quote = bool(text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
             if mt.key in {"who", "whom", "which"}:
                 target = fits[0] if fits else None
             elif speaker is None:
                 gendered = mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS
                 target = named_last if fits and gendered else None
-            elif (text and mt.gender in {"m", "f"} and not quoted[span.start]
-                  and not _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start)
+            elif (text and mt.gender in {"m", "f"} and not quoted[span.start] and not after_quote
                   and (local := _named_in_own_sentence(people_at, fits, starts, span.start)) is not None):
                 # "Bush went after Trump at the debate, when he called ...": a he/she in narration
                 # whose own sentence names a compatible person before it refers to that person (the
                 # first, most often the subject), not to the speaker cited last.
                 target = local
             elif (named_last is not speaker and mt.key not in _SPEAKER_PRONOUNS
-                  and not (text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
+                  and not after_quote
                   and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
                 target = named_last
             else:

@@ -38,7 +38,7 @@ from scorer.signals import (
 from scorer.sourcing import TYPE_RANK, SourceTyper, handle_reading, outlet_table
 from scorer.spans import Span, make_span
 from scorer.stance import default_stance_model
-from scorer.turns import speaker_turns
+from scorer.turns import Turns, speaker_turns
 
 # Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").
 _CLAUSE_JOINT = regex.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=while\s)", regex.IGNORECASE)
@@ -111,8 +111,9 @@ class Attributed:
     sims: np.ndarray  # claim-by-claim content similarity
     other_attributions: tuple[OtherAttribution, ...]  # in sentences that are not claims
     quotation: list[int]  # per claim, its running quotation's number (`_quotation_runs`)
-    # An interview's questions: their sentences are the interviewer's, and inherit no speaker.
-    unvoiced: tuple[tuple[int, int], ...] = ()
+    # Who holds which stretch in an interview or a transcript (None: neither); an interview's
+    # questions are the interviewer's, and their sentences inherit no speaker.
+    turns: Turns | None = None
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ class Pipeline:
             claim_atts[ci] = (quoted, *claim_atts[ci])
         return Attributed(work, spans, claim_ids, claim_atts, uncited_source, type_of, sources,
                           similarity_matrix([s.text for s in spans]), tuple(other_attributions), quotation,
-                          turns.unvoiced if turns is not None else ())
+                          turns)
 
     # -- step 4b: a claim citing no one may take its speaker from its paragraph (scorer/context.py) --
     def inherit(
@@ -322,7 +323,7 @@ class Pipeline:
         if self.context is not None:
             inherited = self.context.inherit(text, stage.spans, claim_ids, stage.uncited_source, stage.sims)
             for i, inh in sorted(inherited.items()):
-                if any(start <= stage.spans[i].start < end for start, end in stage.unvoiced):
+                if stage.turns is not None and stage.turns.unvoiced_at(stage.spans[i].start):
                     continue
                 lent = stage.claim_ids[inh.lender][:1]
                 claim_ids[i] = lent

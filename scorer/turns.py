@@ -53,6 +53,7 @@ class Turns:
         return next((k for start, end, k in self.stretches if start <= offset < end), None)
 
     def unvoiced_at(self, offset: int) -> bool:
+        """Whether `offset` lies in a stretch that is nobody's to cite."""
         return any(start <= offset < end for start, end in self.unvoiced)
 
 
