@@ -159,6 +159,11 @@ def _closing_comma(text: str, a: Attribution) -> Attribution:
 
 
 _TITLE_WORD = regex.compile(r"\p{Lu}[\p{Ll}’'-]*")
+# A headline that opens with a label and a colon: "Graham: Trump’s ‘Hateful Rhetoric’ ...", "Clinton
+# Camp: ...", "Poll: ...". The label is one to five capitalised words (a name's "of", "de" or "the"
+# inside); text must follow the colon on its line.
+_HEADLINE_LABEL = regex.compile(
+    r"(\p{Lu}[\w.’'&-]*(?:[ ](?:\p{Lu}[\w.’'&-]*|of|de|the)){0,4}):[ \t]+(?=\S)")
 
 
 def _title_case_words(lex: Any) -> frozenset[str]:
@@ -217,6 +222,7 @@ class AttributionFinder:
         self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
         self.sourceless_heads = frozenset(self.rules.lists.get("sourceless_heads", ()))
         self.time_words = frozenset(self.rules.lists.get("time_words", ()))
+        self.headline_kickers = frozenset(self.rules.lists.get("headline_kickers", ()))
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
@@ -402,6 +408,27 @@ class AttributionFinder:
                            if self.models is None else self._find_many_by_models(text, bounds))
         return [self._trimmed_sources(text, self._outside_quotations(text, found))
                 for found in found_per_bound]
+
+    def headline_label(self, text: str, start: int, end: int) -> Attribution | None:
+        """The label a headline opens with, cited by its colon: "Graham: Trump’s ‘Incredibly Hateful
+        Rhetoric’ Destroying GOP" cites Graham, as PolNeAR marks it (train: 71 of 79 such colons in
+        its 840 headlines are marked so). A kicker names no one ("Breaking:", "The Latest:",
+        `headline_kickers`), nor does a label that is itself a headline phrase: one that opens with a
+        determiner ("The One Thing Both Sides Want:") or holds a cue or function word after its
+        first word ("Clinton Wades In:", "Big Win For Bernie:"). `start`..`end` is the headline."""
+        m = _HEADLINE_LABEL.match(text, start, end, timeout=REGEX_TIMEOUT_S)
+        if m is None:
+            return None
+        label = m.group(1)
+        words = label.lower().split()
+        if (label.lower() in self.headline_kickers or words[0] in self.lex.determiners
+                or any(w in self._title_case_lowered for w in words[1:])):
+            return None
+        source = make_span(text, m.start(1), m.end(1))
+        cue = make_span(text, m.end(1), m.end(1) + 1)
+        if source is None or cue is None:
+            return None
+        return Attribution(cue, source, source, "speech", "attr.headline_label")
 
     @cached_property
     def _title_case_lowered(self) -> frozenset[str]:

@@ -72,6 +72,13 @@ def _cites_outside_claims(text: str, att: Attribution) -> bool:
 _OPENING_QUOTES = frozenset({'"', "'", "“", "‘"})
 
 
+def _is_first_line(text: str, sentence: Span) -> bool:
+    """Whether `sentence` is the article's first line, alone on it: where a headline stands."""
+    line_end = text.find("\n", sentence.end)
+    return (not text[:sentence.start].strip()
+            and not text[sentence.end:line_end if line_end >= 0 else len(text)].strip())
+
+
 def _speaker(attributions: Sequence[Attribution]) -> list[Attribution]:
     """The first attribution that cites a source, as a list (empty when none): who speaks in the
     quotation a lead-in introduces."""
@@ -178,11 +185,20 @@ class Pipeline:
         if title_case:
             other_founds += self.attribution.find_many_in_title_case(
                 text, [(s.start, s.end) for s in title_case])
-        other_attributions = sorted(
-            (OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
-             for sentence, found in zip(plain + title_case, other_founds, strict=True)
-             for att in found if _cites_outside_claims(text, att)),
-            key=lambda a: (a.sentence.start, a.cue.start))
+        other_attributions = [
+            OtherAttribution(sentence, att.source, att.cue, att.cue_class, att.rule_id)
+            for sentence, found in zip(plain + title_case, other_founds, strict=True)
+            for att in found if _cites_outside_claims(text, att)]
+        # A headline's label and colon ("Graham: Trump’s ‘Hateful Rhetoric’ ...") cite the label,
+        # which `_cites_outside_claims` leaves to quotations in the body's crossheads.
+        headline = other_sentences[0] if other_sentences else None
+        if headline is not None and _is_first_line(text, headline):
+            label = self.attribution.headline_label(text, headline.start, headline.end)
+            if label is not None:
+                other_attributions = [a for a in other_attributions if not a.cue.intersects(label.cue)]
+                other_attributions.append(OtherAttribution(headline, label.source, label.cue,
+                                                           label.cue_class, label.rule_id))
+        other_attributions.sort(key=lambda a: (a.sentence.start, a.cue.start))
         for k, (claim, found) in enumerate(zip(claims, founds[:len(claims)], strict=True)):
             previous_end = claims[k - 1].end if k else 0
             if k in lead_found:

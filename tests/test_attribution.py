@@ -213,6 +213,26 @@ def test_sentences_that_are_no_claims_still_report_who_they_cite() -> None:
     assert [c.source_types for c in report.claims] == [("unattributed",), ("unnamed_source",)]
 
 
+@pytest.mark.parametrize(("headline", "cited"), [
+    ("Warren: Tariff Plan Would ‘Crush’ Small Farms", [("Warren", ":")]),
+    ("Defense Secretary Ash Carter: No Ground Troops In Syria", [("Defense Secretary Ash Carter", ":")]),
+    ("Poll: Voters Split On New Stadium Tax", [("Poll", ":")]),
+    ("Breaking: Storm Closes Schools Across The State", []),  # a kicker names no one
+    ("The Latest: Storm Closes Schools Across The State", []),  # nor does a determiner phrase
+    ("Big Win For Farmers: Senate Passes The Bill", []),  # nor a headline phrase ("For")
+])
+def test_a_headline_label_before_its_colon_is_cited(headline: str, cited: list[tuple[str, str]]) -> None:
+    """The article's first line, "Label: ...", cites the label, as PolNeAR marks headlines; the
+    same shape in the body is a crosshead and cites no one (the test above)."""
+    from scorer import analyze
+
+    text = headline + "\n\nThe county board met on Tuesday to discuss the budget for next year.\n"
+    report = analyze(text)
+    assert [(a.source.text if a.source else None, a.cue.text) for a in report.other_attributions
+            if a.rule_id == "attr.headline_label"] == cited
+    assert all(a.sentence.text.startswith(headline[:10]) for a in report.other_attributions)
+
+
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("Clinton was asked whether she would release the transcripts.", [(None, "was asked")]),
     ("The agreement is expected to pass the Senate next week.", [(None, "is expected")]),
