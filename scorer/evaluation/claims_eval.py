@@ -9,6 +9,7 @@ alone (LABELLING.md's rules-alone verdict) and the majority class.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,20 +119,25 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(ece)
 
 
-def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS,
-               seed: int = 0) -> list[float] | None:
-    """95% interval of `metric(rows)` with articles resampled."""
+def _resamples(rows: list[Row], rounds: int, seed: int) -> Iterator[list[Row]]:
+    """`rounds` resamples of `rows` with their articles drawn with replacement (none with fewer than
+    two articles)."""
     articles = sorted({r.article_id for r in rows})
     if len(articles) < 2:
-        return None
+        return
     by_article: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         by_article[r.article_id].append(r)
     rng = np.random.default_rng(seed)
-    values = []
     for _ in range(rounds):
-        sample = [row for a in rng.choice(articles, size=len(articles), replace=True)
-                  for row in by_article[a]]
+        yield [row for a in rng.choice(articles, size=len(articles), replace=True) for row in by_article[a]]
+
+
+def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS,
+               seed: int = 0) -> list[float] | None:
+    """95% interval of `metric(rows)` with articles resampled."""
+    values = []
+    for sample in _resamples(rows, rounds, seed):
         try:
             v = metric(sample)
         except ValueError:
@@ -141,6 +147,19 @@ def _bootstrap(rows: list[Row], metric: Any, rounds: int = BOOTSTRAP_ROUNDS,
     if not values:
         return None
     return [round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)]
+
+
+def _paired_gain(rows: list[Row], gain: Any, rounds: int = 300, seed: int = 0) -> dict[str, Any] | None:
+    """`gain(rows)` (how far the model is ahead of the rules on one metric) with a paired bootstrap:
+    both systems scored on the same resampled articles, so article difficulty cancels out. The
+    interval and the share of resamples where the model is ahead say whether a gap is more than
+    the luck of which articles were labelled."""
+    values = [float(gain(sample)) for sample in _resamples(rows, rounds, seed)]
+    if not values:
+        return None
+    low, high = np.percentile(values, [2.5, 97.5])
+    return {"gain": round(float(gain(rows)), 4), "ci95": [round(float(low), 4), round(float(high), 4)],
+            "model_ahead_share": round(float(np.mean([v > 0 for v in values])), 3)}
 
 
 def _type_f1(gold: list[str], pred: list[str], labels: list[str]) -> np.ndarray:
@@ -257,6 +276,18 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
         **_score_metrics(y, majority_p),
     }
     result["verdict"] = verdict_cells
+
+    def macro_f1_gain(sample: list[Row]) -> float:
+        return float(_verdict_macro_f1("verdict")(sample) - _verdict_macro_f1("rules_verdict")(sample))
+
+    def brier_gain(sample: list[Row]) -> float:  # lower Brier is better: the rules' minus the model's
+        y_s = np.array([r.gold.verdict == "corroborated" for r in sample], dtype=float)
+        model_s = np.array([r.score for r in sample])
+        rules_s = np.array([float(r.rules_verdict == "corroborated") for r in sample])
+        return float(np.mean((rules_s - y_s) ** 2) - np.mean((model_s - y_s) ** 2))
+
+    result["model_vs_rules"] = {"verdict_macro_f1": _paired_gain(rows, macro_f1_gain),
+                                "brier": _paired_gain(rows, brier_gain)}
     result["corroborated_positives"] = int(y.sum())
     if plot is not None:
         reliability_plot(y, model_p, plot, title=f"Corroboration score, {split} ({len(rows)} claims)")
@@ -332,6 +363,14 @@ def format_claims_table(r: dict[str, Any]) -> str:
         auc = f"{c['roc_auc']:.3f}" if c.get("roc_auc") is not None else "n/a"
         lines.append(f"{name:10s} {c['verdict_macro_f1'] * 100:8.1f}{ci(c, 'verdict_macro_f1_ci95'):>16s} "
                      f"{auc:>8s} {c['brier']:7.3f} {c['ece']:7.3f}")
+    versus = r.get("model_vs_rules") or {}
+    for metric, label, scale in (("verdict_macro_f1", "verdict macro-F1 points", 100), ("brier", "Brier", 1)):
+        g = versus.get(metric)
+        if g:
+            digits = 1 if scale == 100 else 4
+            lines.append(f"model ahead of the rules, {label}: {g['gain'] * scale:+.{digits}f} "
+                         f"[{g['ci95'][0] * scale:+.{digits}f}, {g['ci95'][1] * scale:+.{digits}f}] "
+                         f"(paired bootstrap; ahead in {g['model_ahead_share'] * 100:.0f}% of resamples)")
     if r.get("plot"):
         lines.append(f"\nreliability diagram: {r['plot']}")
     return "\n".join(lines)
