@@ -172,6 +172,19 @@ NEWS = [
     ("The union is planning on a strike in May.", True, "is planning on"),
     ("The attorney general alleged in the lawsuit that the charity misused donations.", True,
      "alleged in the lawsuit that"),
+    # fourth train error analysis: a group's comparative likelihood (a measured rate), a motive told
+    # in a participial aside (clarification 5), a concessive elliptical "if", a question named after
+    # a preposition, "likely nominee" as a status
+    ("Older residents were far more likely to vote for the incumbent.", False, None),
+    ("The mayor toured the flooded district, hoping to calm angry residents.", False, None),
+    ("The budget talks proved hard, if not impossible, for the coalition.", False, None),
+    ("The debate over who might lead the party dominated the conference.", False, None),
+    ("The likely Labour nominee visited the port on Friday.", False, None),
+    # ... and their near misses, which stay hedged
+    ("The incumbent is likely to win a second term.", True, "likely to"),
+    ("The council is hoping to reopen the bridge in March.", True, "hoping to"),
+    ("The mayor will resign if the budget fails.", True, "if"),
+    ("It is more likely than not that the dam will fail.", True, "more likely"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -209,6 +222,15 @@ CANCELLED = [
     ("He may be a long shot, but he has not stopped campaigning.", "may"),
     ("Both leaders gave assurances that they would work with the winner.", "would"),
     ("The mayor told local reporters he’d back the winner.", "he’d"),
+    ("Older residents were far more likely to vote for the incumbent.", "more likely"),
+    ("In the survey, tenants were less likely to back the levy.", "likely to"),
+    ("The mayor toured the flooded district, hoping to calm angry residents.", "hoping to"),
+    ("She spent the day at the port and seeking to reassure the dockers.", "seeking to"),
+    ("The budget talks proved hard, if not impossible, for the coalition.", "if"),
+    ("Turnout was similar, if slightly lower, in the north.", "if"),
+    ("If anything, the strike strengthened the union.", "If"),
+    ("The debate over who might lead the party dominated the conference.", "might"),
+    ("The likely Labour nominee visited the port on Friday.", "likely"),
 ]
 
 
