@@ -185,6 +185,18 @@ NEWS = [
     ("The council is hoping to reopen the bridge in March.", True, "hoping to"),
     ("The mayor will resign if the budget fails.", True, "if"),
     ("It is more likely than not that the dam will fail.", True, "more likely"),
+    # fifth train error analysis: disbelief and beliefs named as a thing, a poll's finding, past
+    # inability, an expectation as an adjective, a genre of publication
+    ("The farmer could not believe the bank had sold his land.", False, None),
+    ("Believe it or not, the ferry still runs on coal.", False, None),
+    ("Sixty-one percent of residents believe the tram could be finished by May.", False, None),
+    ("The referee could barely hear the whistle over the crowd.", False, None),
+    ("The council hired staff to handle an anticipated rise in applications.", False, None),
+    ("The actor stayed out of the gossip columns for years.", False, None),
+    # ... and their near misses, which stay hedged
+    ("I believe the tram will be late.", True, "believe"),
+    ("Residents believe the tram could be finished by May.", True, "could"),
+    ("The council is expected to approve the budget.", True, "is expected to"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -231,6 +243,13 @@ CANCELLED = [
     ("If anything, the strike strengthened the union.", "If"),
     ("The debate over who might lead the party dominated the conference.", "might"),
     ("The likely Labour nominee visited the port on Friday.", "likely"),
+    ("The farmer could not believe the bank had sold his land.", "believe"),
+    ("It is an attack on what we believe.", "believe"),
+    ("Sixty-one percent of residents believe the tram could be finished by May.", "could"),
+    ("Nine in 10 voters say they think the mayor might run again.", "might"),
+    ("The referee could barely hear the whistle over the crowd.", "could"),
+    ("The council hired staff to handle an anticipated rise in applications.", "anticipated"),
+    ("The actor stayed out of the gossip columns for years.", "gossip"),
 ]
 
 
