@@ -197,6 +197,18 @@ NEWS = [
     ("I believe the tram will be late.", True, "believe"),
     ("Residents believe the tram could be finished by May.", True, "could"),
     ("The council is expected to approve the budget.", True, "is expected to"),
+    # sixth train error analysis: a free relative "what would be" (clarification 5), a plan denied,
+    # a hope named as a thing, doubt denied, a trace ("a hint of")
+    ("The mayor was drafting what would be her first budget speech.", False, None),
+    ("The coach said he had no plans to retire.", False, None),
+    ("Fans clung to the faint hope that the striker will stay.", False, None),
+    ("There is no doubt that the bridge is safe.", False, None),
+    ("The minister answered with a hint of irritation.", False, None),
+    # ... and their near misses, which stay hedged
+    ("It is unclear what would happen to the bridge.", True, "unclear"),
+    ("The coach plans to retire next year.", True, "plans to"),
+    ("Engineers doubt that the bridge is safe.", True, "doubt that"),
+    ("The minister hinted that taxes would rise.", True, "hinted"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -250,6 +262,12 @@ CANCELLED = [
     ("The referee could barely hear the whistle over the crowd.", "could"),
     ("The council hired staff to handle an anticipated rise in applications.", "anticipated"),
     ("The actor stayed out of the gossip columns for years.", "gossip"),
+    ("The mayor was drafting what would be her first budget speech.", "would"),
+    ("The storm pre-empted what could have been a quiet ceremony.", "could"),
+    ("The coach said he had no plans to retire.", "plans to"),
+    ("Fans clung to the faint hope that the striker will stay.", "hope that"),
+    ("There is no doubt that the bridge is safe.", "doubt that"),
+    ("The minister answered with a hint of irritation.", "hint"),
 ]
 
 
