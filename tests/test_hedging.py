@@ -209,6 +209,11 @@ NEWS = [
     ("The coach plans to retire next year.", True, "plans to"),
     ("Engineers doubt that the bridge is safe.", True, "doubt that"),
     ("The minister hinted that taxes would rise.", True, "hinted"),
+    # seventh: "uncertainty" names a state of affairs, "the X in question" is the one discussed
+    ("Markets slid amid weeks of political uncertainty.", False, None),
+    ("The email in question was sent from a private account.", False, None),
+    # ... and their near misses, which stay hedged
+    ("It is uncertain whether the markets will recover.", True, "uncertain"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -268,6 +273,7 @@ CANCELLED = [
     ("Fans clung to the faint hope that the striker will stay.", "hope that"),
     ("There is no doubt that the bridge is safe.", "doubt that"),
     ("The minister answered with a hint of irritation.", "hint"),
+    ("The email in question was sent from a private account.", "in question"),
 ]
 
 
