@@ -214,6 +214,12 @@ NEWS = [
     ("The email in question was sent from a private account.", False, None),
     # ... and their near misses, which stay hedged
     ("It is uncertain whether the markets will recover.", True, "uncertain"),
+    # eighth: doubt cast by the verb "question whether"; a parenthetical "claimed" (clarification 1)
+    ("The auditors questioned whether the council had followed the rules.", True, "questioned whether"),
+    ("The ferry, the company claimed, had passed every inspection.", True, "the company claimed"),
+    # ... and their near misses: the noun names an open question; "claimed" a prize
+    ("The key question is whether the council followed the rules.", False, None),
+    ("The striker, who claimed the prize, thanked the fans.", False, None),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
