@@ -220,6 +220,9 @@ NEWS = [
     # ... and their near misses: the noun names an open question; "claimed" a prize
     ("The key question is whether the council followed the rules.", False, None),
     ("The striker, who claimed the prize, thanked the fans.", False, None),
+    # ninth: a reported "wouldn't", a quoted "would", "know that ... would" (clarification 3)
+    ("The prosecutor announced that she wouldn't bring charges.", False, None),
+    ("The coach knew that his advice would be ignored.", False, None),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -280,6 +283,8 @@ CANCELLED = [
     ("There is no doubt that the bridge is safe.", "doubt that"),
     ("The minister answered with a hint of irritation.", "hint"),
     ("The email in question was sent from a private account.", "in question"),
+    ("The prosecutor announced that she wouldn't bring charges.", "wouldn't"),
+    ("The mayor declared that she ''would certainly veto'' the bill.", "would"),
 ]
 
 
