@@ -223,6 +223,11 @@ NEWS = [
     # ninth: a reported "wouldn't", a quoted "would", "know that ... would" (clarification 3)
     ("The prosecutor announced that she wouldn't bring charges.", False, None),
     ("The coach knew that his advice would be ignored.", False, None),
+    # tenth: a second reported "would" joined by "and that"; "new thinking" is a noun
+    ("The owners said the shop would reopen in May and that it would hire staff.", False, None),
+    ("The report called for new thinking on flood defences.", False, None),
+    # ... and the near miss: a proposal's "would" stays a hedge
+    ("The mayor said the plan would cut fares and would add buses.", True, "would"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -285,6 +290,8 @@ CANCELLED = [
     ("The email in question was sent from a private account.", "in question"),
     ("The prosecutor announced that she wouldn't bring charges.", "wouldn't"),
     ("The mayor declared that she ''would certainly veto'' the bill.", "would"),
+    ("The owners said the shop would reopen in May and that it would hire staff.", "would hire"),
+    ("The report called for new thinking on flood defences.", "thinking"),
 ]
 
 
