@@ -228,6 +228,11 @@ NEWS = [
     ("The report called for new thinking on flood defences.", False, None),
     # ... and the near miss: a proposal's "would" stays a hedge
     ("The mayor said the plan would cut fares and would add buses.", True, "would"),
+    # eleventh: "seemingly" inside a noun phrase; a lower-case month after "in"
+    ("The thieves picked a seemingly random row of houses.", False, None),
+    ("The council used the same wording in may when it met.", False, None),
+    # ... and the near miss: "seemingly" on the main point stays a hedge
+    ("The thieves seemingly picked the houses at random.", True, "seemingly"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -292,6 +297,7 @@ CANCELLED = [
     ("The mayor declared that she ''would certainly veto'' the bill.", "would"),
     ("The owners said the shop would reopen in May and that it would hire staff.", "would hire"),
     ("The report called for new thinking on flood defences.", "thinking"),
+    ("The thieves picked a seemingly random row of houses.", "seemingly"),
 ]
 
 
