@@ -196,3 +196,28 @@ def test_a_denial_disputes_every_claim_its_scope_covers() -> None:
     cues = [finder.cues(text, s.start, s.end) for s in spans]
     disputed = {link.disputed for link in finder.link(text, spans, cues, [True, False, True, True])}
     assert disputed == {0, 2}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The judge said the driver would be denied bail until the trial.",
+    "Council members voted to deny Harlow a permit for the tower.",
+    "Her appeal for a recount has since been denied.",
+    "The airline was denying passengers a refund for the cancelled flight.",
+    "Reporters pressed the mayor with questions that he brushed aside.",
+    "Rebels said they had shot down a cargo plane near the border.",
+    "Tariffs have a distorting effect on prices, the economist said.",
+])
+def test_refusals_nouns_and_adjectives_are_not_disputes(sentence: str) -> None:
+    assert ruleset("contradictions").find_all(sentence, 0, len(sentence)) == []
+
+
+@pytest.mark.parametrize(("sentence", "rule_id"), [
+    ("The mayor has always denied it.", "contra.denied"),
+    ("The account was denied by the mayor’s office.", "contra.denied"),
+    ("The ministry denied the report on Friday.", "contra.denied"),
+    ("The minister shot down the idea of a new tax.", "contra.pushed_back"),
+    ("The union said the company distorted its wage figures.", "contra.misrepresented"),
+    ("The auditor questions whether the figures add up.", "contra.questioned"),
+])
+def test_the_dispute_senses_stay(sentence: str, rule_id: str) -> None:
+    assert rule_id in {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
