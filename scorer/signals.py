@@ -200,6 +200,13 @@ STANCE_MIN_AGAINST = 0.6
 STANCE_DISPUTE_LABELS = frozenset({"denial", "doubt", "correction"})
 
 
+# A headline's "denies", "rejects", "dismisses" disputes a story; in an article the same words as
+# often refuse a request or an offer ("rejected the offer", "was denied bail") or end a job ("was
+# dismissed"). rules/contradictions.yaml tells the senses apart (a denial, a rejected *claim*): a
+# stance cue of these rules counts only where one of its cues covers it too.
+STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES = frozenset({"denial.deny"})
+
+
 @dataclass(frozen=True)
 class StanceDispute:
     disputing: int
@@ -217,12 +224,14 @@ def claim_coverage(claim_spans: Sequence[Span]) -> np.ndarray:
 
 
 def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object,
-                    coverage: np.ndarray | None = None) -> list[StanceDispute]:
+                    coverage: np.ndarray | None = None,
+                    article_cues: Sequence[Sequence[RuleMatch]] | None = None) -> list[StanceDispute]:
     """Claims that take an `against` stance toward another claim of the article they overlap with.
 
     Pairs are pre-filtered by content overlap (the stance model assumes the report is about the
     claim; `coverage` is `claim_coverage(claim_spans)` when the caller has it) and scored in one
-    vectorised call.
+    vectorised call. With `article_cues` (each claim's rules/contradictions.yaml matches, article
+    offsets), a cue of STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES counts only where one of them covers it.
     """
     if len(claim_spans) < 2:
         return []
@@ -245,9 +254,11 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     out = []
     for (i, j), st in zip(index, stances, strict=True):
         p = float(st.probabilities["against"])
-        cues = [c for c in st.cues if c.label in STANCE_DISPUTE_LABELS]
+        base = claim_spans[i].start
+        cues = [c for c in st.cues if c.label in STANCE_DISPUTE_LABELS and (
+            article_cues is None or c.rule_id not in STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES
+            or any(m.start < base + c.end and base + c.start < m.end for m in article_cues[i]))]
         if p >= STANCE_MIN_AGAINST and cues:
-            base = claim_spans[i].start
             spans = tuple(Span(base + c.start, base + c.end, c.text) for c in cues)
             out.append(StanceDispute(i, j, spans, p))
     return out

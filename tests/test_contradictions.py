@@ -11,8 +11,9 @@ import pytest
 from scorer.pipeline import Pipeline, _quotation_runs
 from scorer.report import ClaimResult
 from scorer.rulebook import ruleset
-from scorer.signals import ContradictionFinder, _points_back
+from scorer.signals import ContradictionFinder, _points_back, stance_disputes
 from scorer.spans import Span
+from scorer.stance import default_stance_model
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +222,27 @@ def test_refusals_nouns_and_adjectives_are_not_disputes(sentence: str) -> None:
 ])
 def test_the_dispute_senses_stay(sentence: str, rule_id: str) -> None:
     assert rule_id in {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
+
+
+@pytest.mark.parametrize(("lines", "disputed"), [
+    # Refusing an offer or a request is no dispute of a claim, though a headline's stance reads it so.
+    (["The city offered the teachers union a three percent raise for next year.",
+      "The teachers union rejected the raise for next year on Tuesday."], False),
+    (["A court in Lyon sentenced the driver to prison on Monday, the paper said.",
+      "The driver was denied bail by a court in Lyon on Monday."], False),
+    # Rejecting a claim is one.
+    (["The city said the teachers union had agreed to a three percent raise.",
+      "The teachers union rejected claims that it had agreed to a three percent raise."], True),
+])
+def test_a_stance_denial_counts_in_its_article_sense_only(lines: list[str], disputed: bool) -> None:
+    text = "\n".join(lines)
+    spans, at = [], 0
+    for line in lines:
+        spans.append(Span(at, at + len(line), line))
+        at += len(line) + 1
+    finder = ContradictionFinder()
+    cues = [finder.cues(text, s.start, s.end) for s in spans]
+    model = default_stance_model()
+    assert stance_disputes(text, spans, model)  # the headline lexicon alone reads every one as a denial
+    found = {(d.disputing, d.disputed) for d in stance_disputes(text, spans, model, article_cues=cues)}
+    assert (found == {(1, 0)}) is disputed
