@@ -396,6 +396,7 @@ CONTEST_MODEL_PATH = RULES_DIR / "contest_model.yaml"
 CONTEST_FEATURES: tuple[str, ...] = (
     "linked",  # a cue link or an `against` stance names this claim as disputed
     "carries_doubt",  # it carries a contradiction cue itself (the doubting side)
+    "asserts_against",  # that cue is a denial or rebuttal: an assertion against another side's
     "rebuttal",  # it answers or attacks another side
     "allegation",  # it is put as someone's charge
     "negation",
@@ -421,6 +422,8 @@ def contest_rows(
     rebuttal = [("rebuttal" in lb) for lb in labels]
     allegation = [("allegation" in lb) for lb in labels]
     doubt = [bool(c) for c in contradiction_cues]
+    asserts = [any(getattr(c, "label", None) in BOTH_WAYS_LABELS for c in cues)
+               for cues in contradiction_cues]
     dispute = [a or b for a, b in zip(doubt, rebuttal, strict=True)]
     if coverage is None:
         coverage = claim_coverage(claim_spans)
@@ -430,20 +433,24 @@ def contest_rows(
     for i in range(n):
         overlap = max((coverage[i, k] for k in range(n) if k != i and dispute[k]), default=0.0)
         nearby = any(dispute[k] for k in range(max(0, i - 2), min(n, i + 3)) if k != i)
-        rows[i] = (linked[i], doubt[i], rebuttal[i], allegation[i], "negation" in labels[i], overlap, nearby,
-                   cited[i], article_disputes, article_allegations, allegation[i] * article_disputes,
-                   cited[i] * article_disputes)
+        rows[i] = (linked[i], doubt[i], asserts[i], rebuttal[i], allegation[i], "negation" in labels[i],
+                   overlap, nearby, cited[i], article_disputes, article_allegations,
+                   allegation[i] * article_disputes, cited[i] * article_disputes)
     return rows
 
 
 def contested(rows: np.ndarray, proba: np.ndarray, threshold: float) -> np.ndarray:
     """The pipeline's decision per claim: contested when a link names it as disputed, or when the
-    model scores it at least `threshold` and it does not carry the doubt itself (LABELLING.md: the
-    sentence that carries a doubt is not contradicted by it). Training picks the threshold for this
-    very decision."""
+    model scores it at least `threshold` and it is not the doubting side. LABELLING.md: the sentence
+    that carries a doubt or a refusal to confirm is not contradicted by the claim it doubts; but a
+    cited source's denial or rebuttal is an assertion against another source's, and when two
+    sources assert opposite things both claims are contested, so the model weighs those like any
+    claim. Training picks the threshold for this very decision."""
     linked = rows[:, CONTEST_FEATURES.index("linked")] > 0
     doubt = rows[:, CONTEST_FEATURES.index("carries_doubt")] > 0
-    return linked | ((proba >= threshold) & ~doubt)
+    opposite = (rows[:, CONTEST_FEATURES.index("asserts_against")] > 0) & (
+        rows[:, CONTEST_FEATURES.index("cited")] > 0)
+    return linked | ((proba >= threshold) & (~doubt | opposite))
 
 
 def disputing_claim(i: int, claim_spans: Sequence[Span],
