@@ -402,7 +402,7 @@ class Pipeline:
         # (with a denial, doubt or correction cue) toward another claim it overlaps with.
         stance_cues: dict[int, list[Span]] = {}
         coverage = claim_coverage(spans)
-        for dispute in stance_disputes(text, spans, self.stance, coverage):
+        for dispute in stance_disputes(text, spans, self.stance, coverage, cue_matches):
             if set(claim_ids[dispute.disputing]) & set(claim_ids[dispute.disputed]) or \
                     quotation[dispute.disputing] == quotation[dispute.disputed]:
                 # One voice's own sentences: a speaker's "not what we need" answers no one in them.

@@ -200,6 +200,13 @@ STANCE_MIN_AGAINST = 0.6
 STANCE_DISPUTE_LABELS = frozenset({"denial", "doubt", "correction"})
 
 
+# A headline's "denies", "rejects", "dismisses" disputes a story; in an article the same words as
+# often refuse a request or an offer ("rejected the offer", "was denied bail") or end a job ("was
+# dismissed"). rules/contradictions.yaml tells the senses apart (a denial, a rejected *claim*): a
+# stance cue of these rules counts only where one of its cues covers it too.
+STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES = frozenset({"denial.deny"})
+
+
 @dataclass(frozen=True)
 class StanceDispute:
     disputing: int
@@ -217,12 +224,14 @@ def claim_coverage(claim_spans: Sequence[Span]) -> np.ndarray:
 
 
 def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object,
-                    coverage: np.ndarray | None = None) -> list[StanceDispute]:
+                    coverage: np.ndarray | None = None,
+                    article_cues: Sequence[Sequence[RuleMatch]] | None = None) -> list[StanceDispute]:
     """Claims that take an `against` stance toward another claim of the article they overlap with.
 
     Pairs are pre-filtered by content overlap (the stance model assumes the report is about the
     claim; `coverage` is `claim_coverage(claim_spans)` when the caller has it) and scored in one
-    vectorised call.
+    vectorised call. With `article_cues` (each claim's rules/contradictions.yaml matches, article
+    offsets), a cue of STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES counts only where one of them covers it.
     """
     if len(claim_spans) < 2:
         return []
@@ -245,9 +254,11 @@ def stance_disputes(text: str, claim_spans: Sequence[Span], stance_model: object
     out = []
     for (i, j), st in zip(index, stances, strict=True):
         p = float(st.probabilities["against"])
-        cues = [c for c in st.cues if c.label in STANCE_DISPUTE_LABELS]
+        base = claim_spans[i].start
+        cues = [c for c in st.cues if c.label in STANCE_DISPUTE_LABELS and (
+            article_cues is None or c.rule_id not in STANCE_RULES_THE_ARTICLE_LEXICON_DECIDES
+            or any(m.start < base + c.end and base + c.start < m.end for m in article_cues[i]))]
         if p >= STANCE_MIN_AGAINST and cues:
-            base = claim_spans[i].start
             spans = tuple(Span(base + c.start, base + c.end, c.text) for c in cues)
             out.append(StanceDispute(i, j, spans, p))
     return out
@@ -385,6 +396,7 @@ CONTEST_MODEL_PATH = RULES_DIR / "contest_model.yaml"
 CONTEST_FEATURES: tuple[str, ...] = (
     "linked",  # a cue link or an `against` stance names this claim as disputed
     "carries_doubt",  # it carries a contradiction cue itself (the doubting side)
+    "asserts_against",  # that cue is a denial or rebuttal: an assertion against another side's
     "rebuttal",  # it answers or attacks another side
     "allegation",  # it is put as someone's charge
     "negation",
@@ -410,6 +422,8 @@ def contest_rows(
     rebuttal = [("rebuttal" in lb) for lb in labels]
     allegation = [("allegation" in lb) for lb in labels]
     doubt = [bool(c) for c in contradiction_cues]
+    asserts = [any(getattr(c, "label", None) in BOTH_WAYS_LABELS for c in cues)
+               for cues in contradiction_cues]
     dispute = [a or b for a, b in zip(doubt, rebuttal, strict=True)]
     if coverage is None:
         coverage = claim_coverage(claim_spans)
@@ -419,20 +433,24 @@ def contest_rows(
     for i in range(n):
         overlap = max((coverage[i, k] for k in range(n) if k != i and dispute[k]), default=0.0)
         nearby = any(dispute[k] for k in range(max(0, i - 2), min(n, i + 3)) if k != i)
-        rows[i] = (linked[i], doubt[i], rebuttal[i], allegation[i], "negation" in labels[i], overlap, nearby,
-                   cited[i], article_disputes, article_allegations, allegation[i] * article_disputes,
-                   cited[i] * article_disputes)
+        rows[i] = (linked[i], doubt[i], asserts[i], rebuttal[i], allegation[i], "negation" in labels[i],
+                   overlap, nearby, cited[i], article_disputes, article_allegations,
+                   allegation[i] * article_disputes, cited[i] * article_disputes)
     return rows
 
 
 def contested(rows: np.ndarray, proba: np.ndarray, threshold: float) -> np.ndarray:
     """The pipeline's decision per claim: contested when a link names it as disputed, or when the
-    model scores it at least `threshold` and it does not carry the doubt itself (LABELLING.md: the
-    sentence that carries a doubt is not contradicted by it). Training picks the threshold for this
-    very decision."""
+    model scores it at least `threshold` and it is not the doubting side. LABELLING.md: the sentence
+    that carries a doubt or a refusal to confirm is not contradicted by the claim it doubts; but a
+    cited source's denial or rebuttal is an assertion against another source's, and when two
+    sources assert opposite things both claims are contested, so the model weighs those like any
+    claim. Training picks the threshold for this very decision."""
     linked = rows[:, CONTEST_FEATURES.index("linked")] > 0
     doubt = rows[:, CONTEST_FEATURES.index("carries_doubt")] > 0
-    return linked | ((proba >= threshold) & ~doubt)
+    opposite = (rows[:, CONTEST_FEATURES.index("asserts_against")] > 0) & (
+        rows[:, CONTEST_FEATURES.index("cited")] > 0)
+    return linked | ((proba >= threshold) & (~doubt | opposite))
 
 
 def disputing_claim(i: int, claim_spans: Sequence[Span],

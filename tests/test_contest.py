@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from scorer.labels import LABELS_PATH, load_labels
 from scorer.linear import LinearModel, sha256_of
 from scorer.pipeline import Pipeline
 from scorer.rulebook import ruleset
-from scorer.signals import CONTEST_FEATURES, contest_model, contest_rows
+from scorer.signals import CONTEST_FEATURES, contest_model, contest_rows, contested
 from scorer.spans import Span
 from scorer.training import _union_threshold
 
@@ -46,19 +47,37 @@ def _always(p_logit: float) -> LinearModel:
                        np.array([p_logit]), threshold=0.5)
 
 
-def test_the_model_never_flags_the_claim_that_carries_the_doubt() -> None:
+def test_the_model_never_flags_the_authors_own_doubt() -> None:
+    text = ("The lawsuit alleges that the chairman fired him for his military service.\n"
+            "That account could not be independently verified.\n"
+            "The committee meets on Thursdays.")
     pipeline = Pipeline()
     pipeline.contest = _always(10.0)  # every claim scores ~1
-    report = pipeline.analyze(DISPUTE)
-    links_only = {c.span.text[:12]: c for c in Pipeline(use_contest=False).analyze(DISPUTE).claims}
-    by_start = {c.span.text[:12]: c for c in report.claims}
+    by_start = {c.span.text[:12]: c for c in pipeline.analyze(text).claims}
+    doubt = by_start["That account"]
+    assert doubt.contradiction_cues and not doubt.source_ids  # the author's doubt ...
+    assert not doubt.contradicted  # ... is nobody's assertion: nothing contradicts it
     assert by_start["The lawsuit "].contradicted
-    denial = by_start["The office s"]
-    assert denial.contradiction_cues  # it carries the doubt ...
-    # ... so only its own link decides (a flat denial is contested both ways), never the model.
-    assert denial.contradicted == links_only["The office s"].contradicted
     assert by_start["The committee"[:12]].contradicted  # the model adds claims no cue names
-    assert not links_only["The committee"[:12]].contradicted
+
+
+def test_a_cited_sources_denial_is_one_side_the_model_weighs() -> None:
+    pipeline = Pipeline()
+    pipeline.contest = _always(10.0)
+    by_start = {c.span.text[:12]: c for c in pipeline.analyze(DISPUTE).claims}
+    denial = by_start["The office s"]
+    assert denial.contradiction_cues and denial.source_ids
+    assert denial.contradicted  # LABELLING.md: a report and a flat denial are both contested
+
+
+def test_a_cited_sources_doubt_is_not_contested_by_the_claim_it_doubts() -> None:
+    text = ("Senator Ames said the county had closed four rural clinics this spring.\n"
+            "The county health office questioned whether any rural clinics had closed this spring.")
+    pipeline = Pipeline()
+    pipeline.contest = _always(10.0)
+    charge, doubt = pipeline.analyze(text).claims
+    assert charge.contradicted and charge.contradicted_by == (doubt.id,)
+    assert doubt.source_ids and not doubt.contradicted  # a doubt is one-sided, cited or not
 
 
 def test_a_silent_model_leaves_the_cue_links_alone() -> None:
@@ -73,11 +92,31 @@ def test_union_threshold_counts_links_and_skips_doubters() -> None:
     names = list(CONTEST_FEATURES)
     X = np.zeros((4, len(names)))
     X[0, names.index("linked")] = 1
-    X[3, names.index("carries_doubt")] = 1
+    X[3, names.index("carries_doubt")] = 1  # the author's doubt: not cited
     y = np.array([1, 1, 0, 0])
     scores = np.array([0.1, 0.9, 0.2, 0.95])
     t, f1 = _union_threshold(X, y, scores)
     assert 0.2 < t <= 0.9 and f1 == 1.0
+
+
+@pytest.mark.parametrize(("linked", "doubt", "against", "cited", "proba", "expected"), [
+    (1, 0, 0, 0, 0.0, True),  # a link stands whatever the model says
+    (0, 0, 0, 0, 0.9, True),
+    (0, 0, 0, 1, 0.1, False),
+    (0, 1, 0, 0, 0.9, False),  # the author's own doubt
+    (0, 1, 0, 1, 0.9, False),  # a cited source's doubt: one-sided
+    (0, 1, 1, 0, 0.9, False),  # the author's "is false" answers no source's denial
+    (0, 1, 1, 1, 0.9, True),  # a cited source's denial: one side of a dispute
+    (0, 1, 1, 1, 0.1, False),
+])
+def test_contested_decision(linked: int, doubt: int, against: int, cited: int, proba: float,
+                            expected: bool) -> None:
+    names = list(CONTEST_FEATURES)
+    row = np.zeros((1, len(names)))
+    for name, value in (("linked", linked), ("carries_doubt", doubt), ("asserts_against", against),
+                        ("cited", cited)):
+        row[0, names.index(name)] = value
+    assert contested(row, np.array([proba]), 0.5).tolist() == [expected]
 
 
 def test_committed_model_was_fitted_on_the_current_labels(shared_data: object) -> None:

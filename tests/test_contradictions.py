@@ -11,8 +11,9 @@ import pytest
 from scorer.pipeline import Pipeline, _quotation_runs
 from scorer.report import ClaimResult
 from scorer.rulebook import ruleset
-from scorer.signals import ContradictionFinder, _points_back
+from scorer.signals import ContradictionFinder, _points_back, stance_disputes
 from scorer.spans import Span
+from scorer.stance import default_stance_model
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +197,52 @@ def test_a_denial_disputes_every_claim_its_scope_covers() -> None:
     cues = [finder.cues(text, s.start, s.end) for s in spans]
     disputed = {link.disputed for link in finder.link(text, spans, cues, [True, False, True, True])}
     assert disputed == {0, 2}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The judge said the driver would be denied bail until the trial.",
+    "Council members voted to deny Harlow a permit for the tower.",
+    "Her appeal for a recount has since been denied.",
+    "The airline was denying passengers a refund for the cancelled flight.",
+    "Reporters pressed the mayor with questions that he brushed aside.",
+    "Rebels said they had shot down a cargo plane near the border.",
+    "Tariffs have a distorting effect on prices, the economist said.",
+])
+def test_refusals_nouns_and_adjectives_are_not_disputes(sentence: str) -> None:
+    assert ruleset("contradictions").find_all(sentence, 0, len(sentence)) == []
+
+
+@pytest.mark.parametrize(("sentence", "rule_id"), [
+    ("The mayor has always denied it.", "contra.denied"),
+    ("The account was denied by the mayor’s office.", "contra.denied"),
+    ("The ministry denied the report on Friday.", "contra.denied"),
+    ("The minister shot down the idea of a new tax.", "contra.pushed_back"),
+    ("The union said the company distorted its wage figures.", "contra.misrepresented"),
+    ("The auditor questions whether the figures add up.", "contra.questioned"),
+])
+def test_the_dispute_senses_stay(sentence: str, rule_id: str) -> None:
+    assert rule_id in {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
+
+
+@pytest.mark.parametrize(("lines", "disputed"), [
+    # Refusing an offer or a request is no dispute of a claim, though a headline's stance reads it so.
+    (["The city offered the teachers union a three percent raise for next year.",
+      "The teachers union rejected the raise for next year on Tuesday."], False),
+    (["A court in Lyon sentenced the driver to prison on Monday, the paper said.",
+      "The driver was denied bail by a court in Lyon on Monday."], False),
+    # Rejecting a claim is one.
+    (["The city said the teachers union had agreed to a three percent raise.",
+      "The teachers union rejected claims that it had agreed to a three percent raise."], True),
+])
+def test_a_stance_denial_counts_in_its_article_sense_only(lines: list[str], disputed: bool) -> None:
+    text = "\n".join(lines)
+    spans, at = [], 0
+    for line in lines:
+        spans.append(Span(at, at + len(line), line))
+        at += len(line) + 1
+    finder = ContradictionFinder()
+    cues = [finder.cues(text, s.start, s.end) for s in spans]
+    model = default_stance_model()
+    assert stance_disputes(text, spans, model)  # the headline lexicon alone reads every one as a denial
+    found = {(d.disputing, d.disputed) for d in stance_disputes(text, spans, model, article_cues=cues)}
+    assert (found == {(1, 0)}) is disputed
