@@ -270,9 +270,14 @@ def link_sources(
         elif mt.type in {"named_official", "named_person"}:
             # One surname, two first names, two people: "Bill Clinton" is not "Hillary Clinton". A
             # surname alone links to the first person named with it.
+            # A bare surname typed an official does not take up a person the article named in full
+            # without that office ("President Bush" after "Former first lady Laura Bush"): the typer
+            # weighed every title the article gives the surname, so the office is a namesake's.
+            namesake = mt.type == "named_official" and not mt.given
             target = next((c for c in clusters if c.type in {"named_official", "named_person"}
                            and c.key == mt.key
-                           and not (mt.given and c.given and mt.given not in c.given)), None)
+                           and not (mt.given and c.given and mt.given not in c.given)
+                           and not (namesake and c.type == "named_person" and (c.given or c.leading))), None)
             if target is None and _HONORIFIC_SURNAME.fullmatch(span.text):
                 # "The finance minister, Lou Jiwei, said ... Mr. Lou added": a courtesy title goes
                 # with the family name, here the full name's first word (no listed first name).

@@ -990,19 +990,23 @@ class SourceTyper:
             kept.append(low)
         return kept
 
-    @staticmethod
-    def _titled_in_article(name: list[str], officials: frozenset[str]) -> bool:
+    def _titled_in_article(self, name: list[str], officials: frozenset[str]) -> bool:
         """Whether the article gives this person a title elsewhere: their surname is titled there,
         with their first name when the name has one; a bare surname only when no untitled person
-        in the article shares it."""
+        in the article shares it. A title given to the surname alone ("President Bush") is not
+        given to a full name whose first name the gazetteer does not list for that surname ("Laura
+        Bush"): it belongs to the listed namesake."""
         surname = name[-1].lower()
         if surname not in officials:
             return False
         titled = getattr(officials, "titled_firsts", {}).get(surname)
-        if not titled or "" in titled:
+        if not titled:
             return True
-        if len(name) >= 2:
-            return name[0].lower() in titled
+        if len(name) >= 2 and name[0].lower() not in titled:
+            firsts = self._known_firsts.get(surname)
+            return "" in titled and (not firsts or name[0].lower() in firsts)
+        if "" in titled or len(name) >= 2:
+            return True
         return not getattr(officials, "given_firsts", {}).get(surname, frozenset()) - titled
 
     def _definite_name(self, core: list[str]) -> bool:

@@ -681,3 +681,19 @@ def test_a_courtesy_title_takes_up_a_family_name_written_first() -> None:
     ids = {claim(report, start).source_ids[0] for start in starts}
     assert len(ids) == 1
     assert claim(report, "Mr. Qiao added").source_type == "named_official"
+
+
+def test_a_title_given_to_a_listed_surname_alone_is_not_a_namesakes() -> None:
+    # "President Bush" titles the gazetteer's Bush, not "Marla Bush", a first name it does not list.
+    from scorer import analyze
+
+    text = ("Marla Bush, a retired teacher from Austin, said the library would reopen in the spring. "
+            "President Bush visited the school last year. "
+            "“We need the books back on the shelves,” Bush said at the meeting.")
+    typer = SourceTyper()
+    officials = typer.article_officials(text)
+    assert typer.classify("Marla Bush, a retired teacher from Austin,", "Marla Bush",
+                          officials=officials).type == "named_person"
+    assert typer.classify("George Bush", officials=officials).type == "named_official"
+    report = analyze(text)
+    assert claim(report, "Marla Bush").source_type == "named_person"
