@@ -3,7 +3,8 @@
 The tests run in a fixed order, first that applies wins (each names the rule that decided):
 1. pronouns are typed later through their referent (`identity.py`); here they are `pronoun`, and so
    is a definite title ("the senator", "the Republican presidential candidate");
-2. second-source markers ("another source", "the second source")      -> second_source
+2. second-source markers ("another source", "the second source"), and "another" or "a second"
+   before no name and no text, body or outlet ("Another said", "another commenter") -> second_source
 3. a share of a poll's respondents ("26 percent of Democrats")        -> document (the poll)
 4. an outlet name from data/outlets.csv, an outlet head ("the paper") or a masthead ("the
    Chicago Sun-Times")                                                -> outlet
@@ -496,6 +497,7 @@ class SourceTyper:
         self.coordination_blockers = frozenset(lists.get("coordination_blockers", ()))
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
+        self._second_described = self.rules.get("sources.second_described")
         # Unions of the word lists that the classifier tests per word, built once here rather than
         # per mention (a union of the name lists alone copies some 800 entries).
         self._given_names = self.male_names | self.female_names
@@ -676,6 +678,19 @@ class SourceTyper:
             if len(name) >= 2 and len(name) == len(capitalised):
                 return name
         return []
+
+    def _unnamed_voice(self, core: list[str]) -> bool:
+        """Whether the head phrase after "another" or "a second" describes a person without naming
+        one: no full name ("Another candidate Jane Doe") and a head that is no text, body, outlet or
+        someone's own words ("another poll", "a second report", "another statement")."""
+        rest = [t for t in core if t.lower() not in {"yet", "another", "a", "second", "third", "fourth"}]
+        if not rest:
+            return True  # "Another said"
+        last = split_possessive(rest[-1])[0].lower()
+        return (len(self._head_name(rest)) < 2 and last not in self._thing_tails
+                and last not in self.outlet_heads and last not in _OUTLET_HEAD_NOUNS
+                and last not in _OWN_WORDS and last not in self.place_names
+                and not self._outlet_domain(" ".join(rest)))
 
     def _is_masthead(self, core: list[str]) -> bool:
         """A capitalised name whose last word is a newspaper's or broadcaster's ("the Chicago
@@ -1161,6 +1176,9 @@ class SourceTyper:
         core = self._core(head)
         core_words = [t.lower() for t in core]
         apposed = self._apposed_name(head) or self._apposed_name(phrase)
+        if not apposed and self._second_described.found_in(head) and self._unnamed_voice(core):
+            # "Another said", "another commenter": one more unnamed voice.
+            return MentionType("second_source", self._second_described.id, "", "second source")
         title = None if apposed else self._definite_title(core)
         if title:
             # A definite title points back to a named official, like a pronoun. Someone's aide ("the

@@ -697,3 +697,17 @@ def test_a_title_given_to_a_listed_surname_alone_is_not_a_namesakes() -> None:
     assert typer.classify("George Bush", officials=officials).type == "named_official"
     report = analyze(text)
     assert claim(report, "Marla Bush").source_type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Another", "second_source"),
+    ("Another commenter", "second_source"),
+    ("A second worshipper who asked not to be named", "second_source"),
+    ("Another Lutheran who attends the chapel", "second_source"),
+    ("Another county commissioner, Jane Roe,", "named_official"),
+    ("another poll", "document"),
+    ("A second report", "document"),
+    ("another newspaper", "outlet"),
+])
+def test_another_unnamed_voice_is_a_second_source(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
