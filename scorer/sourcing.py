@@ -133,11 +133,13 @@ _POST_MODIFIERS = frozenset({
 _OWN_WORDS = frozenset({
     "comment", "comments", "remark", "remarks", "statement", "statements", "words", "tweet", "tweets", "post",
     "posts", "speech", "testimony", "message", "messages", "response", "answer", "op-ed", "column", "letter",
-    "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views"})
+    "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views", "email",
+    "e-mail"})
 # Own words a definite re-mention refers back to ("the statement said", "the remarks came"): nouns
 # of a message someone issues, not of a view or a version of events.
 _DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
-                                 "tweet", "tweets", "post", "response", "testimony", "speech"})
+                                 "tweet", "tweets", "post", "response", "testimony", "speech", "email",
+                                 "e-mail"})
 # Lower-case words inside an organisation's capitalised name ("the Chamber of Commerce").
 _NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
@@ -679,6 +681,10 @@ class SourceTyper:
                 return name
         return []
 
+    def _owner_word(self, token: str) -> bool:
+        """A possessive ("Sanders’", "the campaign's") or a person's possessive pronoun ("her")."""
+        return bool(split_possessive(token)[1]) or token.lower() in self._person_pronouns
+
     def _unnamed_voice(self, core: list[str]) -> bool:
         """Whether the head phrase after "another" or "a second" describes a person without naming
         one: no full name ("Another candidate Jane Doe") and a head that is no text, body, outlet or
@@ -1215,17 +1221,24 @@ class SourceTyper:
             # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(core_words[at + 1:]))
         if len(core) >= 2 and core_words[-1] in _OWN_WORDS:
-            possessor, mark = split_possessive(core[-2])
+            # The possessor may stand before lower-case modifiers ("Sanders' fundraising email",
+            # "her written statement").
+            at = len(core) - 2
+            while at > 0 and core[at][:1].islower() and not self._owner_word(core[at]):
+                at -= 1
+            if not self._owner_word(core[at]):
+                at = len(core) - 2
+            possessor, mark = split_possessive(core[at])
             if mark and (pronoun := self._pronoun(possessor)):
                 return pronoun  # "her comments": she speaks
             if possessor.lower() in self._person_pronouns:
                 return self._pronoun(possessor) or MentionType("pronoun", "sources.pronoun", "plural",
                                                                 "their")
             if mark and possessor[:1].isupper():
-                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+                return self.classify(" ".join(core[:at] + [possessor]), officials=officials)
             if mark and possessor.lower() in self.institutions:
                 # "the campaign's statement": the body speaks through it.
-                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+                return self.classify(" ".join(core[:at] + [possessor]), officials=officials)
         if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).

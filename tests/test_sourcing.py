@@ -711,3 +711,15 @@ def test_a_title_given_to_a_listed_surname_alone_is_not_a_namesakes() -> None:
 ])
 def test_another_unnamed_voice_is_a_second_source(typer_: SourceTyper, phrase: str, kind: str) -> None:
     assert typer_.classify(phrase).type == kind
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Roe’s fundraising email to her donors", "named_person"),
+    ("Mayor Jan Roe's weekly email", "named_official"),
+    ("her latest statement", "pronoun"),
+    ("The email", "pronoun"),
+    ("The emails", "document"),
+    ("leaked emails", "document"),
+])
+def test_an_email_is_its_senders_own_words(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
