@@ -723,3 +723,20 @@ def test_another_unnamed_voice_is_a_second_source(typer_: SourceTyper, phrase: s
 ])
 def test_an_email_is_its_senders_own_words(typer_: SourceTyper, phrase: str, kind: str) -> None:
     assert typer_.classify(phrase).type == kind
+
+
+def test_a_she_takes_up_the_she_that_opens_her_sentence_and_a_chain_of_she_keeps_her_in_view() -> None:
+    from scorer import analyze
+
+    text = ("Marta Oduya, a nurse from Leeds, said the ward had been short of staff all winter. "
+            "She has said that the night shifts were the hardest, when only two nurses covered the "
+            "whole ward and the patients waited hours for help. "
+            "She also described a meeting with Governor Ann Roe that she said left her hopeful. "
+            "She has spoken about it at several rallies since then, as Roe has campaigned across the "
+            "county. On Monday, she told reporters the ward would reopen.")
+    report = analyze(text)
+    names = {s.id: s.name for s in report.sources}
+    for start in ("She also described", "On Monday"):
+        got = claim(report, start)
+        assert "Oduya" in names[got.source_ids[0]], start
+        assert got.source_type == "named_person"
