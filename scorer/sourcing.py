@@ -725,8 +725,11 @@ class SourceTyper:
         for m in _TITLED_NAME.finditer(text, overlapped=True):
             title = m.group(1).lower()
             parts = set(title.split("-"))  # "Secretary-Treasurer"
-            titled = title in self.titles or title.rstrip(".") in self.titles or bool(
-                parts & self.title_words)
+            # A two-word title may be capitalised whole ("Managing Editor Bill Sammon"), its first
+            # word a generic title part.
+            titled = (title in self.titles or title.rstrip(".") in self.titles
+                      or bool(parts & self.title_words)
+                      or " ".join(_words_before(text, m.start(), 1) + [title]) in self.titles)
             if titled and self.holds_office(_words_before(text, m.start(), 4)
                                             + [w.lower() for w in _WORDS.findall(m.group(0))]):
                 titled_name(m.group(2).split())

@@ -740,3 +740,12 @@ def test_a_she_takes_up_the_she_that_opens_her_sentence_and_a_chain_of_she_keeps
         got = claim(report, start)
         assert "Oduya" in names[got.source_ids[0]], start
         assert got.source_type == "named_person"
+
+
+def test_a_capitalised_two_word_title_titles_the_name_after_it(typer_: SourceTyper) -> None:
+    text = ("Roeville Gazette Managing Editor Jan Roe declined to comment. "
+            "Later, Jan Roe said the paper was fine.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Jan Roe", officials=officials).type == "named_official"
+    plain = typer_.article_officials("Jan Roe, a baker, smiled. Later, Jan Roe said the bread was fine.")
+    assert typer_.classify("Jan Roe", officials=plain).type == "named_person"
