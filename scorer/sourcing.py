@@ -1328,6 +1328,14 @@ class SourceTyper:
                     and last in self.unnamed - self._unnamed_names):
                 number = "n"  # a bare singular role noun ("serve as soldier, diplomat"): no one "he" is
             return MentionType("unnamed_source", "sources.unnamed_head", number, key)
+        roles = _WORDS.findall(_ROLE_CUT.split(head.strip(), maxsplit=1)[0])
+        tail = self._head_name(roles)
+        lead = [t.lower() for t in roles[:len(roles) - len(tail)]]
+        if (len(tail) >= 2 and "and" in lead[1:-1] and lead[-1] != "and"
+                and all(t[:1].islower() for t in roles[1:len(lead)])):
+            # "Real estate mogul and reality television star Donald Trump": roles joined by "and",
+            # then the full name they describe (the head phrase was cut at "and").
+            return self._person(tail, phrase, words, core_words, officials)
         forward = self._name_run(core)
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):

@@ -749,3 +749,13 @@ def test_a_capitalised_two_word_title_titles_the_name_after_it(typer_: SourceTyp
     assert typer_.classify("Jan Roe", officials=officials).type == "named_official"
     plain = typer_.article_officials("Jan Roe, a baker, smiled. Later, Jan Roe said the bread was fine.")
     assert typer_.classify("Jan Roe", officials=plain).type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind", "key"), [
+    ("Retired teacher and part-time baker Jan Roe", "named_person", "roe"),
+    ("Real estate developer and county commissioner Jan Roe", "named_official", "roe"),
+])
+def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyper, phrase: str, kind: str,
+                                                                key: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.key) == (kind, key)
