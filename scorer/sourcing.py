@@ -577,8 +577,7 @@ class SourceTyper:
                     and low not in self._unnamed_names
                     and low not in self.nationality
                     and low not in self.institutions and bare.lower() not in self.nationality
-                    and low not in {"the", "a", "an", "former", "then", "new", "senior", "top", "u.s.",
-                                    "democratic", "republican", "gop"}):
+                    and low not in _NOT_NAMES):
                 run.append(bare)
             elif run and low in {"de", "van", "von", "al", "bin", "la", "le", "da", "di", "o'"}:
                 run.append(tok)

@@ -759,3 +759,10 @@ def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyp
                                                                 key: str) -> None:
     mt = typer_.classify(phrase)
     assert (mt.type, mt.key) == (kind, key)
+
+
+@pytest.mark.parametrize("phrase", ["one Democrat familiar with the discussion",
+                                    "a Republican who asked not to be named"])
+def test_a_party_member_described_is_no_name(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "unnamed_source"
+    assert typer_.classify("Democrat Jan Roe").key == "roe"
