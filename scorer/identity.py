@@ -20,7 +20,10 @@ Linking rules, in text order (each mention links to at most one earlier source):
   of the same pronoun opens that sentence ("She described a talk with Clinton that she said ..."):
   that one's source; an unresolved pronoun starts a source of its own;
 - a definite title ("the senator") links to the most recent official, preferring one introduced
-  with that title, and a definite epithet ("the billionaire") to the person named last;
+  with that title (in its name or an apposition after it: "Jane Doe, a State Department official,");
+  a role an unnamed source is described by ("the official", "the aide") links, without such an
+  official, to that unnamed source ("a senior official"); a definite epithet ("the billionaire")
+  to the person named last;
 - an unnamed description right after a named person's head ("Brian Fallon, a spokesman for Mrs.
   Clinton,") is that person.
 A source's type is the highest-ranked type among its named mentions (LABELLING.md order), so a
@@ -76,6 +79,11 @@ class Source:
 
 def _descriptor(text: str) -> str:
     return _DETERMINERS.sub("", text.strip().lower())
+
+
+# Roles a definite re-mention ("the official said") most often takes from an unnamed source
+# ("a senior official"): without an official introduced with that role, it is no named official's.
+_DESCRIBED_ROLES = frozenset({"official", "aide", "member", "staffer", "adviser", "advisor", "source"})
 
 
 # How far back (characters) the last cited speaker still outranks a person named after it as the
@@ -154,6 +162,14 @@ def _is_subject(text: str, starts: Sequence[int], start: int) -> bool:
     announced ..."): the sentence's subject."""
     lead = text[_sentence_start(starts, start):start]
     return _SUBJECT_LEAD.fullmatch(lead) is not None
+
+
+def _apposed_role(text: str, named_spans: Sequence[tuple[Span, _Cluster]], cluster: _Cluster,
+                  title: str) -> bool:
+    """Whether an apposition right after one of the cluster's named mentions gives it the role
+    `title` ("Jane Doe, a State Department official, said")."""
+    role = regex.compile(rf",\s+(?:a|an|the)\s+[^,.;]{{0,60}}?\b{regex.escape(title)}\b")
+    return any(c is cluster and role.match(text, sp.end) is not None for sp, c in named_spans)
 
 
 def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
@@ -252,7 +268,15 @@ def link_sources(
             title = mt.key.split(":", 1)[1]
             officials = [c for c in reversed(recent) if c.type == "named_official"]
             fallback = officials[0] if officials and mt.key.startswith("title:") else None
-            target = next((c for c in officials if any(title in n.lower() for n in c.names)), fallback)
+            introduced = next((c for c in officials if any(title in n.lower() for n in c.names)
+                               or (text and _apposed_role(text, named_spans, c, title))), None)
+            if introduced is None and title in _DESCRIBED_ROLES:
+                # "the official", "the aide": the unnamed source described by that role ("a senior
+                # official"), unless an official was introduced with it ("Jane Doe, a State
+                # Department official,").
+                fallback = next((c for c in reversed(recent) if c.type in {"unnamed_source", "second_source"}
+                                 and any(title in _descriptor(n).split() for n in c.names)), fallback)
+            target = introduced or fallback
         elif mt.type == "pronoun":
             # A relative "who" refers to the name right before it. A personal pronoun refers to the
             # speaker, the compatible source cited last, while that speaker is in view; otherwise

@@ -766,3 +766,19 @@ def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyp
 def test_a_party_member_described_is_no_name(typer_: SourceTyper, phrase: str) -> None:
     assert typer_.classify(phrase).type == "unnamed_source"
     assert typer_.classify("Democrat Jan Roe").key == "roe"
+
+
+def test_the_official_takes_up_an_unnamed_official_not_a_named_one() -> None:
+    from scorer import analyze
+
+    text = ("Governor Jan Roe said on Monday that the bridge would reopen in May. "
+            "A senior state transportation official, who asked not to be named because the plans "
+            "were not final, said the contract had not yet been signed. "
+            "“We are still waiting for the steel,” the official said.")
+    report = analyze(text)
+    got = claim(report, "“We are still")
+    assert got.source_type == "unnamed_source"
+    assert got.source_ids == claim(report, "A senior state").source_ids
+    named = ("Jan Roe, a state transportation official, said the bridge would reopen in May. "
+             "“We are still waiting for the steel,” the official said.")
+    assert claim(analyze(named), "“We are still").source_type == "named_official"
