@@ -6,8 +6,9 @@ The tests run in a fixed order, first that applies wins (each names the rule tha
 2. second-source markers ("another source", "the second source"), and "another" or "a second"
    before no name and no text, body or outlet ("Another said", "another commenter") -> second_source
 3. a share of a poll's respondents ("26 percent of Democrats")        -> document (the poll)
-4. an outlet name from data/outlets.csv, an outlet head ("the paper") or a masthead ("the
-   Chicago Sun-Times")                                                -> outlet
+4. an outlet name from data/outlets.csv, an outlet head ("the paper"), a masthead ("the
+   Chicago Sun-Times"), an outlet's work where it appeared ("an article in Politico") or an
+   unnamed news report ("A news report", "Stories have emerged")      -> outlet
 5. the head noun of the phrase decides (the phrase is cut before its post-modifiers: "officials
    familiar with the talks", "a poll released Sunday"):
    a person's name (capitalised run that is no institution or title)  -> named_official when a
@@ -235,6 +236,14 @@ _PARTITIVES = frozenset({
 _OUTLET_WORK = frozenset({"report", "reports", "story", "stories", "article", "articles", "analysis",
                           "investigation", "editorial", "piece", "reporting", "coverage", "broadcast",
                           "review", "fact-check", "count", "tally", "estimate"})
+# A news report cited without its outlet: the head noun, and the words that make it news ("A news
+# report", "media reports", "exclusive reports") or a bare plural ("Reports say", "Stories emerged").
+_NEWS_WORK = frozenset({"report", "reports", "story", "stories", "account", "accounts"})
+_NEWS_MARKS = frozenset({"news", "media", "press", "exclusive", "newspaper", "newspapers", "tabloid"})
+_REPORT_QUANTIFIERS = frozenset({"some", "several", "many", "multiple", "numerous", "other", "earlier"})
+# "an article in Politico", "a story by the Associated Press": where an outlet's work appeared.
+_IN_OUTLET = regex.compile(r"\s+(?:(?:published|posted|appearing|that\s+appeared)\s+)?(?:in|by|on|from)\s+"
+                           r"((?:the\s+)?\p{Lu}[^,;()]{0,60})")
 # Last words that make a phrase a publication ("a German news organization", "local newspapers").
 _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "broadcaster", "media",
                                 "newspapers", "outlets", "publications", "outlet", "newswire", "editorial",
@@ -1218,6 +1227,21 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         if self._is_masthead(core):
             return MentionType("outlet", "sources.outlet_masthead", "plural", " ".join(content))
+        if core_words and core_words[-1] in _OUTLET_WORK and (
+                placed := _IN_OUTLET.match(head, head.find(core[-1]) + len(core[-1]))) is not None:
+            # "a new article in Politico", "a story by the Associated Press": the outlet reporting.
+            where = _WORDS.findall(placed.group(1))
+            domain = self._outlet_domain(placed.group(1).strip(" ,")) or (
+                " ".join(where).lower().removeprefix("the ") if self._is_masthead(where) else None)
+            if domain:
+                return MentionType("outlet", "sources.outlet_work", "plural", domain)
+        at = next((i for i in range(len(core_words) - 1, -1, -1) if core_words[i] in _NEWS_WORK), None)
+        if at is not None and all(w.endswith(("ing", "ed")) for w in core_words[at + 1:]) and (
+                set(words) & _NEWS_MARKS or (core_words[at].endswith("s") and all(
+                    w in _REPORT_QUANTIFIERS for w in core_words[:at]))):
+            # LABELLING.md: unnamed "reports" are `outlet` ("A news report", "reports emerging in the
+            # news media", "Stories have emerged"); "the report", "fundraising reports" are texts.
+            return MentionType("outlet", "sources.news_report", "plural", " ".join(content))
         at = next((i for i, w in enumerate(core_words[:-1]) if w in _OUTLET_HEAD_NOUNS), None)
         if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
             # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.

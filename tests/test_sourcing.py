@@ -782,3 +782,17 @@ def test_the_official_takes_up_an_unnamed_official_not_a_named_one() -> None:
     named = ("Jan Roe, a state transportation official, said the bridge would reopen in May. "
              "“We are still waiting for the steel,” the official said.")
     assert claim(analyze(named), "“We are still").source_type == "named_official"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("A local news report", "outlet"),
+    ("press reports circulating in the capital", "outlet"),
+    ("Several reports", "outlet"),
+    ("Stories", "outlet"),
+    ("a recent article in the Roeville Gazette", "outlet"),
+    ("The audit report", "document"),
+    ("new campaign finance reports", "document"),
+    ("a study by the Roe Institute", "document"),
+])
+def test_unnamed_news_reports_are_the_outlet(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
