@@ -630,6 +630,10 @@ class SourceTyper:
                 if low == "of" and core[-1].lower() in _PARTITIVES:
                     core = []  # "a series of emails": the head is what the quantity is of
                     continue
+                if (low in {"and", "&"} and core[-1][:1].isupper() and nxt[:1].isupper()
+                        and any(t.lower() in self.institutions for t in tokens[i + 2:])):
+                    core.append(tok)  # "the Science and Technology Directorate": one body's name
+                    continue
                 if low in {"familiar", "close"} and nxt.lower() not in {"with", "to"}:
                     core.append(tok)  # "close friends": an adjective, not "close to"
                     continue
@@ -688,6 +692,25 @@ class SourceTyper:
             if len(name) >= 2 and len(name) == len(capitalised):
                 return name
         return []
+
+    def _body_before_name(self, core: list[str]) -> str | None:
+        """The name after a lower-case institution head ("the super PAC Priorities USA Action", "the
+        group Our Principles PAC"), when the rest of the phrase is that capitalised name and holds
+        no title or honorific ("the FBI Director James Comey" names a person)."""
+        words = [t.lower() for t in core]
+        for at in range(len(core) - 2, -1, -1):
+            head = words[at] in self.institutions and core[at][:1].islower()
+            pair = (at >= 1 and core[at - 1][:1].islower()
+                    and f"{words[at - 1]} {words[at]}" in self.institutions)
+            if not (head or pair):
+                continue
+            name = core[at + 1:]
+            if all(t[:1].isupper() or (0 < k < len(name) - 1 and t.lower() in _NAME_LINKS)
+                   for k, t in enumerate(name)) and not any(
+                    w in self.titles or w in self.title_words or w in _HONORIFICS for w in words[at + 1:]):
+                return " ".join(words[at + 1:])
+            return None
+        return None
 
     def _owner_word(self, token: str) -> bool:
         """A possessive ("Sanders’", "the campaign's") or a person's possessive pronoun ("her")."""
@@ -1227,6 +1250,9 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         if self._is_masthead(core):
             return MentionType("outlet", "sources.outlet_masthead", "plural", " ".join(content))
+        if (body := self._body_before_name(core)) is not None:
+            # "the super PAC Priorities USA Action", "the retailer Macy's": a body named after its kind.
+            return MentionType("named_institution", "sources.institution_named", "plural", body)
         if core_words and core_words[-1] in _OUTLET_WORK and (
                 placed := _IN_OUTLET.match(head, head.find(core[-1]) + len(core[-1]))) is not None:
             # "a new article in Politico", "a story by the Associated Press": the outlet reporting.

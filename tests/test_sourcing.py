@@ -796,3 +796,17 @@ def test_the_official_takes_up_an_unnamed_official_not_a_named_one() -> None:
 ])
 def test_unnamed_news_reports_are_the_outlet(typer_: SourceTyper, phrase: str, kind: str) -> None:
     assert typer_.classify(phrase).type == kind
+
+
+@pytest.mark.parametrize(("phrase", "key"), [
+    ("the Research and Development Directorate of the Roeville Police Department",
+     "research and development directorate of roeville police department"),
+    ("the conservative super PAC Roeville Forward", "roeville forward"),
+    ("the advocacy group Friends of Roe Park", "friends of roe park"),
+])
+def test_a_body_named_after_its_kind_or_with_an_inner_and_is_one_body(typer_: SourceTyper, phrase: str,
+                                                                      key: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.key) == ("named_institution", key)
+    assert typer_.classify("FBI Director Jan Roe").type == "named_official"
+    assert typer_.classify("Jan Doe and John Roe").key == "doe"
