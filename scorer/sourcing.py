@@ -224,6 +224,9 @@ _GENERIC_TITLES = frozenset({"secretary", "director", "officer", "official"})
 _ACADEMIC_TITLES = frozenset({"director", "head", "head of", "chair", "chairman", "chairwoman", "deputy"})
 _ACADEMIC_UNITS = frozenset({"university", "college", "school", "institute", "program", "programme",
                              "studies", "lab", "laboratory", "forecast", "department"})
+# What a commentator runs: "Jon Roe, who runs a Nevada politics newsletter" heads no organisation.
+_PUBLICATIONS = frozenset({"newsletter", "blog", "website", "site", "podcast", "column", "show", "magazine",
+                           "newspaper", "journal"})
 _POLLING = frozenset({"poll", "polls", "polling", "survey", "surveys", "research"})
 # Quantity nouns whose "of" introduces the real head ("a series of emails", "a group of senators").
 _PARTITIVES = frozenset({
@@ -954,7 +957,7 @@ class SourceTyper:
         joined = " " + " ".join(words) + " "
         for at, w in enumerate(words[:-1]):
             if (w == "who" and words[at + 1] in _HEAD_VERBS
-                    and not set(words[at + 1:at + 9]) & _ACADEMIC_UNITS
+                    and not set(words[at + 1:at + 9]) & (_ACADEMIC_UNITS | _PUBLICATIONS)
                     and not any(c in _COMMENTATOR_ROLES for c in words)):
                 return True  # "Katie Doe, who runs Our Principles": the head of an organisation
         # Only titles the words hold can make an office, and the answer does not depend on the order

@@ -810,3 +810,8 @@ def test_a_body_named_after_its_kind_or_with_an_inner_and_is_one_body(typer_: So
     assert (mt.type, mt.key) == ("named_institution", key)
     assert typer_.classify("FBI Director Jan Roe").type == "named_official"
     assert typer_.classify("Jan Doe and John Roe").key == "doe"
+
+
+def test_a_commentator_who_runs_a_newsletter_heads_no_organisation(typer_: SourceTyper) -> None:
+    assert typer_.classify("Jan Roe, who runs a state politics newsletter", "Jan Roe").type == "named_person"
+    assert typer_.classify("Jan Roe, who runs the Roeville Tenants Union", "Jan Roe").type == "named_official"
