@@ -1383,10 +1383,11 @@ class SourceTyper:
         roles = _WORDS.findall(_ROLE_CUT.split(head.strip(), maxsplit=1)[0])
         tail = self._head_name(roles)
         lead = [t.lower() for t in roles[:len(roles) - len(tail)]]
-        if (len(tail) >= 2 and "and" in lead[1:-1] and lead[-1] != "and"
+        if (len(tail) >= 2 and lead and lead[-1] not in {"and", "or", "&"}
                 and all(t[:1].islower() for t in roles[1:len(lead)])):
-            # "Real estate mogul and reality television star Donald Trump": roles joined by "and",
-            # then the full name they describe (the head phrase was cut at "and").
+            # "Real estate mogul and reality television star Donald Trump", "master of ceremonies
+            # Asab Al-Tabchi": lower-case roles, then the full name they describe (the head phrase
+            # was cut at "and" or "of", and no head noun this step knows was left).
             return self._person(tail, phrase, words, core_words, officials)
         forward = self._name_run(core)
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (

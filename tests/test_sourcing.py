@@ -754,6 +754,7 @@ def test_a_capitalised_two_word_title_titles_the_name_after_it(typer_: SourceTyp
 @pytest.mark.parametrize(("phrase", "kind", "key"), [
     ("Retired teacher and part-time baker Jan Roe", "named_person", "roe"),
     ("Real estate developer and county commissioner Jan Roe", "named_official", "roe"),
+    ("master of ceremonies Jan Roe, a retired engineer,", "named_person", "roe"),
 ])
 def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyper, phrase: str, kind: str,
                                                                 key: str) -> None:
