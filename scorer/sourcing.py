@@ -102,6 +102,11 @@ _THING_NAME = regex.compile(
     r"|\b(?:[Tt]he\s+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*"
     r"(?:[ \t]+(?:(?:of|for|on)[ \t]+)?(?:the[ \t]+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*){0,6}"
     r"(?:[ \t]+\p{Ll}+)?")
+# An organisation's head given in a passive ("NextGen Climate, founded by billionaire and climate
+# activist Tom Steyer", "a group led by Jane Doe"), like "who runs", "who leads" (`_HEAD_VERBS`).
+_LED_BY = regex.compile(
+    r"\b(?:founded|co-founded|led|headed|chaired|run|directed)\s+by\s+(?:[\p{Ll}\-]+\s+){0,6}?"
+    r"(\p{Lu}[\p{L}’'\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})")
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
@@ -788,6 +793,12 @@ class SourceTyper:
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if words and words[0] not in {"not", "no", "never"} and self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _LED_BY.finditer(text):
+            run = self._head_name(_WORDS.findall(m.group(1)))
+            context = set(_words_before(text, m.start(), 8))
+            if len(run) >= 2 and not (context & (_ACADEMIC_UNITS | _PUBLICATIONS | _PAST_MARKERS | _POLLING)
+                                      or context & self.documents):
+                titled_name(run)  # "NextGen Climate, founded by ... Tom Steyer": its head
         for m in _NAME_PARTY_TAG.finditer(text):
             run = self._head_name(_WORDS.findall(m.group(1)))
             if len(run) >= 2 and not set(_words_before(text, m.start(), 3)) & _PAST_MARKERS:

@@ -816,3 +816,12 @@ def test_a_body_named_after_its_kind_or_with_an_inner_and_is_one_body(typer_: So
 def test_a_commentator_who_runs_a_newsletter_heads_no_organisation(typer_: SourceTyper) -> None:
     assert typer_.classify("Jan Roe, who runs a state politics newsletter", "Jan Roe").type == "named_person"
     assert typer_.classify("Jan Roe, who runs the Roeville Tenants Union", "Jan Roe").type == "named_official"
+
+
+def test_the_founder_or_leader_of_a_group_named_in_a_passive_heads_it(typer_: SourceTyper) -> None:
+    text = ("Roeville Forward, a housing group founded by retired developer Jan Roe, will run ads. "
+            "The survey, led by Ann Doe of the state university, found little support. "
+            "Roe said the ads would start Monday, and Doe said the figures were clear.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Roe", officials=officials).type == "named_official"
+    assert typer_.classify("Doe", officials=officials).type == "named_person"
