@@ -555,7 +555,10 @@ class SourceTyper:
     def _outlet_domain_of(self, phrase: str) -> str | None:
         bare = _LEADING_ARTICLE.sub("", phrase.strip())
         bare = split_possessive(bare)[0]
-        for candidate in (phrase.strip(), bare, "the " + bare):
+        # A publication's name written in plain lower-case words is a common noun: "a post", "the
+        # times" are a social-media post and an era, not The Post and The Times ("24brussels" stays).
+        common = bare.islower() and bare.replace(" ", "").isalpha()
+        for candidate in (phrase.strip(), bare, "the " + bare) if not common else ():
             domain = self.outlets.by_name.get(candidate.lower())
             if domain:
                 return domain

@@ -825,3 +825,9 @@ def test_the_founder_or_leader_of_a_group_named_in_a_passive_heads_it(typer_: So
     officials = typer_.article_officials(text)
     assert typer_.classify("Roe", officials=officials).type == "named_official"
     assert typer_.classify("Doe", officials=officials).type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [("a post from Jan Roe", "named_person"),
+                                              ("The Post", "outlet"), ("the Times", "outlet")])
+def test_a_lower_case_post_is_no_newspaper(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
