@@ -12,13 +12,18 @@ Linking rules, in text order (each mention links to at most one earlier source):
 - a pronoun links to a compatible source (gender from titles and first names in `rules/names.yaml`;
   "they" to plural sources and bodies; "it"/"which" to bodies, publications and documents; "he"/"she"
   to people): the speaker cited last while they are in view (however far back when the pronoun
-  follows a closing quotation, '"...," he said': the quotation goes on from that speaker), else the
+  follows a closing quotation, '"...," he said': the quotation goes on from that speaker, or when
+  every sentence since opens with the pronoun: "She has gone public ... On Sunday, she said"), else the
   person named last (background names and surname re-mentions count); but a "he"/"she" outside
   quotation marks whose own sentence names a compatible person before it, outside quotation marks,
-  takes the first such person ("Bush went after Trump, when he called ..."); an unresolved pronoun
-  starts a source of its own;
+  takes the first such person ("Bush went after Trump, when he called ..."), unless a cited one
+  of the same pronoun opens that sentence ("She described a talk with Clinton that she said ..."):
+  that one's source; an unresolved pronoun starts a source of its own;
 - a definite title ("the senator") links to the most recent official, preferring one introduced
-  with that title, and a definite epithet ("the billionaire") to the person named last;
+  with that title (in its name or an apposition after it: "Jane Doe, a State Department official,");
+  a role an unnamed source is described by ("the official", "the aide") links, without such an
+  official, to that unnamed source ("a senior official"); a definite epithet ("the billionaire")
+  to the person named last;
 - an unnamed description right after a named person's head ("Brian Fallon, a spokesman for Mrs.
   Clinton,") is that person.
 A source's type is the highest-ranked type among its named mentions (LABELLING.md order), so a
@@ -76,6 +81,11 @@ def _descriptor(text: str) -> str:
     return _DETERMINERS.sub("", text.strip().lower())
 
 
+# Roles a definite re-mention ("the official said") most often takes from an unnamed source
+# ("a senior official"): without an official introduced with that role, it is no named official's.
+_DESCRIBED_ROLES = frozenset({"official", "aide", "member", "staffer", "adviser", "advisor", "source"})
+
+
 # How far back (characters) the last cited speaker still outranks a person named after it as the
 # referent of "he"/"she"/"they" (fitted on the train split of data/labels/claims.csv).
 PRONOUN_SPEAKER_REACH = 150
@@ -108,6 +118,30 @@ def _sentence_end() -> regex.Pattern[str]:
         rf"(?<![A-Z]|\b(?i:{after_abbreviation}))[.!?][”\"’')\]]*\s+(?=[“\"‘'(]?\p{{Lu}})|\n")
 
 
+# A sentence that opens with "He" or "She" (after an opening quotation mark at most) continues the
+# subject of the sentence before it.
+_OPENING_PRONOUN = regex.compile(r"[“\"‘']?(He|She)\b")
+
+
+def _opening_pronouns(text: str, starts: Sequence[int]) -> dict[str, frozenset[int]]:
+    """The indices (into `starts`) of the sentences that open with "He" ("m") or "She" ("f")."""
+    found: dict[str, set[int]] = {"m": set(), "f": set()}
+    for k, at in enumerate(starts):
+        m = _OPENING_PRONOUN.match(text, at)
+        if m is not None:
+            found["m" if m.group(1) == "He" else "f"].add(k)
+    return {g: frozenset(v) for g, v in found.items()}
+
+
+def _kept_in_view(starts: Sequence[int], openers: frozenset[int], seen: int, pos: int) -> bool:
+    """Whether every sentence between the one where a speaker was last seen and the one holding `pos`
+    opens with the pronoun, at least one ("Doe said ... She has gone public ... On Sunday, she
+    disclosed"): a chain that keeps the speaker the subject however long its sentences."""
+    first = bisect_right(starts, seen)
+    last = bisect_right(starts, pos) - 1
+    return first < last and all(k in openers for k in range(first, last))
+
+
 # Words that may stand before a sentence's subject ("But Carson", "Retired neurosurgeon Ben Carson").
 _SUBJECT_LEAD = regex.compile(r"[“\"‘']?(?:[\p{L}.’'\-]+\s+){0,4}")
 
@@ -128,6 +162,14 @@ def _is_subject(text: str, starts: Sequence[int], start: int) -> bool:
     announced ..."): the sentence's subject."""
     lead = text[_sentence_start(starts, start):start]
     return _SUBJECT_LEAD.fullmatch(lead) is not None
+
+
+def _apposed_role(text: str, named_spans: Sequence[tuple[Span, _Cluster]], cluster: _Cluster,
+                  title: str) -> bool:
+    """Whether an apposition right after one of the cluster's named mentions gives it the role
+    `title` ("Jane Doe, a State Department official, said")."""
+    role = regex.compile(rf",\s+(?:a|an|the)\s+[^,.;]{{0,60}}?\b{regex.escape(title)}\b")
+    return any(c is cluster and role.match(text, sp.end) is not None for sp, c in named_spans)
 
 
 def _compatible(pronoun: MentionType, cluster: _Cluster) -> bool:
@@ -180,10 +222,13 @@ def link_sources(
     people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
     quoted = quotation_mask(text) if text else b""
     starts = _sentence_starts(text) if text else [0]
+    openers = _opening_pronouns(text, starts) if text else {}
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
     # One phrase that is the subject of two cues ("Another source corroborated ... but expressed
     # skepticism") is one mention: the second attribution takes the first one's source.
     by_offsets: dict[tuple[int, int], _Cluster] = {}
+    # sentence start -> (pronoun, source) for a cited he/she that opens its sentence, its subject
+    opening: dict[int, tuple[str, _Cluster]] = {}
     named_reach = -1  # the furthest end of a named span: past it (and ", "), none can hold a mention
 
     def new_cluster(mt: MentionType, key: str) -> _Cluster:
@@ -223,7 +268,15 @@ def link_sources(
             title = mt.key.split(":", 1)[1]
             officials = [c for c in reversed(recent) if c.type == "named_official"]
             fallback = officials[0] if officials and mt.key.startswith("title:") else None
-            target = next((c for c in officials if any(title in n.lower() for n in c.names)), fallback)
+            introduced = next((c for c in officials if any(title in n.lower() for n in c.names)
+                               or (text and _apposed_role(text, named_spans, c, title))), None)
+            if introduced is None and title in _DESCRIBED_ROLES:
+                # "the official", "the aide": the unnamed source described by that role ("a senior
+                # official"), unless an official was introduced with it ("Jane Doe, a State
+                # Department official,").
+                fallback = next((c for c in reversed(recent) if c.type in {"unnamed_source", "second_source"}
+                                 and any(title in _descriptor(n).split() for n in c.names)), fallback)
+            target = introduced or fallback
         elif mt.type == "pronoun":
             # A relative "who" refers to the name right before it. A personal pronoun refers to the
             # speaker, the compatible source cited last, while that speaker is in view; otherwise
@@ -243,8 +296,14 @@ def link_sources(
                                 if since <= at < span.start and id(c) in fit_ids), None)
             named_last = subject or (fits[0] if fits else None)
             after_quote = bool(text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
+            opener = opening.get(_sentence_start(starts, span.start)) if text else None
             if mt.key in {"who", "whom", "which"}:
                 target = fits[0] if fits else None
+            elif (opener is not None and opener[0] == mt.key.lower() and not quoted[span.start]
+                  and (not opener[1].type or _compatible(mt, opener[1]))):
+                # "She also described an interaction with Hillary Clinton that she interpreted ...":
+                # a he/she in narration takes up the same pronoun opening its sentence, the subject.
+                target = opener[1]
             elif speaker is None:
                 gendered = mt.gender in {"m", "f"} or mt.key in _THING_PRONOUNS
                 target = named_last if fits and gendered else None
@@ -256,7 +315,9 @@ def link_sources(
                 target = local
             elif (named_last is not speaker and mt.key not in _SPEAKER_PRONOUNS
                   and not after_quote
-                  and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH):
+                  and span.start - last_seen[id(speaker)] > PRONOUN_SPEAKER_REACH
+                  and not _kept_in_view(starts, openers.get(mt.gender, frozenset()),
+                                        last_seen[id(speaker)], span.start)):
                 target = named_last
             else:
                 target = speaker
@@ -270,9 +331,14 @@ def link_sources(
         elif mt.type in {"named_official", "named_person"}:
             # One surname, two first names, two people: "Bill Clinton" is not "Hillary Clinton". A
             # surname alone links to the first person named with it.
+            # A bare surname typed an official does not take up a person the article named in full
+            # without that office ("President Bush" after "Former first lady Laura Bush"): the typer
+            # weighed every title the article gives the surname, so the office is a namesake's.
+            namesake = mt.type == "named_official" and not mt.given
             target = next((c for c in clusters if c.type in {"named_official", "named_person"}
                            and c.key == mt.key
-                           and not (mt.given and c.given and mt.given not in c.given)), None)
+                           and not (mt.given and c.given and mt.given not in c.given)
+                           and not (namesake and c.type == "named_person" and (c.given or c.leading))), None)
             if target is None and _HONORIFIC_SURNAME.fullmatch(span.text):
                 # "The finance minister, Lou Jiwei, said ... Mr. Lou added": a courtesy title goes
                 # with the family name, here the full name's first word (no listed first name).
@@ -314,6 +380,9 @@ def link_sources(
             ids[k] = target.id
             cited.add(int(target.id))
             target.cited = True
+        if (text and mt.type == "pronoun" and mt.gender in {"m", "f"} and is_source > 0
+                and not quoted[span.start] and _is_subject(text, starts, span.start)):
+            opening.setdefault(_sentence_start(starts, span.start), (mt.key.lower(), target))
         if target in recent:
             recent.remove(target)
         recent.append(target)

@@ -3,10 +3,12 @@
 The tests run in a fixed order, first that applies wins (each names the rule that decided):
 1. pronouns are typed later through their referent (`identity.py`); here they are `pronoun`, and so
    is a definite title ("the senator", "the Republican presidential candidate");
-2. second-source markers ("another source", "the second source")      -> second_source
+2. second-source markers ("another source", "the second source"), and "another" or "a second"
+   before no name and no text, body or outlet ("Another said", "another commenter") -> second_source
 3. a share of a poll's respondents ("26 percent of Democrats")        -> document (the poll)
-4. an outlet name from data/outlets.csv, an outlet head ("the paper") or a masthead ("the
-   Chicago Sun-Times")                                                -> outlet
+4. an outlet name from data/outlets.csv, an outlet head ("the paper"), a masthead ("the
+   Chicago Sun-Times"), an outlet's work where it appeared ("an article in Politico") or an
+   unnamed news report ("A news report", "Stories have emerged")      -> outlet
 5. the head noun of the phrase decides (the phrase is cut before its post-modifiers: "officials
    familiar with the talks", "a poll released Sunday"):
    a person's name (capitalised run that is no institution or title)  -> named_official when a
@@ -100,6 +102,11 @@ _THING_NAME = regex.compile(
     r"|\b(?:[Tt]he\s+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*"
     r"(?:[ \t]+(?:(?:of|for|on)[ \t]+)?(?:the[ \t]+)?\p{Lu}(?:[\p{L}’'\-&]|\.(?=\p{L}))*){0,6}"
     r"(?:[ \t]+\p{Ll}+)?")
+# An organisation's head given in a passive ("NextGen Climate, founded by billionaire and climate
+# activist Tom Steyer", "a group led by Jane Doe"), like "who runs", "who leads" (`_HEAD_VERBS`).
+_LED_BY = regex.compile(
+    r"\b(?:founded|co-founded|led|headed|chaired|run|directed)\s+by\s+(?:[\p{Ll}\-]+\s+){0,6}?"
+    r"(\p{Lu}[\p{L}’'\-]+(?:[ \t]+\p{Lu}\.)?(?:[ \t]+\p{Lu}[\p{L}’'\-]+){1,2})")
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
@@ -132,11 +139,13 @@ _POST_MODIFIERS = frozenset({
 _OWN_WORDS = frozenset({
     "comment", "comments", "remark", "remarks", "statement", "statements", "words", "tweet", "tweets", "post",
     "posts", "speech", "testimony", "message", "messages", "response", "answer", "op-ed", "column", "letter",
-    "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views"})
+    "interview", "account", "version", "argument", "claim", "claims", "assertion", "view", "views", "email",
+    "e-mail"})
 # Own words a definite re-mention refers back to ("the statement said", "the remarks came"): nouns
 # of a message someone issues, not of a view or a version of events.
 _DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
-                                 "tweet", "tweets", "post", "response", "testimony", "speech"})
+                                 "tweet", "tweets", "post", "response", "testimony", "speech", "email",
+                                 "e-mail"})
 # Lower-case words inside an organisation's capitalised name ("the Chamber of Commerce").
 _NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
@@ -220,6 +229,9 @@ _GENERIC_TITLES = frozenset({"secretary", "director", "officer", "official"})
 _ACADEMIC_TITLES = frozenset({"director", "head", "head of", "chair", "chairman", "chairwoman", "deputy"})
 _ACADEMIC_UNITS = frozenset({"university", "college", "school", "institute", "program", "programme",
                              "studies", "lab", "laboratory", "forecast", "department"})
+# What a commentator runs: "Jon Roe, who runs a Nevada politics newsletter" heads no organisation.
+_PUBLICATIONS = frozenset({"newsletter", "blog", "website", "site", "podcast", "column", "show", "magazine",
+                           "newspaper", "journal"})
 _POLLING = frozenset({"poll", "polls", "polling", "survey", "surveys", "research"})
 # Quantity nouns whose "of" introduces the real head ("a series of emails", "a group of senators").
 _PARTITIVES = frozenset({
@@ -232,6 +244,14 @@ _PARTITIVES = frozenset({
 _OUTLET_WORK = frozenset({"report", "reports", "story", "stories", "article", "articles", "analysis",
                           "investigation", "editorial", "piece", "reporting", "coverage", "broadcast",
                           "review", "fact-check", "count", "tally", "estimate"})
+# A news report cited without its outlet: the head noun, and the words that make it news ("A news
+# report", "media reports", "exclusive reports") or a bare plural ("Reports say", "Stories emerged").
+_NEWS_WORK = frozenset({"report", "reports", "story", "stories", "account", "accounts"})
+_NEWS_MARKS = frozenset({"news", "media", "press", "exclusive", "newspaper", "newspapers", "tabloid"})
+_REPORT_QUANTIFIERS = frozenset({"some", "several", "many", "multiple", "numerous", "other", "earlier"})
+# "an article in Politico", "a story by the Associated Press": where an outlet's work appeared.
+_IN_OUTLET = regex.compile(r"\s+(?:(?:published|posted|appearing|that\s+appeared)\s+)?(?:in|by|on|from)\s+"
+                           r"((?:the\s+)?\p{Lu}[^,;()]{0,60})")
 # Last words that make a phrase a publication ("a German news organization", "local newspapers").
 _OUTLET_HEAD_NOUNS = frozenset({"newspaper", "paper", "magazine", "tabloid", "broadcaster", "media",
                                 "newspapers", "outlets", "publications", "outlet", "newswire", "editorial",
@@ -496,6 +516,7 @@ class SourceTyper:
         self.coordination_blockers = frozenset(lists.get("coordination_blockers", ()))
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
+        self._second_described = self.rules.get("sources.second_described")
         # Unions of the word lists that the classifier tests per word, built once here rather than
         # per mention (a union of the name lists alone copies some 800 entries).
         self._given_names = self.male_names | self.female_names
@@ -534,7 +555,10 @@ class SourceTyper:
     def _outlet_domain_of(self, phrase: str) -> str | None:
         bare = _LEADING_ARTICLE.sub("", phrase.strip())
         bare = split_possessive(bare)[0]
-        for candidate in (phrase.strip(), bare, "the " + bare):
+        # A publication's name written in plain lower-case words is a common noun: "a post", "the
+        # times" are a social-media post and an era, not The Post and The Times ("24brussels" stays).
+        common = bare.islower() and bare.replace(" ", "").isalpha()
+        for candidate in (phrase.strip(), bare, "the " + bare) if not common else ():
             domain = self.outlets.by_name.get(candidate.lower())
             if domain:
                 return domain
@@ -573,8 +597,7 @@ class SourceTyper:
                     and low not in self._unnamed_names
                     and low not in self.nationality
                     and low not in self.institutions and bare.lower() not in self.nationality
-                    and low not in {"the", "a", "an", "former", "then", "new", "senior", "top", "u.s.",
-                                    "democratic", "republican", "gop"}):
+                    and low not in _NOT_NAMES):
                 run.append(bare)
             elif run and low in {"de", "van", "von", "al", "bin", "la", "le", "da", "di", "o'"}:
                 run.append(tok)
@@ -617,6 +640,10 @@ class SourceTyper:
                     continue
                 if low == "of" and core[-1].lower() in _PARTITIVES:
                     core = []  # "a series of emails": the head is what the quantity is of
+                    continue
+                if (low in {"and", "&"} and core[-1][:1].isupper() and nxt[:1].isupper()
+                        and any(t.lower() in self.institutions for t in tokens[i + 2:])):
+                    core.append(tok)  # "the Science and Technology Directorate": one body's name
                     continue
                 if low in {"familiar", "close"} and nxt.lower() not in {"with", "to"}:
                     core.append(tok)  # "close friends": an adjective, not "close to"
@@ -677,6 +704,42 @@ class SourceTyper:
                 return name
         return []
 
+    def _body_before_name(self, core: list[str]) -> str | None:
+        """The name after a lower-case institution head ("the super PAC Priorities USA Action", "the
+        group Our Principles PAC"), when the rest of the phrase is that capitalised name and holds
+        no title or honorific ("the FBI Director James Comey" names a person)."""
+        words = [t.lower() for t in core]
+        for at in range(len(core) - 2, -1, -1):
+            head = words[at] in self.institutions and core[at][:1].islower()
+            pair = (at >= 1 and core[at - 1][:1].islower()
+                    and f"{words[at - 1]} {words[at]}" in self.institutions)
+            if not (head or pair):
+                continue
+            name = core[at + 1:]
+            if all(t[:1].isupper() or (0 < k < len(name) - 1 and t.lower() in _NAME_LINKS)
+                   for k, t in enumerate(name)) and not any(
+                    w in self.titles or w in self.title_words or w in _HONORIFICS for w in words[at + 1:]):
+                return " ".join(words[at + 1:])
+            return None
+        return None
+
+    def _owner_word(self, token: str) -> bool:
+        """A possessive ("Sanders’", "the campaign's") or a person's possessive pronoun ("her")."""
+        return bool(split_possessive(token)[1]) or token.lower() in self._person_pronouns
+
+    def _unnamed_voice(self, core: list[str]) -> bool:
+        """Whether the head phrase after "another" or "a second" describes a person without naming
+        one: no full name ("Another candidate Jane Doe") and a head that is no text, body, outlet or
+        someone's own words ("another poll", "a second report", "another statement")."""
+        rest = [t for t in core if t.lower() not in {"yet", "another", "a", "second", "third", "fourth"}]
+        if not rest:
+            return True  # "Another said"
+        last = split_possessive(rest[-1])[0].lower()
+        return (len(self._head_name(rest)) < 2 and last not in self._thing_tails
+                and last not in self.outlet_heads and last not in _OUTLET_HEAD_NOUNS
+                and last not in _OWN_WORDS and last not in self.place_names
+                and not self._outlet_domain(" ".join(rest)))
+
     def _is_masthead(self, core: list[str]) -> bool:
         """A capitalised name whose last word is a newspaper's or broadcaster's ("the Chicago
         Sun-Times", "KING-TV", "GMA News")."""
@@ -704,8 +767,11 @@ class SourceTyper:
         for m in _TITLED_NAME.finditer(text, overlapped=True):
             title = m.group(1).lower()
             parts = set(title.split("-"))  # "Secretary-Treasurer"
-            titled = title in self.titles or title.rstrip(".") in self.titles or bool(
-                parts & self.title_words)
+            # A two-word title may be capitalised whole ("Managing Editor Bill Sammon"), its first
+            # word a generic title part.
+            titled = (title in self.titles or title.rstrip(".") in self.titles
+                      or bool(parts & self.title_words)
+                      or " ".join(_words_before(text, m.start(), 1) + [title]) in self.titles)
             if titled and self.holds_office(_words_before(text, m.start(), 4)
                                             + [w.lower() for w in _WORDS.findall(m.group(0))]):
                 titled_name(m.group(2).split())
@@ -730,6 +796,12 @@ class SourceTyper:
             words = self._own_words(_WORDS.findall(m.group(2)), set())[:7]
             if words and words[0] not in {"not", "no", "never"} and self.holds_office(words):
                 titled_name(m.group(1).split())
+        for m in _LED_BY.finditer(text):
+            run = self._head_name(_WORDS.findall(m.group(1)))
+            context = set(_words_before(text, m.start(), 8))
+            if len(run) >= 2 and not (context & (_ACADEMIC_UNITS | _PUBLICATIONS | _PAST_MARKERS | _POLLING)
+                                      or context & self.documents):
+                titled_name(run)  # "NextGen Climate, founded by ... Tom Steyer": its head
         for m in _NAME_PARTY_TAG.finditer(text):
             run = self._head_name(_WORDS.findall(m.group(1)))
             if len(run) >= 2 and not set(_words_before(text, m.start(), 3)) & _PAST_MARKERS:
@@ -899,7 +971,7 @@ class SourceTyper:
         joined = " " + " ".join(words) + " "
         for at, w in enumerate(words[:-1]):
             if (w == "who" and words[at + 1] in _HEAD_VERBS
-                    and not set(words[at + 1:at + 9]) & _ACADEMIC_UNITS
+                    and not set(words[at + 1:at + 9]) & (_ACADEMIC_UNITS | _PUBLICATIONS)
                     and not any(c in _COMMENTATOR_ROLES for c in words)):
                 return True  # "Katie Doe, who runs Our Principles": the head of an organisation
         # Only titles the words hold can make an office, and the answer does not depend on the order
@@ -990,19 +1062,23 @@ class SourceTyper:
             kept.append(low)
         return kept
 
-    @staticmethod
-    def _titled_in_article(name: list[str], officials: frozenset[str]) -> bool:
+    def _titled_in_article(self, name: list[str], officials: frozenset[str]) -> bool:
         """Whether the article gives this person a title elsewhere: their surname is titled there,
         with their first name when the name has one; a bare surname only when no untitled person
-        in the article shares it."""
+        in the article shares it. A title given to the surname alone ("President Bush") is not
+        given to a full name whose first name the gazetteer does not list for that surname ("Laura
+        Bush"): it belongs to the listed namesake."""
         surname = name[-1].lower()
         if surname not in officials:
             return False
         titled = getattr(officials, "titled_firsts", {}).get(surname)
-        if not titled or "" in titled:
+        if not titled:
             return True
-        if len(name) >= 2:
-            return name[0].lower() in titled
+        if len(name) >= 2 and name[0].lower() not in titled:
+            firsts = self._known_firsts.get(surname)
+            return "" in titled and (not firsts or name[0].lower() in firsts)
+        if "" in titled or len(name) >= 2:
+            return True
         return not getattr(officials, "given_firsts", {}).get(surname, frozenset()) - titled
 
     def _definite_name(self, core: list[str]) -> bool:
@@ -1157,6 +1233,9 @@ class SourceTyper:
         core = self._core(head)
         core_words = [t.lower() for t in core]
         apposed = self._apposed_name(head) or self._apposed_name(phrase)
+        if not apposed and self._second_described.found_in(head) and self._unnamed_voice(core):
+            # "Another said", "another commenter": one more unnamed voice.
+            return MentionType("second_source", self._second_described.id, "", "second source")
         title = None if apposed else self._definite_title(core)
         if title:
             # A definite title points back to a named official, like a pronoun. Someone's aide ("the
@@ -1188,22 +1267,47 @@ class SourceTyper:
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(content))
         if self._is_masthead(core):
             return MentionType("outlet", "sources.outlet_masthead", "plural", " ".join(content))
+        if (body := self._body_before_name(core)) is not None:
+            # "the super PAC Priorities USA Action", "the retailer Macy's": a body named after its kind.
+            return MentionType("named_institution", "sources.institution_named", "plural", body)
+        if core_words and core_words[-1] in _OUTLET_WORK and (
+                placed := _IN_OUTLET.match(head, head.find(core[-1]) + len(core[-1]))) is not None:
+            # "a new article in Politico", "a story by the Associated Press": the outlet reporting.
+            where = _WORDS.findall(placed.group(1))
+            domain = self._outlet_domain(placed.group(1).strip(" ,")) or (
+                " ".join(where).lower().removeprefix("the ") if self._is_masthead(where) else None)
+            if domain:
+                return MentionType("outlet", "sources.outlet_work", "plural", domain)
+        at = next((i for i in range(len(core_words) - 1, -1, -1) if core_words[i] in _NEWS_WORK), None)
+        if at is not None and all(w.endswith(("ing", "ed")) for w in core_words[at + 1:]) and (
+                set(words) & _NEWS_MARKS or (core_words[at].endswith("s") and all(
+                    w in _REPORT_QUANTIFIERS for w in core_words[:at]))):
+            # LABELLING.md: unnamed "reports" are `outlet` ("A news report", "reports emerging in the
+            # news media", "Stories have emerged"); "the report", "fundraising reports" are texts.
+            return MentionType("outlet", "sources.news_report", "plural", " ".join(content))
         at = next((i for i, w in enumerate(core_words[:-1]) if w in _OUTLET_HEAD_NOUNS), None)
         if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
             # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(core_words[at + 1:]))
         if len(core) >= 2 and core_words[-1] in _OWN_WORDS:
-            possessor, mark = split_possessive(core[-2])
+            # The possessor may stand before lower-case modifiers ("Sanders' fundraising email",
+            # "her written statement").
+            at = len(core) - 2
+            while at > 0 and core[at][:1].islower() and not self._owner_word(core[at]):
+                at -= 1
+            if not self._owner_word(core[at]):
+                at = len(core) - 2
+            possessor, mark = split_possessive(core[at])
             if mark and (pronoun := self._pronoun(possessor)):
                 return pronoun  # "her comments": she speaks
             if possessor.lower() in self._person_pronouns:
                 return self._pronoun(possessor) or MentionType("pronoun", "sources.pronoun", "plural",
                                                                 "their")
             if mark and possessor[:1].isupper():
-                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+                return self.classify(" ".join(core[:at] + [possessor]), officials=officials)
             if mark and possessor.lower() in self.institutions:
                 # "the campaign's statement": the body speaks through it.
-                return self.classify(" ".join(core[:-2] + [possessor]), officials=officials)
+                return self.classify(" ".join(core[:at] + [possessor]), officials=officials)
         if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).
@@ -1290,6 +1394,15 @@ class SourceTyper:
                     and last in self.unnamed - self._unnamed_names):
                 number = "n"  # a bare singular role noun ("serve as soldier, diplomat"): no one "he" is
             return MentionType("unnamed_source", "sources.unnamed_head", number, key)
+        roles = _WORDS.findall(_ROLE_CUT.split(head.strip(), maxsplit=1)[0])
+        tail = self._head_name(roles)
+        lead = [t.lower() for t in roles[:len(roles) - len(tail)]]
+        if (len(tail) >= 2 and lead and lead[-1] not in {"and", "or", "&"}
+                and all(t[:1].islower() for t in roles[1:len(lead)])):
+            # "Real estate mogul and reality television star Donald Trump", "master of ceremonies
+            # Asab Al-Tabchi": lower-case roles, then the full name they describe (the head phrase
+            # was cut at "and" or "of", and no head noun this step knows was left).
+            return self._person(tail, phrase, words, core_words, officials)
         forward = self._name_run(core)
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):

@@ -681,3 +681,153 @@ def test_a_courtesy_title_takes_up_a_family_name_written_first() -> None:
     ids = {claim(report, start).source_ids[0] for start in starts}
     assert len(ids) == 1
     assert claim(report, "Mr. Qiao added").source_type == "named_official"
+
+
+def test_a_title_given_to_a_listed_surname_alone_is_not_a_namesakes() -> None:
+    # "President Bush" titles the gazetteer's Bush, not "Marla Bush", a first name it does not list.
+    from scorer import analyze
+
+    text = ("Marla Bush, a retired teacher from Austin, said the library would reopen in the spring. "
+            "President Bush visited the school last year. "
+            "“We need the books back on the shelves,” Bush said at the meeting.")
+    typer = SourceTyper()
+    officials = typer.article_officials(text)
+    assert typer.classify("Marla Bush, a retired teacher from Austin,", "Marla Bush",
+                          officials=officials).type == "named_person"
+    assert typer.classify("George Bush", officials=officials).type == "named_official"
+    report = analyze(text)
+    assert claim(report, "Marla Bush").source_type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Another", "second_source"),
+    ("Another commenter", "second_source"),
+    ("A second worshipper who asked not to be named", "second_source"),
+    ("Another Lutheran who attends the chapel", "second_source"),
+    ("Another county commissioner, Jane Roe,", "named_official"),
+    ("another poll", "document"),
+    ("A second report", "document"),
+    ("another newspaper", "outlet"),
+])
+def test_another_unnamed_voice_is_a_second_source(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("Roe’s fundraising email to her donors", "named_person"),
+    ("Mayor Jan Roe's weekly email", "named_official"),
+    ("her latest statement", "pronoun"),
+    ("The email", "pronoun"),
+    ("The emails", "document"),
+    ("leaked emails", "document"),
+])
+def test_an_email_is_its_senders_own_words(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
+
+
+def test_a_she_takes_up_the_she_that_opens_her_sentence_and_a_chain_of_she_keeps_her_in_view() -> None:
+    from scorer import analyze
+
+    text = ("Marta Oduya, a nurse from Leeds, said the ward had been short of staff all winter. "
+            "She has said that the night shifts were the hardest, when only two nurses covered the "
+            "whole ward and the patients waited hours for help. "
+            "She also described a meeting with Governor Ann Roe that she said left her hopeful. "
+            "She has spoken about it at several rallies since then, as Roe has campaigned across the "
+            "county. On Monday, she told reporters the ward would reopen.")
+    report = analyze(text)
+    names = {s.id: s.name for s in report.sources}
+    for start in ("She also described", "On Monday"):
+        got = claim(report, start)
+        assert "Oduya" in names[got.source_ids[0]], start
+        assert got.source_type == "named_person"
+
+
+def test_a_capitalised_two_word_title_titles_the_name_after_it(typer_: SourceTyper) -> None:
+    text = ("Roeville Gazette Managing Editor Jan Roe declined to comment. "
+            "Later, Jan Roe said the paper was fine.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Jan Roe", officials=officials).type == "named_official"
+    plain = typer_.article_officials("Jan Roe, a baker, smiled. Later, Jan Roe said the bread was fine.")
+    assert typer_.classify("Jan Roe", officials=plain).type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind", "key"), [
+    ("Retired teacher and part-time baker Jan Roe", "named_person", "roe"),
+    ("Real estate developer and county commissioner Jan Roe", "named_official", "roe"),
+    ("master of ceremonies Jan Roe, a retired engineer,", "named_person", "roe"),
+])
+def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyper, phrase: str, kind: str,
+                                                                key: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.key) == (kind, key)
+
+
+@pytest.mark.parametrize("phrase", ["one Democrat familiar with the discussion",
+                                    "a Republican who asked not to be named"])
+def test_a_party_member_described_is_no_name(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type == "unnamed_source"
+    assert typer_.classify("Democrat Jan Roe").key == "roe"
+
+
+def test_the_official_takes_up_an_unnamed_official_not_a_named_one() -> None:
+    from scorer import analyze
+
+    text = ("Governor Jan Roe said on Monday that the bridge would reopen in May. "
+            "A senior state transportation official, who asked not to be named because the plans "
+            "were not final, said the contract had not yet been signed. "
+            "“We are still waiting for the steel,” the official said.")
+    report = analyze(text)
+    got = claim(report, "“We are still")
+    assert got.source_type == "unnamed_source"
+    assert got.source_ids == claim(report, "A senior state").source_ids
+    named = ("Jan Roe, a state transportation official, said the bridge would reopen in May. "
+             "“We are still waiting for the steel,” the official said.")
+    assert claim(analyze(named), "“We are still").source_type == "named_official"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [
+    ("A local news report", "outlet"),
+    ("press reports circulating in the capital", "outlet"),
+    ("Several reports", "outlet"),
+    ("Stories", "outlet"),
+    ("a recent article in the Roeville Gazette", "outlet"),
+    ("The audit report", "document"),
+    ("new campaign finance reports", "document"),
+    ("a study by the Roe Institute", "document"),
+])
+def test_unnamed_news_reports_are_the_outlet(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
+
+
+@pytest.mark.parametrize(("phrase", "key"), [
+    ("the Research and Development Directorate of the Roeville Police Department",
+     "research and development directorate of roeville police department"),
+    ("the conservative super PAC Roeville Forward", "roeville forward"),
+    ("the advocacy group Friends of Roe Park", "friends of roe park"),
+])
+def test_a_body_named_after_its_kind_or_with_an_inner_and_is_one_body(typer_: SourceTyper, phrase: str,
+                                                                      key: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.key) == ("named_institution", key)
+    assert typer_.classify("FBI Director Jan Roe").type == "named_official"
+    assert typer_.classify("Jan Doe and John Roe").key == "doe"
+
+
+def test_a_commentator_who_runs_a_newsletter_heads_no_organisation(typer_: SourceTyper) -> None:
+    assert typer_.classify("Jan Roe, who runs a state politics newsletter", "Jan Roe").type == "named_person"
+    assert typer_.classify("Jan Roe, who runs the Roeville Tenants Union", "Jan Roe").type == "named_official"
+
+
+def test_the_founder_or_leader_of_a_group_named_in_a_passive_heads_it(typer_: SourceTyper) -> None:
+    text = ("Roeville Forward, a housing group founded by retired developer Jan Roe, will run ads. "
+            "The survey, led by Ann Doe of the state university, found little support. "
+            "Roe said the ads would start Monday, and Doe said the figures were clear.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Roe", officials=officials).type == "named_official"
+    assert typer_.classify("Doe", officials=officials).type == "named_person"
+
+
+@pytest.mark.parametrize(("phrase", "kind"), [("a post from Jan Roe", "named_person"),
+                                              ("The Post", "outlet"), ("the Times", "outlet")])
+def test_a_lower_case_post_is_no_newspaper(typer_: SourceTyper, phrase: str, kind: str) -> None:
+    assert typer_.classify(phrase).type == kind
