@@ -228,7 +228,10 @@ _GENERIC_TITLES = frozenset({"secretary", "director", "officer", "official"})
 # Titles of scholars when they lead an academic unit ("director of the UCLA Anderson Forecast").
 _ACADEMIC_TITLES = frozenset({"director", "head", "head of", "chair", "chairman", "chairwoman", "deputy"})
 _ACADEMIC_UNITS = frozenset({"university", "college", "school", "institute", "program", "programme",
-                             "studies", "lab", "laboratory", "forecast", "department"})
+                             "studies", "lab", "laboratory", "forecast", "department",
+                             # a research center or think tank: "senior director of economic policy at
+                             # the Bipartisan Policy Center" comments as a scholar does
+                             "center", "centre"})
 # What a commentator runs: "Jon Roe, who runs a Nevada politics newsletter" heads no organisation.
 _PUBLICATIONS = frozenset({"newsletter", "blog", "website", "site", "podcast", "column", "show", "magazine",
                            "newspaper", "journal"})

@@ -831,3 +831,11 @@ def test_the_founder_or_leader_of_a_group_named_in_a_passive_heads_it(typer_: So
                                               ("The Post", "outlet"), ("the Times", "outlet")])
 def test_a_lower_case_post_is_no_newspaper(typer_: SourceTyper, phrase: str, kind: str) -> None:
     assert typer_.classify(phrase).type == kind
+
+
+def test_a_director_at_a_research_center_comments_as_a_scholar(typer_: SourceTyper) -> None:
+    assert typer_.classify("Jan Roe, senior director of tax policy at the Roeville Policy Center",
+                           "Jan Roe").type == "named_person"
+    assert typer_.classify("Jan Roe, director of the Roeville Emergency Management Agency",
+                           "Jan Roe").type == "named_official"
+
