@@ -259,6 +259,11 @@ def link_sources(
             issuers = [c for c in reversed(recent)
                        if c.type in {"named_official", "named_person", "named_institution"}]
             target = next((c for c in issuers if c.cited), issuers[0] if issuers else None)
+        elif mt.type == "pronoun" and mt.key.startswith("sponsor:"):
+            # "the ad says": the body that runs it, the one cited last, else the one named last (a
+            # super PAC named in passing: "Priorities USA is airing an ad ... The ad says").
+            bodies = [c for c in reversed(recent) if c.type == "named_institution"]
+            target = next((c for c in bodies if c.cited), bodies[0] if bodies else None)
         elif mt.type == "pronoun" and mt.key.startswith("person:"):
             # "the billionaire": the person named last.
             target = next((c for c in reversed(recent) if c.type in _PERSON_TYPES), None)
@@ -404,5 +409,7 @@ def link_sources(
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
         if not c.type and c.key.startswith(("title:", "role:", "person:", "words:")):
             typ = "unnamed_source"  # "the senator" with no named official before it
+        if not c.type and c.key.startswith("sponsor:"):
+            typ = "named_institution"  # an ad whose sponsor the article does not cite: a body speaking
         sources.append(Source(public[str(i)], name, typ, tuple(sorted(c.mentions))))
     return ids, sources

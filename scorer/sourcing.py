@@ -146,6 +146,10 @@ _OWN_WORDS = frozenset({
 _DEFINITE_OWN_WORDS = frozenset({"statement", "statements", "comment", "comments", "remarks", "message",
                                  "tweet", "tweets", "post", "response", "testimony", "speech", "email",
                                  "e-mail"})
+# An advertisement and its voice: a campaign or group speaking through its own ad (LABELLING.md: a
+# source's own recording is that source, not a `document`).
+_AD_WORDS = frozenset({"ad", "ads", "advertisement", "advertisements", "commercial", "commercials"})
+_AD_VOICES = frozenset({"narrator", "announcer", "voice-over", "voiceover", "voice-overs", "voiceovers"})
 # Lower-case words inside an organisation's capitalised name ("the Chamber of Commerce").
 _NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 # Honorifics and courtesy titles: a lone capitalised word after one is a person's surname.
@@ -1292,9 +1296,9 @@ class SourceTyper:
         if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
             # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.
             return MentionType("outlet", "sources.outlet_head", "plural", " ".join(core_words[at + 1:]))
-        if len(core) >= 2 and core_words[-1] in _OWN_WORDS:
+        if len(core) >= 2 and (core_words[-1] in _OWN_WORDS or core_words[-1] in _AD_WORDS):
             # The possessor may stand before lower-case modifiers ("Sanders' fundraising email",
-            # "her written statement").
+            # "her written statement", "the campaign's new ad").
             at = len(core) - 2
             while at > 0 and core[at][:1].islower() and not self._owner_word(core[at]):
                 at -= 1
@@ -1311,7 +1315,8 @@ class SourceTyper:
             if mark and possessor.lower() in self.institutions:
                 # "the campaign's statement": the body speaks through it.
                 return self.classify(" ".join(core[:at] + [possessor]), officials=officials)
-        if core and core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}:
+        if core and (core_words[-1] in _OWN_WORDS - {"view", "views", "account", "version"}
+                     or core_words[-1] in _AD_WORDS):
             # "a statement from the Clinton campaign", "a statement released by the White House": the
             # issuer speaks through its own statement (LABELLING.md).
             issuer = _ISSUER.match(head[head.find(core[-1]) + len(core[-1]):])
@@ -1325,6 +1330,12 @@ class SourceTyper:
                 # sentence gave a source ("X said in a statement"), that source speaking through it
                 # (LABELLING.md); linked like a pronoun to the source cited last.
                 return MentionType("pronoun", "sources.definite_statement", "", "words:" + core_words[-1])
+        if core_words and (core_words[-1] in _AD_WORDS or core_words[-1] in _AD_VOICES
+                           or core_words[-2:] == ["voice", "over"]
+                           or (core_words[-1] == "voice" and set(words) & _AD_WORDS)):
+            # "The ads ask", "a voice-over in the ad", "the ad's narrator": the sponsor speaks through
+            # its ad; linked like a pronoun to the body cited last (a campaign, a super PAC).
+            return MentionType("pronoun", "sources.sponsor_ad", "", "sponsor:" + core_words[-1])
         place = " ".join(content)
         if place in self.place_names or split_possessive(place)[0] in self.place_names:
             # "Moscow said", "Israel denied": a country or capital speaks for its government.

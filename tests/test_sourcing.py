@@ -839,3 +839,25 @@ def test_a_director_at_a_research_center_comments_as_a_scholar(typer_: SourceTyp
     assert typer_.classify("Jan Roe, director of the Roeville Emergency Management Agency",
                            "Jan Roe").type == "named_official"
 
+
+@pytest.mark.parametrize("phrase", ["The ads", "the new ad", "a voice-over in the ad", "the ad’s narrator",
+                                    "a voice over"])
+def test_an_ad_is_its_sponsor_speaking(typer_: SourceTyper, phrase: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.rule_id) == ("pronoun", "sources.sponsor_ad")
+
+
+def test_an_ad_with_its_sponsor_named_is_that_sponsor(typer_: SourceTyper) -> None:
+    assert typer_.classify("an ad from the Roe campaign").type == "named_institution"
+    assert typer_.classify("Senator Jan Roe's new ad").type == "named_official"
+
+
+def test_the_ad_speaks_for_the_group_that_runs_it() -> None:
+    from scorer import analyze
+
+    text = ("The Roeville Housing Coalition said on Monday that it would spend $2 million on television. "
+            "The ad says the mayor \u201chas failed every family in this city.\u201d")
+    report = analyze(text)
+    typed = {c.source_type for c in report.claims if c.source_ids}
+    assert typed == {"named_institution"}
+    assert len(report.sources) == 1
