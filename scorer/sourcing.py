@@ -772,7 +772,9 @@ class SourceTyper:
         def titled_name(words: list[str]) -> None:
             surname = split_possessive(words[-1])[0].lower()
             found.add(surname)
-            titled_firsts.setdefault(surname, set()).add(words[0].lower() if len(words) >= 2 else "")
+            # A leading initial is no first name: "W. Neil Eggleston" is titled as Neil.
+            firsts = [w for w in words[:-1] if not (len(w) == 2 and w.endswith("."))]
+            titled_firsts.setdefault(surname, set()).add(firsts[0].lower() if firsts else "")
 
         for m in _TITLED_NAME.finditer(text, overlapped=True):
             title = m.group(1).lower()
@@ -781,7 +783,9 @@ class SourceTyper:
             # word a generic title part.
             titled = (title in self.titles or title.rstrip(".") in self.titles
                       or bool(parts & self.title_words)
-                      or " ".join(_words_before(text, m.start(), 1) + [title]) in self.titles)
+                      or " ".join(_words_before(text, m.start(), 1) + [title]) in self.titles
+                      # "White House Counsel W. Neil Eggleston": a three-word title capitalised whole
+                      or " ".join(_words_before(text, m.start(), 2) + [title]) in self.titles)
             if titled and self.holds_office(_words_before(text, m.start(), 4)
                                             + [w.lower() for w in _WORDS.findall(m.group(0))]):
                 titled_name(m.group(2).split())

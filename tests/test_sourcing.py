@@ -878,3 +878,10 @@ def test_the_piece_is_the_outlet_that_published_it() -> None:
     report = analyze(text)
     assert [c.source_type for c in report.claims] == ["outlet", "outlet"]
     assert len({c.source_ids for c in report.claims}) == 1
+
+
+def test_a_three_word_title_before_an_initialled_name_makes_an_official(typer_: SourceTyper) -> None:
+    text = ("The president sent White House Counsel W. Jan Roe to the hearing. "
+            "Later, Roe said the talks went well.")
+    officials = typer_.article_officials(text)
+    assert typer_.classify("Roe", officials=officials).type == "named_official"
