@@ -264,10 +264,6 @@ def link_sources(
             # super PAC named in passing: "Priorities USA is airing an ad ... The ad says").
             bodies = [c for c in reversed(recent) if c.type == "named_institution"]
             target = next((c for c in bodies if c.cited), bodies[0] if bodies else None)
-        elif mt.type == "pronoun" and mt.key.startswith("work:"):
-            # "the article says": the outlet cited last, else the one named last.
-            outlets = [c for c in reversed(recent) if c.type == "outlet"]
-            target = next((c for c in outlets if c.cited), outlets[0] if outlets else None)
         elif mt.type == "pronoun" and mt.key.startswith("person:"):
             # "the billionaire": the person named last.
             target = next((c for c in reversed(recent) if c.type in _PERSON_TYPES), None)
@@ -413,8 +409,6 @@ def link_sources(
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
         if not c.type and c.key.startswith(("title:", "role:", "person:", "words:")):
             typ = "unnamed_source"  # "the senator" with no named official before it
-        if not c.type and c.key.startswith("work:"):
-            typ = "outlet"  # LABELLING.md: unnamed reports are `outlet`
         if not c.type and c.key.startswith("sponsor:"):
             typ = "named_institution"  # an ad whose sponsor the article does not cite: a body speaking
         sources.append(Source(public[str(i)], name, typ, tuple(sorted(c.mentions))))

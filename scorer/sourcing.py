@@ -254,9 +254,6 @@ _OUTLET_WORK = frozenset({"report", "reports", "story", "stories", "article", "a
 # A news report cited without its outlet: the head noun, and the words that make it news ("A news
 # report", "media reports", "exclusive reports") or a bare plural ("Reports say", "Stories emerged").
 _NEWS_WORK = frozenset({"report", "reports", "story", "stories", "account", "accounts"})
-# A piece of journalism named by a definite description ("the article", "The piece goes on"): the
-# piece of the outlet cited before it, that outlet speaking.
-_DEFINITE_WORK = frozenset({"article", "piece", "story", "headline"})
 _NEWS_MARKS = frozenset({"news", "media", "press", "exclusive", "newspaper", "newspapers", "tabloid"})
 _REPORT_QUANTIFIERS = frozenset({"some", "several", "many", "multiple", "numerous", "other", "earlier"})
 # "an article in Politico", "a story by the Associated Press": where an outlet's work appeared.
@@ -1299,11 +1296,6 @@ class SourceTyper:
             # LABELLING.md: unnamed "reports" are `outlet` ("A news report", "reports emerging in the
             # news media", "Stories have emerged"); "the report", "fundraising reports" are texts.
             return MentionType("outlet", "sources.news_report", "plural", " ".join(content))
-        if (core_words[0] in {"the", "this", "that"} and 2 <= len(core) <= 4
-                and core_words[-1] in _DEFINITE_WORK
-                and all(t[:1].islower() and not split_possessive(t)[1] for t in core[1:-1])):
-            # "The piece goes on to slam ...": linked like a pronoun to the outlet cited last.
-            return MentionType("pronoun", "sources.definite_outlet_work", "", "work:" + core_words[-1])
         at = next((i for i, w in enumerate(core_words[:-1]) if w in _OUTLET_HEAD_NOUNS), None)
         if at is not None and core[at][:1].islower() and all(t[:1].isupper() for t in core[at + 1:]):
             # "the Israeli newspaper Haaretz", "the tabloid Bild": the publication named after its kind.

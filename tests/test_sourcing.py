@@ -863,23 +863,6 @@ def test_the_ad_speaks_for_the_group_that_runs_it() -> None:
     assert len(report.sources) == 1
 
 
-@pytest.mark.parametrize("phrase", ["the article", "The piece", "the new story"])
-def test_a_definite_piece_of_journalism_points_back_to_an_outlet(typer_: SourceTyper, phrase: str) -> None:
-    mt = typer_.classify(phrase)
-    assert (mt.type, mt.rule_id) == ("pronoun", "sources.definite_outlet_work")
-    assert typer_.classify("a story").type != "pronoun"
-
-
-def test_the_piece_is_the_outlet_that_published_it() -> None:
-    from scorer import analyze
-
-    text = ("The Roeville Gazette reported on Sunday that the council had delayed the vote. "
-            "The piece said two members opposed the plan.")
-    report = analyze(text)
-    assert [c.source_type for c in report.claims] == ["outlet", "outlet"]
-    assert len({c.source_ids for c in report.claims}) == 1
-
-
 def test_a_three_word_title_before_an_initialled_name_makes_an_official(typer_: SourceTyper) -> None:
     text = ("The president sent White House Counsel W. Jan Roe to the hearing. "
             "Later, Roe said the talks went well.")
