@@ -233,6 +233,16 @@ NEWS = [
     ("The council used the same wording in may when it met.", False, None),
     # ... and the near miss: "seemingly" on the main point stays a hedge
     ("The thieves seemingly picked the houses at random.", True, "seemingly"),
+    # twelfth: a modal inside the "that" clause of a noun of thinking or fearing (clarification 5)
+    ("The minister ridiculed the idea that the mayor might resign.", False, None),
+    ("The port closed early because of concerns that the storm could flood the quay.", False, None),
+    # ... and the near miss: "fears" as a verb leaves the modal on the main point
+    ("The union fears that the strike could spread to the docks.", True, "could"),
+    # thirteenth: a named group or office believes (clarification 2: declared position)
+    ("Mayor Lee's allies think that the tram was a success.", False, None),
+    ("The minister believes that the old rules were a mistake.", False, None),
+    # ... and the near miss: a vague group stays weasel wording
+    ("Many experts believe that the tram was a mistake.", True, "Many experts believe"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -260,6 +270,9 @@ CANCELLED = [
     ("In the survey, 38% of likely voters would be scared by his nomination.", "would"),
     ("The mayor said that even if the vote failed, she would stay in office.", "if"),
     ("The mayor said that even if the vote failed, she would stay in office.", "would"),
+    ("The minister ridiculed the idea that the mayor might resign.", "might"),
+    ("Mayor Lee's allies think that the tram was a success.", "think"),
+    ("The coach backpedalled on his prediction a year ago that the club would win the cup.", "would"),
     ("Reporters asked the two remaining White House contenders if they would debate.", "if"),
     ("But I hope they are fake.", "hope"),
     ("The senator said she could not support the trade deal.", "could"),
