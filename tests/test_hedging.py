@@ -172,77 +172,6 @@ NEWS = [
     ("The union is planning on a strike in May.", True, "is planning on"),
     ("The attorney general alleged in the lawsuit that the charity misused donations.", True,
      "alleged in the lawsuit that"),
-    # fourth train error analysis: a group's comparative likelihood (a measured rate), a motive told
-    # in a participial aside (clarification 5), a concessive elliptical "if", a question named after
-    # a preposition, "likely nominee" as a status
-    ("Older residents were far more likely to vote for the incumbent.", False, None),
-    ("The mayor toured the flooded district, hoping to calm angry residents.", False, None),
-    ("The budget talks proved hard, if not impossible, for the coalition.", False, None),
-    ("The debate over who might lead the party dominated the conference.", False, None),
-    ("The likely Labour nominee visited the port on Friday.", False, None),
-    # ... and their near misses, which stay hedged
-    ("The incumbent is likely to win a second term.", True, "likely to"),
-    ("The council is hoping to reopen the bridge in March.", True, "hoping to"),
-    ("The mayor will resign if the budget fails.", True, "if"),
-    ("It is more likely than not that the dam will fail.", True, "more likely"),
-    # fifth train error analysis: disbelief and beliefs named as a thing, a poll's finding, past
-    # inability, an expectation as an adjective, a genre of publication
-    ("The farmer could not believe the bank had sold his land.", False, None),
-    ("Believe it or not, the ferry still runs on coal.", False, None),
-    ("Sixty-one percent of residents believe the tram could be finished by May.", False, None),
-    ("The referee could barely hear the whistle over the crowd.", False, None),
-    ("The council hired staff to handle an anticipated rise in applications.", False, None),
-    ("The actor stayed out of the gossip columns for years.", False, None),
-    # ... and their near misses, which stay hedged
-    ("I believe the tram will be late.", True, "believe"),
-    ("Residents believe the tram could be finished by May.", True, "could"),
-    ("The council is expected to approve the budget.", True, "is expected to"),
-    # sixth train error analysis: a free relative "what would be" (clarification 5), a plan denied,
-    # a hope named as a thing, doubt denied, a trace ("a hint of")
-    ("The mayor was drafting what would be her first budget speech.", False, None),
-    ("The coach said he had no plans to retire.", False, None),
-    ("Fans clung to the faint hope that the striker will stay.", False, None),
-    ("There is no doubt that the bridge is safe.", False, None),
-    ("The minister answered with a hint of irritation.", False, None),
-    # ... and their near misses, which stay hedged
-    ("It is unclear what would happen to the bridge.", True, "unclear"),
-    ("The coach plans to retire next year.", True, "plans to"),
-    ("Engineers doubt that the bridge is safe.", True, "doubt that"),
-    ("The minister hinted that taxes would rise.", True, "hinted"),
-    # seventh: "uncertainty" names a state of affairs, "the X in question" is the one discussed
-    ("Markets slid amid weeks of political uncertainty.", False, None),
-    ("The email in question was sent from a private account.", False, None),
-    # ... and their near misses, which stay hedged
-    ("It is uncertain whether the markets will recover.", True, "uncertain"),
-    # eighth: doubt cast by the verb "question whether"; a parenthetical "claimed" (clarification 1)
-    ("The auditors questioned whether the council had followed the rules.", True, "questioned whether"),
-    ("The ferry, the company claimed, had passed every inspection.", True, "the company claimed"),
-    # ... and their near misses: the noun names an open question; "claimed" a prize
-    ("The key question is whether the council followed the rules.", False, None),
-    ("The striker, who claimed the prize, thanked the fans.", False, None),
-    # ninth: a reported "wouldn't", a quoted "would", "know that ... would" (clarification 3)
-    ("The prosecutor announced that she wouldn't bring charges.", False, None),
-    ("The coach knew that his advice would be ignored.", False, None),
-    # tenth: a second reported "would" joined by "and that"; "new thinking" is a noun
-    ("The owners said the shop would reopen in May and that it would hire staff.", False, None),
-    ("The report called for new thinking on flood defences.", False, None),
-    # ... and the near miss: a proposal's "would" stays a hedge
-    ("The mayor said the plan would cut fares and would add buses.", True, "would"),
-    # eleventh: "seemingly" inside a noun phrase; a lower-case month after "in"
-    ("The thieves picked a seemingly random row of houses.", False, None),
-    ("The council used the same wording in may when it met.", False, None),
-    # ... and the near miss: "seemingly" on the main point stays a hedge
-    ("The thieves seemingly picked the houses at random.", True, "seemingly"),
-    # twelfth: a modal inside the "that" clause of a noun of thinking or fearing (clarification 5)
-    ("The minister ridiculed the idea that the mayor might resign.", False, None),
-    ("The port closed early because of concerns that the storm could flood the quay.", False, None),
-    # ... and the near miss: "fears" as a verb leaves the modal on the main point
-    ("The union fears that the strike could spread to the docks.", True, "could"),
-    # thirteenth: a named group or office believes (clarification 2: declared position)
-    ("Mayor Lee's allies think that the tram was a success.", False, None),
-    ("The minister believes that the old rules were a mistake.", False, None),
-    # ... and the near miss: a vague group stays weasel wording
-    ("Many experts believe that the tram was a mistake.", True, "Many experts believe"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -270,9 +199,6 @@ CANCELLED = [
     ("In the survey, 38% of likely voters would be scared by his nomination.", "would"),
     ("The mayor said that even if the vote failed, she would stay in office.", "if"),
     ("The mayor said that even if the vote failed, she would stay in office.", "would"),
-    ("The minister ridiculed the idea that the mayor might resign.", "might"),
-    ("Mayor Lee's allies think that the tram was a success.", "think"),
-    ("The coach backpedalled on his prediction a year ago that the club would win the cup.", "would"),
     ("Reporters asked the two remaining White House contenders if they would debate.", "if"),
     ("But I hope they are fake.", "hope"),
     ("The senator said she could not support the trade deal.", "could"),
@@ -283,34 +209,6 @@ CANCELLED = [
     ("He may be a long shot, but he has not stopped campaigning.", "may"),
     ("Both leaders gave assurances that they would work with the winner.", "would"),
     ("The mayor told local reporters he’d back the winner.", "he’d"),
-    ("Older residents were far more likely to vote for the incumbent.", "more likely"),
-    ("In the survey, tenants were less likely to back the levy.", "likely to"),
-    ("The mayor toured the flooded district, hoping to calm angry residents.", "hoping to"),
-    ("She spent the day at the port and seeking to reassure the dockers.", "seeking to"),
-    ("The budget talks proved hard, if not impossible, for the coalition.", "if"),
-    ("Turnout was similar, if slightly lower, in the north.", "if"),
-    ("If anything, the strike strengthened the union.", "If"),
-    ("The debate over who might lead the party dominated the conference.", "might"),
-    ("The likely Labour nominee visited the port on Friday.", "likely"),
-    ("The farmer could not believe the bank had sold his land.", "believe"),
-    ("It is an attack on what we believe.", "believe"),
-    ("Sixty-one percent of residents believe the tram could be finished by May.", "could"),
-    ("Nine in 10 voters say they think the mayor might run again.", "might"),
-    ("The referee could barely hear the whistle over the crowd.", "could"),
-    ("The council hired staff to handle an anticipated rise in applications.", "anticipated"),
-    ("The actor stayed out of the gossip columns for years.", "gossip"),
-    ("The mayor was drafting what would be her first budget speech.", "would"),
-    ("The storm pre-empted what could have been a quiet ceremony.", "could"),
-    ("The coach said he had no plans to retire.", "plans to"),
-    ("Fans clung to the faint hope that the striker will stay.", "hope that"),
-    ("There is no doubt that the bridge is safe.", "doubt that"),
-    ("The minister answered with a hint of irritation.", "hint"),
-    ("The email in question was sent from a private account.", "in question"),
-    ("The prosecutor announced that she wouldn't bring charges.", "wouldn't"),
-    ("The mayor declared that she ''would certainly veto'' the bill.", "would"),
-    ("The owners said the shop would reopen in May and that it would hire staff.", "would hire"),
-    ("The report called for new thinking on flood defences.", "thinking"),
-    ("The thieves picked a seemingly random row of houses.", "seemingly"),
 ]
 
 
