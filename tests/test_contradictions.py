@@ -56,6 +56,14 @@ def test_new_cues_fire_with_their_kind(sentence: str, rule_id: str, label: str) 
     "The council hit a new record for attendance.",
     "Officials dismissed the students early because of snow.",
     "He called the meeting to order.",
+    # A refusal, a noun and an adjective: the cue words in senses that dispute no claim.
+    "The judge said the driver would be denied bail until the trial.",
+    "Council members voted to deny Harlow a permit for the tower.",
+    "Her appeal for a recount has since been denied.",
+    "The airline was denying passengers a refund for the cancelled flight.",
+    "Reporters pressed the mayor with questions that he brushed aside.",
+    "Rebels said they had shot down a cargo plane near the border.",
+    "Tariffs have a distorting effect on prices, the economist said.",
 ])
 def test_no_contradiction_cue_in_ordinary_sentences(sentence: str) -> None:
     assert ruleset("contradictions").find_all(sentence, 0, len(sentence)) == []
@@ -148,6 +156,14 @@ def test_a_definite_claim_denied_is_not_an_exchange() -> None:
     ("The group did not provide any evidence for the figure.", "contra.could_not_verify"),
     ("A fact-checker rated the claim “Mostly False.”", "contra.fact_check_rating"),
     ("He overstated the number of jobs the plant created.", "contra.exaggerated"),
+    # The dispute senses of words whose refusal, noun or adjective senses cite no dispute (see
+    # test_no_contradiction_cue_in_ordinary_sentences).
+    ("The mayor has always denied it.", "contra.denied"),
+    ("The account was denied by the mayor’s office.", "contra.denied"),
+    ("The ministry denied the report on Friday.", "contra.denied"),
+    ("The minister shot down the idea of a new tax.", "contra.pushed_back"),
+    ("The union said the company distorted its wage figures.", "contra.misrepresented"),
+    ("The auditor questions whether the figures add up.", "contra.questioned"),
 ])
 def test_news_dispute_cues(sentence: str, rule_id: str) -> None:
     assert rule_id in {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
@@ -183,45 +199,25 @@ def test_a_retraction_points_past_the_authors_background(links_only: Pipeline) -
     assert not claims["The plant empl"].contradicted
 
 
+def _one_claim_per_line(lines: list[str]) -> tuple[str, list[Span]]:
+    """An article of `lines`, one claim span per line."""
+    spans, at = [], 0
+    for line in lines:
+        spans.append(Span(at, at + len(line), line))
+        at += len(line) + 1
+    return "\n".join(lines), spans
+
+
 def test_a_denial_disputes_every_claim_its_scope_covers() -> None:
     lines = ["Senator Ames said the county had closed four rural clinics this spring.",
              "The weather was mild all week.",
              "Ames repeated that four rural clinics had closed this spring.",
              "The county health office denied that any rural clinics had closed this spring."]
-    text = "\n".join(lines)
-    spans, at = [], 0
-    for line in lines:
-        spans.append(Span(at, at + len(line), line))
-        at += len(line) + 1
+    text, spans = _one_claim_per_line(lines)
     finder = ContradictionFinder()
     cues = [finder.cues(text, s.start, s.end) for s in spans]
     disputed = {link.disputed for link in finder.link(text, spans, cues, [True, False, True, True])}
     assert disputed == {0, 2}
-
-
-@pytest.mark.parametrize("sentence", [
-    "The judge said the driver would be denied bail until the trial.",
-    "Council members voted to deny Harlow a permit for the tower.",
-    "Her appeal for a recount has since been denied.",
-    "The airline was denying passengers a refund for the cancelled flight.",
-    "Reporters pressed the mayor with questions that he brushed aside.",
-    "Rebels said they had shot down a cargo plane near the border.",
-    "Tariffs have a distorting effect on prices, the economist said.",
-])
-def test_refusals_nouns_and_adjectives_are_not_disputes(sentence: str) -> None:
-    assert ruleset("contradictions").find_all(sentence, 0, len(sentence)) == []
-
-
-@pytest.mark.parametrize(("sentence", "rule_id"), [
-    ("The mayor has always denied it.", "contra.denied"),
-    ("The account was denied by the mayor’s office.", "contra.denied"),
-    ("The ministry denied the report on Friday.", "contra.denied"),
-    ("The minister shot down the idea of a new tax.", "contra.pushed_back"),
-    ("The union said the company distorted its wage figures.", "contra.misrepresented"),
-    ("The auditor questions whether the figures add up.", "contra.questioned"),
-])
-def test_the_dispute_senses_stay(sentence: str, rule_id: str) -> None:
-    assert rule_id in {m.rule_id for m in ruleset("contradictions").find_all(sentence, 0, len(sentence))}
 
 
 @pytest.mark.parametrize(("lines", "disputed"), [
@@ -235,11 +231,7 @@ def test_the_dispute_senses_stay(sentence: str, rule_id: str) -> None:
       "The teachers union rejected claims that it had agreed to a three percent raise."], True),
 ])
 def test_a_stance_denial_counts_in_its_article_sense_only(lines: list[str], disputed: bool) -> None:
-    text = "\n".join(lines)
-    spans, at = [], 0
-    for line in lines:
-        spans.append(Span(at, at + len(line), line))
-        at += len(line) + 1
+    text, spans = _one_claim_per_line(lines)
     finder = ContradictionFinder()
     cues = [finder.cues(text, s.start, s.end) for s in spans]
     model = default_stance_model()
