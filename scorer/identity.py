@@ -164,11 +164,18 @@ def _is_subject(text: str, starts: Sequence[int], start: int) -> bool:
     return _SUBJECT_LEAD.fullmatch(lead) is not None
 
 
+@lru_cache(maxsize=256)
+def _role_apposition(title: str) -> regex.Pattern[str]:
+    """An apposition giving the role `title` (", a State Department official"), compiled once per
+    title rather than once per candidate official."""
+    return regex.compile(rf",\s+(?:a|an|the)\s+[^,.;]{{0,60}}?\b{regex.escape(title)}\b")
+
+
 def _apposed_role(text: str, named_spans: Sequence[tuple[Span, _Cluster]], cluster: _Cluster,
                   title: str) -> bool:
     """Whether an apposition right after one of the cluster's named mentions gives it the role
     `title` ("Jane Doe, a State Department official, said")."""
-    role = regex.compile(rf",\s+(?:a|an|the)\s+[^,.;]{{0,60}}?\b{regex.escape(title)}\b")
+    role = _role_apposition(title)
     return any(c is cluster and role.match(text, sp.end) is not None for sp, c in named_spans)
 
 
