@@ -346,6 +346,17 @@ class Pipeline:
                 speaker = ClaimAttribution(lent[0], stage.type_of[lent[0]], None, None,
                                            "attr.paragraph_speaker")
                 claim_atts[i] = (speaker, *claim_atts[i])
+            # A quotation of several sentences is one voice: when the context lent its speaker to
+            # some of its sentences ('"Then you have losers. So they blame others. Your life sucks."'
+            # after a quoted paragraph of Barkley's), the sentences between take that speaker too.
+            if inherited:
+                for i, speaker_id in _quotation_speakers(text, stage.spans, claim_ids,
+                                                         stage.quotation).items():
+                    if stage.turns is not None and stage.turns.unvoiced_at(stage.spans[i].start):
+                        continue
+                    claim_ids[i] = (speaker_id,)
+                    claim_atts[i] = (ClaimAttribution(speaker_id, stage.type_of[speaker_id], None, None,
+                                                      "attr.quote_continuation"), *claim_atts[i])
         return claim_ids, claim_atts
 
     def poll_backing(self, spans: Sequence[Span], claim_ids: Sequence[tuple[str, ...]],
@@ -557,8 +568,10 @@ def _quotation_speakers(text: str, spans: Sequence[Span], claim_ids: Sequence[tu
 
 
 def _continues_quote(text: str, previous: Claim | Span, current: Claim | Span) -> bool:
-    """True when the previous claim opened a quotation that this claim continues or closes."""
-    return _quote_open_after(text[previous.start:current.start])
+    """True when the previous claim opened a quotation that this claim continues or closes. Marks are
+    read from the start of the previous claim's paragraph, where no quotation is open: read from the
+    claim itself, the straight quote that closes a quotation it continues would read as opening one."""
+    return _quote_open_after(text[text.rfind("\n", 0, previous.start) + 1:current.start])
 
 
 def _quote_open_after(between: str) -> bool:

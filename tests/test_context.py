@@ -64,6 +64,21 @@ def test_a_quote_paragraph_keeps_its_speaker_and_background_stays_unsourced() ->
     assert background.source_ids == () and background.verdict == "unsourced"
 
 
+def test_a_quoted_paragraph_is_one_voice_from_its_first_sentence_to_its_last() -> None:
+    # The paragraph model lends the speaker to the sentences that open or close the quotation; the
+    # sentence between them, neither quoted at its start nor in the first person, is the same voice.
+    text = ("“Dividing people is just sad,” Barkley said.\n"
+            "“Then you have these losers who love that. So they have to blame other people. "
+            "Your life gets worse because of you.”\n"
+            "The game starts at eight.")
+    report = analyze(text)
+    tagged, opening, middle, closing, background = report.claims
+    assert tagged.source_ids != ()
+    assert opening.source_ids == middle.source_ids == closing.source_ids == tagged.source_ids
+    assert middle.attributions[0].rule_id == "attr.quote_continuation"
+    assert background.source_ids == ()
+
+
 def test_committed_model_was_fitted_on_the_current_labels(shared_data: object) -> None:
     """`scorer train-context` records the label hash; a changed labels file needs a refit."""
     from scorer.linear import sha256_of

@@ -103,6 +103,17 @@ def test_a_sentence_citing_no_one_cites_the_subject_of_its_speech_act(text: str,
         assert only.source_ids == (acts[0].source_id,)
 
 
+def test_a_straight_quotation_closed_in_a_later_sentence_does_not_run_into_the_next_paragraph() -> None:
+    # Read from the second sentence alone, the straight mark that closes the quotation looks like
+    # one that opens it; the quotation state is read from the paragraph's start.
+    report = default_pipeline().analyze(
+        'Dr. Jane Ward stated:\n\n"The department is not about justice anymore. It is about '
+        'the extreme vision of its leaders."\n\nThe bill took effect in March.')
+    opening, closing, after = report.claims
+    assert opening.source_ids != () and closing.source_ids == opening.source_ids
+    assert after.source_ids == ()
+
+
 def test_a_quotation_reopened_after_its_speaker_tag_keeps_the_speaker() -> None:
     report = default_pipeline().analyze(
         "“We won the vote on the levy,” Mayor John Roe said on Monday. “We will build the new bridge. "
