@@ -235,6 +235,7 @@ class AttributionFinder:
             + r"s?\b[^,]*,?\s*$")
         self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
         self.habitual_adverbs = frozenset(self.rules.lists["habitual_adverbs"])
+        self.act_citing_forms = frozenset(verb_forms(self.rules.lists, [("act", "act_citing_verbs")]))
         # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.
         self._s_clitic_hosts = self.lex.pronouns | _S_CLITIC_HOSTS
         self.models = None
@@ -782,8 +783,10 @@ class AttributionFinder:
             if (source_ids[k] is None or att.source is None or att.cue_class != "act"
                     or cue_negated(text, att)):
                 continue
-            classes = [forms[w.lower()][1] for w in att.cue.text.split() if w.lower() in forms]
-            if not classes or classes[-1] not in _ACT_CITING_CLASSES:
+            words = att.cue.text.lower().split()
+            classes = [forms[w][1] for w in words if w in forms]
+            if not (classes and classes[-1] in _ACT_CITING_CLASSES
+                    or any(w in self.act_citing_forms for w in words)):
                 continue
             if any(w in self.habitual_adverbs for w in text[att.source.end:att.cue.end].lower().split()):
                 continue

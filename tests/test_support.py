@@ -88,6 +88,9 @@ def test_a_quotation_of_several_sentences_takes_the_speaker_named_after_it() -> 
 @pytest.mark.parametrize(("text", "source"), [
     ("Senator Jane Doe criticized the bill as wasteful on Tuesday.", "Senator Jane Doe"),
     ("A new Harbor Research poll shows the levy with a narrow lead.", "A new Harbor Research poll"),
+    # Acts done in words that are no verb of saying (rules/attribution.yaml act_citing_verbs).
+    ("On Thursday, Senator Jane Doe chastised the mayor for the delay.", "Senator Jane Doe"),
+    ("Mayor Jim Roe knocked a statement by the actor George Lane.", "Mayor Jim Roe"),
     # Not an act of saying or showing, a habit summed up by the author, a negated act.
     ("Mayor John Roe bought the land in 2012.", None),
     ("Senator Jane Doe has consistently criticized the bill.", None),
