@@ -12,8 +12,17 @@ aims to"), concessive "whether", round numbers and vague durations ("several wee
 cancel the cues it overlaps ("could" in "could fly 10 km").
 What survives becomes features: one per rule, a count per label, one per matched term of a word-list
 rule (`cue:some`: the model learns which entries of a list matter, so "many" and "various" need not
-share a weight), how many kinds of hedge occur, how many cues stand under a negation, and the span's
-length. `rules/hedge_model.yaml` holds the weights as text (`scorer.linear`), fitted by
+share a weight), how many kinds of hedge occur, how many cues stand under a negation, how many stand in
+a relative or adverbial clause (`cues:subordinate`), and the span's length.
+
+Scope (data/LABELS.md, clarification 5): a cue counts for the claim's main point only in the main
+clause. A cue after a subordinator (rules' lists.subordinators: "who", "which", "because", "when", ...)
+with no clause boundary between them qualifies a side point ("people whom viewers would consider
+experts"): in the `labelling` scheme it does not make the definitional weight fire, and the model
+weighs it through its learned features instead. A relative clause on a proposal is exempt ("the
+bill, which would let states opt out": what a proposed plan would do is hedged, clarification 3).
+
+`rules/hedge_model.yaml` holds the weights as text (`scorer.linear`), fitted by
 `train_hedge_model` on WikiWeasel; `rules/hedge_news_model.yaml` holds the news weights, fitted on
 the train split of the labelled claims by `scorer train-hedges` (scorer.training), with the same
 features under the `labelling` scheme.
@@ -64,6 +73,7 @@ FIXED_FEATURES = (
     "cues:kinds",  # how many different hedge labels fired: hedges pile up in hedged sentences
     "cues:negated",  # hedge cues right after a negator ("does not appear"): weaker, or reversed
     "cues:conditional_would",  # "if ... would": the qualifying conditional LABELLING names
+    "cues:subordinate",  # hedge cues inside a relative or adverbial clause: they qualify a side point
     "length:log_words",  # long sentences have more room for a hedge; without it, cues absorb length
 )
 INTERCEPT = "(intercept)"
@@ -83,6 +93,10 @@ BATCH_ROWS = 8192
 # the same pattern, so a match always has its trigger words among the span's tokens.
 _WORD = regex.compile(r"\w+")
 _NEGATION_WINDOW = 3  # words before a cue that are searched for a negator
+# Where a clause may start, for a cue's scope: punctuation that sets off a clause or an aside, dashes
+# and quotation marks (straight, curly, and the doubled apostrophe of some archives). Not the single
+# curly quote, which is mostly an apostrophe ("they’re").
+_CLAUSE_BOUNDARY = regex.compile(r"[,;:()\[\]\u2014\u2013\"\u201c\u201d]|''|--|\s-\s")
 _EMPTY: frozenset[str] = frozenset()
 _NONE: frozenset[int] = frozenset()
 _LOG1P = tuple(math.log1p(n) for n in range(512))  # length feature of the common sentence lengths
@@ -126,6 +140,8 @@ class Findings:
     counters: tuple[RuleMatch, ...]
     n_words: int
     negated: frozenset[int]  # starts of the hedge matches that follow a negator
+    # starts of the hedge matches inside a subordinate clause (CueFinder.in_subordinate_clause)
+    subordinate: frozenset[int] = frozenset()
 
 
 def _trigger_words(entry: str) -> frozenset[str]:
@@ -152,6 +168,13 @@ class CueFinder:
         self.counter_labels = frozenset(counter_labels)
         self.hedge_labels = tuple(lb for lb in rules.labels if lb not in counter_labels)
         self.negators = frozenset(w.lower() for w in rules.lists.get("negators", ()))
+        self.subordinators = frozenset(w.lower() for w in rules.lists.get("subordinators", ()))
+        self.proposal_nouns = frozenset(w.lower() for w in rules.lists.get("proposal_nouns", ()))
+        self._subordinator = (
+            regex.compile(r"\b(?:" + "|".join(sorted(map(regex.escape, self.subordinators))) + r")\b")
+            if self.subordinators
+            else None
+        )
         encyclopedic = set(rules.lists.get("encyclopedic_labels", ()))
         if not encyclopedic <= set(self.hedge_labels):
             raise RuleError(
@@ -274,7 +297,26 @@ class CueFinder:
         negated = (
             frozenset(m.start for m in hedges if self._is_negated(lowered, m.start)) if hedges else _NONE
         )
-        return Findings(hedges, counters, len(tokens), negated)
+        subordinate = (
+            frozenset(m.start for m in hedges if self.in_subordinate_clause(lowered, m.start))
+            if hedges and self._subordinator is not None
+            else _NONE
+        )
+        return Findings(hedges, counters, len(tokens), negated, subordinate)
+
+    def in_subordinate_clause(self, lowered: str, start: int) -> bool:
+        """Is the cue at `start` of the lower-cased span inside a relative or adverbial clause: does a
+        subordinator (rules' lists.subordinators) stand between the last clause boundary and the cue?
+        A relative clause on a proposal ("the bill, which would") is no side point
+        (lists.proposal_nouns): what a proposed plan would do is its main point."""
+        assert self._subordinator is not None
+        left = lowered[:start]
+        begin = max((b.end() for b in _CLAUSE_BOUNDARY.finditer(left)), default=0)
+        opener = max((m.start() for m in self._subordinator.finditer(left, begin)), default=-1)
+        if opener < 0:
+            return False
+        before = _WORD.findall(lowered[max(0, opener - 40) : opener])
+        return not (before and before[-1] in self.proposal_nouns)
 
     def _suppress(self, matches: list[RuleMatch]) -> list[RuleMatch]:
         cancelling = [m for m in matches if m.rule_id in self._suppresses]
@@ -392,7 +434,10 @@ class Featurizer:
         term_rules, cue_terms = self.finder.term_rules, self.cue_terms
         if hedges is None:
             hedges = self.hedge_cues(findings)
-        if self.scheme == "labelling" and any(m.rule_id in self.finder.definitional for m in hedges):
+        subordinate = findings.subordinate
+        if self.scheme == "labelling" and any(
+            m.rule_id in self.finder.definitional and m.start not in subordinate for m in hedges
+        ):
             values[DEFINITION_FEATURE] = 1.0
         for m in hedges + findings.counters:
             values["rule:" + m.rule_id] = 1.0
@@ -413,6 +458,12 @@ class Featurizer:
                 values["cues:negated"] = float(negated)
         if "conditional" in hedge_kinds and "modal_would" in hedge_kinds:
             values["cues:conditional_would"] = 1.0
+        if subordinate and self.scheme == "labelling":
+            # Scope is the definition's (clarification 5); WikiWeasel marks weasel wording wherever it
+            # stands, so the `wikiweasel` scheme neither gates nor counts by clause.
+            in_side_clause = sum(1 for m in hedges if m.start in subordinate)
+            if in_side_clause:
+                values["cues:subordinate"] = float(in_side_clause)
         values["length:log_words"] = math.log1p(findings.n_words)
         return values
 
@@ -834,5 +885,6 @@ _MODEL_NOTES = (
     "rule fired (after counter-cues cancelled what they overlap), label:<label> is log2(1 + matches), "
     "cue:<term> is 1 when a term rule matched that term (lower case), cues:kinds counts hedge labels "
     "present, cues:negated counts hedge cues after a negator, cues:conditional_would is 1 for a "
-    "conditional with would, length:log_words is log(1 + words). hedged = p >= threshold."
+    "conditional with would, cues:subordinate counts hedge cues in a relative or adverbial clause (labelling "
+    "scheme only), length:log_words is log(1 + words). hedged = p >= threshold."
 )

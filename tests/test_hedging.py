@@ -22,6 +22,7 @@ from scorer.hedging import (
     HEDGE_RULES_PATH,
     NEWS_HEDGE_MODEL_PATH,
     CueFinder,
+    Featurizer,
     HedgeDetector,
     HedgeResult,
     default_detector,
@@ -172,6 +173,17 @@ NEWS = [
     ("The union is planning on a strike in May.", True, "is planning on"),
     ("The attorney general alleged in the lawsuit that the charity misused donations.", True,
      "alleged in the lawsuit that"),
+    # scope (data/LABELS.md, clarification 5): a modal inside a relative or adverbial clause
+    # qualifies a side point, not the claim's; the same modal in the main clause hedges it, and so
+    # does a proposal's relative "would" (clarification 3)
+    ("The panel invited people whom viewers would consider experts.", False, None),
+    ("The ambassador declined to comment because the candidates might end up winning.", False, None),
+    ("The court blocked a week when voters could register and vote at once.", False, None),
+    ("The senator, who may run for governor, spoke on Tuesday.", False, None),
+    ("The senator may run for governor.", True, "may"),
+    ("Voters could register and vote at once.", True, "could"),
+    ("Lawmakers backed the bill, which would let states opt out.", True, "would"),
+    ("While a defeat would do little to dent her lead, it would magnify her trouble.", True, "would"),
 ]
 
 # Counter-cues that cancel a hedge word they overlap: (sentence, the word that must not be a cue).
@@ -238,6 +250,43 @@ def test_negated_could_keeps_its_own_hedges(detector: HedgeDetector) -> None:
         result = detector.detect(sentence)
         assert result.hedged, sentence
         assert cue in [c.text for c in result.cues], sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "subordinate"),
+    [
+        ("people whom viewers would consider experts", "would", True),
+        ("He stayed home because they might end up winning.", "might", True),
+        ("The senator, who may run for governor, spoke.", "may", True),
+        ("The senator may run for governor.", "may", False),
+        # a clause boundary ends the side clause: the second "would" is the main clause's
+        ("While a defeat would do little, it would hurt.", "would hurt", False),
+        # a relative clause on a proposal states what the plan would do: its main point
+        ("Lawmakers backed the bill, which would let states opt out.", "would", False),
+        # "that" opens reported content as often as a relative clause: never a side clause by itself
+        ("He said that the talks could collapse.", "could", False),
+    ],
+)
+def test_scope_of_a_cue(sentence: str, cue: str, subordinate: bool) -> None:
+    finder = CueFinder(load_ruleset(HEDGE_RULES_PATH))
+    start = sentence.index(cue)
+    findings = finder.find(sentence)
+    assert start in {m.start for m in findings.hedges}
+    assert (start in findings.subordinate) is subordinate
+
+
+def test_a_cue_in_a_side_clause_is_not_definitional() -> None:
+    # The fixed definitional weight needs a cue in the main clause; a side clause's cue is counted
+    # by `cues:subordinate` and weighed by the learned model instead. WikiWeasel's scheme ignores scope.
+    finder = CueFinder(load_ruleset(HEDGE_RULES_PATH))
+    side = finder.find("The senator, who may run for governor, spoke on Tuesday.")
+    main = finder.find("The senator may run for governor.")
+    labelling = Featurizer(finder)
+    assert DEFINITION_FEATURE not in labelling.values(side)
+    assert labelling.values(side)["cues:subordinate"] == 1.0
+    assert labelling.values(main)[DEFINITION_FEATURE] == 1.0
+    assert "cues:subordinate" not in labelling.values(main)
+    assert "cues:subordinate" not in Featurizer(finder, scheme="wikiweasel").values(side)
 
 
 @pytest.fixture(scope="module")
