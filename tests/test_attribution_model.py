@@ -189,6 +189,35 @@ def test_cues_inside_quotations_are_not_attributions(finder: AttributionFinder) 
     assert ("Analysts", "say") in pairs[2]
 
 
+def test_two_apostrophes_quote_as_a_double_mark_does(finder: AttributionFinder) -> None:
+    """The New York Times prints quotation marks as two apostrophes: a cue inside such a quotation
+    is the speaker's own words, as inside curly quotes."""
+    from scorer.attribution import quotation_mask
+
+    text = "''The plan is dead. They say it works,'' Smith said."
+    mask = quotation_mask(text)
+    assert mask[text.index("They")] and not mask[text.index("Smith")]
+    second = text.index("They")
+    found = finder.find_many(text, [(second, len(text))])[0]
+    assert [(a.source.text if a.source else None, a.cue.text) for a in found] == [("Smith", "said")]
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    # The token models pass these by; the rule's finite "said"/"told" with a named subject stands.
+    ("A woman said Sunday night that the mayor was lying.", "A woman"),
+    ("Clinton was lying, a woman said Sunday night.", "a woman"),
+    # Generic, idiomatic and nominal uses stay out.
+    ("You know what they say about small hands.", None),
+    ("The plan is easier said than done.", None),
+    ("The mayor has the final say on the budget.", None),
+])
+def test_core_verbs_of_saying_found_by_rules_stand(finder: AttributionFinder, sentence: str,
+                                                   source: str | None) -> None:
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    said = [a.source.text for a in found if a.source and a.cue.text.split()[0] in {"said", "say"}]
+    assert said == ([source] if source else [])
+
+
 @pytest.mark.parametrize(("sentence", "cue", "form"), [
     ("Mr. Quiros was accused of fraud.", "accused", "passive"),
     ("The curfew was announced by the mayor.", "announced", "passive"),
