@@ -541,3 +541,22 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
     a = analyse(tokenize(text, 0, len(text)), model_lexicon())
     found = {a.toks[e].text: a.toks[int(p)].text for e, p in enumerate(a.time_tail_before) if p >= 0}
     assert found == tails
+
+
+@pytest.mark.parametrize(("sentence", "cue", "source"), [
+    # The words right after "told" are the addressee; after a mid-clause verb, its object.
+    ("Ten emails were placed in storage, Patrick F. Kennedy, the undersecretary for management, "
+     "told lawmakers.",
+     "told", "Patrick F. Kennedy, the undersecretary for management,"),
+    ("In court, Lazar, in a green jail jumpsuit, said little, offering only short confirmations.",
+     "said", "Lazar"),
+    ("Jeb Bush called his rival ''totally scripted and kind of robotic.''", "called", "Jeb Bush"),
+    # Where inversion happens, after a comma or a closing quote, the source still follows the cue.
+    ("“The deal is dead,” said Senator Jane Doe.", "said", "Senator Jane Doe"),
+    ("The deal is dead, says one aide to the governor.", "says", "one aide to the governor"),
+])
+def test_a_verb_cue_is_followed_by_its_source_only_where_inversion_happens(
+        finder: AttributionFinder, sentence: str, cue: str, source: str) -> None:
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    sources = [a.source.text for a in found if a.source and a.cue.text.split()[0] == cue]
+    assert sources == [source]
