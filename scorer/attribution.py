@@ -27,6 +27,7 @@ from scorer.tokens import Token, tokenize
 _OPEN_QUOTES = {'"', "“", "‘", "'", "«"}
 _CLOSE_QUOTES = {'"', "”", "’", "'", "»"}
 _SENTENCE_END = {".", "!", "?", "…"}
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 # Tokens after which a verb of saying may precede its source: "...,” said Smith", "— says one aide".
 _INVERSION_OPENERS = {",", ";", "—", "–", "(", ":", "''", "``"}
 _COMMA_LIKE = {",", ";", ":", "—", "–", "(", ")"}
@@ -646,6 +647,13 @@ class AttributionFinder:
             plausible = ~implausible_sources(a, s_arr, e_arr, cf)
             if self._object_position(toks, cf, cl):
                 plausible &= s_arr != cl + 1
+            # "Green said [she encourages participants ...]": a subject pronoun after the cue with
+            # words after it opens the content clause; a source there is the pronoun alone ("...,
+            # said he."; PolNeAR train: 16 lone, 1 longer).
+            after_cue = (s_arr > cl) & (e_arr > s_arr)
+            if after_cue.any():
+                plausible &= ~(after_cue & np.isin(s_arr, [k for k in range(cl + 1, len(toks))
+                                                           if toks[k].lower in _SUBJECT_PRONOUNS]))
             if plausible.any():
                 best = int(np.argmax(np.where(plausible, z, -np.inf)))
                 if sigmoid(z[best:best + 1])[0] >= models.source.threshold:

@@ -551,6 +551,10 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
     ("In court, Lazar, in a green jail jumpsuit, said little, offering only short confirmations.",
      "said", "Lazar"),
     ("Jeb Bush called his rival ''totally scripted and kind of robotic.''", "called", "Jeb Bush"),
+    # A subject pronoun with words after it opens the content clause, not an inverted source.
+    ("Jennifer Green, director of the literacy program, said she encourages participants to share ideas.",
+     "said", "Jennifer Green, director of the literacy program,"),
+    ("“It is over,” said he.", "said", "he"),
     # Where inversion happens, after a comma or a closing quote, the source still follows the cue.
     ("“The deal is dead,” said Senator Jane Doe.", "said", "Senator Jane Doe"),
     ("The deal is dead, says one aide to the governor.", "says", "one aide to the governor"),
