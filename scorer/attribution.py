@@ -27,6 +27,12 @@ from scorer.tokens import Token, tokenize
 _OPEN_QUOTES = {'"', "“", "‘", "'", "«"}
 _CLOSE_QUOTES = {'"', "”", "’", "'", "»"}
 _SENTENCE_END = {".", "!", "?", "…"}
+_QUOTE_MARKS = _OPEN_QUOTES | _CLOSE_QUOTES | {"''", "``"}
+# Periods inside a name: "Joseph R. Biden Jr. said", "Sen. Jane Doe".
+_NAME_ABBREVIATIONS = frozenset({"Jr", "Sr", "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col",
+                                 "St", "Rev"})
+# The longest name-with-aside source `_aside_source` takes, in tokens (MAX_SOURCE_TOKENS is 30).
+_MAX_ASIDE_TOKENS = 40
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 # Tokens after which a verb of saying may precede its source: "...,” said Smith", "— says one aide".
 _INVERSION_OPENERS = {",", ";", "—", "–", "(", ":", "''", "``"}
@@ -668,8 +674,74 @@ class AttributionFinder:
                 if (source is not None and info.form == "passive" and source.end <= cue.start
                         and not (cl + 1 < len(toks) and toks[cl + 1].lower == "by")):
                     source = None
+            if source is None and cf == cl and info.form != "passive" and toks[cf].lower in _CORE_SPEECH:
+                source = self._aside_source(text, toks, cf)
+            if (source is None and cf > 0 and toks[cf - 1].lower in {"and", "but"}
+                    and info.form != "passive" and toks[cf].lower in self.lex.forms and found):
+                # "Fallon called on the senator to take back his words and said ...": the verbs
+                # joined by "and" share the subject the first one found.
+                last = found[-1]
+                if last.source is not None and last.source.end <= last.cue.start:
+                    source = last.source
             found.extend(self._model_attributions(text, toks, cue, source, info.cls, by_rules))
         return self._inverted_by_rules(text, found, by_rules)
+
+    @staticmethod
+    def _abbreviation_stop(toks: Sequence[Token], m: int) -> bool:
+        """Whether the period at `m` closes an initial or an abbreviation inside a name ("Joseph R.
+        Biden Jr.", "Sen. Jane Doe"), not the sentence: a capitalised word follows it."""
+        if toks[m].text != "." or m == 0 or m + 1 >= len(toks):
+            return False
+        before, after = toks[m - 1].text, toks[m + 1]
+        return after.is_capitalised and after.is_word and (len(before) == 1 or before in _NAME_ABBREVIATIONS)
+
+    def _aside_source(self, text: str, toks: Sequence[Token], k: int) -> Span | None:
+        """The source of a "said"/"told" at `k` the source model left without one, when a name with
+        an aside set off by commas stands where the source goes, a span that outruns the model's
+        boundary features: after the cue to the end of the sentence ("...,'' said Jared Bernstein, a
+        senior fellow at ... Biden Jr."), or from the clause's first name to the comma before the cue
+        ("Trent Lott, who was majority leader under George W. Bush, told ...")."""
+        def closes_quote(i: int) -> bool:
+            return i >= 0 and (toks[i].text in _CLOSE_QUOTES or toks[i].text == "''")
+
+        prev = toks[k - 1].text if k > 0 else ""
+        if closes_quote(k - 1) or (prev == "," and closes_quote(k - 2)):
+            # Inverted: the source runs from the name after the cue to the sentence's end.
+            m = k + 1
+            while m < len(toks) and toks[m].text not in _QUOTE_MARKS and (
+                    toks[m].text not in _SENTENCE_END or self._abbreviation_stop(toks, m)):
+                m += 1
+            run = toks[k + 1:m]
+            if (run and len(run) <= _MAX_ASIDE_TOKENS and run[0].is_capitalised
+                    and run[0].lower not in self.lex.pronouns and any(t.text == "," for t in run)
+                    and (m == len(toks) or toks[m].text in _SENTENCE_END)):
+                return self._span(text, run[0], run[-1])
+            return None
+        if prev != ",":
+            return None
+        # The clause opens at the sentence start, after a closing quote (and its comma) or a colon.
+        i = k - 1
+        while i >= 0 and toks[i].text not in _QUOTE_MARKS | {":", ";"}:
+            i -= 1
+        if i >= 0 and not (closes_quote(i) or toks[i].text in {":", ";"}):
+            return None
+        start = i + 1
+        while start < k and toks[start].text == ",":
+            start += 1
+        # Past an opening phrase ("On the same show,"), the source opens the first comma-delimited
+        # part that begins with a capitalised word that is no preposition, pronoun or determiner.
+        not_names = self.lex.np_prepositions | self.lex.pronouns | self.lex.determiners
+        parts = [start] + [q + 1 for q in range(start, k - 1) if toks[q].text == ","]
+        first = next((q for q in parts if q < k - 1 and toks[q].is_capitalised and toks[q].is_word
+                      and toks[q].lower not in not_names), None)
+        if first is None or k - first > _MAX_ASIDE_TOKENS:
+            return None
+        name_end = next((q for q in range(first, k) if toks[q].text == ","), k)
+        name = toks[first:name_end]
+        words = [t for t in name if t.is_word]
+        if not 1 <= len(words) <= 6 or not all(t.is_capitalised for t in words):
+            return None
+        return self._span(text, toks[first], toks[k - 1])
 
     def _inverted_by_rules(self, text: str, found: list[Attribution],
                            by_rules: Sequence[Attribution]) -> list[Attribution]:

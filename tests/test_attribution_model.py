@@ -564,3 +564,33 @@ def test_a_verb_cue_is_followed_by_its_source_only_where_inversion_happens(
     found = finder.find_many(sentence, [(0, len(sentence))])[0]
     sources = [a.source.text for a in found if a.source and a.cue.text.split()[0] == cue]
     assert sources == [source]
+
+
+@pytest.mark.parametrize(("sentence", "cue", "source"), [
+    # A name with an aside set off by commas outruns the source model's boundaries; it still cites.
+    ("''It was the 1990s,'' said Alan B. Krueger, a professor of economics at Princeton University "
+     "and a former chairman of Mr. Obama's Council of Economic Advisers who has advised Mrs. Clinton.",
+     "said", "Alan B. Krueger, a professor of economics at Princeton University and a former chairman of "
+     "Mr. Obama's Council of Economic Advisers who has advised Mrs. Clinton"),
+    ("''We can live with it,'' Trent Lott, who was Republican Senate majority leader under George W. Bush, "
+     "told lawmakers on a recent visit.",
+     "told", "Trent Lott, who was Republican Senate majority leader under George W. Bush,"),
+    ("On the same show, Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said Sanders has pushed "
+     "her to the left.", "said", "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton,"),
+    # Verbs joined by "and" share the subject the first one found.
+    ("Brian Fallon, a spokesman for Mrs. Clinton, called on the Vermont senator to take back his words "
+     "and said he had reached a new low.", "said", "Brian Fallon, a spokesman for Mrs. Clinton,"),
+])
+def test_long_subjects_and_shared_subjects_cite(finder: AttributionFinder, sentence: str, cue: str,
+                                                source: str) -> None:
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    assert [a.source.text for a in found if a.source and a.cue.text == cue] == [source]
+
+
+def test_an_aside_source_needs_a_name_and_an_aside(finder: AttributionFinder) -> None:
+    """No name first, or no comma after it: the fallback stays out ("Yet some voters who ...")."""
+    sentence = ("Yet some voters who have listened to his speeches over the decades, on television or at "
+                "small campaign events, said he had less magnetism.")
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    said = [a for a in found if a.cue.text == "said"]
+    assert all(a.source is None or not a.source.text.startswith(("Yet", "on television")) for a in said)
