@@ -842,6 +842,12 @@ class AttributionFinder:
                 head = make_span(text, source.start, source.start + comma) or source
         return [Attribution(cue, source, head, cue_class, self._geometry_rule(toks, cue, source))]
 
+    def _object_follows(self, toks: Sequence[Token], k: int) -> bool:
+        """Whether what follows the verb cue at `k` is never its source: the addressee of "told" and
+        its kin, or what was said ("said little", `object_quantities` in rules/attribution.yaml)."""
+        return (self.lex.forms[toks[k].lower][0] == "tell"
+                or (k + 1 < len(toks) and toks[k + 1].lower in self.object_quantities))
+
     def _object_position(self, toks: Sequence[Token], cf: int, cl: int) -> bool:
         """Whether the words right after a verb cue are its object, not its source: after "told" and
         its kin always (the addressee: "told AFP"), after any other verb unless the cue stands where
@@ -849,10 +855,9 @@ class AttributionFinder:
         reiterated [his frustration]", "Jeb Bush called [his rival] ...", "Lazar, in a jumpsuit, said
         [little]" (`object_quantities` in rules/attribution.yaml): PolNeAR train has no source
         right after a "tell" cue and a handful after a verb cue in mid-clause."""
-        entry = self.lex.forms.get(toks[cl].lower)
-        if entry is None or toks[cl].lower in {"according", "per"}:
+        if toks[cl].lower not in self.lex.forms or toks[cl].lower in {"according", "per"}:
             return False
-        if entry[0] == "tell" or (cl + 1 < len(toks) and toks[cl + 1].lower in self.object_quantities):
+        if self._object_follows(toks, cl):
             return True
         prev = toks[cf - 1].text if cf > 0 else ""
         return bool(prev) and prev not in _INVERSION_OPENERS and prev not in _CLOSE_QUOTES
@@ -1019,8 +1024,7 @@ class AttributionFinder:
             return self._trailing_subject(text, toks, k, cls)
         if cls != "speech":
             return None
-        if self.lex.forms[toks[k].lower][0] == "tell" or (
-                k + 1 < len(toks) and toks[k + 1].lower in self.object_quantities):
+        if self._object_follows(toks, k):
             return None  # "..., told lawmakers", "..., said little": the addressee or what was said
         from scorer.attribution_model import opens_participial_clause
 
