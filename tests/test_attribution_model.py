@@ -568,6 +568,13 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
      "told", "Trent Lott, who was Republican Senate majority leader under George W. Bush,"),
     ("On the same show, Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said Sanders has pushed "
      "her to the left.", "said", "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton,"),
+    # Any verb's subject may carry an aside, past an opening adverb; after a comma only a verb of
+    # saying inverts ("..., added Smith"): what follows "criticized" is its object.
+    ("Still, Mark Stone, who managed the governor's first campaign, criticized the decision.",
+     "criticized", "Mark Stone, who managed the governor's first campaign,"),
+    ("Earlier, County Sheriff Jane Doe, one of the most outspoken figures in the debate, vouched for the "
+     "plan to expand the program.", "vouched for",
+     "County Sheriff Jane Doe, one of the most outspoken figures in the debate,"),
     # Verbs joined by "and" share the subject the first one found.
     ("Brian Fallon, a spokesman for Mrs. Clinton, called on the Vermont senator to take back his words "
      "and said he had reached a new low.", "said", "Brian Fallon, a spokesman for Mrs. Clinton,"),
