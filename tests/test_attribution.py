@@ -386,3 +386,25 @@ def test_a_time_adjunct_after_the_cue_is_no_source() -> None:
     assert all(a.source is None or "Tuesday" not in a.source.text for a in rules_only)
     (found,) = AttributionFinder().find_many(text, [(0, len(text))])[0]
     assert found.source is not None and "Tom Reed" in found.source.text
+
+
+def test_a_dash_after_a_quotation_credits_it() -> None:
+    """A quote collection's credit line ("...” ― Jane Doe") and a "- Doe." paragraph under a quoted
+    statement cite the name after the dash; a free hyphen in running text, a hyphenated word and the
+    credit line of an embedded post cite no one by the dash."""
+    from scorer import analyze
+
+    text = ("“The plan will not pass the Senate. It never had the votes.” ― Maria Lopez\n"
+            "“I was not surprised.”― Edwin G. Monroy.\n\n"
+            "\"We will release the records next week.\"\n\n- Sanders.\n\n"
+            "The vote was 52-48 - Republicans held firm on the Clinton-Kaine ticket.\n"
+            "Read the full text here — Jane Doe (@janedoe) July 5, 2016\n")
+    report = analyze(text)
+    credits = sorted((a.source.text, a.cue.text) for c in report.claims for a in c.attributions
+                     if a.rule_id == "attr.dash_credit" and a.source)
+    credits += sorted((a.source.text, a.cue.text) for a in report.other_attributions
+                      if a.rule_id == "attr.dash_credit" and a.source)
+    assert credits == [("Edwin G. Monroy", "―"), ("Maria Lopez", "―"), ("Sanders", "-")]
+    # Every sentence of the credited quotation is the credited person's.
+    first_quote = [c for c in report.claims if c.span.start < text.index("Maria")]
+    assert [report.source(c.source_ids[0]).name for c in first_quote] == ["Maria Lopez", "Maria Lopez"]
