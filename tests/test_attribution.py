@@ -408,3 +408,19 @@ def test_a_dash_after_a_quotation_credits_it() -> None:
     # Every sentence of the credited quotation is the credited person's.
     first_quote = [c for c in report.claims if c.span.start < text.index("Maria")]
     assert [report.source(c.source_ids[0]).name for c in first_quote] == ["Maria Lopez", "Maria Lopez"]
+
+
+@pytest.mark.parametrize(("sentence", "poll"), [
+    ("In a national CNN/ORC poll released Monday, 31 percent of Republicans backed the senator.",
+     "a national CNN/ORC poll released Monday"),
+    ("In the latest Quinnipiac poll, conducted in May, the governor led by six points.",
+     "the latest Quinnipiac poll, conducted in May,"),
+    ("In the poll, her support has risen steadily over the past month.", "the poll"),
+    # A poll inside another phrase is no poll the sentence opens with.
+    ("In a memo released as polls closed Tuesday, the campaign manager declared victory.", None),
+])
+def test_a_sentence_that_opens_with_a_poll_cites_it(finder: AttributionFinder, sentence: str,
+                                                    poll: str | None) -> None:
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    cited = [a.source.text for a in found if a.rule_id == "attr.in_poll" and a.source]
+    assert cited == ([poll] if poll else [])
