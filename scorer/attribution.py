@@ -778,8 +778,15 @@ class AttributionFinder:
             return None
         name_end = next((q for q in range(first, k) if toks[q].text == ","), k)
         name = toks[first:name_end]
-        words = [t for t in name if t.is_word]
-        if not 1 <= len(words) <= 6 or not all(t.is_capitalised for t in words):
+        # One name, or two or three joined by "and" ("Lindsey Graham and David Perdue, who are both on
+        # the committee, said"): each of one to six capitalised words.
+        names: list[list[Token]] = [[]]
+        for t in name:
+            if t.lower == "and" and names[-1]:
+                names.append([])
+            elif t.is_word:
+                names[-1].append(t)
+        if len(names) > 3 or not all(1 <= len(n) <= 6 and all(t.is_capitalised for t in n) for n in names):
             return None
         return self._span(text, toks[first], toks[k - 1])
 

@@ -1166,8 +1166,15 @@ class SourceTyper:
         television host John Roe"). A possessive conjunct speaks for the other one
         ("Doe and her lawyers": one origin) and is not counted."""
         phrase = phrase.strip(" ,")
-        if not regex.search(r"\s(?:and|&)\s", phrase) or _APPOSITION.search(phrase):
+        if not regex.search(r"\s(?:and|&)\s", phrase):
             return 0
+        apposition = _APPOSITION.search(phrase)
+        if apposition is not None:
+            # An aside after the conjoined names describes them all ("Doe and Roe, who both sit on
+            # the committee,"; "Doe and Roe, two of the survivors,"): the names before it count. An
+            # aside after one name holds no second voice ("Jane Doe, the activist and lawyer").
+            head = phrase[:apposition.start()]
+            return self.coordinated_voices(head) if "," not in head else 0
         if any(w.lower() in self.coordination_blockers for w in _WORDS.findall(phrase)):
             return 0
         parts = [p for p in _CONJUNCTION.split(phrase) if p]

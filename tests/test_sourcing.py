@@ -398,6 +398,9 @@ def test_pronoun_after_a_closing_quote_is_the_speaker_however_far(typer_: Source
     ("Senator Jane Doe and Mayor John Roe, and Governor Ann Poe,", 3),
     ("two county officials, Jane Doe and John Roe,", 2),
     ("Governor Ann Poe and a diplomatic source", 2),
+    # An aside after the conjoined names describes them both.
+    ("Jane Doe and John Roe, who both sit on the budget committee,", 2),
+    ("Jane Doe and John Roe, two of the three people who survived the crash,", 2),
     # One source described with an "and" inside its description.
     ("Jane Doe, the activist and lawyer,", 0),
     ("John Roe, assistant to the mayor and director of the Office of Budget and Planning,", 0),
