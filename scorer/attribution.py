@@ -53,6 +53,7 @@ _IN_POLL = regex.compile(
     + _POLL_MODIFIERS + r")[ \t\u00a0]+){0,7}"
     r"(?:poll|polls|survey|surveys)\b[^,;:!?\n]{0,60}?"
     r"(?:,[ \t\u00a0]*(?:conducted|released|taken|published)\b[^,;:!?\n]{0,60},|(?=[ \t\u00a0]*,)))")
+_POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 # Rules whose source follows the cue, in a form the models rarely saw: their finding stands.
 _SOURCE_AFTER_RULES = frozenset({"attr.trailing", "cue.passive_by", "attr.dash_credit", "attr.in_poll"})
 # Periods inside a name: "Joseph R. Biden Jr. said", "Sen. Jane Doe".
@@ -702,11 +703,23 @@ class AttributionFinder:
                 if (source is not None and info.form == "passive" and source.end <= cue.start
                         and not (cl + 1 < len(toks) and toks[cl + 1].lower == "by")):
                     source = None
+            after_comma = (info.form in {"finite", "participle"} and not toks[cl].lower.endswith("ing")
+                           and cf > 0 and toks[cf - 1].text == ",")
             if source is None and info.form != "passive" and (
-                    (cf == cl and toks[cf].lower in _CORE_SPEECH)
-                    or (info.form in {"finite", "participle"} and not toks[cl].lower.endswith("ing")
-                        and cf > 0 and toks[cf - 1].text == ",")):
+                    (cf == cl and toks[cf].lower in _CORE_SPEECH) or after_comma):
                 source = self._aside_source(text, toks, cf, strict=toks[cf].lower not in _CORE_SPEECH)
+            elif source is not None and after_comma and (source.start >= cue.end or source.end <= cue.start):
+                # "Sen. Jane Doe, R-Fla., appearing on Fox News after [the speech], said ...", "Doe, a
+                # candidate for president, tweeted [a warning]": the model took a phrase of the aside,
+                # or the object; a name that opens the clause, its aside set off by commas, is the
+                # subject of the verb after them.
+                aside = self._aside_source(text, toks, cf, strict=True)
+                opener = source.text.split()[0].lower()
+                inside = (aside is not None and aside.start < source.start and source.end <= aside.end
+                          and source.text[:1].islower() and opener not in self.lex.pronouns
+                          and opener not in _POSSESSIVE_DETERMINERS)
+                if aside is not None and (source.start >= cue.end or inside):
+                    source = aside
             if (source is None and cf > 0 and toks[cf - 1].lower in {"and", "but"}
                     and info.form != "passive" and toks[cf].lower in self.lex.forms and found):
                 # "Fallon called on the senator to take back his words and said ...": the verbs

@@ -575,6 +575,13 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
     ("Earlier, County Sheriff Jane Doe, one of the most outspoken figures in the debate, vouched for the "
      "plan to expand the program.", "vouched for",
      "County Sheriff Jane Doe, one of the most outspoken figures in the debate,"),
+    # A phrase inside the aside, or the object after the verb, is not the subject: the name is.
+    ("Sen. Jane Doe, R-Fla., appearing on Fox News right after the speech, said the plan had failed.",
+     "said", "Sen. Jane Doe, R-Fla., appearing on Fox News right after the speech,"),
+    ("Sen. John Roe (R-Tex.), a candidate for president who has made religious liberty a centerpiece of "
+     "his campaign, tweeted a warning.", "tweeted",
+     "Sen. John Roe (R-Tex.), a candidate for president who has made religious liberty a centerpiece of "
+     "his campaign,"),
     # Verbs joined by "and" share the subject the first one found.
     ("Brian Fallon, a spokesman for Mrs. Clinton, called on the Vermont senator to take back his words "
      "and said he had reached a new low.", "said", "Brian Fallon, a spokesman for Mrs. Clinton,"),
