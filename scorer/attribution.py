@@ -53,6 +53,7 @@ _IN_POLL = regex.compile(
     + _POLL_MODIFIERS + r")[ \t\u00a0]+){0,7}"
     r"(?:poll|polls|survey|surveys)\b[^,;:!?\n]{0,60}?"
     r"(?:,[ \t\u00a0]*(?:conducted|released|taken|published)\b[^,;:!?\n]{0,60},|(?=[ \t\u00a0]*,)))")
+_TITLE_MODIFIERS = frozenset({"former", "retired", "then", "ex", "acting", "outgoing", "incoming", "late"})
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 # Rules whose source follows the cue, in a form the models rarely saw: their finding stands.
 _SOURCE_AFTER_RULES = frozenset({"attr.trailing", "cue.passive_by", "attr.dash_credit", "attr.in_poll"})
@@ -783,7 +784,10 @@ class AttributionFinder:
         # "Still,") is no name; the name is in the next part.
         openers = (ml.closed_words | ml.coordinators | ml.time_leads | ml.source_never_opens
                    if ml is not None else frozenset())
-        first = next((q for q in parts if q < k - 1 and toks[q].is_capitalised and toks[q].is_word
+        first = next((q for q in parts if q < k - 1 and toks[q].is_word and (
+                          toks[q].is_capitalised
+                          # "retired Gen. John Allen, who led ..., said": a title's lower-case modifier
+                          or (toks[q].lower in _TITLE_MODIFIERS and toks[q + 1].is_capitalised))
                       and toks[q].lower not in not_names and toks[q].lower not in openers
                       and not (ml is not None and toks[q + 1].text == "," and toks[q].lower in ml.forms)),
                      None)
@@ -793,13 +797,19 @@ class AttributionFinder:
         name = toks[first:name_end]
         # One name, or two or three joined by "and" ("Lindsey Graham and David Perdue, who are both on
         # the committee, said"): each of one to six capitalised words.
+        # A title's lower-case modifier may open it, and "of" join a name to its place or body ("Gov.
+        # John Kasich of Ohio").
         names: list[list[Token]] = [[]]
-        for t in name:
+        for at, t in enumerate(name):
             if t.lower == "and" and names[-1]:
                 names.append([])
-            elif t.is_word:
+            elif t.is_word and (t.is_capitalised or (at == 0 and t.lower in _TITLE_MODIFIERS)
+                                or (t.lower == "of" and names[-1] and at + 1 < len(name)
+                                    and name[at + 1].is_capitalised)):
                 names[-1].append(t)
-        if len(names) > 3 or not all(1 <= len(n) <= 6 and all(t.is_capitalised for t in n) for n in names):
+            elif t.is_word:
+                return None
+        if len(names) > 3 or not all(1 <= len(n) <= 7 for n in names):
             return None
         return self._span(text, toks[first], toks[k - 1])
 

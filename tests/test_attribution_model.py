@@ -582,6 +582,9 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
      "his campaign, tweeted a warning.", "tweeted",
      "Sen. John Roe (R-Tex.), a candidate for president who has made religious liberty a centerpiece of "
      "his campaign,"),
+    ("Gov. Jane Doe of Ohio, a Republican who has refused to endorse the nominee, said the family "
+     "deserved better.", "said",
+     "Gov. Jane Doe of Ohio, a Republican who has refused to endorse the nominee,"),
     # Verbs joined by "and" share the subject the first one found.
     ("Brian Fallon, a spokesman for Mrs. Clinton, called on the Vermont senator to take back his words "
      "and said he had reached a new low.", "said", "Brian Fallon, a spokesman for Mrs. Clinton,"),
