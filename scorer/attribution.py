@@ -709,17 +709,20 @@ class AttributionFinder:
             if source is None and info.form != "passive" and (
                     (cf == cl and toks[cf].lower in _CORE_SPEECH) or after_comma):
                 source = self._aside_source(text, toks, cf, strict=toks[cf].lower not in _CORE_SPEECH)
-            elif source is not None and after_comma and (source.start >= cue.end or source.end <= cue.start):
+            elif source is not None and after_comma:
                 # "Sen. Jane Doe, R-Fla., appearing on Fox News after [the speech], said ...", "Doe, a
-                # candidate for president, tweeted [a warning]": the model took a phrase of the aside,
-                # or the object; a name that opens the clause, its aside set off by commas, is the
-                # subject of the verb after them.
+                # candidate for president, blasted [the ruling]": the model took a phrase of the aside,
+                # or the object of a verb that does not invert ("..., reports 24brussels" does); a name
+                # that opens the clause, its aside set off by commas, is the subject of the verb.
                 aside = self._aside_source(text, toks, cf, strict=True)
                 opener = source.text.split()[0].lower()
                 inside = (aside is not None and aside.start < source.start and source.end <= aside.end
                           and source.text[:1].islower() and opener not in self.lex.pronouns
                           and opener not in _POSSESSIVE_DETERMINERS)
-                if aside is not None and (source.start >= cue.end or inside):
+                # Over a source after the verb, only a name that opens the sentence: in "The proposal
+                # emerged during a call between X, Y and Z, reports W" the names are in the content.
+                after = (aside is not None and source.start >= cue.end and self._opens_sentence(toks, aside))
+                if aside is not None and (after or inside):
                     source = aside
             if (source is None and cf > 0 and toks[cf - 1].lower in {"and", "but"}
                     and info.form != "passive" and toks[cf].lower in self.lex.forms and found):
@@ -730,6 +733,13 @@ class AttributionFinder:
                     source = last.source
             found.extend(self._model_attributions(text, toks, cue, source, info.cls, by_rules))
         return self._inverted_by_rules(text, found, by_rules)
+
+    @staticmethod
+    def _opens_sentence(toks: Sequence[Token], span: Span) -> bool:
+        """Whether `span` opens its sentence, or follows only a short opening phrase and its comma
+        ("Earlier,", "On the same show,"): a name there is the subject, not a name inside a clause."""
+        at = next((q for q, t in enumerate(toks) if t.start >= span.start), 0)
+        return at == 0 or (at <= 5 and toks[at - 1].text == "," and all(t.text != "," for t in toks[:at - 1]))
 
     @staticmethod
     def _abbreviation_stop(toks: Sequence[Token], m: int) -> bool:

@@ -579,7 +579,7 @@ def test_time_tail_before(text: str, tails: dict[str, str]) -> None:
     ("Sen. Jane Doe, R-Fla., appearing on Fox News right after the speech, said the plan had failed.",
      "said", "Sen. Jane Doe, R-Fla., appearing on Fox News right after the speech,"),
     ("Sen. John Roe (R-Tex.), a candidate for president who has made religious liberty a centerpiece of "
-     "his campaign, tweeted a warning.", "tweeted",
+     "his campaign, blasted the ruling.", "blasted",
      "Sen. John Roe (R-Tex.), a candidate for president who has made religious liberty a centerpiece of "
      "his campaign,"),
     ("Gov. Jane Doe of Ohio, a Republican who has refused to endorse the nominee, said the family "
