@@ -755,9 +755,9 @@ class AttributionFinder:
         an aside set off by commas stands where the source goes, a span that outruns the model's
         boundary features: after the cue to the end of the sentence ("...,'' said Jared Bernstein, a
         senior fellow at ... Biden Jr."), or from the clause's first name to the comma before the cue
-        ("Trent Lott, who was majority leader under George W. Bush, told ..."). `strict` (a verb
-        other than "said"/"told", the aside path only): an opening adverb or time phrase ("Earlier,",
-        "Still,") is passed over, never taken for the name."""
+        ("Trent Lott, who was majority leader under George W. Bush, told ..."). `strict` (any verb
+        other than "said"/"told", and every check against a source the model chose): an opening
+        adverb or time phrase ("Earlier,", "Still,") is passed over, never taken for the name."""
         def closes_quote(i: int) -> bool:
             return i >= 0 and (toks[i].text in _CLOSE_QUOTES or toks[i].text == "''")
 
@@ -806,9 +806,8 @@ class AttributionFinder:
         name_end = next((q for q in range(first, k) if toks[q].text == ","), k)
         name = toks[first:name_end]
         # One name, or two or three joined by "and" ("Lindsey Graham and David Perdue, who are both on
-        # the committee, said"): each of one to six capitalised words.
-        # A title's lower-case modifier may open it, and "of" join a name to its place or body ("Gov.
-        # John Kasich of Ohio").
+        # the committee, said"), each of capitalised words; a title's lower-case modifier may open
+        # one, and "of" join a name to its place or body ("Gov. John Kasich of Ohio").
         names: list[list[Token]] = [[]]
         for at, t in enumerate(name):
             if t.lower == "and" and names[-1]:
@@ -1098,7 +1097,8 @@ class AttributionFinder:
     def _poll_openings(text: str, start: int, end: int) -> list[Attribution]:
         """The poll a sentence opens with ("In a CNN/ORC poll released Monday, 52 percent ..."):
         `attr.in_poll`, its cue "In"."""
-        lead = len(text[start:end]) - len(text[start:end].lstrip(" \t\u00a0\"“'‘"))
+        sentence = text[start:end]
+        lead = len(sentence) - len(sentence.lstrip(" \t\u00a0\"“'‘"))
         m = _IN_POLL.match(text, start + lead, end, timeout=REGEX_TIMEOUT_S)
         if m is None:
             return []
