@@ -3,8 +3,10 @@ where its absence is a failure (CI must measure what the README promises)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,6 +15,16 @@ from scorer.report import ClaimResult, Report
 
 MODEL_ARTICLE = (Path(__file__).resolve().parents[1] / "data" / "articles"
                  / "24brussels-ukraine-guarantees.txt")
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of tools/ (no package) as a module, for testing its functions."""
+    path = Path(__file__).resolve().parents[1] / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def require_shared_data() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,9 @@ from typing import Any
 import pytest
 
 from scorer.labels import article_text, load_labels
+from tests.conftest import load_tool
 
-_spec = importlib.util.spec_from_file_location(
-    "label_check", Path(__file__).resolve().parents[1] / "tools" / "label_check.py")
-assert _spec and _spec.loader
-label_check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(label_check)
+label_check = load_tool("label_check")
 
 TEXT = ("Officials said the vote will go ahead. The vote will go ahead.\n\n"
         "A ministry report backs it, the paper said. Critics denied it.")
