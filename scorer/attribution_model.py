@@ -1081,8 +1081,8 @@ class CueTokenColumns:
         # are functions of its text (under one lexicon).
         self._own: dict[str, tuple[int, ...]] = {}
         self._own_lex: ModelLexicon | None = None
-        # `_neighbour_kinds` names (a small closed set) -> their columns.
-        self._by_kinds: dict[tuple[str, ...], list[int]] = {}
+        # (`_neighbour_kinds` names, lemma) -> the columns of the names and of the lemma with each name.
+        self._by_kinds: dict[tuple[tuple[str, ...], str], list[int]] = {}
 
     def rows(self, a: Analysis, window: Sequence[int], rule_cue: dict[int, str]) -> list[list[int]]:
         n = len(a.toks)
@@ -1144,11 +1144,11 @@ class CueTokenColumns:
             if i in rule_cue:
                 row.append(self.rule.get(rule_cue[i], M))
             kinds = _neighbour_kind_tuple(a, i)
-            kind_cols = by_kinds.get(kinds)
+            kind_cols = by_kinds.get((kinds, lem))
             if kind_cols is None:
-                kind_cols = by_kinds[kinds] = [name_(x, M) for x in kinds]
+                kind_cols = by_kinds[(kinds, lem)] = [*(name_(x, M) for x in kinds),
+                                                      *(lem_kind((x, lem), M) for x in kinds if "|" not in x)]
             row += kind_cols
-            row.extend([lem_kind((x, lem), M) for x in kinds if "|" not in x])
             row.append(lem_q((lem, q), M))
             out.append(row)
         return out

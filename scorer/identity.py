@@ -48,7 +48,9 @@ from scorer.tokens import split_possessive
 _DETERMINERS = regex.compile(r"^(?:the|a|an|this|that|these|those|one)\s+", regex.IGNORECASE)
 
 
-@dataclass
+# Compared by identity: each cluster is one source with its own id, and `recent` (a list searched and
+# pruned at every mention) needs no field-by-field comparison of mention lists to find it.
+@dataclass(eq=False)
 class _Cluster:
     id: str
     key: str

@@ -65,6 +65,13 @@ def content_tokens(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP]
 
 
+@lru_cache(maxsize=8192)
+def content_document(text: str) -> str:
+    """`content_terms` of a claim as one space-joined document. The link, coverage and
+    disputing-claim steps all read each claim's document: it is made once per claim text."""
+    return " ".join(content_terms(text))
+
+
 def content_terms(text: str) -> list[str]:
     """Content words plus word pairs that hold one: "with Putin" tells "agreed upon with Putin" from
     "Russia's Vladimir Putin" where the single word cannot."""
@@ -110,7 +117,7 @@ class ContradictionFinder:
         cue_claims = [i for i, cues in enumerate(cues_per_claim) if cues]
         if not cue_claims or len(claim_spans) < 2:
             return []
-        documents = [" ".join(content_terms(s.text)) for s in claim_spans]
+        documents = [content_document(s.text) for s in claim_spans]
         scopes = []
         pointing_back: set[int] = set()
         for i in cue_claims:
@@ -126,7 +133,7 @@ class ContradictionFinder:
                     cue.attrs.get("names_claim") or _points_back(before))):
                 pointing_back.add(i)
             scope_text = scope.text if scope and len(content_tokens(scope.text)) >= 2 else claim_spans[i].text
-            scopes.append(" ".join(content_terms(scope_text)))
+            scopes.append(content_document(scope_text))
         sims = _coverage(scopes, documents)
         if attributed is not None:
             sims = sims * np.where(np.asarray(attributed, dtype=bool), 1.0,
@@ -219,7 +226,7 @@ def claim_coverage(claim_spans: Sequence[Span]) -> np.ndarray:
     """`_coverage` of every claim of an article by every other, over their content terms."""
     if len(claim_spans) < 2:
         return np.zeros((len(claim_spans), len(claim_spans)))
-    docs = [" ".join(content_terms(s.text)) for s in claim_spans]
+    docs = [content_document(s.text) for s in claim_spans]
     return _coverage(docs, docs)
 
 
@@ -459,7 +466,7 @@ def disputing_claim(i: int, claim_spans: Sequence[Span],
     candidates = [k for k, cues in enumerate(contradiction_cues) if cues and k != i]
     if not candidates:
         return None
-    docs = [" ".join(content_terms(claim_spans[k].text)) for k in [i, *candidates]]
+    docs = [content_document(claim_spans[k].text) for k in [i, *candidates]]
     cov = _coverage(docs[:1], docs[1:])[0]
     best = int(np.argmax(cov))
     return candidates[best] if cov[best] > 0 else None
