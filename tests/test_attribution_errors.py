@@ -35,7 +35,7 @@ def test_each_miss_and_false_alarm_gets_its_cause() -> None:
              (span("the cost"), span("noted"))]
     misses, alarms = attribution_errors.classify(article, sources, cues, pairs,
                                                  frozenset({"said", "says", "wrote", "believe", "noted"}))
-    by_span = {TEXT[s:e]: cause for cause, _, (s, e) in misses}
+    by_span = {TEXT[s:e]: cause for cause, _, (s, e), _ in misses}
     assert by_span == {
         "Doe": "headline",
         "The bill": "cue missed, other word",
@@ -43,7 +43,9 @@ def test_each_miss_and_false_alarm_gets_its_cause() -> None:
         "its sponsor Roe": "cue found, no source",
         "a lawmaker": "cue found, other source",
     }
-    assert {TEXT[s:e]: (cause, speech) for cause, speech, (s, e) in alarms} == {
-        "Critics": ("cue marked, source elsewhere", True),  # "said" is a gold cue of "a lawmaker"
-        "the cost": ("cue not marked", True),  # "noted" is a speech cue PolNeAR does not mark here
+    assert {TEXT[s:e]: (cause, speech, TEXT[c[0]:c[1]]) for cause, speech, (s, e), c in alarms} == {
+        "Critics": ("cue marked, source elsewhere", True, "said"),  # a gold cue, of "a lawmaker"
+        "the cost": ("cue not marked", True, "noted"),  # a speech cue PolNeAR does not mark here
     }
+    # A miss carries its gold cue: the top-cue lists count those.
+    assert {TEXT[s:e]: TEXT[c[0]:c[1]] for _, _, (s, e), c in misses}["The bill"] == "includes"

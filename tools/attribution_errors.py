@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python tools/attribution_errors.py                     # PolNeAR train, counts
     PYTHONPATH=. python tools/attribution_errors.py --sample 100        # and 100 examples a side
+    PYTHONPATH=. python tools/attribution_errors.py --top 20            # and each cause's top cues
     PYTHONPATH=. python tools/attribution_errors.py --held-out /tmp/holdout/seed0   # held-out counts
 
 A miss is a gold source that no predicted source overlaps (what costs overlap recall); a false alarm
@@ -51,8 +52,10 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
 
 def classify(article: Any, sources: Sequence[tuple[int, int]], cues: Sequence[tuple[int, int]],
              pairs: Sequence[tuple[tuple[int, int] | None, tuple[int, int]]],
-             lexicon: frozenset[str]) -> tuple[list[tuple[str, bool, Any]], list[tuple[str, bool, Any]]]:
-    """One article's misses and false alarms, each as (cause, speech cue?, span)."""
+             lexicon: frozenset[str]) -> tuple[list[tuple[str, bool, Any, Any]],
+                                               list[tuple[str, bool, Any, Any]]]:
+    """One article's misses and false alarms, each as (cause, speech cue?, source span, cue span):
+    a miss's gold cue, a false alarm's own first cue (None when there is none)."""
     from scorer.evaluation.polnear import is_speech_cue
 
     text = article.text
@@ -75,7 +78,7 @@ def classify(article: Any, sources: Sequence[tuple[int, int]], cues: Sequence[tu
         else:
             own = [s for s, c in pairs if _overlaps(g.cue, [c])]
             cause = "cue found, other source" if any(own) else "cue found, no source"
-        misses.append((cause, speech, g.source))
+        misses.append((cause, speech, g.source, g.cue))
     alarms = []
     for s in sources:
         if _overlaps(s, gold_sources):
@@ -90,7 +93,7 @@ def classify(article: Any, sources: Sequence[tuple[int, int]], cues: Sequence[tu
             cause = "cue not marked"
         else:
             cause = "cue marked, source elsewhere"
-        alarms.append((cause, speech, s))
+        alarms.append((cause, speech, s, own_cues[0] if own_cues else None))
     return misses, alarms
 
 
@@ -100,6 +103,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="only the first N articles")
     ap.add_argument("--sample", type=int, default=0, help="print this many random examples a side")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--top", type=int, default=0, help="list each cause's N most frequent cue texts")
     ap.add_argument("--held-out", type=Path, metavar="DIR",
                     help="held-out train articles, with the models tools/holdout_attribution.py wrote to DIR")
     args = ap.parse_args()
@@ -124,8 +128,8 @@ def main() -> None:
         articles = held_out_split()[1][:args.limit]
     else:
         articles = load_split(args.split, limit=args.limit)
-    misses: list[tuple[str, bool, str, str]] = []
-    alarms: list[tuple[str, bool, str, str]] = []
+    misses: list[tuple[str, bool, str, str, str]] = []
+    alarms: list[tuple[str, bool, str, str, str]] = []
     n_gold = n_pred = 0
     for article in articles:
         report = pipeline.analyze(article.text, article_id=article.id)
@@ -134,16 +138,17 @@ def main() -> None:
         n_pred += len(sources)
         found_misses, found_alarms = classify(article, sources, cues, pairs, lexicon)
         for out, found in ((misses, found_misses), (alarms, found_alarms)):
-            for cause, speech, (s, e) in found:
+            for cause, speech, (s, e), cue in found:
                 context = article.text[max(0, s - 70):e + 70].replace("\n", " ")
-                out.append((cause, speech, article.text[s:e], context))
+                cue_text = article.text[cue[0]:cue[1]].lower() if cue else ""
+                out.append((cause, speech, article.text[s:e], cue_text, context))
 
     split = "train, held out" if args.held_out is not None else args.split
     print(f"PolNeAR {split}: {len(articles)} articles, {n_gold} gold sources, {n_pred} predicted; "
           f"{len(misses)} misses, {len(alarms)} false alarms (overlap matching)")
     for title, causes, found in (("misses", MISS_CAUSES, misses), ("false alarms", ALARM_CAUSES, alarms)):
-        by_cause = Counter(c for c, _, _, _ in found)
-        speech = Counter(c for c, sp, _, _ in found if sp)
+        by_cause = Counter(c for c, _, _, _, _ in found)
+        speech = Counter(c for c, sp, _, _, _ in found if sp)
         print(f"\n| {title} by cause | count | share | speech cue | other cue |\n|---|---|---|---|---|")
         for cause, _ in causes:
             n = by_cause[cause]
@@ -151,11 +156,17 @@ def main() -> None:
             print(f"| {cause} | {n} | {share:.1f}% | {speech[cause]} | {n - speech[cause]} |")
         for cause, meaning in causes:
             print(f"  {cause}: {meaning}", file=sys.stderr)
+        if args.top:
+            for cause, _ in causes:
+                cues = Counter(cue for c, _, _, cue, _ in found if c == cause and cue)
+                if cues:
+                    listed = ", ".join(f"{cue!r} {n}" for cue, n in cues.most_common(args.top))
+                    print(f"  {cause}, most frequent cues: {listed}")
         if args.sample:
             rng = random.Random(args.seed)
             print(f"\n{title}, {min(args.sample, len(found))} examples:")
-            for cause, sp, span, context in sorted(rng.sample(found, min(args.sample, len(found)))):
-                print(f"  [{cause}{', speech' if sp else ''}] {span!r} :: {context}")
+            for cause, sp, span, cue, context in sorted(rng.sample(found, min(args.sample, len(found)))):
+                print(f"  [{cause}{', speech' if sp else ''}] {span!r} <{cue}> :: {context}")
 
 
 if __name__ == "__main__":
