@@ -692,7 +692,10 @@ class AttributionFinder:
                                                            if toks[k].lower in _SUBJECT_PRONOUNS]))
             if plausible.any():
                 best = int(np.argmax(np.where(plausible, z, -np.inf)))
-                if sigmoid(z[best:best + 1])[0] >= models.source.threshold:
+                # "according to X" always names X: its best phrase after the cue stands however
+                # long and unseen ("according to a campaign official who was not authorized ...").
+                according = cue.text.lower().startswith("according to") and s_arr[best] > cl
+                if according or sigmoid(z[best:best + 1])[0] >= models.source.threshold:
                     source = self._span(text, toks[int(s_arr[best])], toks[int(e_arr[best])])
                 if source is not None and (not self._plausible_model_source(source)
                                            or cue.text.lower() in self.sourceless
