@@ -693,10 +693,16 @@ class AttributionFinder:
             if plausible.any():
                 best = int(np.argmax(np.where(plausible, z, -np.inf)))
                 # "according to X" always names X: its best phrase after the cue stands however
-                # long and unseen ("according to a campaign official who was not authorized ...").
-                according = cue.text.lower().startswith("according to") and s_arr[best] > cl
-                if according or sigmoid(z[best:best + 1])[0] >= models.source.threshold:
-                    source = self._span(text, toks[int(s_arr[best])], toks[int(e_arr[best])])
+                # long and unseen ("according to a campaign official who was not authorized ..."),
+                # but below the threshold only up to its first comma, where the content may start
+                # ("According to a complaint by Vermont, the men ...").
+                s_first, s_last = int(s_arr[best]), int(e_arr[best])
+                above = sigmoid(z[best:best + 1])[0] >= models.source.threshold
+                if not above and cue.text.lower().startswith("according to") and s_first > cl:
+                    s_last = next((m - 1 for m in range(s_first, s_last + 1) if toks[m].text == ","), s_last)
+                    above = s_last >= s_first
+                if above:
+                    source = self._span(text, toks[s_first], toks[s_last])
                 if source is not None and (not self._plausible_model_source(source)
                                            or cue.text.lower() in self.sourceless
                                            or info.head in self.sourceless_heads):
@@ -1230,7 +1236,7 @@ class AttributionFinder:
         toks = tokenize(text, full.start, full.end)
         cuts = [k for k, t in enumerate(toks) if t.lower == "and" and k + 1 < len(toks)
                 and (toks[k + 1].lower in self.lex.determiners or toks[k + 1].is_capitalised)
-                and any(x.is_capitalised for x in toks[:k])]
+                and any(x.is_capitalised for x in toks[:k]) and not _inside_body_name(toks, k)]
         if not cuts:
             return [full]
         parts: list[Span] = []
@@ -1242,6 +1248,24 @@ class AttributionFinder:
                     parts.append(span)
             begin = c + 1
         return parts
+
+
+# Heads of a body's name whose words may be joined by "and" ("the Securities and Exchange
+# Commission", "the Food and Drug Administration"): an "and" inside such a name joins no sources.
+_BODY_NAME_HEADS = frozenset({"commission", "committee", "administration", "department", "agency", "bureau",
+                              "board", "council", "service", "services", "office", "institute", "foundation",
+                              "association", "corporation", "authority", "center", "centre"})
+
+
+def _inside_body_name(toks: Sequence[Token], k: int) -> bool:
+    """Whether the "and" at `toks[k]` stands between capitalised words of one body's name: a
+    capitalised word before it, and after it a run of capitalised words ending in a body's head."""
+    if k == 0 or not toks[k - 1].is_capitalised:
+        return False
+    end = k + 1
+    while end < len(toks) and toks[end].is_capitalised and toks[end].is_word:
+        end += 1
+    return end - (k + 1) >= 2 and toks[end - 1].lower in _BODY_NAME_HEADS
 
 
 _QUOTATION_MARKS = regex.compile('[\n“«”»"]|\'\'')

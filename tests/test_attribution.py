@@ -129,6 +129,27 @@ def test_according_to_names_its_phrase_below_the_source_threshold(finder: Attrib
     found = finder.find(text, 0, len(text))
     assert [(a.source.text if a.source else None, a.cue.text) for a in found] == [
         ("conservative talk radio host Rush Limbaugh", "According to")]
+    # Below the threshold the phrase stops at its first comma, where the content starts; an "and"
+    # inside a body's name joins no two sources, the one between the complaints does.
+    text = ("According to a 52-count civil complaint filed by the federal Securities and Exchange "
+            "Commission and a 15-count complaint by Vermont, the men misused money.")
+    found = finder.find(text, 0, len(text))
+    assert [a.source.text for a in found if a.source] == [
+        "a 52-count civil complaint filed by the federal Securities and Exchange Commission",
+        "a 15-count complaint by Vermont"]
+
+
+@pytest.mark.parametrize(("text", "sources"), [
+    ("It was fined, according to the Securities and Exchange Commission and a diplomatic source.",
+     ["the Securities and Exchange Commission", "a diplomatic source"]),
+    ("The drug was approved, according to the Food and Drug Administration.",
+     ["the Food and Drug Administration"]),
+    ("The plan was dropped, according to Meloni and Zelensky.", ["Meloni", "Zelensky"]),
+])
+def test_an_and_inside_a_body_name_joins_no_sources(finder: AttributionFinder, text: str,
+                                                    sources: list[str]) -> None:
+    found = finder.find(text, 0, len(text))
+    assert [a.source.text for a in found if a.source and a.cue.text == "according to"] == sources
 
 
 @pytest.mark.parametrize("sentence", [
