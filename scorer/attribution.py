@@ -267,6 +267,7 @@ class AttributionFinder:
         self.sourceless_heads = frozenset(self.rules.lists.get("sourceless_heads", ()))
         self.time_words = frozenset(self.rules.lists.get("time_words", ()))
         self.headline_kickers = frozenset(self.rules.lists.get("headline_kickers", ()))
+        self.body_name_heads = frozenset(self.rules.lists.get("body_name_heads", ()))
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
@@ -1229,6 +1230,17 @@ class AttributionFinder:
             return False
         return last not in {"of", "future", "aforementioned", "such"}
 
+    def _inside_body_name(self, toks: Sequence[Token], k: int) -> bool:
+        """Whether the "and" at `toks[k]` stands between capitalised words of one body's name: a
+        capitalised word before it, and after it a run of capitalised words ending in a body's head
+        (`body_name_heads` in rules/attribution.yaml: "the Securities and Exchange Commission")."""
+        if k == 0 or not toks[k - 1].is_capitalised:
+            return False
+        end = k + 1
+        while end < len(toks) and toks[end].is_capitalised and toks[end].is_word:
+            end += 1
+        return end - (k + 1) >= 2 and toks[end - 1].lower in self.body_name_heads
+
     def _split_conjuncts(self, text: str, full: Span | None, head: Span | None) -> list[Span]:
         """"Italy’s Prime Minister Giorgia Meloni and a diplomatic source" -> two sources."""
         if full is None:
@@ -1236,7 +1248,7 @@ class AttributionFinder:
         toks = tokenize(text, full.start, full.end)
         cuts = [k for k, t in enumerate(toks) if t.lower == "and" and k + 1 < len(toks)
                 and (toks[k + 1].lower in self.lex.determiners or toks[k + 1].is_capitalised)
-                and any(x.is_capitalised for x in toks[:k]) and not _inside_body_name(toks, k)]
+                and any(x.is_capitalised for x in toks[:k]) and not self._inside_body_name(toks, k)]
         if not cuts:
             return [full]
         parts: list[Span] = []
@@ -1248,24 +1260,6 @@ class AttributionFinder:
                     parts.append(span)
             begin = c + 1
         return parts
-
-
-# Heads of a body's name whose words may be joined by "and" ("the Securities and Exchange
-# Commission", "the Food and Drug Administration"): an "and" inside such a name joins no sources.
-_BODY_NAME_HEADS = frozenset({"commission", "committee", "administration", "department", "agency", "bureau",
-                              "board", "council", "service", "services", "office", "institute", "foundation",
-                              "association", "corporation", "authority", "center", "centre"})
-
-
-def _inside_body_name(toks: Sequence[Token], k: int) -> bool:
-    """Whether the "and" at `toks[k]` stands between capitalised words of one body's name: a
-    capitalised word before it, and after it a run of capitalised words ending in a body's head."""
-    if k == 0 or not toks[k - 1].is_capitalised:
-        return False
-    end = k + 1
-    while end < len(toks) and toks[end].is_capitalised and toks[end].is_word:
-        end += 1
-    return end - (k + 1) >= 2 and toks[end - 1].lower in _BODY_NAME_HEADS
 
 
 _QUOTATION_MARKS = regex.compile('[\n“«”»"]|\'\'')
