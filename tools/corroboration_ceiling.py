@@ -40,9 +40,9 @@ def pair_rows(sims: np.ndarray, cov: np.ndarray,
     rows = []
     for i in range(n):
         for s in sources:
-            others = [j for j in holders[s] if j != i and s not in ids[i]]
-            if not others:
+            if s in ids[i]:
                 continue
+            others = holders[s]  # the claims citing s, which are never claim i itself
             distance = min(abs(j - i) for j in others)
             uncited = float(not ids[i])
             main = float(len(holders[s]) == most)
