@@ -33,7 +33,7 @@ pronoun takes the type of what it refers to.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -204,11 +204,31 @@ def _named_in_own_sentence(people_at: Sequence[tuple[int, _Cluster]], fits: Sequ
     return next((c for at, c in people_at if own <= at < pos and id(c) in fit_ids), None)
 
 
+def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> str:
+    """What a source is called: the longest of its names, background ones included ("Meloni" cited,
+    "Giorgia Meloni" named earlier), a person's without the possessive ("Donald Trump's"). A phrase
+    that conjoins the source with others names it only while no other names it alone: "Richards and
+    Menendez both stressed" links to Richards, whose name stays "Richards"."""
+    names = cluster.names or cluster.passing
+    if not names:
+        return cluster.mentions[0].text
+    if several is not None:
+        names = [n for n in names if not several(n)] or names
+    name = max(names, key=len)
+    if cluster.type in _PERSON_TYPES:
+        head, _, last = name.rpartition(" ")
+        bare, possessive = split_possessive(last)
+        if possessive in {"’s", "'s"}:
+            name = f"{head} {bare}" if head else bare
+    return name
+
+
 def link_sources(
     mentions: Sequence[tuple[Span, MentionType]],
     background: Sequence[tuple[Span, MentionType]] = (),
     things: Sequence[tuple[Span, MentionType]] = (),
     text: str = "",
+    several: Callable[[str], bool] | None = None,
 ) -> tuple[list[str], list[Source]]:
     """Source ids for `mentions` (in text order) and the sources they form.
 
@@ -216,7 +236,9 @@ def link_sources(
     they are antecedents for later pronouns and surnames ("He said ..."), and become sources only
     when a cited mention links to them. `text`, the article, lets a pronoun see whether a
     quotation closes right before it. `things` are bodies and texts named in passing ("the
-    report", "Tinder"): antecedents for "it", "its" and "which" only.
+    report", "Tinder"): antecedents for "it", "its" and "which" only. `several` says whether a
+    phrase conjoins several sources ("Richards and Menendez"): such a phrase names a source only
+    when none of its other mentions names it alone.
     """
     clusters: list[_Cluster] = []
     recent: list[_Cluster] = []  # most recent mention last
@@ -414,7 +436,7 @@ def link_sources(
     sources = []
     for i in order:
         c = clusters[i]
-        name = max(c.names or c.passing, key=len) if c.names or c.passing else c.mentions[0].text
+        name = _display_name(c, several)
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
         if not c.type and c.key.startswith(("title:", "role:", "person:", "words:")):
             typ = "unnamed_source"  # "the senator" with no named official before it

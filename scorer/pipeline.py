@@ -265,7 +265,8 @@ class Pipeline:
         if turns is not None:
             mentions.extend(turns.speakers)
         things = [(Span(s, e, text[s:e]), mt) for s, e, mt in self.typer.background_things(text, officials)]
-        ids, sources = link_sources(mentions, background, things, text)  # type: ignore[arg-type]
+        ids, sources = link_sources(mentions, background, things, text,  # type: ignore[arg-type]
+                                    several=lambda phrase: self.typer.coordinated_voices(phrase) >= 2)
         tweet_ids = ids[n_attribution_mentions:n_attribution_mentions + len(tweets)]
         speaker_ids = ids[n_before_speakers:]
         ids = ids[:n_attribution_mentions]

@@ -332,6 +332,26 @@ def test_label_and_scorer_source_ids_are_aligned_one_to_one() -> None:
     assert align_source_ids(pairs) == {"S1": "S2", "S2": "S5"}
 
 
+def test_a_source_is_named_by_a_mention_of_it_alone(typer_: SourceTyper) -> None:
+    # "Whitlock and Senator Tom Barrow both said" links to Whitlock, but the source is not called
+    # by the longer phrase that conjoins her with another voice; a name seen only as a possessive
+    # ("Jane Whitlock's bill") loses the possessive.
+    phrases = ["Senator Jane Whitlock", "Whitlock and Senator Tom Barrow"]
+    at = [0, 100]
+    mentions = [(Span(a, a + len(p), p), typer_.classify(p)) for a, p in zip(at, phrases, strict=True)]
+    several = lambda p: typer_.coordinated_voices(p) >= 2  # noqa: E731
+    ids, sources = link_sources(mentions, several=several)
+    assert ids == ["S1", "S1"]
+    assert sources[0].name == "Senator Jane Whitlock"
+    assert link_sources(mentions)[1][0].name == "Whitlock and Senator Tom Barrow"  # without `several`
+    alone = [(Span(100, 100 + len(phrases[1]), phrases[1]), typer_.classify(phrases[1]))]
+    assert link_sources(alone, several=several)[1][0].name == phrases[1]  # its only name
+    owner, pronoun = "Jane Whitlock’s", "She"
+    ids, sources = link_sources([(Span(40, 43, pronoun), typer_.classify(pronoun))],
+                                [(Span(0, len(owner), owner), typer_.classify(owner))])
+    assert [s.name for s in sources] == ["Jane Whitlock"]
+
+
 def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
     # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
     # "another" must not make its second attribution a new source.
