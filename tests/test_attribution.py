@@ -455,3 +455,32 @@ def test_a_sentence_that_opens_with_a_poll_cites_it(finder: AttributionFinder, s
     found = finder.find_many(sentence, [(0, len(sentence))])[0]
     cited = [a.source.text for a in found if a.rule_id == "attr.in_poll" and a.source]
     assert cited == ([poll] if poll else [])
+
+
+@pytest.mark.parametrize(("text", "source", "inner", "held"), [
+    # A source ends before another cue of its sentence: the speaker, not what the speaker does.
+    ("Glenn Beck doubled down on his rhetoric to encourage voters to turn away.",
+     "Glenn Beck doubled down on his rhetoric", "doubled down on", "Glenn Beck"),
+    ("Ms. Acosta, referring to the law, said it was over.",
+     "Ms. Acosta, referring to the law", "referring to", "Ms. Acosta"),
+    # A relative clause stays whole, its verb included, as PolNeAR marks it.
+    ("Chris Christie, who endorsed him last week, said it was over.",
+     "Chris Christie, who endorsed him last week,", "endorsed",
+     "Chris Christie, who endorsed him last week,"),
+    # A cue outside the source changes nothing.
+    ("Jane Roe said it and added more.", "Jane Roe", "added", "Jane Roe"),
+])
+def test_a_source_holds_no_other_cue_of_its_sentence(text: str, source: str, inner: str, held: str) -> None:
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    verb = "said" if "said" in text else "to encourage"
+    at, cue_at, inner_at = text.index(source), text.index(verb), text.index(inner)
+    span, cue = make_span(text, at, at + len(source)), make_span(text, cue_at, cue_at + len(verb))
+    other = make_span(text, inner_at, inner_at + len(inner))
+    assert span is not None and cue is not None and other is not None
+    found = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test"),
+                                           Attribution(other, None, None, "speech", "test")])
+    assert found[0].source is not None and found[0].source.text == held
+    assert found[0].head is not None and found[0].head.text == held
