@@ -204,16 +204,46 @@ def _named_in_own_sentence(people_at: Sequence[tuple[int, _Cluster]], fits: Sequ
     return next((c for at, c in people_at if own <= at < pos and id(c) in fit_ids), None)
 
 
+# Words that, standing before a person's surname in a mention, make the mention a phrase about the
+# person rather than the person's name: "the popularity of Mr. Trump", "antagonists to Mr. Trump".
+_BEFORE_NAME_BREAKS = frozenset({"of", "to", "for", "in", "on", "at", "by", "with", "from", "about",
+                                 "against", "like", "than", "over", "beneath", "after", "before"})
+
+
+def _reads_as_name(name: str, surname: str) -> bool:
+    """Whether `name` names the person it mentions, the surname its head: "Senator Ted Cruz of
+    Texas", "Sen. Bernie Sanders (I-Vt.)", "Kristen Day, executive director of ...", not "the
+    popularity of Mr. Trump", "some of Mr. Clinton's admirers", "Mrs. Clinton played a prominent
+    role in ..." (spans that ran past a source and linked to the person by the surname)."""
+    found = [m.start() for m in regex.finditer(rf"(?<!\w){regex.escape(surname)}(?!\w)", name.lower())]
+    if not surname or not found:
+        return False
+    at = found[-1]
+    before = name[:at].split()
+    if any(w in _BEFORE_NAME_BREAKS and (k == 0 or not before[k - 1][:1].isupper())
+           for k, w in enumerate(before)):
+        return False  # but a title's own "of" stays: "Secretary of State John Kerry"
+    after = name[at + len(surname):]
+    bare_after = after.lstrip("’'s").lstrip() if after[:1] in {"’", "'"} else after.lstrip()
+    if after[:1] in {"’", "'"} and bare_after:
+        return False  # "Mr. Clinton's admirers": the admirers
+    first = bare_after.split(maxsplit=1)[0] if bare_after.split() else ""
+    return not first or not first[:1].islower() or first in {"of", "and"}
+
+
 def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> str:
     """What a source is called: the longest of its names, background ones included ("Meloni" cited,
     "Giorgia Meloni" named earlier), a person's without the possessive ("Donald Trump's"). A phrase
     that conjoins the source with others names it only while no other names it alone: "Richards and
-    Menendez both stressed" links to Richards, whose name stays "Richards"."""
+    Menendez both stressed" links to Richards, whose name stays "Richards". A person is called by a
+    mention that reads as the person's name (`_reads_as_name`) while one does."""
     names = cluster.names or cluster.passing
     if not names:
         return cluster.mentions[0].text
     if several is not None:
         names = [n for n in names if not several(n)] or names
+    if cluster.type in _PERSON_TYPES:
+        names = [n for n in names if _reads_as_name(n, cluster.key)] or names
     name = max(names, key=len)
     if cluster.type in _PERSON_TYPES:
         head, _, last = name.rpartition(" ")

@@ -352,6 +352,25 @@ def test_a_source_is_named_by_a_mention_of_it_alone(typer_: SourceTyper) -> None
     assert [s.name for s in sources] == ["Jane Whitlock"]
 
 
+@pytest.mark.parametrize(("phrases", "names"), [
+    # A longer mention that is a phrase about the person (a span that ran past the source) does not
+    # name the person; a title's own "of" does not make a phrase of a name.
+    (["Jane Whitlock", "the growing popularity of Ms. Whitlock among voters"], ["Jane Whitlock"]),
+    (["Jane Whitlock", "some of Ms. Whitlock's admirers"], ["Jane Whitlock"]),
+    (["Jane Whitlock", "Ms. Whitlock played a prominent role in the talks"], ["Jane Whitlock"]),
+    (["Secretary of State Tom Barrow", "Barrow"], ["Secretary of State Tom Barrow"]),
+    (["Tom Barrow", "Senator Tom Barrow of Ohio"], ["Senator Tom Barrow of Ohio"]),
+    # With no other mention, the phrase is all there is to call the source by.
+    (["the growing popularity of Ms. Whitlock"], ["the growing popularity of Ms. Whitlock"]),
+])
+def test_a_person_is_named_by_a_mention_that_reads_as_a_name(typer_: SourceTyper, phrases: list[str],
+                                                               names: list[str]) -> None:
+    mentions = [(Span(60 * k, 60 * k + len(p), p), typer_.classify(p)) for k, p in enumerate(phrases)]
+    ids, sources = link_sources(mentions)
+    assert len(set(ids)) == 1
+    assert [s.name for s in sources] == names
+
+
 def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
     # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
     # "another" must not make its second attribution a new source.
