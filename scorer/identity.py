@@ -236,7 +236,8 @@ def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> s
     "Giorgia Meloni" named earlier), a person's without the possessive ("Donald Trump's"). A phrase
     that conjoins the source with others names it only while no other names it alone: "Richards and
     Menendez both stressed" links to Richards, whose name stays "Richards". A person is called by a
-    mention that reads as the person's name (`_reads_as_name`) while one does."""
+    mention that reads as the person's name (`_reads_as_name`) while one does. Lengths are compared
+    without a leading determiner, the first mention winning a tie."""
     names = cluster.names or cluster.passing
     if not names:
         return cluster.mentions[0].text
@@ -244,7 +245,9 @@ def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> s
         names = [n for n in names if not several(n)] or names
     if cluster.type in _PERSON_TYPES:
         names = [n for n in names if _reads_as_name(n, cluster.key)] or names
-    name = max(names, key=len)
+    # The longest, its determiner aside; of equals, the first: "a diplomatic source" introduces
+    # what "The diplomatic source" takes up.
+    name = max(names, key=lambda n: len(_descriptor(n)))
     if cluster.type in _PERSON_TYPES:
         head, _, last = name.rpartition(" ")
         bare, possessive = split_possessive(last)

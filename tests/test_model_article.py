@@ -19,6 +19,8 @@ def test_opening_claim_cites_meloni_and_the_diplomatic_source(report: Report) ->
     c = claim(report, "The US has proposed security guarantees")
     assert c.source_types == ("named_official", "unnamed_source")
     assert report.source(c.source_ids[0]).name == "Italy’s Prime Minister Giorgia Meloni"
+    # A source is called as the article introduces it, not as it takes it up ("The diplomatic source").
+    assert report.source(c.source_ids[1]).name == "a diplomatic source"
     # Two voices cited in the claim's own sentence is the model's strongest corroboration signal.
     assert c.corroboration == max(x.corroboration for x in report.claims)
 
@@ -65,6 +67,7 @@ def test_second_source_keeps_one_id(report: Report) -> None:
     second = claim(report, "The second source revealed")
     assert first.source_type == second.source_type == "second_source"
     assert first.source_ids == second.source_ids
+    assert report.source(first.source_ids[0]).name == "Another source"
 
 
 def test_french_presidency_is_an_institution(report: Report) -> None:
