@@ -182,8 +182,7 @@ def _cut_source(text: str, a: Attribution, cut: int) -> Attribution:
 
 # A relative clause's opening word: "Chris Christie, who endorsed him last week,".
 _RELATIVE_OPENER = regex.compile(r",?\s+(?:who|whom|whose|which|that)\s", regex.IGNORECASE)
-
-
+# What a cut can leave at a source's end that belongs to the words cut off: a comma, "and", "or".
 _DANGLING_END = regex.compile(r"(?:[\s,;:]|\s(?:and|or|but)\b)+$")
 
 

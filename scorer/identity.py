@@ -215,10 +215,12 @@ def _reads_as_name(name: str, surname: str) -> bool:
     Texas", "Sen. Bernie Sanders (I-Vt.)", "Kristen Day, executive director of ...", not "the
     popularity of Mr. Trump", "some of Mr. Clinton's admirers", "Mrs. Clinton played a prominent
     role in ..." (spans that ran past a source and linked to the person by the surname)."""
-    found = [m.start() for m in regex.finditer(rf"(?<!\w){regex.escape(surname)}(?!\w)", name.lower())]
-    if not surname or not found:
+    if not surname:
         return False
-    at = found[-1]
+    found = [m.start() for m in regex.finditer(rf"(?<!\w){regex.escape(surname)}(?!\w)", name.lower())]
+    if not found:
+        return False
+    at = found[-1]  # the surname that ends the name ("the Bush adviser Jeb Bush")
     before = name[:at].split()
     if any(w in _BEFORE_NAME_BREAKS and (k == 0 or not before[k - 1][:1].isupper())
            for k, w in enumerate(before)):
