@@ -210,6 +210,13 @@ _BEFORE_NAME_BREAKS = frozenset({"of", "to", "for", "in", "on", "at", "by", "wit
                                  "against", "like", "than", "over", "beneath", "after", "before"})
 
 
+# Function words that a headline in Title Case capitalises after a name ("Rand Paul At The Debate",
+# "Hillary Clinton Under Pressure To Repudiate ..."): no name goes on with one.
+_TITLE_CASE_LINKS = frozenset({"at", "the", "and", "or", "of", "on", "in", "to", "for", "with", "from",
+                               "by", "as", "is", "are", "was", "were", "over", "under", "after",
+                               "before", "against", "about", "into", "amid"})
+
+
 def _reads_as_name(name: str, surname: str) -> bool:
     """Whether `name` names the person it mentions, the surname its head: "Senator Ted Cruz of
     Texas", "Sen. Bernie Sanders (I-Vt.)", "Kristen Day, executive director of ...", not "the
@@ -230,6 +237,8 @@ def _reads_as_name(name: str, surname: str) -> bool:
     if after[:1] in {"’", "'"} and bare_after:
         return False  # "Mr. Clinton's admirers": the admirers
     first = bare_after.split(maxsplit=1)[0] if bare_after.split() else ""
+    if first.lower() in _TITLE_CASE_LINKS and first[:1].isupper():
+        return False  # a headline's Title Case run: "Rand Paul At The Debate"
     return not first or not first[:1].islower() or first in {"of", "and"}
 
 

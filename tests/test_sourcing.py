@@ -360,6 +360,8 @@ def test_a_source_is_named_by_a_mention_of_it_alone(typer_: SourceTyper) -> None
     (["Jane Whitlock", "Ms. Whitlock played a prominent role in the talks"], ["Jane Whitlock"]),
     (["Secretary of State Tom Barrow", "Barrow"], ["Secretary of State Tom Barrow"]),
     (["Tom Barrow", "Senator Tom Barrow of Ohio"], ["Senator Tom Barrow of Ohio"]),
+    # A headline's Title Case run goes on past the name with a function word.
+    (["Jane Whitlock", "Jane Whitlock At The"], ["Jane Whitlock"]),
     # With no other mention, the phrase is all there is to call the source by.
     (["the growing popularity of Ms. Whitlock"], ["the growing popularity of Ms. Whitlock"]),
 ])
