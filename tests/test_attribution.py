@@ -8,7 +8,11 @@ cues include it, 18 leave it out). A passive cue is the verb group ("were report
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.attribution import AttributionFinder
 
@@ -484,3 +488,32 @@ def test_a_source_holds_no_other_cue_of_its_sentence(text: str, source: str, inn
                                            Attribution(other, None, None, "speech", "test")])
     assert found[0].source is not None and found[0].source.text == held
     assert found[0].head is not None and found[0].head.text == held
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab ,", min_size=0, max_size=400), st.integers(min_value=4, max_value=60))
+def test_a_run_on_text_is_read_in_windows_that_tile_it(text: str, size: int) -> None:
+    from scorer.attribution import _windows
+
+    windows = _windows(text, 0, len(text), size)
+    assert windows[0][0] == 0 and windows[-1][1] == len(text)
+    assert all(a < b or (a == b == len(text)) for a, b in windows)
+    assert all(b1 == a2 for (_, b1), (a2, _) in pairwise(windows))  # no gap, no overlap
+    assert all(b - a <= size for a, b in windows)
+
+
+def test_a_long_run_on_sentence_keeps_the_attributions_of_every_window() -> None:
+    from scorer.attribution import MAX_SENTENCE_CHARS, _windows
+
+    finder = AttributionFinder()
+    clause = "the mayor of the town said that the road was closed, and "
+    text = clause * (3 * MAX_SENTENCE_CHARS // len(clause)) + "it stayed closed."
+    assert len(text) > 2 * MAX_SENTENCE_CHARS
+    [found] = finder.find_many(text, [(0, len(text))])
+    cues = [a.cue.start for a in found if a.cue.text == "said"]
+    assert len(cues) == text.count(" said ")  # every "said", in the first window and the last
+    # Only where a window's edge cuts a subject from its verb may a source be cut or missing.
+    sources = [a.source.text if a.source else "" for a in found if a.cue.text == "said"]
+    edges = len(_windows(text, 0, len(text), MAX_SENTENCE_CHARS)) - 1
+    assert sum(s != "the mayor of the town" for s in sources) <= edges
+    assert all("the mayor of the town".endswith(s) for s in sources)
