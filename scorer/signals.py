@@ -361,20 +361,22 @@ def _coverage(queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
     for k, row in enumerate(doc_rows):
         for j in row:
             postings[j].append(k)
-    shared_rows = []
-    for row in query_rows:
+    # Each row summed in Python floats, then stored as float64 (the same values): a list of all rows
+    # would hold queries x documents Python floats.
+    shared = np.zeros((len(query_rows), len(doc_rows)), dtype=np.float64)
+    for q, row in enumerate(query_rows):
         acc = [0.0] * len(doc_rows)
         for j in row:
             w = weight[j]
             for k in postings[j]:
                 acc[k] += w
-        shared_rows.append(acc)
-    shared = np.array(shared_rows, dtype=np.float64).reshape(len(query_rows), len(doc_rows))
-    query_share = shared / np.maximum(mass, 1e-9)[:, None]
+        shared[q] = acc
+    # Two claims-by-claims arrays at most (`shared` becomes the query share in place).
     doc_share = shared / np.maximum(doc_mass, 1e-9)[None, :]
+    query_share = np.divide(shared, np.maximum(mass, 1e-9)[:, None], out=shared)
     # Very short candidates would be "covered" by any long quote: they only count one way.
     doc_share[:, doc_mass < 5 * idf.mean()] = 0.0
-    return np.maximum(query_share, doc_share)
+    return np.maximum(query_share, doc_share, out=doc_share)
 
 
 def similarity_matrix(claim_texts: Sequence[str]) -> np.ndarray:
