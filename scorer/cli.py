@@ -112,7 +112,8 @@ def batch(
     chunksize: Annotated[int, typer.Option(
         min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
     max_chars: Annotated[int, typer.Option(
-        min=1, help="Longest text scored; longer rows are skipped with an error.")] = 2_000_000,
+        min=1, help="Longest text scored (characters); longer rows are skipped with an error. Time and "
+                    "memory grow with the square of a text's claims.")] = 100_000,
     workers: Annotated[int, typer.Option(
         min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers).")] = 1,
     engine: Annotated[Engine, typer.Option(

@@ -374,3 +374,22 @@ def test_fast_path_finds_exactly_what_the_full_pattern_finds(text: str) -> None:
                     if m.end() > m.start()
                 ]
                 assert [(m.start, m.end) for m in rule.finditer(text, pos, end)] == full, rule.id
+
+
+def test_a_text_over_the_default_limit_is_skipped_with_the_fix(tmp_path: Path) -> None:
+    # The CLI's --max-chars default is the batch function's, so the pandas and Dask paths and the
+    # command line skip the same rows; the error names the flag that lets the row through.
+    import inspect
+
+    from scorer import cli
+    from scorer.batch import DEFAULT_MAX_CHARS
+
+    assert inspect.signature(cli.batch).parameters["max_chars"].default == DEFAULT_MAX_CHARS
+    long_text = "The mayor said the road was closed. " * (DEFAULT_MAX_CHARS // 36 + 1)
+    short_text = "The mayor said the road was closed."
+    frame = pd.DataFrame({"id": ["short", "long"], "text": [short_text, long_text]})
+    out = score_frame(frame)
+    status = dict(zip(out["article_id"], out["status"], strict=True))
+    assert status["short"] == "scored" and status["long"] == "skipped"
+    error = out.loc[out["article_id"] == "long", "error"].iloc[0]
+    assert f"over the limit of {DEFAULT_MAX_CHARS}" in error and "raise --max-chars" in error
