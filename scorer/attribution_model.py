@@ -57,6 +57,9 @@ CUE_WINDOW = 3
 MAX_GAP_LEFT = 14
 MAX_GAP_RIGHT = 3
 MAX_SOURCE_TOKENS = 30
+# Candidate sources scored in one numpy pass (`SourceScorer.score_many`): an article has a few
+# thousand; a run-on text of thousands of cues is scored in groups of this many (about 30 MB a table).
+MAX_CANDIDATES_AT_ONCE = 50_000
 MIN_FEATURE_COUNT = 3
 CUE_FOLDS = 3
 # The best candidate source of a cue stands when its probability reaches this. The source model is
@@ -1464,6 +1467,21 @@ class SourceScorer:
         sizes = [len(s) for s, _ in found]
         if not sum(sizes):
             return [(s, e, np.zeros(0)) for s, e in found]
+        if sum(sizes) > MAX_CANDIDATES_AT_ONCE and len(cues) > 1:
+            # A run-on text's thousands of cues would need a (2 x flags + 1) x candidates table of
+            # gigabytes: score them a group at a time (every candidate's terms are its own, so the
+            # floats are the same).
+            grouped: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            group: list[tuple[Analysis, CueInfo, dict[str, np.ndarray]]] = []
+            total = 0
+            for item, size in zip(cues, sizes, strict=True):
+                if group and total + size > MAX_CANDIDATES_AT_ONCE:
+                    grouped.extend(self.score_many(group))
+                    group, total = [], 0
+                group.append(item)
+                total += size
+            grouped.extend(self.score_many(group))
+            return grouped
         # Each claim's tables once, in the order its cues come; per claim the offsets of its tables
         # (by position -1..n: parts and kinds; 0..n: flag prefix sums; 0..n-1: time tails).
         claim_of: dict[int, int] = {}

@@ -601,3 +601,21 @@ def test_an_aside_source_needs_a_name_and_an_aside(finder: AttributionFinder) ->
     found = finder.find_many(sentence, [(0, len(sentence))])[0]
     said = [a for a in found if a.cue.text == "said"]
     assert all(a.source is None or not a.source.text.startswith(("Yet", "on television")) for a in said)
+
+
+def test_source_candidates_scored_in_groups_give_the_same_attributions(
+        finder: AttributionFinder, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run-on text's cues are scored a group at a time (MAX_CANDIDATES_AT_ONCE) to bound memory;
+    # grouping must not change a single score.
+    import re
+
+    import scorer.attribution_model as am
+
+    text = ("Jane Doe, the mayor, said the road was closed. The council told reporters it would "
+            "reopen, according to a city official. Critics argued that the plan, which aides "
+            "defended, was late. ") * 3
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", text)]
+    whole = finder.find_many(text, bounds)
+    assert sum(len(f) for f in whole) >= 6
+    monkeypatch.setattr(am, "MAX_CANDIDATES_AT_ONCE", 40)
+    assert finder.find_many(text, bounds) == whole
