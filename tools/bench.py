@@ -5,6 +5,7 @@
     python tools/bench.py --memory 5,20      # peak RSS of (b) at several input sizes
     python tools/bench.py --memory 100,1000 --io-only --chunksize 500   # the same, reading and writing only
     python tools/bench.py --profile 100      # top hot spots of analyze() over 100 articles
+    python tools/bench.py --worst-case       # one huge or run-on text: seconds and memory of analyze()
 
 Corpus (under bench-out/, never committed): the PolNeAR train texts repeated to the size asked for;
 above 50 MB, articles generated from shuffled PolNeAR paragraphs (seeded, so runs compare).
@@ -255,6 +256,39 @@ def profile(n: int, before: bool) -> None:
         print(f"  {100 * tottime / total:5.1f}% self  {100 * cumtime / total:5.1f}% cum  {func}  ({where})")
 
 
+# Fixed texts that are no news article but reach a batch run all the same: run-ons with no sentence
+# end, and many articles in one cell (`--max-chars` allows 100,000 characters by default).
+WORST_CASES = {
+    "run-on, 81 KB": "('and the official said that ' * 3000) + '.'",
+    "run-on, 162 KB": "('and the official said that ' * 6000) + '.'",
+    "names in a row, 62 KB": "' '.join(f'Senator John{i} Smith{i} said' for i in range(2000))",
+    "30 articles in one cell, 99 KB": "'\\n\\n'.join(t for _, t in bench.polnear_texts()[:30])",
+    "200 articles in one cell, 751 KB": "'\\n\\n'.join(t for _, t in bench.polnear_texts()[:200])",
+}
+
+
+def worst_case() -> None:
+    """Each WORST_CASES text through analyze() in a process of its own: seconds, and how far the
+    peak RSS rises over that of the process with the models loaded."""
+    print(f"{'text':34} {'chars':>9} {'claims':>7} {'seconds':>8} {'RSS rise MB':>12}")
+    for name, expr in WORST_CASES.items():
+        code = (
+            "import resource, sys, time; sys.path.insert(0, 'tools'); import bench\n"
+            "from scorer import analyze\n"
+            f"t = {expr}\n"
+            "analyze('Warm up. He said so.')\n"
+            "r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "t0 = time.perf_counter(); r = analyze(t); s = time.perf_counter() - t0\n"
+            "r1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(len(t), len(r.claims), s, (r1 - r0) / 1024)\n"
+        )
+        run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                             check=True)
+        chars, claims, seconds, rise = run.stdout.split()
+        print(f"{name:34} {int(chars):9d} {int(claims):7d} {float(seconds):8.1f} {float(rise):12.0f}",
+              flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=FIXED_MB, help="corpus size in MB of article text")
@@ -263,11 +297,14 @@ def main() -> None:
     ap.add_argument("--memory", help="comma-separated sizes in MB: peak RSS of (b) for each")
     ap.add_argument("--io-only", action="store_true", help="with --memory: read and write, do not score")
     ap.add_argument("--profile", type=int, help="profile analyze() over this many PolNeAR articles")
+    ap.add_argument("--worst-case", action="store_true", help="seconds and memory of analyze() on huge texts")
     ap.add_argument(
         "--before", action="store_true", help="with --profile: without the rule-matching fast path"
     )
     args = ap.parse_args()
-    if args.profile:
+    if args.worst_case:
+        worst_case()
+    elif args.profile:
         profile(args.profile, args.before)
     elif args.memory:
         memory([float(x) for x in args.memory.split(",")], args.chunksize, args.io_only)
