@@ -112,6 +112,8 @@ _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
 # A courtesy title and a surname ("Ms. Nwanguma", "Mr. Lou", "Dr. Carson"): a person, gendered by
 # the title, whatever the surname.
+# A capitalised word and "of" right before a position: the first half of a title ("Secretary of").
+_AFTER_TITLE_OF = regex.compile(r"\p{Lu}[\p{L}.]*\s+of\s$")
 _HONORIFIC_NAME = regex.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+{_NAME_WORD}(?![\p{{L}}’'\-])")
 # One capitalised word: a candidate surname mention ("Husted", "Meloni’s").
@@ -871,6 +873,15 @@ class SourceTyper:
             start, phrase = m.start(), m.group(0)
             while phrase and (opener := phrase.split(maxsplit=1)[0]).lower() in self.sentence_openers:
                 rest = phrase[len(opener):].lstrip()
+                start += len(phrase) - len(rest)
+                phrase = rest
+            if (len(words := phrase.split()) >= 3 and words[0].lower() not in self._given_names
+                    and _AFTER_TITLE_OF.search(text, max(0, start - 40), start) is not None):
+                # "Secretary of State Hillary Clinton": a run that starts after a capitalised word's
+                # "of" starts with that title's last word ("State"), no part of the name; after a
+                # common noun's "of" it starts with a title of its own ("the administration of
+                # President Bill Clinton").
+                rest = phrase[len(words[0]):].lstrip()
                 start += len(phrase) - len(rest)
                 phrase = rest
             mt = self.classify(phrase, officials=officials)

@@ -912,3 +912,15 @@ def test_a_three_word_title_before_an_initialled_name_makes_an_official(typer_: 
             "Later, Roe said the talks went well.")
     officials = typer_.article_officials(text)
     assert typer_.classify("Roe", officials=officials).type == "named_official"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # The run after a title's "of" starts with the title's last word, which is no part of the name.
+    ("The rally heard Former Secretary of State Hillary Clinton speak.", "Hillary Clinton"),
+    # After a common noun's "of", the run starts with a title of its own.
+    ("It was the policy of President Bill Clinton in the nineties.", "President Bill Clinton"),
+])
+def test_a_background_name_after_a_title_of_drops_the_title_word(typer_: SourceTyper, text: str,
+                                                                  name: str) -> None:
+    found = typer_.background_people(text, typer_.article_officials(text))
+    assert [text[s:e] for s, e, _ in found] == [name]
