@@ -110,10 +110,10 @@ _LED_BY = regex.compile(
 # "... and Jim Risch" right after a name: the second of two names under one plural title.
 _AND_NAME = regex.compile(
     r"(?:\s*\([^)]{1,20}\))?\s+and\s+(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?\s+\p{Lu}[\p{L}’'\-]+)")
-# A courtesy title and a surname ("Ms. Nwanguma", "Mr. Lou", "Dr. Carson"): a person, gendered by
-# the title, whatever the surname.
 # A capitalised word and "of" right before a position: the first half of a title ("Secretary of").
 _AFTER_TITLE_OF = regex.compile(r"\p{Lu}[\p{L}.]*\s+of\s$")
+# A courtesy title and a surname ("Ms. Nwanguma", "Mr. Lou", "Dr. Carson"): a person, gendered by
+# the title, whatever the surname.
 _HONORIFIC_NAME = regex.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+{_NAME_WORD}(?![\p{{L}}’'\-])")
 # One capitalised word: a candidate surname mention ("Husted", "Meloni’s").
