@@ -301,6 +301,13 @@ _COLLECTIVES = frozenset({
     "majority", "minority", "group", "panel", "jury"})
 
 
+def _without_first_word(phrase: str, start: int, first: str) -> tuple[str, int]:
+    """`phrase` (at `start`) without its first word `first` and the space after it, and where the
+    rest starts."""
+    rest = phrase[len(first):].lstrip()
+    return rest, start + len(phrase) - len(rest)
+
+
 def _number(head: str) -> str:
     """The gender field of an unnamed source: "plural" for plural and collective heads ("aides",
     "his family"), "" for one person of either sex ("a diplomatic source")."""
@@ -872,18 +879,14 @@ class SourceTyper:
         for m in _PERSON_NAME.finditer(text):
             start, phrase = m.start(), m.group(0)
             while phrase and (opener := phrase.split(maxsplit=1)[0]).lower() in self.sentence_openers:
-                rest = phrase[len(opener):].lstrip()
-                start += len(phrase) - len(rest)
-                phrase = rest
+                phrase, start = _without_first_word(phrase, start, opener)
             if (len(words := phrase.split()) >= 3 and words[0].lower() not in self._given_names
                     and _AFTER_TITLE_OF.search(text, max(0, start - 40), start) is not None):
                 # "Secretary of State Hillary Clinton": a run that starts after a capitalised word's
                 # "of" starts with that title's last word ("State"), no part of the name; after a
                 # common noun's "of" it starts with a title of its own ("the administration of
                 # President Bill Clinton").
-                rest = phrase[len(words[0]):].lstrip()
-                start += len(phrase) - len(rest)
-                phrase = rest
+                phrase, start = _without_first_word(phrase, start, words[0])
             mt = self.classify(phrase, officials=officials)
             if mt.type in {"named_official", "named_person"} and (
                     len(phrase.split()) >= 2 and (mt.gender or mt.type == "named_official")):
