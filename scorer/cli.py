@@ -32,6 +32,11 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
 
 
+# batch.DEFAULT_MAX_CHARS, repeated so that the CLI starts without importing pandas (a test checks
+# that the two agree).
+MAX_CHARS = 100_000
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line to stderr and return the exit to raise."""
     err.print(f"error: {message}", markup=False)
@@ -65,9 +70,17 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Output format.")] = ReportFormat.terminal,
     article_id: Annotated[str | None, typer.Option("--id", help="Article id for the report.")] = None,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest text scored (characters), as in `scorer batch`. Time and memory grow with "
+                    "the square of a text's claims.")] = MAX_CHARS,
 ) -> None:
     """Score one article and print its sourcing report."""
     text = _read_text(path)
+    if len(text) > max_chars:
+        # A whole archive or book given as one article would run for hours and take gigabytes:
+        # say so at once rather than appear to hang.
+        raise fail(f"{'standard input' if path == '-' else path}: {len(text):,} characters, over "
+                   f"--max-chars {max_chars:,}; split it into articles, or raise --max-chars to score it")
     from scorer import analyze
     from scorer.report import render_terminal, to_markdown
 
@@ -113,7 +126,7 @@ def batch(
         min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
     max_chars: Annotated[int, typer.Option(
         min=1, help="Longest text scored (characters); longer rows are skipped with an error. Time and "
-                    "memory grow with the square of a text's claims.")] = 100_000,
+                    "memory grow with the square of a text's claims.")] = MAX_CHARS,
     workers: Annotated[int, typer.Option(
         min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers).")] = 1,
     engine: Annotated[Engine, typer.Option(

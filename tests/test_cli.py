@@ -66,6 +66,30 @@ def test_non_utf8_file_is_one_line_exit_1(tmp_path: Path) -> None:
     assert "not UTF-8" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
+def test_report_over_max_chars_is_one_line_exit_1_and_the_flag_lets_it_through(tmp_path: Path) -> None:
+    # A text longer than the limit stops at once with the fix, rather than running for hours;
+    # the same text under a raised limit is scored.
+    path = tmp_path / "long.txt"
+    path.write_text("The mayor said the road was closed. " * 4, encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path), "--max-chars", "100"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "144 characters, over --max-chars 100" in result.stderr and "raise --max-chars" in result.stderr
+    result = runner.invoke(app, ["report", str(path), "--max-chars", "144", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["claims"]) == 4
+
+
+def test_report_and_batch_share_the_default_max_chars() -> None:
+    import inspect
+
+    from scorer import cli
+    from scorer.batch import DEFAULT_MAX_CHARS
+
+    assert cli.MAX_CHARS == DEFAULT_MAX_CHARS
+    assert inspect.signature(cli.report).parameters["max_chars"].default == DEFAULT_MAX_CHARS
+
+
 def test_usage_error_exits_2() -> None:
     result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--format", "pdf"])
     assert result.exit_code == 2
