@@ -71,6 +71,8 @@ _NAME_WORD = r"\p{Lu}[\p{Ll}’'\-]+(?:\p{Lu}[\p{Ll}’'\-]+)?"
 _PERSON_NAME = regex.compile(
     rf"\b{_NAME_WORD}(?:\s+\p{{Lu}}\.)?"
     rf"(?:[ \t]+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b){_NAME_WORD}){{1,3}}\b")
+# The next capitalised word after a name run, a weekday excepted.
+_NEXT_NAME_WORD = regex.compile(rf"[ \t]+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b){_NAME_WORD}\b")
 # "Jon Husted, the Ohio secretary of state," / "Ban Ki-moon, secretary general of the UN,"
 _APPOSITION_TITLE = regex.compile(
     r"\b(\p{Lu}[\p{L}’'\-]+(?:\s+\p{Lu}\.)?(?:\s+\p{Lu}[\p{L}’'\-]+){0,2}),\s+"
@@ -876,8 +878,22 @@ class SourceTyper:
         such a surname alone ("Husted"). They serve as antecedents for pronouns and surnames: a
         pronoun's referent is the person named last."""
         found = []
+        last_end = 0
         for m in _PERSON_NAME.finditer(text):
-            start, phrase = m.start(), m.group(0)
+            start, end, phrase = m.start(), m.end(), m.group(0)
+            if start < last_end:
+                continue  # inside a run lengthened below
+            if (len(words := phrase.split()) >= 4 and len(name := self._head_name(words)) < 2
+                    and not any(self._name_word(w) for w in words[:len(words) - len(name)])):
+                # The run stops at four words, before the name its titles lead up to ends: "Senate
+                # Majority Leader Mitch | McConnell", "White House Press Secretary | Josh Earnest". Not
+                # after a word that may be a name ("Francois Hollande Says Donald | Trump", headline).
+                for _ in range(2 - len(name)):
+                    if (more := _NEXT_NAME_WORD.match(text, end)) is None:
+                        break
+                    end = more.end()
+                phrase = text[start:end]
+            last_end = end
             while phrase and (opener := phrase.split(maxsplit=1)[0]).lower() in self.sentence_openers:
                 phrase, start = _without_first_word(phrase, start, opener)
             if (len(words := phrase.split()) >= 3 and words[0].lower() not in self._given_names
@@ -890,7 +906,7 @@ class SourceTyper:
             mt = self.classify(phrase, officials=officials)
             if mt.type in {"named_official", "named_person"} and (
                     len(phrase.split()) >= 2 and (mt.gender or mt.type == "named_official")):
-                found.append((start, m.end(), mt))
+                found.append((start, end, mt))
         # A courtesy title and a surname ("Ms. Nwanguma") names a person of known gender even when
         # the full name did not qualify above ("Kashiya Nwanguma": no listed first name), where no
         # full name covers it ("Dr. Ben Carson" is taken as "Ben Carson").

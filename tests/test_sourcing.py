@@ -539,6 +539,10 @@ def test_an_embedded_post_cites_its_author() -> None:
     # Inner capitals are name words; a word capitalised for opening the sentence is not.
     ("When Wallace ran, Senator John McCain spoke.", "Senator John McCain", "mccain"),
     ("But Martin O’Malley said it was over.", "Martin O’Malley", "o’malley"),
+    # Titles that fill the four words a run may take do not cut the name after them.
+    ("Senate Majority Leader Mitch McConnell spoke.", "Senate Majority Leader Mitch McConnell", "mcconnell"),
+    ("White House Press Secretary Josh Earnest spoke.", "White House Press Secretary Josh Earnest",
+     "earnest"),
 ])
 def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, key: str) -> None:
     from scorer.sourcing import SourceTyper
@@ -546,6 +550,16 @@ def test_background_people_read_a_titled_full_name_as_one(text: str, name: str, 
     typer = SourceTyper()
     found = typer.background_people(text, typer.article_officials(text))
     assert [(text[s:e], mt.key) for s, e, mt in found][:1] == [(name, key)]
+
+
+def test_a_headline_run_is_not_lengthened_into_the_next_name() -> None:
+    # "Says" may be a name word: the run before it is no title leading up to a name.
+    from scorer.sourcing import SourceTyper
+
+    typer = SourceTyper()
+    text = "Francois Hollande Says Donald Trump Makes Everyone Sick\n\nTrump spoke on Monday."
+    assert all(text[s:e] != "Francois Hollande Says Donald Trump"
+               for s, e, _ in typer.background_people(text, typer.article_officials(text)))
 
 
 def test_background_people_skip_capitalised_sentence_openers() -> None:
