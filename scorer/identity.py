@@ -40,6 +40,7 @@ from functools import lru_cache
 import regex
 
 from scorer.attribution import quotation_mask
+from scorer.claims import is_title_case
 from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
@@ -60,6 +61,9 @@ class _Cluster:
     names: list[str] = field(default_factory=list)
     cited: bool = False
     passing: list[str] = field(default_factory=list)  # names of a body or text named in passing
+    # Names given in a Title Case headline and nowhere in the body: perhaps a headline's run of
+    # capitals ("Glenn Beck Blasts Drudge", "Casually Conflates Ted Cruz").
+    headline_only: set[str] = field(default_factory=set)
     given: set[str] = field(default_factory=set)  # the first names a named person's mentions give
     # The word before the surname in a full name when it is no listed first name ("Lou" of "Lou
     # Jiwei"): perhaps a family name written first, which "Mr. Lou" may take up.
@@ -244,7 +248,8 @@ def _reads_as_name(name: str, surname: str) -> bool:
 
 def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> str:
     """What a source is called: the longest of its names, background ones included ("Meloni" cited,
-    "Giorgia Meloni" named earlier), a person's without the possessive ("Donald Trump's"). A phrase
+    "Giorgia Meloni" named earlier), a person's without the possessive ("Donald Trump's"). A name
+    only a Title Case headline gives is used only while no other names the source. A phrase
     that conjoins the source with others names it only while no other names it alone: "Richards and
     Menendez both stressed" links to Richards, whose name stays "Richards". A person is called by a
     mention that reads as the person's name (`_reads_as_name`) while one does. Lengths are compared
@@ -252,6 +257,7 @@ def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> s
     names = cluster.names or cluster.passing
     if not names:
         return cluster.mentions[0].text
+    names = [n for n in names if n not in cluster.headline_only] or names
     if several is not None:
         names = [n for n in names if not several(n)] or names
     if cluster.type in _PERSON_TYPES:
@@ -296,6 +302,8 @@ def link_sources(
     subjects: list[tuple[int, _Cluster]] = []  # (start, cluster) of mentions that open their sentence
     people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
     quoted = quotation_mask(text) if text else b""
+    first_line, newline, body = text.partition("\n")
+    headline_end = len(first_line) if newline and is_title_case(first_line) else 0
     starts = _sentence_starts(text) if text else [0]
     openers = _opening_pronouns(text, starts) if text else {}
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
@@ -444,6 +452,8 @@ def link_sources(
                 target.gender = mt.gender
         if mt.type != "pronoun":
             (target.names if is_source >= 0 else target.passing).append(span.text)
+            if span.start < headline_end and span.text not in body:
+                target.headline_only.add(span.text)
         if mt.type in {"named_official", "named_person"}:
             if mt.given:
                 target.given.add(mt.given)

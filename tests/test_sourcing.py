@@ -373,6 +373,23 @@ def test_a_person_is_named_by_a_mention_that_reads_as_a_name(typer_: SourceTyper
     assert [s.name for s in sources] == names
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # A Title Case headline's run of capitals is no name the body gives: the body's name is used.
+    ("NYTimes Casually Conflates Ted Cruz With George Wallace\n\nThe paper compared the two men on "
+     "Sunday. Ted Cruz said on Monday that the comparison was unfair.", "Ted Cruz"),
+    ("Networks Didn’t Cut From The Speech Once To Air Hillary Clinton\n\nThe networks stayed "
+     "with it. Hillary Clinton said on Monday that the coverage was unfair.", "Hillary Clinton"),
+    # A first line in sentence case is no headline: its name stands ("Prime Minister Jane
+    # Whitlock", longer than the body's "Whitlock").
+    ("The talks ended, said Prime Minister Jane Whitlock.\nWhitlock said on Monday that the talks "
+     "were over.", "Prime Minister Jane Whitlock"),
+])
+def test_a_name_only_a_headline_gives_yields_to_the_bodys(text: str, name: str) -> None:
+    from scorer import analyze
+
+    assert [s.name for s in analyze(text).sources if s.type == "named_official"] == [name]
+
+
 def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
     # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
     # "another" must not make its second attribution a new source.
