@@ -160,6 +160,8 @@ _NAME_LINKS = frozenset({"of", "and", "for", "the", "on", "&"})
 _HONORIFICS = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "miss", "sir", "dame", "lord",
                          "lady", "prof.", "professor", "rev.", "reverend", "father", "sister"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_PREPOSITIONS = frozenset({"of", "in", "to", "at", "on", "by", "from", "for", "with", "about", "against",
+                           "among", "over", "under", "than", "like", "into", "toward", "towards"})
 # Capitalised words that stand before names but are none ("Democrat Hillary Clinton", "Former ...").
 _NOT_NAMES = frozenset({
     "the", "a", "an", "former", "then", "new", "senior", "top", "u.s.", "democratic", "republican", "gop",
@@ -547,7 +549,7 @@ class SourceTyper:
         self._not_organisation_words = self.titles | self.title_words | self.nationality | _TITLE_MODIFIERS
         self._title_modifiers = _TITLE_MODIFIERS | self.nationality | self.institutions | self.place_names
         self._title_or_place_words = self.title_words | self.place_names
-        self._plain_words = _DETERMINERS | _NOT_NAMES | self.nationality
+        self._plain_words = _DETERMINERS | _NOT_NAMES | self.nationality | self.sentence_openers
         # `holds_office` looks up only the titles a phrase holds: one-word titles by set membership,
         # the multi-word ones ("secretary of state") as " title " inside the joined phrase.
         office_titles = self.titles | _ADVISORY_TITLES
@@ -1452,13 +1454,22 @@ class SourceTyper:
         roles = _WORDS.findall(_ROLE_CUT.split(head.strip(), maxsplit=1)[0])
         tail = self._head_name(roles)
         lead = [t.lower() for t in roles[:len(roles) - len(tail)]]
-        if (len(tail) >= 2 and lead and lead[-1] not in {"and", "or", "&"}
+        if (len(tail) >= 2 and lead and lead[-1] not in {"and", "or", "&"} and lead[-1] not in _PREPOSITIONS
                 and all(t[:1].islower() for t in roles[1:len(lead)])):
             # "Real estate mogul and reality television star Donald Trump", "master of ceremonies
             # Asab Al-Tabchi": lower-case roles, then the full name they describe (the head phrase
-            # was cut at "and" or "of", and no head noun this step knows was left).
+            # was cut at "and" or "of", and no head noun this step knows was left). A name after a
+            # preposition is its object, no one the words before describe ("its capital in Terre
+            # Haute", "the two chief antagonists to Donald J. Trump").
             return self._person(tail, phrase, words, core_words, officials)
         forward = self._name_run(core)
+        if forward and (forward[0].lower() in self.sentence_openers or (
+                len(forward) == 1 and any(w in self.unnamed or w in self.institutions or w in self.documents
+                                          for w in core_words[1:]))):
+            # A word capitalised for opening the sentence ("His surrogates", "These latest wins"), or
+            # one before a head noun that describes the speakers ("Local politicians", "Cement
+            # makers"): no name.
+            forward = []
         if forward and not self._has_phrase([n.lower() for n in forward], self.institutions) and not (
                 set(words) & self.documents and not set(words) & self.titles):
             # No head noun this step knows: a name at the front still names the speaker ("Clinton

@@ -837,6 +837,24 @@ def test_roles_joined_by_and_describe_the_full_name_after_them(typer_: SourceTyp
     assert (mt.type, mt.key) == (kind, key)
 
 
+@pytest.mark.parametrize("phrase", [
+    "its nominal capital in Terre Haute",  # a name after a preposition is its object
+    "the two chief antagonists to Jan Roe",
+    "His surrogates",  # a word capitalised for opening the sentence
+    "These latest wins",
+    "Her submission to the court",
+])
+def test_a_phrase_about_a_name_or_opened_by_a_capital_is_no_person(typer_: SourceTyper, phrase: str) -> None:
+    assert typer_.classify(phrase).type not in {"named_person", "named_official"}
+
+
+@pytest.mark.parametrize(("phrase", "key"), [("Roe paused", "roe"), ("Jan Roe started out", "roe")])
+def test_a_name_that_opens_a_phrase_run_on_still_names_the_speaker(typer_: SourceTyper, phrase: str,
+                                                                   key: str) -> None:
+    mt = typer_.classify(phrase)
+    assert (mt.type, mt.key) == ("named_person", key)
+
+
 @pytest.mark.parametrize("phrase", ["one Democrat familiar with the discussion",
                                     "a Republican who asked not to be named"])
 def test_a_party_member_described_is_no_name(typer_: SourceTyper, phrase: str) -> None:
