@@ -270,7 +270,9 @@ def _display_name(cluster: _Cluster, several: Callable[[str], bool] | None) -> s
         bare, possessive = split_possessive(last)
         if possessive in {"’s", "'s"}:
             name = f"{head} {bare}" if head else bare
-    return name
+    # A name is read, not indexed: one space between its words, whatever the page had there (a
+    # line break, a no-break space, a blanked link tag).
+    return " ".join(name.split())
 
 
 def link_sources(

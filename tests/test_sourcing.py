@@ -390,6 +390,17 @@ def test_a_name_only_a_headline_gives_yields_to_the_bodys(text: str, name: str) 
     assert [s.name for s in analyze(text).sources if s.type == "named_official"] == [name]
 
 
+def test_a_source_name_has_one_space_between_words() -> None:
+    # Mentions keep the text as written; the name is read: no-break spaces and line breaks inside a
+    # name ("Sen.\xa0Lindsey Graham") read as one space.
+    from scorer import analyze
+
+    text = "Sen.\xa0Lindsey\xa0Graham said on Monday that the talks were over."
+    report = analyze(text)
+    assert [s.name for s in report.sources] == ["Sen. Lindsey Graham"]
+    assert report.sources[0].mentions[0].text == "Sen.\xa0Lindsey\xa0Graham"
+
+
 def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
     # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
     # "another" must not make its second attribution a new source.
