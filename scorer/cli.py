@@ -82,7 +82,12 @@ def report(
         raise fail(f"{'standard input' if path == '-' else path}: {len(text):,} characters, over "
                    f"--max-chars {max_chars:,}; split it into articles, or raise --max-chars to score it")
     from scorer import analyze
+    from scorer.markup import looks_like_html
     from scorer.report import render_terminal, to_markdown
+
+    if looks_like_html(text):
+        err.print(f"note: {'standard input' if path == '-' else path} read as a web page: its markup is "
+                  "blanked, and offsets still index it as given", markup=False)
 
     try:
         result = analyze(text, outlet=outlet,

@@ -20,6 +20,7 @@ from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
 from scorer.linear import LinearModel
+from scorer.markup import blank_html, looks_like_html
 from scorer.report import ClaimAttribution, ClaimResult, OtherAttribution, Report
 from scorer.rulebook import RuleMatch, ruleset
 from scorer.scoring import ClaimEvidence, corroboration_model, score_claims
@@ -431,6 +432,9 @@ class Pipeline:
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        if looks_like_html(text):
+            # A saved web page: read its text, every offset still into the page as given.
+            text = blank_html(text)
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
         work, spans, sims, type_of, sources = (stage.work, stage.spans, stage.sims, stage.type_of,
