@@ -180,6 +180,8 @@ def _cut_source(text: str, a: Attribution, cut: int) -> Attribution:
     return Attribution(a.cue, source, head, a.cue_class, a.rule_id)
 
 
+# The word that ends a stretch, with only spaces after it.
+_LAST_WORD = regex.compile(r"(?<![\w’'])([\w’']+)[ \t]+$")
 # A relative clause's opening word: "Chris Christie, who endorsed him last week,".
 _RELATIVE_OPENER = regex.compile(r",?\s+(?:who|whom|whose|which|that)\s", regex.IGNORECASE)
 # What a cut can leave at a source's end that belongs to the words cut off: a comma, "and", "or".
@@ -319,6 +321,8 @@ class AttributionFinder:
         self.time_words = frozenset(self.rules.lists.get("time_words", ()))
         self.headline_kickers = frozenset(self.rules.lists.get("headline_kickers", ()))
         self.body_name_heads = frozenset(self.rules.lists.get("body_name_heads", ()))
+        self.floating_quantifiers = frozenset(self.rules.lists.get("floating_quantifiers", ()))
+        self._floated_over = self.lex.pronouns | frozenset(self.rules.lists.get("relative_pronouns", ()))
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
@@ -575,7 +579,7 @@ class AttributionFinder:
         return out
 
     def _trimmed_sources(self, text: str, found: list[Attribution]) -> list[Attribution]:
-        """Each source cut where PolNeAR ends it, in five steps.
+        """Each source cut where PolNeAR ends it, in six steps.
 
         A source that runs over another cue of its sentence ends before it (`_nested_cue_cut`).
 
@@ -594,14 +598,17 @@ class AttributionFinder:
         statement"): no source of the fitting articles holds one (held-out articles, three model
         fits: source exact F1 +0.09 to +0.10).
 
-        Last, the comma after a source: it closes an apposition, and the source holds it, or it
+        Then the comma after a source: it closes an apposition, and the source holds it, or it
         does not, and the source ends before it: "Peter Rice, chairman of Fox Networks Group," but
         "Mr. Manafort" of "Mr. Manafort, referring to". PolNeAR train (articles 0-249 and the odd
         ones from 251), sources before their cue: 511 appositive ones hold their closing comma and
         54 do not, 3 others hold one and 244 do not; after their cue: 39 appositive ones hold it and
         16 do not ("said Matt Borges, chairman of the Ohio Republican Party, on Thursday"), 221
         others do not. The source model ends a source before the cue on the comma or not; after
-        the cue, it mostly leaves the comma out."""
+        the cue, it mostly leaves the comma out.
+
+        Last, a source that is only a word floating after its subject ("together", "both") right
+        after a pronoun is that pronoun: "which" of "which together vowed"."""
         out = []
         cues = [a.cue for a in found]
         for a in found:
@@ -615,8 +622,22 @@ class AttributionFinder:
                 a = _cut_source(text, a, cut)
             if a.source is not None:
                 a = _closing_comma(text, a)
+            if a.source is not None and a.source.text.lower() in self.floating_quantifiers:
+                a = self._floated_subject(text, a)
             out.append(a)
         return out
+
+    def _floated_subject(self, text: str, a: Attribution) -> Attribution:
+        """`a` with the pronoun its floating source word follows as its source ("which" of "which
+        together vowed"), or `a` as it is."""
+        assert a.source is not None
+        before = text[max(0, a.source.start - 12):a.source.start]
+        m = _LAST_WORD.search(before)
+        if m is None or m.group(1).lower() not in self._floated_over:
+            return a
+        start = a.source.start - len(before) + m.start(1)
+        pronoun = make_span(text, start, start + len(m.group(1)))
+        return Attribution(a.cue, pronoun, pronoun, a.cue_class, a.rule_id) if pronoun else a
 
     def _aside_cut(self, source: Span, cue: Span) -> int | None:
         """Where `source` should end to leave out a trailing aside (before its cue only) or phrase of

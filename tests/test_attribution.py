@@ -343,6 +343,31 @@ def test_a_source_keeps_its_closing_comma_only_after_an_apposition(text: str, so
     assert _trimmed_source_and_head(text, source) == (trimmed, trimmed)
 
 
+@pytest.mark.parametrize(("text", "word", "source"), [
+    # A word that floats after its subject gives way to the pronoun before it.
+    ("China and the United States, which together vowed to act.", "together", "which"),
+    ("Ankara and Tehran, which both oppose it.", "both", "which"),
+    ("The two men, who all said so.", "all", "who"),
+    # Standing first, or after a noun, it is what the finder found.
+    ("Both want it.", "Both", "Both"),
+    ("The senators both said so.", "both", "both"),
+])
+def test_a_floating_quantifier_gives_way_to_the_pronoun_it_follows(text: str, word: str, source: str) -> None:
+    from scorer.attribution import Attribution
+    from scorer.spans import make_span
+
+    finder = AttributionFinder(use_models=False)
+    at = text.index(word)
+    span = make_span(text, at, at + len(word))
+    cue_at = at + len(word) + 1
+    cue = make_span(text, cue_at, text.index(" ", cue_at))
+    assert span is not None and cue is not None
+    [found] = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test")])
+    assert found.source is not None and found.head is not None
+    assert (found.source.text, found.head.text) == (source, source)
+    assert text[found.source.start:found.source.end] == source
+
+
 def test_a_source_after_its_cue_holds_its_apposition_comma_not_its_medium() -> None:
     from scorer.attribution import Attribution
     from scorer.spans import make_span
