@@ -293,17 +293,19 @@ def test_only_hearsay_adverbs_that_cite_stand_as_cues(finder: AttributionFinder)
 
 
 def _trimmed_source_and_head(text: str, source: str) -> tuple[str, str]:
-    """The source and head text left after the finder's trim of a source that opens `text`, with the
-    next word as its cue."""
+    """The source and head text left after the finder's trim of `source` (its first occurrence in
+    `text`), with the next word as its cue."""
     from scorer.attribution import Attribution
     from scorer.spans import make_span
 
     finder = AttributionFinder(use_models=False)
-    span = make_span(text, 0, len(source))
-    cue = make_span(text, len(source) + 1, text.index(" ", len(source) + 1))
+    at = text.index(source)
+    span = make_span(text, at, at + len(source))
+    cue = make_span(text, at + len(source) + 1, text.index(" ", at + len(source) + 1))
     assert span is not None and cue is not None
     [found] = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test")])
     assert found.source is not None and found.head is not None
+    assert text[found.source.start:found.source.end] == found.source.text
     return found.source.text, found.head.text
 
 
@@ -353,19 +355,7 @@ def test_a_source_keeps_its_closing_comma_only_after_an_apposition(text: str, so
     ("The senators both said so.", "both", "both"),
 ])
 def test_a_floating_quantifier_gives_way_to_the_pronoun_it_follows(text: str, word: str, source: str) -> None:
-    from scorer.attribution import Attribution
-    from scorer.spans import make_span
-
-    finder = AttributionFinder(use_models=False)
-    at = text.index(word)
-    span = make_span(text, at, at + len(word))
-    cue_at = at + len(word) + 1
-    cue = make_span(text, cue_at, text.index(" ", cue_at))
-    assert span is not None and cue is not None
-    [found] = finder._trimmed_sources(text, [Attribution(cue, span, span, "speech", "test")])
-    assert found.source is not None and found.head is not None
-    assert (found.source.text, found.head.text) == (source, source)
-    assert text[found.source.start:found.source.end] == source
+    assert _trimmed_source_and_head(text, word) == (source, source)
 
 
 def test_a_source_after_its_cue_holds_its_apposition_comma_not_its_medium() -> None:
