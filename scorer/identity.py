@@ -40,7 +40,6 @@ from functools import lru_cache
 import regex
 
 from scorer.attribution import quotation_mask
-from scorer.claims import is_title_case
 from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
@@ -221,6 +220,16 @@ _TITLE_CASE_LINKS = frozenset({"at", "the", "and", "or", "of", "on", "in", "to",
                                "before", "against", "about", "into", "amid"})
 
 
+_LONG_WORD = regex.compile(r"(?<![\p{L}’'])\p{L}{4,}(?![\p{L}’'])")
+
+
+def _in_title_case(line: str) -> bool:
+    """Every word of four letters or more capitalised, three at least: a headline. A sentence rich
+    in names ("Governor Mary Hale spoke to CNN on Sunday.") still has a verb in lower case."""
+    words = _LONG_WORD.findall(line)
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
 def _reads_as_name(name: str, surname: str) -> bool:
     """Whether `name` names the person it mentions, the surname its head: "Senator Ted Cruz of
     Texas", "Sen. Bernie Sanders (I-Vt.)", "Kristen Day, executive director of ...", not "the
@@ -305,7 +314,7 @@ def link_sources(
     people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
     quoted = quotation_mask(text) if text else b""
     first_line, newline, body = text.partition("\n")
-    headline_end = len(first_line) if newline and is_title_case(first_line) else 0
+    headline_end = len(first_line) if newline and _in_title_case(first_line) else 0
     starts = _sentence_starts(text) if text else [0]
     openers = _opening_pronouns(text, starts) if text else {}
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
