@@ -213,6 +213,14 @@ _BEFORE_NAME_BREAKS = frozenset({"of", "to", "for", "in", "on", "at", "by", "wit
                                  "against", "like", "than", "over", "beneath", "after", "before"})
 
 
+# What may stand between a relative pronoun and the mention it refers to: a comma, a closing
+# quotation mark, a bracketed party and state ("Sen. Bernie Sanders (I-Vt.), who"), an apposition
+# the pronoun follows or describes ("Donald Trump, the presumptive Republican nominee, who"; "Lloyd
+# Grove, the Daily Beast editor who wrote").
+_RELATIVE_GAP = regex.compile(
+    r"(?:\s*\([^()\n]{0,40}\))?(?:,\s+(?:the|a|an)\s[^,;:()\n]{1,60}?(?:,|(?=\s+\Z)))?[\s,”’\"']{0,4}")
+
+
 # Function words that a headline in Title Case capitalises after a name ("Rand Paul At The Debate",
 # "Hillary Clinton Under Pressure To Repudiate ..."): no name goes on with one.
 _TITLE_CASE_LINKS = frozenset({"at", "the", "and", "or", "of", "on", "in", "to", "for", "with", "from",
@@ -310,6 +318,7 @@ def link_sources(
     ids: list[str] = [""] * len(mentions)
     cited: set[int] = set()
     last_seen: dict[int, int] = {}  # cluster -> where it was last mentioned
+    last_end: dict[int, int] = {}  # cluster -> where its last mention ends
     subjects: list[tuple[int, _Cluster]] = []  # (start, cluster) of mentions that open their sentence
     people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
     quoted = quotation_mask(text) if text else b""
@@ -397,7 +406,12 @@ def link_sources(
             after_quote = bool(text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
             opener = opening.get(_sentence_start(starts, span.start)) if text else None
             if mt.key in {"who", "whom", "which"}:
-                target = fits[0] if fits else None
+                # A relative pronoun stands right after what it refers to ("Rudy Giuliani, who
+                # backs Trump"); when no source or named thing ends there ("a young child, who
+                # said"), it refers to none of them.
+                target = next((c for c in fits if _RELATIVE_GAP.fullmatch(
+                    text, last_end.get(id(c), 0), span.start) is not None), None) if text else (
+                    fits[0] if fits else None)
             elif (opener is not None and opener[0] == mt.key.lower() and not quoted[span.start]
                   and (not opener[1].type or _compatible(mt, opener[1]))):
                 # "She also described an interaction with Hillary Clinton that she interpreted ...":
@@ -488,6 +502,7 @@ def link_sources(
             recent.remove(target)
         recent.append(target)
         last_seen[id(target)] = span.start
+        last_end[id(target)] = span.end
         if text and is_source >= 0 and mt.type in _PERSON_TYPES and not quoted[span.start]:
             people_at.append((span.start, target))  # a person named in narration, not in a quotation
         if text and is_source >= 0 and (mt.type in _PERSON_TYPES or target.type in _PERSON_TYPES) \

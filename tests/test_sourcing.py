@@ -401,6 +401,28 @@ def test_a_source_name_has_one_space_between_words() -> None:
     assert report.sources[0].mentions[0].text == "Sen.\xa0Lindsey\xa0Graham"
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # "who" refers to what stands right before it, not to the person named last.
+    ("Senator Jane Whitlock spoke on Friday. The last question came from a young child, who said he "
+     "drove six hours.", ["who"]),
+    ("Senator Jane Whitlock spoke on Friday. Only 1 percent who preferred her in June said so.", ["who"]),
+    # Right before it: the name, past a bracketed party or an apposition it describes.
+    ("Senator Jane Whitlock (D-Ohio), who said on Friday that the vote was close, voted against the "
+     "bill.", ["Senator Jane Whitlock (D-Ohio)"]),
+    ("Tom Barrow, the county auditor who wrote the report, said the figures were wrong.", ["Tom Barrow"]),
+])
+def test_a_relative_pronoun_refers_to_what_stands_before_it(text: str, names: list[str]) -> None:
+    from scorer import analyze
+
+    report = analyze(text)
+    who = [c for c in report.claims if any(a.source is not None and a.source.text == "who"
+                                           for a in c.attributions)]
+    assert who, [c.span.text for c in report.claims]
+    name = {s.id: s.name for s in report.sources}
+    assert sorted({name[a.source_id] for c in who for a in c.attributions
+                   if a.source is not None and a.source.text == "who"}) == names
+
+
 def test_one_phrase_cited_by_two_cues_is_one_source(typer_: SourceTyper) -> None:
     # "Another source confirmed it but expressed doubt": the subject of both cues is one mention;
     # "another" must not make its second attribution a new source.
