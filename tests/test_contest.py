@@ -9,7 +9,15 @@ from scorer.labels import LABELS_PATH, load_labels
 from scorer.linear import LinearModel, sha256_of
 from scorer.pipeline import Pipeline
 from scorer.rulebook import ruleset
-from scorer.signals import CONTEST_FEATURES, contest_model, contest_rows, contested
+from scorer.signals import (
+    CONTEST_FEATURES,
+    DISPUTE_WINDOW,
+    contest_model,
+    contest_rows,
+    contested,
+    dispute_window,
+    disputing_claim,
+)
 from scorer.spans import Span
 from scorer.training import _union_threshold
 
@@ -40,6 +48,25 @@ def test_rows_see_charges_answers_and_the_article_dispute() -> None:
     assert col["dispute_nearby"][0] == 1 and col["dispute_overlap"][0] > col["dispute_overlap"][3]
     assert np.all(col["article_disputes"] == col["article_disputes"][0]) and col["article_disputes"][0] > 0
     assert col["allegation_in_dispute"][0] == col["article_disputes"][0]
+
+
+def test_an_article_up_to_the_window_is_read_whole_and_a_longer_one_around_each_claim() -> None:
+    assert all(dispute_window(i, DISPUTE_WINDOW) == (0, DISPUTE_WINDOW) for i in range(DISPUTE_WINDOW))
+    n = 3 * DISPUTE_WINDOW
+    for i in range(n):
+        lo, hi = dispute_window(i, n)
+        assert hi - lo == DISPUTE_WINDOW and lo <= i < hi
+    # A live blog's dispute at its top reaches neither the counts nor the evidence of its end.
+    lines = ["The office strongly denied that the chairman fired him."] + [
+        f"The chairman fired staff member number {k} in May." for k in range(1, n)]
+    spans = _spans("\n".join(lines))
+    doubts: list[list[object]] = [["denied"]] + [[] for _ in range(1, n)]
+    rows = contest_rows(spans, doubts, [False] * n, [False] * n, ruleset("contest_cues"))
+    col = {name: rows[:, k] for k, name in enumerate(CONTEST_FEATURES)}
+    near, far = 1, n - 1
+    assert col["article_disputes"][near] > 0 and col["dispute_overlap"][near] > 0
+    assert col["article_disputes"][far] == 0 and col["dispute_overlap"][far] == 0
+    assert disputing_claim(near, spans, doubts) == 0 and disputing_claim(far, spans, doubts) is None
 
 
 def _always(p_logit: float) -> LinearModel:
