@@ -144,11 +144,11 @@ def is_claim_sentence(sentence: Span, paragraph_has_one_sentence: bool, rules: R
     return True
 
 
-def is_title_case(text: str) -> bool:
-    """Four in five of its words of more than three letters open with a capital ("Trump Featured In
-    Recruitment Video."): a headline's case, not a sentence's."""
+def is_title_case(text: str, share: float = 0.8) -> bool:
+    """Four in five (`share`) of its words of more than three letters, three at least, open with a
+    capital ("Trump Featured In Recruitment Video."): a headline's case, not a sentence's."""
     words = [w for w in _WORD.findall(text) if len(w) > 3 and w.isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.8
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= share
 
 
 def _strip_markup(text: str, span: Span) -> Span | None:

@@ -76,17 +76,18 @@ def report(
 ) -> None:
     """Score one article and print its sourcing report."""
     text = _read_text(path)
+    where = "standard input" if path == "-" else path
     if len(text) > max_chars:
         # A whole archive or book given as one article would run for hours and take gigabytes:
         # say so at once rather than appear to hang.
-        raise fail(f"{'standard input' if path == '-' else path}: {len(text):,} characters, over "
+        raise fail(f"{where}: {len(text):,} characters, over "
                    f"--max-chars {max_chars:,}; split it into articles, or raise --max-chars to score it")
     from scorer import analyze
     from scorer.markup import looks_like_html
     from scorer.report import render_terminal, to_markdown
 
     if looks_like_html(text):
-        err.print(f"note: {'standard input' if path == '-' else path} read as a web page: its markup is "
+        err.print(f"note: {where} read as a web page: its markup is "
                   "blanked, and offsets still index it as given", markup=False)
 
     try:

@@ -40,6 +40,7 @@ from functools import lru_cache
 import regex
 
 from scorer.attribution import quotation_mask
+from scorer.claims import is_title_case
 from scorer.rulebook import ruleset
 from scorer.sourcing import TYPE_RANK, MentionType
 from scorer.spans import Span
@@ -228,16 +229,6 @@ _TITLE_CASE_LINKS = frozenset({"at", "the", "and", "or", "of", "on", "in", "to",
                                "before", "against", "about", "into", "amid"})
 
 
-_LONG_WORD = regex.compile(r"(?<![\p{L}’'])\p{L}{4,}(?![\p{L}’'])")
-
-
-def _in_title_case(line: str) -> bool:
-    """Every word of four letters or more capitalised, three at least: a headline. A sentence rich
-    in names ("Governor Mary Hale spoke to CNN on Sunday.") still has a verb in lower case."""
-    words = _LONG_WORD.findall(line)
-    return len(words) >= 3 and all(w[0].isupper() for w in words)
-
-
 def _reads_as_name(name: str, surname: str) -> bool:
     """Whether `name` names the person it mentions, the surname its head: "Senator Ted Cruz of
     Texas", "Sen. Bernie Sanders (I-Vt.)", "Kristen Day, executive director of ...", not "the
@@ -323,7 +314,9 @@ def link_sources(
     people_at: list[tuple[int, _Cluster]] = []  # (start, cluster) of people's mentions outside quotes
     quoted = quotation_mask(text) if text else b""
     first_line, newline, body = text.partition("\n")
-    headline_end = len(first_line) if newline and _in_title_case(first_line) else 0
+    # A headline has every long word capitalised: a first line rich in names ("Governor Mary Hale
+    # spoke to CNN on Sunday.") still has a verb in lower case.
+    headline_end = len(first_line) if newline and is_title_case(first_line, share=1.0) else 0
     starts = _sentence_starts(text) if text else [0]
     openers = _opening_pronouns(text, starts) if text else {}
     named_spans: list[tuple[Span, _Cluster]] = []  # named people's mentions, for their appositions
@@ -405,13 +398,14 @@ def link_sources(
             named_last = subject or (fits[0] if fits else None)
             after_quote = bool(text and _AFTER_QUOTE.search(text, max(0, span.start - 4), span.start))
             opener = opening.get(_sentence_start(starts, span.start)) if text else None
-            if mt.key in {"who", "whom", "which"}:
+            if mt.key in {"who", "whom", "which"} and not text:
+                target = fits[0] if fits else None
+            elif mt.key in {"who", "whom", "which"}:
                 # A relative pronoun stands right after what it refers to ("Rudy Giuliani, who
                 # backs Trump"); when no source or named thing ends there ("a young child, who
                 # said"), it refers to none of them.
                 target = next((c for c in fits if _RELATIVE_GAP.fullmatch(
-                    text, last_end.get(id(c), 0), span.start) is not None), None) if text else (
-                    fits[0] if fits else None)
+                    text, last_end.get(id(c), 0), span.start) is not None), None)
             elif (opener is not None and opener[0] == mt.key.lower() and not quoted[span.start]
                   and (not opener[1].type or _compatible(mt, opener[1]))):
                 # "She also described an interaction with Hillary Clinton that she interpreted ...":
