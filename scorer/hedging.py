@@ -16,7 +16,8 @@ share a weight), how many kinds of hedge occur, how many cues stand under a nega
 a relative or adverbial clause (`cues:subordinate`), and the span's length.
 
 Scope (data/LABELS.md, clarification 5): a cue counts for the claim's main point only in the main
-clause. A cue after a subordinator (rules' lists.subordinators: "who", "which", "because", "when", ...)
+clause. A cue after a subordinator (rules' lists.subordinators: "who", "which", "because", "than", ...,
+or a content noun's "that": "his prediction that")
 with no clause boundary between them qualifies a side point ("people whom viewers would consider
 experts"): in the `labelling` scheme it does not make the definitional weight fire, and the model
 weighs it through its learned features instead. A relative clause on a proposal is exempt ("the
@@ -170,11 +171,15 @@ class CueFinder:
         self.negators = frozenset(w.lower() for w in rules.lists.get("negators", ()))
         self.subordinators = frozenset(w.lower() for w in rules.lists.get("subordinators", ()))
         self.proposal_nouns = frozenset(w.lower() for w in rules.lists.get("proposal_nouns", ()))
-        self._subordinator = (
-            regex.compile(r"\b(?:" + "|".join(sorted(map(regex.escape, self.subordinators))) + r")\b")
-            if self.subordinators
-            else None
-        )
+        # A content noun's "that" ("his prediction that", "the fear that") opens a clause about that
+        # noun, a side point as much as a relative clause is; plain "that" stays out (see the list).
+        complement_nouns = sorted(w.lower() for w in rules.lists.get("complement_nouns", ()))
+        openers = []
+        if self.subordinators:
+            openers.append(r"\b(?:" + "|".join(map(regex.escape, sorted(self.subordinators))) + r")\b")
+        if complement_nouns:
+            openers.append(r"\b(?:" + "|".join(map(regex.escape, complement_nouns)) + r")\s+(?=that\b)")
+        self._subordinator = regex.compile("|".join(openers)) if openers else None
         encyclopedic = set(rules.lists.get("encyclopedic_labels", ()))
         if not encyclopedic <= set(self.hedge_labels):
             raise RuleError(
@@ -306,7 +311,8 @@ class CueFinder:
 
     def in_subordinate_clause(self, lowered: str, start: int) -> bool:
         """Is the cue at `start` of the lower-cased span inside a relative or adverbial clause: does a
-        subordinator (rules' lists.subordinators) stand between the last clause boundary and the cue?
+        subordinator (rules' lists.subordinators, or a content noun's "that": lists.complement_nouns)
+        stand between the last clause boundary and the cue?
         A relative clause on a proposal ("the bill, which would") is no side point
         (lists.proposal_nouns): what a proposed plan would do is its main point."""
         assert self._subordinator is not None

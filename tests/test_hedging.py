@@ -221,6 +221,9 @@ CANCELLED = [
     ("He may be a long shot, but he has not stopped campaigning.", "may"),
     ("Both leaders gave assurances that they would work with the winner.", "would"),
     ("The mayor told local reporters he’d back the winner.", "he’d"),
+    ("The race is now hard, if not impossible, to win.", "if"),
+    ("The polls showed similar, if slightly worse, numbers.", "if"),
+    ("I could hardly hear what he was saying.", "could"),
 ]
 
 
@@ -265,6 +268,11 @@ def test_negated_could_keeps_its_own_hedges(detector: HedgeDetector) -> None:
         ("Lawmakers backed the bill, which would let states opt out.", "would", False),
         # "that" opens reported content as often as a relative clause: never a side clause by itself
         ("He said that the talks could collapse.", "could", False),
+        # ... but a content noun's "that" opens a clause about that noun, a side point
+        ("Putin backpedaled on his prediction that Russia would recover.", "would", True),
+        ("The expectation that she was almost certain to win kept turnout low.", "almost certain", True),
+        # a comparative clause is a side point too
+        ("His haul was far less than a rival could be expected to raise.", "could", True),
     ],
 )
 def test_scope_of_a_cue(sentence: str, cue: str, subordinate: bool) -> None:
