@@ -39,6 +39,12 @@ eval-dev: install ## PolNeAR dev attribution spans and the labelled dev claims
 rules-check: install ## Validate every rule and model file
 	$(BIN)/scorer rules check
 
+# OpenBLAS picks its kernels by CPU (Haswell, SkylakeX, ...), its blocking by cache size and its sums by
+# thread count, and each rounds a weight differently in its 10th digit: pinned, a refit writes the same
+# files on any x86-64 machine (scorer.training.REPRODUCIBLE_BLAS; tests/test_training.py checks one).
+models: export OPENBLAS_CORETYPE := Haswell
+models: export OPENBLAS_NUM_THREADS := 1
+models: export OPENBLAS_L2_SIZE := 512
 models: install ## Refit every learned model from the train splits, upstream first (~15 min)
 	$(BIN)/scorer train-attribution
 	$(BIN)/scorer train-wiki-hedges

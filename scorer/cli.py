@@ -360,6 +360,16 @@ def corroborate(
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 
+def _note_unpinned_blas() -> None:
+    """After a refit, say on stderr when it ran unpinned (scorer.training.REPRODUCIBLE_BLAS)."""
+    from scorer.training import unpinned_blas
+
+    missing = unpinned_blas()
+    if missing:
+        err.print(f"note: {' '.join(missing)} not set, so the weights may differ from a refit elsewhere "
+                  "in their last digits; `make models` sets them", markup=False)
+
+
 def _fit_on_labels(fit: Callable[..., tuple[Any, str]], labelled: str, split: str, output: str) -> None:
     """Fit a model on one split of a labelled-claims file and write it; a bad file is one line."""
     try:
@@ -367,6 +377,7 @@ def _fit_on_labels(fit: Callable[..., tuple[Any, str]], labelled: str, split: st
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     _write_model(model, summary, output)
+    _note_unpinned_blas()
 
 
 def _write_model(model: Any, summary: str, output: str) -> None:
@@ -429,6 +440,7 @@ def train_attribution() -> None:
         raise fail(f"cannot train the attribution models: {exc}") from exc
     for model in models:
         err.print(f"wrote model {model.name!r} ({len(model.features)} features)", markup=False)
+    _note_unpinned_blas()
 
 
 @app.command("train-stance")
@@ -452,6 +464,7 @@ def train_stance(
         except (ScorerError, OSError) as exc:
             raise fail(f"cannot train the stance model: {exc}") from exc
         err.print(f"wrote {path} ({len(model.features)} features)", markup=False)
+    _note_unpinned_blas()
 
 
 @app.command("train-wiki-hedges")
@@ -470,6 +483,7 @@ def train_wiki_hedges(
     except (ScorerError, OSError) as exc:
         raise fail(f"cannot train the hedge model: {exc}") from exc
     err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
+    _note_unpinned_blas()
 
 
 @app.command("train-hedges")

@@ -10,6 +10,7 @@ cross-validated metrics, so a retrain on the same data writes the same file.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,17 @@ from scorer.errors import InputError
 from scorer.labels import LabelledClaim, article_text, load_labels, match_claims
 from scorer.linear import LinearModel, sha256_of
 from scorer.scoring import FEATURES, PRIOR_PATH
+
+#: The numeric environment a refit must run in to write the committed model files byte for byte.
+#: OpenBLAS picks its kernels by CPU (Haswell, SkylakeX, Zen, ...), its blocking by cache size and
+#: its sums by thread count, and each choice rounds a weight differently in its 10th digit; the
+#: variables are read once, when numpy loads, so they are set outside (`make models` sets them).
+REPRODUCIBLE_BLAS = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1", "OPENBLAS_L2_SIZE": "512"}
+
+
+def unpinned_blas() -> list[str]:
+    """The REPRODUCIBLE_BLAS settings this process does not run with, as NAME=value."""
+    return [f"{k}={v}" for k, v in REPRODUCIBLE_BLAS.items() if os.environ.get(k) != v]
 
 MODEL_ARTICLE = "24brussels-ukraine-guarantees"
 C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

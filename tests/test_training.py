@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
+import pytest
 from sklearn.linear_model import LogisticRegression
 
 from scorer.linear import LinearModel
 from scorer.scoring import FEATURES, PRIOR_PATH, corroboration_model
 from scorer.training import (
     DEFINITIONAL_FEATURES,
+    REPRODUCIBLE_BLAS,
     PriorLogistic,
     _article_se,
     _one_standard_error_c,
     _sigmoid,
+    unpinned_blas,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -85,3 +95,40 @@ def test_one_standard_error_rule_prefers_shrinkage_when_the_gain_is_noise() -> N
     # A gain far beyond its standard error is taken.
     oof[10.0] = np.where(y == 1, 3.0, -6.0)
     assert _one_standard_error_c(oof, y, groups) == 10.0
+
+
+_OPENBLAS_KERNELS = ("import numpy, scipy.linalg, sklearn; from threadpoolctl import threadpool_info; "
+                     "print(sorted({d.get('architecture') for d in threadpool_info() "
+                     "if d['internal_api'] == 'openblas'}))")
+
+
+@pytest.mark.shared_data
+def test_a_refit_writes_the_committed_model_byte_for_byte(shared_data: Path, tmp_path: Path) -> None:
+    # Issue 3: retraining on the same data gives the same file. Run as `make models` runs it (the
+    # numeric environment pinned), the news hedge fit must reproduce the committed file exactly on any
+    # x86-64 machine; unpinned, OpenBLAS's CPU-specific kernels moved its weights in the 10th digit.
+    env = {**os.environ, **REPRODUCIBLE_BLAS}
+    probe = subprocess.run([sys.executable, "-c", _OPENBLAS_KERNELS], env=env, capture_output=True,
+                           text=True, check=True)
+    if probe.stdout.strip() != "['Haswell']":
+        pytest.skip(f"OpenBLAS here runs {probe.stdout.strip()} kernels, not the pinned Haswell ones "
+                    "(not an x86-64 machine?): the committed weights cannot be reproduced bit for bit")
+    out = tmp_path / "hedge_news_model.yaml"
+    done = subprocess.run([sys.executable, "-m", "scorer", "train-hedges", "-o", str(out)], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "note:" not in done.stderr  # the pinned environment is recognised as such
+    committed = ROOT / "rules" / "hedge_news_model.yaml"
+    assert out.read_bytes() == committed.read_bytes(), (
+        f"{committed} is not what `make models` writes: refit it (or run the refit pinned)")
+
+
+def test_an_unpinned_refit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in REPRODUCIBLE_BLAS:
+        monkeypatch.delenv(name, raising=False)
+    assert unpinned_blas() == [f"{k}={v}" for k, v in REPRODUCIBLE_BLAS.items()]
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "SkylakeX")
+    for name, value in REPRODUCIBLE_BLAS.items():
+        if name != "OPENBLAS_CORETYPE":
+            monkeypatch.setenv(name, value)
+    assert unpinned_blas() == ["OPENBLAS_CORETYPE=Haswell"]
