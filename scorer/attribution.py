@@ -940,6 +940,10 @@ class AttributionFinder:
                     # "The proposal emerged ..., reports 24brussels.": the name closing the sentence
                     # is the source, not a phrase across the comma, nor nobody.
                     found[k] = Attribution(f.cue, r.source, r.head, f.cue_class, r.rule_id)
+                elif r.rule_id == "attr.in_poll" and (f.source is None or r.source.contains(f.source)):
+                    # "In the latest Quinnipiac poll, conducted in May, ...": the poll is the phrase
+                    # the opening sets off, its aside included, not a part of it.
+                    found[k] = r
         found.sort(key=lambda a: (a.cue.start, a.source.start if a.source else -1))
         return found
 
