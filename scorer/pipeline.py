@@ -405,12 +405,8 @@ class Pipeline:
         cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
         attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
         links = self.contradictions.link(text, spans, cue_matches, attributed, claim_ids)
-        contradicted_by: dict[int, list[int]] = {}
+        contradicted_by = contradicted_by_links(links, claim_ids)
         self_disputed = {link.disputing for link in links if link.disputed == link.disputing}
-        for link in links:
-            contradicted_by.setdefault(link.disputed, []).append(link.disputing)
-            if link.both_ways and claim_ids[link.disputing]:
-                contradicted_by.setdefault(link.disputing, []).append(link.disputed)
         # The stance model links what the cue lexicon misses: a claim that takes an `against` stance
         # (with a denial, doubt or correction cue) toward another claim it overlaps with.
         stance_cues: dict[int, list[Span]] = {}
@@ -523,6 +519,19 @@ class Pipeline:
                                for a in c.attributions)) for c in results]
         return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
                       tuple(results), other_attributions=stage.other_attributions)
+
+
+def contradicted_by_links(links: Sequence[ContradictionLink],
+                          claim_ids: Sequence[Sequence[str]]) -> dict[int, list[int]]:
+    """Claim -> the claims whose contradiction cues dispute it: the rules' own reading (cue links
+    alone, before the stance and contested-claim models add theirs). A flat denial between two
+    sources contests both sides; the disputing side only when it cites someone."""
+    contradicted_by: dict[int, list[int]] = {}
+    for link in links:
+        contradicted_by.setdefault(link.disputed, []).append(link.disputing)
+        if link.both_ways and claim_ids[link.disputing]:
+            contradicted_by.setdefault(link.disputing, []).append(link.disputed)
+    return contradicted_by
 
 
 def _quotation_runs(text: str, spans: Sequence[Span]) -> list[int]:

@@ -56,3 +56,35 @@ def test_the_table_prints_the_paired_gain() -> None:
     assert "model ahead of the rules, verdict macro-F1 points: +1.2 [-0.4, +3.0]" in table
     assert "ahead in 81% of resamples" in table
     assert "Brier:" not in table
+
+
+def test_the_table_prints_both_baselines_for_hedges_and_contradictions() -> None:
+    # Issue 3: every metric beside the rules alone and the majority class.
+    def cell(f1: float) -> dict[str, Any]:
+        return {"precision": f1, "recall": f1, "f1": f1, "positives": 10}
+
+    verdict = {"verdict_macro_f1": 0.4, "brier": 0.05, "ece": 0.01, "roc_auc": 0.7}
+    flags = {**cell(0.5), "rules": {**cell(0.25), "f1_ci95": [0.1, 0.4]},
+             "majority": {**cell(0.0), "flag": False}}
+    result = {"split": "dev", "articles": 2, "labelled_claims": 3, "corroborated_positives": 1,
+              "predicted_claims": 3, "claim_recall": 1.0, "claim_precision": 1.0,
+              "source_type": {"claims": 0}, "hedged": flags, "contradicted": flags,
+              "verdict": {"model": verdict, "rules": verdict}}
+    lines = format_claims_table(result).splitlines()
+    hedged = lines.index(next(x for x in lines if x.startswith("hedged")))
+    assert "model" in lines[hedged] and "F1  50.0" in lines[hedged]
+    assert lines[hedged + 1].split()[0] == "rules" and "F1  25.0 [10.0, 40.0]" in lines[hedged + 1]
+    assert lines[hedged + 2].split()[0] == "majority" and "F1   0.0" in lines[hedged + 2]
+
+
+def test_cue_links_contest_the_disputed_claim_and_a_denial_both_sides() -> None:
+    from scorer.pipeline import contradicted_by_links
+    from scorer.signals import ContradictionLink
+
+    doubt = SimpleNamespace(label="doubt")
+    denial = SimpleNamespace(label="denial")
+    links = [ContradictionLink(2, 0, doubt, 0.4, False),   # claim 2 doubts claim 0
+             ContradictionLink(3, 1, denial, 0.5, True),   # claim 3 (a cited source) denies claim 1
+             ContradictionLink(4, 1, denial, 0.5, True)]   # claim 4 denies it too, citing no one
+    ids = [("S1",), ("S2",), (), ("S3",), ()]
+    assert contradicted_by_links(links, ids) == {0: [2], 1: [3, 4], 3: [1]}

@@ -86,3 +86,17 @@ def test_model_beats_rules_alone_on_dev_verdicts(claims_result: dict[str, Any]) 
     A floor, not a margin: any change that makes the model's corroborated calls worse fails here."""
     model, rules = claims_result["verdict"]["model"], claims_result["verdict"]["rules"]
     assert model["verdict_macro_f1"] > rules["verdict_macro_f1"]
+
+
+@pytest.mark.shared_data
+def test_baselines_stand_beside_every_claim_metric(claims_result: dict[str, Any]) -> None:
+    """Issue 3: every metric also for the rules alone and the majority class. Never flagging is the
+    majority for both flags (F1 0); the learned contradiction models add to the cue links."""
+    for field in ("hedged", "contradicted"):
+        cell = claims_result[field]
+        assert cell["majority"]["flag"] is False and cell["majority"]["f1"] == 0.0
+        assert 0.0 < cell["rules"]["f1"] < 1.0
+    assert claims_result["contradicted"]["f1"] > claims_result["contradicted"]["rules"]["f1"]
+    majority = claims_result["source_type"]["majority"]
+    assert majority["type"] == "named_official"
+    assert majority["accuracy"] < claims_result["source_type"]["accuracy"]

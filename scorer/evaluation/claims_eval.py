@@ -42,12 +42,20 @@ class Row:
     # The type the scorer gives the label's primary source, when it cites that very source (its id
     # aligned to the label's, see `align_source_ids`); None when it cites others or none.
     label_source_type: str | None = None
+    # The rules alone, the baselines beside the models: a definitional hedge cue in the claim's main
+    # clause (the rules' fixed weight, without the learned ones); a contradiction cue link (without
+    # the stance and contested-claim models).
+    rules_hedged: bool = False
+    rules_contradicted: bool = False
 
 
 def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], int]:
     """Run the scorer on every labelled article of a split. Returns rows and the predicted-claim count."""
     from scorer import analyze
+    from scorer.hedging import DEFINITION_FEATURE
+    from scorer.pipeline import contradicted_by_links, default_pipeline
 
+    pipeline = default_pipeline()
     labels = load_labels(path, split)
     by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
     for label in labels:
@@ -56,8 +64,17 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
     n_predicted = 0
     for article_id in sorted(by_article):
         gold = by_article[article_id]
-        report = analyze(article_text(article_id), article_id=article_id)
+        text = article_text(article_id)
+        report = analyze(text, article_id=article_id)
         n_predicted += len(report.claims)
+        spans = [c.span for c in report.claims]
+        ids = [c.source_ids for c in report.claims]
+        rules_hedged = [DEFINITION_FEATURE in pipeline.hedges.features(text, sp.start, sp.end)
+                        for sp in spans]
+        cue_matches = [pipeline.contradictions.cues(text, sp.start, sp.end) for sp in spans]
+        attributed = [bool(i) or c.hedged for i, c in zip(ids, report.claims, strict=True)]
+        links = pipeline.contradictions.link(text, spans, cue_matches, attributed, ids)
+        rules_contradicted = contradicted_by_links(links, ids)
         pairs = dict((j, i) for i, j in match_claims([(c.span.start, c.span.end) for c in report.claims],
                                                         [(g.start, g.end) for g in gold]))
         aligned = align_source_ids([(gold[j].source_ids, report.claims[i].source_ids)
@@ -70,7 +87,8 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
                 same = aligned.get(g.source_ids[0]) if g.source_ids else None
                 rows.append(Row(article_id, g, True, c.source_type if c.source_ids else None, c.hedged,
                                 c.contradicted, c.verdict, rules_verdict(c.contradicted, n_independent),
-                                c.corroboration, type_of.get(same) if same in c.source_ids else None))
+                                c.corroboration, type_of.get(same) if same in c.source_ids else None,
+                                rules_hedged[pairs[j]], pairs[j] in rules_contradicted))
             else:
                 rows.append(Row(article_id, g, False, None, False, False, MISSED, MISSED, 0.0))
     return rows, n_predicted
@@ -183,10 +201,11 @@ def _type_f1_metric(labels: list[str], index: int | None) -> Any:
     return metric
 
 
-def _binary_f1(field: str) -> Any:
+def _binary_f1(field: str, predicted: str | None = None) -> Any:
+    """F1 of a 0/1 label field against a Row attribute (the field's own name unless `predicted`)."""
     def metric(rows: list[Row]) -> float:
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
-        pred = np.array([getattr(r, field) for r in rows], dtype=bool)
+        pred = np.array([getattr(r, predicted or field) for r in rows], dtype=bool)
         return prf(gold, pred)["f1"]
     return metric
 
@@ -250,12 +269,28 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
         "same_source_accuracy": round(float(np.mean(
             [r.label_source_type == r.gold.source_types[0] for r in same])), 4) if same else None,
     }
+    if typed:
+        # The majority class: every found source typed as train's commonest primary type.
+        train_types = Counter(c.source_types[0] for c in train_labels if c.source_ids)
+        common = train_types.most_common(1)[0][0] if train_types else "named_official"
+        result["source_type"]["majority"] = {
+            "type": common, "accuracy": round(gold_t.count(common) / len(gold_t), 4),
+            "macro_f1": round(float(_type_f1(gold_t, [common] * len(gold_t), labels).mean()), 4)}
     for field in ("hedged", "contradicted"):
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
-        pred = np.array([getattr(r, field) for r in rows], dtype=bool)
-        cell: dict[str, Any] = prf(gold, pred)
-        if cell["positives"] < 100:
-            cell["f1_ci95"] = _bootstrap(rows, _binary_f1(field))
+        cell: dict[str, Any] = {}
+        for system, attr in (("model", field), ("rules", f"rules_{field}")):
+            pred = np.array([getattr(r, attr) for r in rows], dtype=bool)
+            scores: dict[str, Any] = dict(prf(gold, pred))
+            if scores["positives"] < 100:
+                scores["f1_ci95"] = _bootstrap(rows, _binary_f1(field, attr))
+            if system == "model":
+                cell.update(scores)
+            else:
+                cell["rules"] = scores
+        # The majority class of train (neither is the majority): never flagged, F1 0 by definition.
+        majority = bool(train_labels) and 2 * sum(getattr(c, field) for c in train_labels) > len(train_labels)
+        cell["majority"] = {"flag": majority, **prf(gold, np.full(len(rows), majority, dtype=bool))}
         result[field] = cell
     # Verdicts: the model, the rules alone, the majority class.
     y = np.array([r.gold.verdict == "corroborated" for r in rows], dtype=int)
@@ -354,10 +389,20 @@ def format_claims_table(r: dict[str, Any]) -> str:
                      + " ".join(f"{_SHORT_TYPE.get(t, t):>8s}" for t in st["confusion"]))
         for g, cells in st["confusion"].items():
             lines.append(f"  {g:>39s} " + " ".join(f"{cells[p]:8d}" for p in cells))
+        if st.get("majority"):
+            m = st["majority"]
+            lines.append(f"  majority class ({m['type']} for every source): "
+                         f"accuracy {m['accuracy'] * 100:.1f}, macro-F1 {m['macro_f1'] * 100:.1f}")
+    lines.append("")
     for field in ("hedged", "contradicted"):
         c = r[field]
-        lines.append(f"{field:12s} P {c['precision'] * 100:5.1f}  R {c['recall'] * 100:5.1f}  "
-                     f"F1 {c['f1'] * 100:5.1f}{ci(c, 'f1_ci95')}  ({c['positives']} positives)")
+        for name, cell in (("model", c), ("rules", c.get("rules")), ("majority", c.get("majority"))):
+            if not cell:
+                continue
+            head = f"{field:12s} {name:8s}" if name == "model" else f"{'':12s} {name:8s}"
+            lines.append(f"{head} P {cell['precision'] * 100:5.1f}  R {cell['recall'] * 100:5.1f}  "
+                         f"F1 {cell['f1'] * 100:5.1f}{ci(cell, 'f1_ci95')}"
+                         + (f"  ({c['positives']} positives)" if name == "model" else ""))
     lines += ["", f"{'system':10s} {'verdict macro-F1':>24s} {'ROC AUC':>8s} {'Brier':>7s} {'ECE':>7s}"]
     for name, c in r["verdict"].items():
         auc = f"{c['roc_auc']:.3f}" if c.get("roc_auc") is not None else "n/a"
