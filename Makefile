@@ -33,8 +33,7 @@ lint: install ## ruff and mypy
 	$(BIN)/mypy scorer
 
 eval-dev: install ## PolNeAR dev attribution spans and the labelled dev claims
-	$(BIN)/scorer evaluate --split dev
-	$(BIN)/scorer evaluate --corpus claims --split dev
+	$(BIN)/scorer evaluate --split dev --corpus all
 
 rules-check: install ## Validate every rule and model file
 	$(BIN)/scorer rules check

@@ -503,6 +503,7 @@ def train_hedges(
 class Corpus(StrEnum):
     polnear = "polnear"
     claims = "claims"
+    all = "all"
     veracity = "veracity"
     grouping = "grouping"
     emergent = "emergent"
@@ -513,8 +514,8 @@ class Corpus(StrEnum):
 def evaluate(
     split: Annotated[str, typer.Option(help="Split to score (dev is the yardstick).")] = "dev",
     corpus: Annotated[Corpus, typer.Option(help=(
-        "polnear: attribution spans; claims: the labelled claims; emergent: stance; wikiweasel: hedges; "
-        "veracity, grouping: Emergent claims."))] = Corpus.polnear,
+        "polnear: attribution spans; claims: the labelled claims; all: both, one report; emergent: "
+        "stance; wikiweasel: hedges; veracity, grouping: Emergent claims."))] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     limit: Annotated[int | None, typer.Option(
         help="PolNeAR: only the first N articles (quick look).")] = None,
@@ -552,6 +553,18 @@ def evaluate(
 
             result = evaluate_claims(split, plot=plot)
             text = format_claims_table(result)
+        elif corpus is Corpus.all:
+            # Issue 3's whole table in one run: attribution spans, then the labelled claims of the
+            # split (a split nobody labelled claims of, PolNeAR's held-back test, has spans only).
+            from scorer.evaluation.attribution_eval import evaluate_attribution, format_table
+            from scorer.evaluation.claims_eval import evaluate_claims, format_claims_table
+            from scorer.labels import load_labels
+
+            spans = evaluate_attribution(split, limit=limit)
+            claims = evaluate_claims(split, plot=plot) if load_labels(split=split) else None
+            result = {"polnear": spans, "claims": claims}
+            text = format_table(spans) + "\n\n" + (
+                format_claims_table(claims) if claims else f"no labelled claims in split {split!r}")
         else:
             from scorer.evaluation.attribution_eval import evaluate_attribution, format_table
 

@@ -234,3 +234,28 @@ def test_stance_training_on_a_missing_file_is_one_line_exit_1(tmp_path: Path) ->
     result = runner.invoke(app, ["train-stance", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "m.yaml")])
     assert result.exit_code == 1
     assert "nope.csv" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.shared_data
+def test_evaluate_all_is_one_report_of_spans_and_claims(shared_data: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 3's table in one run; a split nobody labelled claims of (PolNeAR's held-back test)
+    # still gets its spans, and says so instead of failing.
+    import scorer.evaluation.claims_eval as claims_eval
+
+    def tiny(split: str, plot: Path | None = None) -> dict[str, object]:
+        return {"split": split, "stub": True}
+
+    monkeypatch.setattr(claims_eval, "evaluate_claims", tiny)
+    monkeypatch.setattr(claims_eval, "format_claims_table", lambda r: f"claims table of {r['split']}")
+    result = runner.invoke(app, ["evaluate", "--split", "dev", "--corpus", "all", "--limit", "2",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["polnear"]["articles"] == 2 and data["claims"] == {"split": "dev", "stub": True}
+    import scorer.labels
+
+    monkeypatch.setattr(scorer.labels, "load_labels", lambda split=None: [])
+    result = runner.invoke(app, ["evaluate", "--split", "dev", "--corpus", "all", "--limit", "2"])
+    assert result.exit_code == 0, result.output
+    assert "source.exact" in result.output and "no labelled claims in split 'dev'" in result.output
