@@ -665,6 +665,13 @@ class SourceTyper:
                         and any(t.lower() in self.institutions for t in tokens[i + 2:])):
                     core.append(tok)  # "the Science and Technology Directorate": one body's name
                     continue
+                if (low == "and" and core[-1].lower() in self.title_words
+                        and len(tokens) - i - 1 >= 2 and all(t[:1].isupper() for t in tokens[i + 1:])
+                        and self._head_name(tokens[i + 1:])):
+                    # "Fox News Vice President and Washington Managing Editor Bill Sammon": two titles
+                    # of one person, whose name ends the phrase (not "Sen. Cruz and Sen. Rubio").
+                    core.append(tok)
+                    continue
                 if low in {"familiar", "close"} and nxt.lower() not in {"with", "to"}:
                     core.append(tok)  # "close friends": an adjective, not "close to"
                     continue

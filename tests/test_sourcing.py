@@ -149,6 +149,8 @@ TYPES = [
     ("aides to Hillary Clinton", "unnamed_source"),
     ("an Associated Press survey of Democratic superdelegates", "document"),
     ("Howard Dean", "named_person"),
+    # Two titles of one person joined by "and", the name last: the titles make the official.
+    ("Fox News Vice President and Washington Managing Editor Bill Sammon", "named_official"),
 ]
 
 # Phrases that point back to someone named earlier: typed through their referent in identity.py.
