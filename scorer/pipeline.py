@@ -399,12 +399,18 @@ class Pipeline:
         return max(most, *(len(ids) for ids in by_cue.values())) if by_cue else most
 
     # -- step 5: hedges and contradiction evidence ----------------------------------------------
+    def cue_links(self, text: str, spans: Sequence[Span], claim_ids: Sequence[Sequence[str]],
+                  hedged: Sequence[bool]) -> tuple[list[list[RuleMatch]], list[ContradictionLink]]:
+        """Each claim's contradiction cues and the links they make to the claims they dispute (a
+        claim citing someone, or hedged, is an attributed candidate)."""
+        cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
+        attributed = [bool(ids) or h for ids, h in zip(claim_ids, hedged, strict=True)]
+        return cue_matches, self.contradictions.link(text, spans, cue_matches, attributed, claim_ids)
+
     def signals(self, text: str, spans: list[Span], claim_ids: list[tuple[str, ...]],
                 quotation: Sequence[int]) -> Signals:
         hedge_results = self.hedges.detect_many([(text, s.start, s.end) for s in spans])
-        cue_matches = [self.contradictions.cues(text, s.start, s.end) for s in spans]
-        attributed = [bool(ids) or h.hedged for ids, h in zip(claim_ids, hedge_results, strict=True)]
-        links = self.contradictions.link(text, spans, cue_matches, attributed, claim_ids)
+        cue_matches, links = self.cue_links(text, spans, claim_ids, [h.hedged for h in hedge_results])
         contradicted_by = contradicted_by_links(links, claim_ids)
         self_disputed = {link.disputing for link in links if link.disputed == link.disputing}
         # The stance model links what the cue lexicon misses: a claim that takes an `against` stance

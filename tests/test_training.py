@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,11 @@ def test_an_unpinned_refit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
         if name != "OPENBLAS_CORETYPE":
             monkeypatch.setenv(name, value)
     assert unpinned_blas() == ["OPENBLAS_CORETYPE=Haswell"]
+
+
+def test_make_models_pins_what_the_training_code_names() -> None:
+    # The pin is written twice, in the Makefile (where it must be set before numpy loads) and in
+    # REPRODUCIBLE_BLAS (what the train commands check): they must agree.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^models: export (\w+) := (\S+)$", makefile, flags=re.MULTILINE))
+    assert pinned == REPRODUCIBLE_BLAS

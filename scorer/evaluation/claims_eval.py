@@ -71,9 +71,7 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
         ids = [c.source_ids for c in report.claims]
         rules_hedged = [DEFINITION_FEATURE in pipeline.hedges.features(text, sp.start, sp.end)
                         for sp in spans]
-        cue_matches = [pipeline.contradictions.cues(text, sp.start, sp.end) for sp in spans]
-        attributed = [bool(i) or c.hedged for i, c in zip(ids, report.claims, strict=True)]
-        links = pipeline.contradictions.link(text, spans, cue_matches, attributed, ids)
+        _, links = pipeline.cue_links(text, spans, ids, [c.hedged for c in report.claims])
         rules_contradicted = contradicted_by_links(links, ids)
         pairs = dict((j, i) for i, j in match_claims([(c.span.start, c.span.end) for c in report.claims],
                                                         [(g.start, g.end) for g in gold]))
@@ -210,6 +208,16 @@ def _binary_f1(field: str, predicted: str | None = None) -> Any:
     return metric
 
 
+def _flag_scores(rows: list[Row], field: str, predicted: str) -> dict[str, Any]:
+    """P / R / F1 of a 0/1 label field against a Row attribute, with an interval under 100 positives."""
+    metric = _binary_f1(field, predicted)
+    gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
+    cell: dict[str, Any] = dict(prf(gold, np.array([getattr(r, predicted) for r in rows], dtype=bool)))
+    if cell["positives"] < 100:
+        cell["f1_ci95"] = _bootstrap(rows, metric)
+    return cell
+
+
 def _verdict_macro_f1(which: str) -> Any:
     def metric(rows: list[Row]) -> float:
         gold = [r.gold.verdict for r in rows]
@@ -278,20 +286,12 @@ def evaluate_claims(split: str = "dev", path: Path = LABELS_PATH, plot: Path | N
             "macro_f1": round(float(_type_f1(gold_t, [common] * len(gold_t), labels).mean()), 4)}
     for field in ("hedged", "contradicted"):
         gold = np.array([getattr(r.gold, field) for r in rows], dtype=bool)
-        cell: dict[str, Any] = {}
-        for system, attr in (("model", field), ("rules", f"rules_{field}")):
-            pred = np.array([getattr(r, attr) for r in rows], dtype=bool)
-            scores: dict[str, Any] = dict(prf(gold, pred))
-            if scores["positives"] < 100:
-                scores["f1_ci95"] = _bootstrap(rows, _binary_f1(field, attr))
-            if system == "model":
-                cell.update(scores)
-            else:
-                cell["rules"] = scores
         # The majority class of train (neither is the majority): never flagged, F1 0 by definition.
         majority = bool(train_labels) and 2 * sum(getattr(c, field) for c in train_labels) > len(train_labels)
-        cell["majority"] = {"flag": majority, **prf(gold, np.full(len(rows), majority, dtype=bool))}
-        result[field] = cell
+        never_or_always = np.full(len(rows), majority, dtype=bool)
+        result[field] = {**_flag_scores(rows, field, field),
+                         "rules": _flag_scores(rows, field, f"rules_{field}"),
+                         "majority": {"flag": majority, **prf(gold, never_or_always)}}
     # Verdicts: the model, the rules alone, the majority class.
     y = np.array([r.gold.verdict == "corroborated" for r in rows], dtype=int)
     model_p = np.array([r.score for r in rows])
