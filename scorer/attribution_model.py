@@ -354,10 +354,13 @@ def _token_info(txt: str, lex: ModelLexicon) -> tuple[Any, ...]:
     return lw, word, cap, lem, cl, shp, tuple(on), entry is not None, anchor, end_ok, seen
 
 
-def analyse(toks: Sequence[Token], lex: ModelLexicon) -> Analysis:
+def analyse(toks: Sequence[Token], lex: ModelLexicon, opens_quoted: bool = False) -> Analysis:
+    """The model features' per-token view of one sentence. `opens_quoted`: the sentence starts
+    inside a quotation that opened sentences before (`quotation_mask` of the article), so that its
+    words count as quoted and its closing straight quote closes, not opens, a quotation."""
     n = len(toks)
     low, lemma, cls, shape, in_quote, anchors, words, end_ok, seen_as = [], [], [], [], [], [], [], [], []
-    depth = False
+    depth = opens_quoted
     # The flag matrix's 1s as (flag row, token) pairs, set with one numpy call after the loop.
     flag_rows: list[int] = []
     flag_cols: list[int] = []
@@ -1762,7 +1765,7 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     `articles` (a subset of the split) and `sampling_salt` (a second seed for the source model's
     sample of each cue's candidates) serve held-out measurement (tools/holdout_attribution.py).
     """
-    from scorer.attribution import AttributionFinder, _rule_token_hints
+    from scorer.attribution import AttributionFinder, _rule_token_hints, quotation_mask
     from scorer.claims import sentences
     from scorer.evaluation.polnear import load_split
     from scorer.tokens import tokenize
@@ -1782,12 +1785,13 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
         text = art.text
         rng = random.Random(art.id + sampling_salt)
         golds = [g for g in art.attributions if g.cue]
+        quoted = quotation_mask(text)
         for sent in sentences(text):
             toks = tokenize(text, sent.start, sent.end)
             if not toks:
                 continue
             st, en = _token_index(toks)
-            a = analyse(toks, lex)
+            a = analyse(toks, lex, opens_quoted(quoted, toks))
             hints = _rule_token_hints(finder.find_by_rules(text, sent.start, sent.end), toks)
             rule_cue = rule_cue_tokens(hints)
             in_cue = np.zeros(len(toks), dtype=bool)
@@ -1869,6 +1873,13 @@ def train_attribution_models(split: str = "train", root: Path | None = None, out
     src_model.save(out_dir / SOURCE_MODEL_PATH.name, header, weights_table=True)
     load_models.cache_clear()
     return cue_model, span_model, src_model
+
+
+def opens_quoted(quoted: bytes, toks: Sequence[Token]) -> bool:
+    """Whether the sentence of `toks` starts inside a quotation, by the article's `quotation_mask`:
+    the character before its first token is quoted (a quotation mark that opens the sentence is
+    itself counted by `analyse`)."""
+    return bool(toks) and toks[0].start > 0 and quoted[toks[0].start - 1] == 1
 
 
 def cue_window(a: Analysis, rule_cue: dict[int, str]) -> list[int]:

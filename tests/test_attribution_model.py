@@ -308,6 +308,28 @@ def test_column_featurizers_equal_the_named_features_bit_for_bit() -> None:
         assert [j for j in row if j != missing] == [j for j in expected if j != missing]
     assert models.cue_span.logits_of_columns(grid).tobytes() == models.cue_span.logits(named).tobytes()
 
+def test_a_sentence_inside_a_running_quotation_knows_it() -> None:
+    # A straight quotation over two sentences: read alone, the second sentence's closing mark would
+    # open a quotation and put "he said" inside it.
+    from scorer.attribution import quotation_mask
+    from scorer.attribution_model import opens_quoted
+
+    models = load_models()
+    assert models is not None
+    text = '"The plan is dead. Nobody will vote for it," he said. Then he left.'
+    quoted = quotation_mask(text)
+    second = text.index("Nobody")
+    toks = tokenize(text, second, text.index(" Then"))
+    assert opens_quoted(quoted, toks)
+    assert not opens_quoted(quoted, tokenize(text, 0, second))
+    assert not opens_quoted(quoted, tokenize(text, text.index("Then"), len(text)))
+    a = analyse(toks, models.lex, opens_quoted(quoted, toks))
+    assert [t.text for t, q in zip(toks, a.in_quote, strict=True) if q] == ["Nobody", "will", "vote", "for",
+                                                                             "it", ","]
+    found = AttributionFinder().find_many(text, [(0, second), (second, text.index(" Then"))])
+    assert [(x.source.text, x.cue.text) for x in found[1] if x.source] == [("he", "said")]
+
+
 def test_analysis_flags_and_prefix_sums() -> None:
     models = load_models()
     assert models is not None
@@ -599,6 +621,32 @@ def test_a_relative_clause_aside_is_the_source_models_call(finder: AttributionFi
     found = finder.find_many(sentence, [(0, len(sentence))])[0]
     assert [a.source.text for a in found if a.source and a.cue.text == "told"] in (
         ["Trent Lott"], ["Trent Lott, who was Republican Senate majority leader under George W. Bush,"])
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("''Somebody entered the United States on a fiance visa and went on to carry out an act of terror on "
+     "American soil,'' the press secretary, Josh Earnest, said on Friday.", "Earnest"),
+    ("''He says what everyone wants to say,'' Mary Jones, a retired nurse, said at the rally.", "Mary Jones"),
+])
+def test_a_cue_after_a_quotation_cites_no_one_inside_it(finder: AttributionFinder, sentence: str,
+                                                        source: str) -> None:
+    # The quotation is what was said: its first word ("Somebody", "He") is not who said it.
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    said = [a.source.text for a in found if a.source and a.cue.text == "said"]
+    assert len(said) == 1 and source in said[0]
+
+
+def test_a_name_and_aside_after_said_are_the_source_not_the_clause_before(finder: AttributionFinder) -> None:
+    sentence = ("Some accusations concerning high-level national security decisions aren't meaningful to the "
+                "public, said John Smith, a national security official under President George W. Bush.")
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    assert [a.source.text for a in found if a.source and a.cue.text == "said"] == [
+        "John Smith, a national security official under President George W. Bush"]
+    # A content clause after "said" is what was said: the name before the comma stays the source.
+    sentence = "Steve Adler, the company's owner, said the campaign has yet to follow up."
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    assert [a.source.text for a in found if a.source and a.cue.text == "said"] == [
+        "Steve Adler, the company's owner,"]
 
 
 def test_an_aside_source_needs_a_name_and_an_aside(finder: AttributionFinder) -> None:
