@@ -55,6 +55,8 @@ _IN_POLL = regex.compile(
     r"(?:,[ \t\u00a0]*(?:conducted|released|taken|published)\b[^,;:!?\n]{0,60},|(?=[ \t\u00a0]*,)))")
 _TITLE_MODIFIERS = frozenset({"former", "retired", "then", "ex", "acting", "outgoing", "incoming", "late"})
 _POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+# A name, its comma and a "who" clause: "Humphrey, who calls Trump a 'sociopath,'".
+_NAME_THEN_WHO = regex.compile(r"[^,]*,\s*(?:who|whose)\b")
 # Rules whose source follows the cue, in a form the models rarely saw: their finding stands.
 _SOURCE_AFTER_RULES = frozenset({"attr.trailing", "cue.passive_by", "attr.dash_credit", "attr.in_poll"})
 # Periods inside a name: "Joseph R. Biden Jr. said", "Sen. Jane Doe".
@@ -828,7 +830,12 @@ class AttributionFinder:
                 # Over a source after the verb, only a name that opens the sentence: in "The proposal
                 # emerged during a call between X, Y and Z, reports W" the names are in the content.
                 after = (aside is not None and source.start >= cue.end and self._opens_sentence(toks, aside))
-                if aside is not None and (after or inside):
+                # "Humphrey, who calls Trump a 'sociopath,' said": whatever the model took from a
+                # "who" clause of the aside ("who", a name or pronoun in it), the name it follows
+                # is the subject.
+                in_who = (aside is not None and aside.start < source.start and source.end <= aside.end
+                          and _NAME_THEN_WHO.match(aside.text) is not None)
+                if aside is not None and (after or inside or in_who):
                     source = aside
                 elif source.end <= cue.start and cf == cl and toks[cf].lower in _CORE_SPEECH:
                     # "Some accusations are not meaningful to the public, said Grant Green, a

@@ -649,6 +649,14 @@ def test_a_name_and_aside_after_said_are_the_source_not_the_clause_before(finder
         "Steve Adler, the company's owner,"]
 
 
+def test_a_name_before_a_who_clause_is_the_source_not_a_word_of_the_clause(finder: AttributionFinder) -> None:
+    sentence = ("Sandy Phillips, who lost her daughter Jessica in the shooting in Aurora, Colorado, in July "
+                "2012, said the ad was cruel.")
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    said = [a.source.text for a in found if a.source and a.cue.text == "said"]
+    assert len(said) == 1 and said[0].startswith("Sandy Phillips")
+
+
 def test_an_aside_source_needs_a_name_and_an_aside(finder: AttributionFinder) -> None:
     """No name first, or no comma after it: the fallback stays out ("Yet some voters who ...")."""
     sentence = ("Yet some voters who have listened to his speeches over the decades, on television or at "
