@@ -954,6 +954,11 @@ class AttributionFinder:
             if not (r.rule_id in _SOURCE_AFTER_RULES and r.source is not None
                     and r.source.start >= r.cue.end):
                 continue
+            words = r.source.text.split()
+            if len(words) > 1 and words[0].lower() in _SUBJECT_PRONOUNS:
+                # "Weingarten, who has visited ..., said she sees teachers lining up ...": a subject
+                # pronoun with words after it opens the content clause ("..., said he." stands).
+                continue
             same = [k for k, f in enumerate(found) if f.cue.intersects(r.cue)]
             if not same:
                 found.append(r)

@@ -657,6 +657,14 @@ def test_a_name_before_a_who_clause_is_the_source_not_a_word_of_the_clause(finde
     assert len(said) == 1 and said[0].startswith("Sandy Phillips")
 
 
+def test_a_pronoun_opening_the_content_after_said_is_no_trailing_source(finder: AttributionFinder) -> None:
+    sentence = ("Weingarten, who has visited several states ahead of the primaries, said she sees teachers "
+                "lining up behind Clinton.")
+    found = finder.find_many(sentence, [(0, len(sentence))])[0]
+    said = [a.source.text for a in found if a.source and a.cue.text == "said"]
+    assert len(said) == 1 and said[0].startswith("Weingarten")  # with its "who" clause or without
+
+
 def test_an_aside_source_needs_a_name_and_an_aside(finder: AttributionFinder) -> None:
     """No name first, or no comma after it: the fallback stays out ("Yet some voters who ...")."""
     sentence = ("Yet some voters who have listened to his speeches over the decades, on television or at "
