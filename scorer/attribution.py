@@ -514,11 +514,19 @@ class AttributionFinder:
             for window in _windows(text, start, end, MAX_SENTENCE_CHARS):
                 pieces.append(window)
                 owners.append(k)
+        # Which characters stand inside a quotation, over the whole article (a quotation runs across
+        # the sentences of its paragraph, which one sentence alone cannot see): read once, for the
+        # models and for the filter after them. An attribution whose cue stands inside a quotation
+        # is dropped: a quoted speaker's own "they say" or "I think" is part of what the speaker is
+        # cited for, not a second citation (PolNeAR marks almost none: 34 of the 19,833 cues of its
+        # train split stand inside quotation marks; in its first 200 train articles, 104 of the
+        # finder's 110 cues inside quotation marks were false alarms).
+        quoted = quotation_mask(text)
         found_per_piece = ([self.find_by_rules(text, start, end) for start, end in pieces]
-                           if self.models is None else self._find_many_by_models(text, pieces))
+                           if self.models is None else self._find_many_by_models(text, pieces, quoted))
         out: list[list[Attribution]] = [[] for _ in bounds]
         for k, found in zip(owners, found_per_piece, strict=True):
-            out[k].extend(self._trimmed_sources(text, self._outside_quotations(text, found)))
+            out[k].extend(self._trimmed_sources(text, [a for a in found if not quoted[a.cue.start]]))
         return out
 
     def headline_label(self, text: str, start: int, end: int) -> Attribution | None:
@@ -663,20 +671,8 @@ class AttributionFinder:
             return None
         return source.start + m.start(2) - 1
 
-    @staticmethod
-    def _outside_quotations(text: str, found: list[Attribution]) -> list[Attribution]:
-        """Drop attributions whose cue stands inside a quotation: a quoted speaker's own "they say" or
-        "I think" is part of what the speaker is cited for, not a second citation (PolNeAR marks
-        almost none: 34 of the 19,833 cues of its train split stand inside quotation marks; in its
-        first 200 train articles, 104 of the finder's 110 cues inside quotation marks were false
-        alarms). The quotation is followed across the sentences of its paragraph, which one claim
-        alone cannot see."""
-        if not found:
-            return found
-        inside = quotation_mask(text)
-        return [a for a in found if not inside[a.cue.start]]
-
-    def _find_many_by_models(self, text: str, bounds: Sequence[tuple[int, int]]) -> list[list[Attribution]]:
+    def _find_many_by_models(self, text: str, bounds: Sequence[tuple[int, int]],
+                             quoted: bytes) -> list[list[Attribution]]:
         from scorer.attribution_model import analyse, cue_window, opens_quoted, rule_cue_tokens
 
         assert self.models is not None
@@ -684,7 +680,6 @@ class AttributionFinder:
         models = self.models
         # Per sentence: (tokens, rule attributions, rule hints, analysis, rule cue tokens, cue window),
         # or None when it has no tokens.
-        quoted = quotation_mask(text)
         prepared: list[tuple[list[Token], list[Attribution], list[Any], Any, dict[int, str], list[int]]
                        | None] = []
         for start, end in bounds:
@@ -768,6 +763,8 @@ class AttributionFinder:
         models = self.models
         assert models is not None
         found: list[Attribution] = []
+        # Per token: whether it starts inside a quotation of the article.
+        starts_quoted = np.frombuffer(quoted, dtype=np.uint8)[[t.start for t in toks]].astype(bool)
         for cf, cl, cue, info in cues:
             s_arr, e_arr, z = next(sources)
             source: Span | None = None
@@ -780,8 +777,7 @@ class AttributionFinder:
                 # was said (PolNeAR train: 10 of 18,360 gold sources start inside a quotation whose
                 # cue stands outside, titles of books and shows among them). The quotation may open
                 # sentences earlier, which the source model, reading one sentence, cannot see.
-                plausible &= ~((s_arr < cf) & np.array([quoted[toks[k].start] == 1 for k in s_arr.tolist()],
-                                                        dtype=bool))
+                plausible &= ~((s_arr < cf) & starts_quoted[s_arr])
             # "Green said [she encourages participants ...]": a subject pronoun after the cue with
             # words after it opens the content clause; a source there is the pronoun alone ("...,
             # said he."; PolNeAR train: 16 lone, 1 longer).
