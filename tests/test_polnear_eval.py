@@ -51,3 +51,39 @@ def test_dev_attribution_runs_through_the_report(shared_data: Path) -> None:
     # Not a floor (issue 2 reports honest numbers; issue 4 sets floors): a sanity bound that fails
     # if the report stops carrying attributions at all.
     assert cells["source.overlap"]["f1"] > 0.3 and cells["cue.overlap"]["f1"] > 0.3
+
+
+def test_an_annotator_who_marks_the_gold_agrees_fully_and_one_who_shifts_a_source_does_not() -> None:
+    from scorer.evaluation.attribution_eval import annotator_scores
+    from scorer.evaluation.polnear import Article, GoldAttribution
+
+    text = "Smith said the talks had ended, according to the papers."
+    gold = (GoldAttribution((0, 5), (6, 10)), GoldAttribution((45, 55), (32, 44)))
+    article = Article("a", "dev", "pub", text, gold)
+    same = annotator_scores(article, gold)
+    assert all(prf.f1 == 1.0 for prf in same.values() if prf.n_gold)
+    shifted = annotator_scores(article, (GoldAttribution((0, 4), (6, 10)), gold[1]))
+    assert shifted["source.exact"] == PRF(1, 2, 2)
+    assert shifted["source.overlap"] == PRF(2, 2, 2)
+    assert shifted["cue.exact"] == PRF(2, 2, 2)
+
+
+@pytest.mark.shared_data
+def test_dev_agreement_scores_the_later_annotators_against_the_first(shared_data: Path) -> None:
+    from scorer import analyze
+    from scorer.evaluation.attribution_eval import annotator_agreement
+    from scorer.evaluation.polnear import load_split, other_annotations
+
+    articles = load_split("dev")
+    others = other_annotations(articles)
+    # ../shared/data/README.md: some articles have several annotators' files; dev has two such.
+    assert others and all(len(v) >= 1 for v in others.values())
+    first = {a.id: a.attributions for a in articles}
+    assert all(annotation != first[aid] for aid, v in others.items() for annotation in v)
+    result = annotator_agreement(articles, analyze)
+    assert result is not None and result["articles"] == len(others)
+    people, ours = result["annotators"], result["scorer"]
+    # People disagree with the gold somewhere, and agree with it far more often than not.
+    assert 0.5 < people["source.overlap"]["f1"] < 1.0
+    assert ours["source.overlap"]["gold"] == sum(
+        len({g.source for g in first[aid] if g.source}) for aid in others)

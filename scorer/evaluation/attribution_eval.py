@@ -7,7 +7,15 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from scorer.evaluation.polnear import PRF, Article, SpanScores, load_split, score_article
+from scorer.evaluation.polnear import (
+    PRF,
+    Article,
+    GoldAttribution,
+    SpanScores,
+    load_split,
+    other_annotations,
+    score_article,
+)
 
 if TYPE_CHECKING:
     from scorer.report import Report
@@ -49,6 +57,38 @@ def span_scores(articles: Sequence[Article],
     return total, per_publisher
 
 
+def annotator_scores(article: Article, annotation: Sequence[GoldAttribution]) -> dict[str, PRF]:
+    """Another annotator's spans of `article` scored as if predicted, against its gold (the first
+    annotator's), exactly as the scorer's spans are."""
+    sources = sorted({g.source for g in annotation if g.source})
+    cues = sorted({g.cue for g in annotation if g.cue})
+    pairs = sorted({(g.source, g.cue) for g in annotation if g.cue}, key=str)
+    return score_article(article, sources, cues, pairs)
+
+
+def annotator_agreement(articles: Sequence[Article],
+                        analyze: Callable[..., Report]) -> dict[str, Any] | None:
+    """Human agreement on the articles of `articles` that several people annotated: every later
+    annotator scored against the first (the gold), beside the scorer on the same articles. What a
+    second person reaches against the gold is a yardstick for the scorer's figures (None: no
+    article has a second annotator)."""
+    others = other_annotations(articles)
+    if not others:
+        return None
+    multi = [a for a in articles if a.id in others]
+    people = SpanScores()
+    for article in multi:
+        for annotation in others[article.id]:
+            for key, prf in annotator_scores(article, annotation).items():
+                people.add(key, prf)
+    scorer_total, _ = span_scores(multi, analyze)
+    return {
+        "articles": len(multi), "annotator_pairs": sum(len(v) for v in others.values()),
+        "annotators": {k: people.cells[k].to_dict() for k in ROWS if k in people.cells},
+        "scorer": {k: scorer_total.cells[k].to_dict() for k in ROWS if k in scorer_total.cells},
+    }
+
+
 def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[str, Any]:
     from scorer import analyze
 
@@ -65,6 +105,8 @@ def evaluate_attribution(split: str = "dev", limit: int | None = None) -> dict[s
             pub: {k: s.cells[k].to_dict() for k in ("source.exact", "source.overlap", "cue.exact")}
             for pub, s in sorted(per_publisher.items())
         },
+        # After the timing: it re-reads the few articles with a second annotator.
+        "agreement": annotator_agreement(articles, analyze),
     }
 
 
@@ -80,7 +122,18 @@ def format_table(result: dict[str, Any]) -> str:
     for pub, cells in result["per_publisher"].items():
         lines.append(f"{pub:16s} {cells['source.exact']['f1'] * 100:16.1f} "
                      f"{cells['source.overlap']['f1'] * 100:18.1f} {cells['cue.exact']['f1'] * 100:13.1f}")
+    agreement = result.get("agreement")
+    if agreement:
+        lines += ["", f"annotator agreement: {agreement['articles']} articles with several annotators, "
+                      f"{agreement['annotator_pairs']} later annotators scored against the first (the gold), "
+                      "F1 beside the scorer's on the same articles",
+                  f"{'spans':24s} {'people':>7s} {'scorer':>7s}"]
+        for key in ("source.exact", "source.overlap", "cue.exact", "speech_source.exact"):
+            if key in agreement["annotators"]:
+                lines.append(f"{key:24s} {agreement['annotators'][key]['f1'] * 100:7.1f} "
+                             f"{agreement['scorer'][key]['f1'] * 100:7.1f}")
     return "\n".join(lines)
 
 
-__all__ = ["PRF", "evaluate_attribution", "format_table", "predicted_spans", "span_scores"]
+__all__ = ["PRF", "annotator_agreement", "annotator_scores", "evaluate_attribution", "format_table",
+           "predicted_spans", "span_scores"]

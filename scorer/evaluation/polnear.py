@@ -103,6 +103,16 @@ def parse_ann(ann: str, text: str) -> list[GoldAttribution]:
     return result
 
 
+def _annotation_files(ann_dir: Path) -> dict[str, list[str]]:
+    """Article id -> its annotation file names, sorted (the first is the first annotator's)."""
+    files: dict[str, list[str]] = {}
+    for name in sorted(os.listdir(ann_dir)):
+        if name.endswith(".ann"):
+            article_id, _, _annotator = name[:-4].rpartition("_")
+            files.setdefault(article_id, []).append(name)
+    return files
+
+
 def load_split(split: str = "dev", root: Path | None = None, limit: int | None = None) -> list[Article]:
     base = data_dir(root)
     publishers: dict[str, str] = {}
@@ -110,18 +120,31 @@ def load_split(split: str = "dev", root: Path | None = None, limit: int | None =
         for row in csv.DictReader(fh, delimiter="\t"):
             publishers[row["filename"]] = row["publisher"]
     ann_dir = base / split / "attributions"
-    first: dict[str, str] = {}
-    for name in sorted(os.listdir(ann_dir)):
-        if name.endswith(".ann"):
-            article_id, _, annotator = name[:-4].rpartition("_")
-            first.setdefault(article_id, name)  # sorted, so the first annotator id wins
+    files = _annotation_files(ann_dir)
     articles = []
-    for article_id in sorted(first)[:limit]:
+    for article_id in sorted(files)[:limit]:
         text = read_text(base / split / "text" / f"{article_id}.txt")
-        ann = read_text(ann_dir / first[article_id])
+        ann = read_text(ann_dir / files[article_id][0])  # sorted, so the first annotator id wins
         articles.append(Article(article_id, split, publishers.get(article_id, ""), text,
                                 tuple(parse_ann(ann, text))))
     return articles
+
+
+def other_annotations(articles: Sequence[Article],
+                      root: Path | None = None) -> dict[str, list[tuple[GoldAttribution, ...]]]:
+    """Per article annotated by several people (a few of each split; most have one annotator), the
+    attributions of every annotator after the first, whose file is the gold."""
+    out: dict[str, list[tuple[GoldAttribution, ...]]] = {}
+    listings: dict[str, dict[str, list[str]]] = {}
+    for article in articles:
+        ann_dir = data_dir(root) / article.split / "attributions"
+        if article.split not in listings:
+            listings[article.split] = _annotation_files(ann_dir)
+        names = listings[article.split].get(article.id, [])
+        if len(names) > 1:
+            out[article.id] = [tuple(parse_ann(read_text(ann_dir / name), article.text))
+                               for name in names[1:]]
+    return out
 
 
 def iter_texts(split: str, root: Path | None = None) -> Iterator[tuple[str, str]]:
