@@ -628,7 +628,7 @@ def rules_check(
 ) -> None:
     """Load and validate rule files: unknown keys, bad regexes and failing examples are errors."""
     from scorer.linear import LinearModel
-    from scorer.rulebook import RULES_DIR, load_ruleset
+    from scorer.rulebook import RULES_DIR, compile_fully, load_ruleset
 
     files = paths or sorted(RULES_DIR.glob("*.yaml"))
     problems = 0
@@ -639,6 +639,7 @@ def rules_check(
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:
                 rs = load_ruleset(path)
+                compile_fully(rs)
                 err.print(f"ok  {path}: {len(rs.rules)} rules, {len(rs.lists)} word lists", markup=False)
         except ScorerError as exc:
             problems += 1

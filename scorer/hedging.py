@@ -226,7 +226,7 @@ class CueFinder:
                 raise RuleError(f"{rules.path}: rule {rule.id!r}: 'suppresses' must list declared labels")
             if targets:
                 suppresses[rule.id] = frozenset(targets)
-            if rule.terms and rule.compiled.flags & regex.IGNORECASE:
+            if rule.terms and rule.source_flags & regex.IGNORECASE:
                 lowered[index] = _lowered_term_pattern(rule)
         self._always = tuple(always)
         self._by_trigger = {

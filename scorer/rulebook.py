@@ -103,24 +103,44 @@ def _multi_fold_scan(text: str) -> int:
 class Rule:
     id: str
     label: str
-    compiled: Any  # regex.Pattern
+    # regex.Pattern; None: `source` compiled with `source_flags` when first needed (`compiled`).
+    pattern: Any
     source: str  # the pattern text, for messages
     terms: tuple[str, ...] = ()
     attrs: Mapping[str, Any] = field(default_factory=dict)
     notes: str = ""
+    source_flags: int = 0  # the flags `source` compiles with when `pattern` is None
     # Same matches as `compiled` on any text free of multi-character case folds up to `endpos`.
-    fast: Any = field(default=None, init=False, repr=False, compare=False)
+    # None with `pattern` given: made from it here.
+    fast: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        flags = getattr(self.compiled, "flags", 0)
-        object.__setattr__(self, "fast", _simple_fold_variant(self.source, flags)
-                           if getattr(self.compiled, "pattern", None) == self.source else None)
+        if self.pattern is not None:
+            object.__setattr__(self, "source_flags", self.pattern.flags)
+            if self.fast is None and self.pattern.pattern == self.source:
+                object.__setattr__(self, "fast", _simple_fold_variant(self.source, self.pattern.flags))
+        elif self.fast is None:
+            # Nothing runs without a pattern, so compile one now (it raises on a bad pattern).
+            object.__setattr__(self, "pattern", regex.compile(self.source, self.source_flags))
+
+    @property
+    def compiled(self) -> Any:
+        """The rule's pattern with the full case folding of its flags: what it matches on any text.
+        Texts without a multi-character fold ("ß", "ﬁ"), nearly all news, run `fast` instead, so a rule
+        loaded from a file compiles this only when a text needs it (`_rule_from_mapping`)."""
+        if self.pattern is None:
+            object.__setattr__(self, "pattern", regex.compile(self.source, self.source_flags))
+        return self.pattern
+
+    @property
+    def compiled_from_source(self) -> bool:
+        """Whether the pattern is `source` itself (a rule file's; tests build others)."""
+        return self.pattern is None or self.pattern.pattern == self.source
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[RuleMatch]:
         end = len(text) if endpos is None else endpos
-        pattern = self.compiled
-        if self.fast is not None and _multi_fold_free_until(text) >= end:
-            pattern = self.fast
+        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= end
+                   else self.compiled)
         try:
             for m in pattern.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S):
                 if m.end() > m.start():
@@ -131,9 +151,8 @@ class Rule:
     def found_in(self, text: str) -> bool:
         """Whether `finditer(text)` yields any match, from one search and no match objects: its first
         match is that search's; only an empty match there (which finditer skips) needs finditer."""
-        pattern = self.compiled
-        if self.fast is not None and _multi_fold_free_until(text) >= len(text):
-            pattern = self.fast
+        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= len(text)
+                   else self.compiled)
         try:
             m = pattern.search(text, timeout=REGEX_TIMEOUT_S)
         except TimeoutError as exc:
@@ -148,9 +167,8 @@ class Rule:
         that can match at `pos` returns what `match` at `pos` returns. Only an empty match there
         (which finditer skips) needs finditer itself."""
         end = len(text) if endpos is None else endpos
-        pattern = self.compiled
-        if self.fast is not None and _multi_fold_free_until(text) >= end:
-            pattern = self.fast
+        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= end
+                   else self.compiled)
         try:
             m = pattern.match(text, pos, end, timeout=REGEX_TIMEOUT_S)
         except TimeoutError as exc:
@@ -302,7 +320,7 @@ _GROUP_REFERENCE = re.compile(r"\\[1-9gGkKP]")
 
 def _screenable(rule: Rule) -> bool:
     source = rule.source
-    return (getattr(rule.compiled, "pattern", None) == source and not _SCREENABLE_GROUP.search(source)
+    return (rule.compiled_from_source and not _SCREENABLE_GROUP.search(source)
             and not _GROUP_REFERENCE.search(source))
 
 
@@ -343,7 +361,7 @@ def _screen_groups(rules: Sequence[Rule]) -> tuple[_Screen, ...]:
     alone: list[Rule] = []
     for rule in rules:
         if _screenable(rule):
-            groups.setdefault(rule.compiled.flags, []).append(rule)
+            groups.setdefault(rule.source_flags, []).append(rule)
         else:
             alone.append(rule)
     screens = []
@@ -373,8 +391,8 @@ class RuleSet:
     labels: tuple[str, ...] = ()
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    # Rules screened together (see `_screen_groups`); built once, never compared.
-    screens: tuple[_Screen, ...] = field(default=(), init=False, repr=False, compare=False)
+    # Rules screened together (see `_screen_groups`), built on first use (`screens`), never compared.
+    _screens: tuple[_Screen, ...] | None = field(default=None, init=False, repr=False, compare=False)
     # Rules with literal anchors (see `literal_anchors`), with whether the anchors are lower-cased,
     # and the screens of the other rules: the plan for texts whose lower case is their case folding.
     anchored: tuple[tuple[Rule, tuple[str, ...], bool], ...] = field(default=(), init=False, repr=False,
@@ -382,14 +400,13 @@ class RuleSet:
     unanchored_screens: tuple[_Screen, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "screens", _screen_groups(self.rules))
         anchored, rest = [], []
         for rule in self.rules:
-            ignorecase = bool(getattr(rule.compiled, "flags", 0) & regex.IGNORECASE)
+            ignorecase = bool(rule.source_flags & regex.IGNORECASE)
             # An IGNORECASE rule without a simple-folding variant may match across a multi-character
             # fold ("ss" ~ "ß"): no anchors for it.
             anchors = (literal_anchors(rule.source, ignorecase)
-                       if getattr(rule.compiled, "pattern", None) == rule.source
+                       if rule.compiled_from_source
                        and (rule.fast is not None or not ignorecase) else None)
             if anchors:
                 anchored.append((rule, anchors, ignorecase))
@@ -397,6 +414,17 @@ class RuleSet:
                 rest.append(rule)
         object.__setattr__(self, "anchored", tuple(anchored))
         object.__setattr__(self, "unanchored_screens", _screen_groups(rest))
+
+    @property
+    def screens(self) -> tuple[_Screen, ...]:
+        """All rules in screening groups: the plan for texts where literal anchors cannot be trusted
+        (a character whose lower case is not its case folding) and for `anchors=False`. Built on
+        first use: news text almost never needs it, and compiling its alternations of a file's rules
+        (the hedge file's 92 in one) was a quarter of the time a pipeline took to load."""
+        if self._screens is None:
+            object.__setattr__(self, "_screens", _screen_groups(self.rules))
+        assert self._screens is not None
+        return self._screens
 
     def find_all(self, text: str, pos: int = 0, endpos: int | None = None, anchors: bool = True
                  ) -> list[RuleMatch]:
@@ -411,7 +439,7 @@ class RuleSet:
         end = len(text) if endpos is None else endpos
         simple = _multi_fold_free_until(text) >= end
         found: list[RuleMatch] = []
-        screens = self.screens
+        screens: tuple[_Screen, ...] | None = None
         if anchors and self.anchored and simple:
             segment = text[pos:end]
             if anchors_usable(segment):
@@ -423,7 +451,7 @@ class RuleSet:
                             found.extend(rule.matches(text, pos, end, simple))
                             break
                 screens = self.unanchored_screens
-        for screen in screens:
+        for screen in self.screens if screens is None else screens:
             if screen.may_match(text, pos, end, simple):
                 for rule in screen.rules:
                     found.extend(rule.matches(text, pos, end, simple))
@@ -441,6 +469,16 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
+def compile_fully(rules: RuleSet) -> None:
+    """Compile every rule's full-folding pattern, which loading leaves to the first text that needs
+    it (`Rule.compiled`): `scorer rules check` proves them all. Raises RuleError naming the rule."""
+    for rule in rules.rules:
+        try:
+            rule.compiled  # noqa: B018 - the property compiles
+        except regex.error as exc:
+            raise RuleError(f"{rules.path}: rule {rule.id!r}: bad regex: {exc}") from exc
+
+
 def terms_pattern(terms: Sequence[str]) -> str:
     """One escaped alternation with word boundaries; longest terms first so they win."""
     ordered = sorted({t.strip() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
@@ -448,11 +486,9 @@ def terms_pattern(terms: Sequence[str]) -> str:
     return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])"
 
 
-def _compile(pattern: str, case_sensitive: bool) -> Any:
+def _flags(case_sensitive: bool) -> int:
     flags = regex.VERSION1 | regex.UNICODE
-    if not case_sensitive:
-        flags |= regex.IGNORECASE
-    return regex.compile(pattern, flags)
+    return flags if case_sensitive else flags | regex.IGNORECASE
 
 
 def _rule_from_mapping(raw: Any, origin: str, index: int, labels: set[str]) -> Rule:
@@ -487,16 +523,23 @@ def _rule_from_mapping(raw: Any, origin: str, index: int, labels: set[str]) -> R
         if not isinstance(raw["pattern"], str) or not raw["pattern"]:
             raise RuleError(f"{where}: 'pattern' must be a non-empty string")
         source = raw["pattern"]
+    flags = _flags(case_sensitive)
+    # A case-insensitive rule runs its simple-folding variant on nearly every text: compiling only
+    # that one here (the full-folding pattern on first need) halves what loading rules costs. The two
+    # differ in `(?-f)` alone, so the variant compiling proves the pattern's syntax; when there is no
+    # variant, the pattern itself is compiled and checked.
+    fast = _simple_fold_variant(source, flags)
     try:
-        compiled = _compile(source, case_sensitive)
+        pattern = regex.compile(source, flags) if fast is None else None
     except regex.error as exc:
         raise RuleError(f"{where}: bad regex: {exc}") from exc
-    if compiled.search("", timeout=REGEX_TIMEOUT_S) is not None:
+    runs: Any = fast if fast is not None else pattern
+    if runs.search("", timeout=REGEX_TIMEOUT_S) is not None:
         raise RuleError(f"{where}: pattern matches the empty string")
     attrs = raw.get("attrs", {})
     if not isinstance(attrs, Mapping):
         raise RuleError(f"{where}: 'attrs' must be a mapping")
-    rule = Rule(rule_id, label, compiled, source, terms, dict(attrs), str(raw.get("notes", "")))
+    rule = Rule(rule_id, label, pattern, source, terms, dict(attrs), str(raw.get("notes", "")), flags, fast)
     for example in raw.get("examples", []) or []:
         if not any(True for _ in rule.finditer(str(example))):
             raise RuleError(f"{where}: example {example!r} does not match the rule")

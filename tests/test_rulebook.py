@@ -207,3 +207,31 @@ def test_found_in_looks_past_an_empty_first_match() -> None:
     assert rule.found_in("xab") == (next(rule.finditer("xab"), None) is not None)
     assert Rule("r", "x", regex.compile(r"(?=ab)", regex.VERSION1), r"(?=ab)").found_in("xab") is False
     assert rule.found_in("xy") is False
+
+
+def test_a_case_insensitive_rule_compiles_its_full_folding_pattern_only_when_a_text_needs_it(
+        tmp_path: Path) -> None:
+    path = tmp_path / "fold.yaml"
+    path.write_text("schema: scorer.rules/1\nname: fold\nrules:\n"
+                    "  - id: f.street\n    label: x\n    pattern: 'strasse'\n    examples: [STRASSE]\n"
+                    "  - id: f.exact\n    label: x\n    pattern: 'Said'\n    case_sensitive: true\n",
+                    encoding="utf-8")
+    street, exact = load_ruleset(path).rules
+    # Loading (its example included) ran the simple-folding variant alone.
+    assert street.fast is not None and street.pattern is None
+    assert [m.text for m in street.finditer("Strasse and STRASSE")] == ["Strasse", "STRASSE"]
+    assert street.pattern is None
+    # "ß" folds to "ss" only under full case folding: that text compiles the pattern, once.
+    assert [m.text for m in street.finditer("die Straße")] == ["Straße"]
+    assert street.pattern is not None and street.compiled is street.pattern
+    # No simple-folding variant for a case-sensitive rule: its pattern is compiled when loaded.
+    assert exact.fast is None and exact.pattern is not None
+
+
+def test_a_rule_set_builds_its_all_rule_screens_only_when_a_text_needs_them() -> None:
+    rules = load_ruleset(RULES_DIR / "hedges.yaml")
+    rules.find_all("Officials said the plan may well fail, reportedly.")
+    assert rules._screens is None
+    # "İ" lower-cases to two characters: literal anchors cannot be trusted, every rule is screened.
+    found = rules.find_all("İstanbul officials said the plan may fail.")
+    assert rules._screens is not None and [m.text for m in found if m.text == "may"] == ["may"]
