@@ -34,6 +34,7 @@ import regex
 import yaml
 
 from scorer.errors import RuleError, RuleTimeout
+from scorer.linear import SAFE_LOADER
 
 RULES_SCHEMA = "scorer.rules/1"
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -550,7 +551,9 @@ def load_ruleset(path: str | Path) -> RuleSet:
     """Load and validate one rule file. Raises RuleError naming the file and rule on any problem."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C build of the safe loader when there is one (scorer.linear.SAFE_LOADER): a fifth of
+        # the time a pipeline took to load went on parsing the rule files in pure Python.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
