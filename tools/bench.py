@@ -6,6 +6,7 @@
     python tools/bench.py --memory 100,1000 --io-only --chunksize 500   # the same, reading and writing only
     python tools/bench.py --profile 100      # top hot spots of analyze() over 100 articles
     python tools/bench.py --worst-case       # one huge or run-on text: seconds and memory of analyze()
+    python tools/bench.py --startup          # pipeline load and one `scorer report` (every run prints it)
 
 Corpus (under bench-out/, never committed): the PolNeAR train texts repeated to the size asked for;
 above 50 MB, articles generated from shuffled PolNeAR paragraphs (seeded, so runs compare).
@@ -154,8 +155,30 @@ def batch_cmd(corpus: Path, out: str, *extra: str, chunksize: int) -> list[str]:
     ]
 
 
+SAMPLE_ARTICLE = ROOT / "data" / "articles" / "24brussels-ukraine-guarantees.txt"
+LOAD = "import time; t = time.perf_counter(); from scorer.pipeline import default_pipeline; " \
+       "default_pipeline(); print(time.perf_counter() - t)"
+
+
+def startup(runs: int = 3) -> None:
+    """What every `scorer report`, batch worker and Dask worker pays before its first article: loading
+    the pipeline (rules, models), and a whole `scorer report` of the bundled sample article, each in
+    fresh processes (median of `runs`)."""
+    loads, reports = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True)
+        loads.append(float(out.stdout.split()[-1]))
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from scorer.cli import app; app()", "report",
+                        str(SAMPLE_ARTICLE), "--format", "json"], capture_output=True, check=True)
+        reports.append(time.perf_counter() - t)
+    print(f"start-up (median of {runs} fresh processes): pipeline load {sorted(loads)[runs // 2]:.2f} s; "
+          f"scorer report of {SAMPLE_ARTICLE.name}, whole process {sorted(reports)[runs // 2]:.2f} s")
+
+
 def bench(mb: float, rows: list[str], chunksize: int) -> None:
     corpus, n, nbytes = build_corpus(mb)
+    startup()
     print(
         f"corpus: {corpus.relative_to(ROOT)}: {n} articles, {nbytes / 1e6:.1f} MB of text, "
         f"{corpus.stat().st_size / 1e6:.1f} MB CSV; chunks of {chunksize} rows; "
@@ -298,11 +321,14 @@ def main() -> None:
     ap.add_argument("--io-only", action="store_true", help="with --memory: read and write, do not score")
     ap.add_argument("--profile", type=int, help="profile analyze() over this many PolNeAR articles")
     ap.add_argument("--worst-case", action="store_true", help="seconds and memory of analyze() on huge texts")
+    ap.add_argument("--startup", action="store_true", help="pipeline load and one `scorer report`, alone")
     ap.add_argument(
         "--before", action="store_true", help="with --profile: without the rule-matching fast path"
     )
     args = ap.parse_args()
-    if args.worst_case:
+    if args.startup:
+        startup()
+    elif args.worst_case:
         worst_case()
     elif args.profile:
         profile(args.profile, args.before)
