@@ -247,9 +247,10 @@ def _read_weights_table(model_path: Path, data: Mapping[str, Any]) -> dict[str, 
         raise RuleError(f"{table}:1: expected the header line 'feature<TAB>weight'")
     width = lines[0].count("\t") + 1
     body = lines[1:]
-    if any(line.count("\t") != width - 1 for line in body):
-        n, bad = next((n, line) for n, line in enumerate(body, start=2) if line.count("\t") != width - 1)
-        raise RuleError(f"{table}:{n}: expected {width} tab-separated fields, found {bad.count(chr(9)) + 1}")
+    bad = next(((n, line) for n, line in enumerate(body, start=2) if line.count("\t") != width - 1), None)
+    if bad is not None:
+        raise RuleError(f"{table}:{bad[0]}: expected {width} tab-separated fields, "
+                        f"found {bad[1].count(chr(9)) + 1}")
     # Every line has `width` fields, so one split of the joined lines lays them out row after row: the
     # attribution tables hold 10^5 rows, and a list per row was most of what loading them cost.
     fields = "\t".join(body).split("\t") if body else []

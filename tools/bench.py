@@ -137,11 +137,13 @@ def run_measured(cmd: list[str]) -> tuple[float, float, int, float]:
     return wall, peak / 1e6, proc.returncode, cpu
 
 
+# The `scorer` command run by this interpreter (the checkout's, whatever the PATH holds).
+SCORER = [sys.executable, "-c", "from scorer.cli import app; app()"]
+
+
 def batch_cmd(corpus: Path, out: str, *extra: str, chunksize: int) -> list[str]:
     return [
-        sys.executable,
-        "-c",
-        "from scorer.cli import app; app()",
+        *SCORER,
         "batch",
         str(corpus),
         "-o",
@@ -169,8 +171,8 @@ def startup(runs: int = 3) -> None:
         out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True)
         loads.append(float(out.stdout.split()[-1]))
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from scorer.cli import app; app()", "report",
-                        str(SAMPLE_ARTICLE), "--format", "json"], capture_output=True, check=True)
+        subprocess.run([*SCORER, "report", str(SAMPLE_ARTICLE), "--format", "json"],
+                       capture_output=True, check=True)
         reports.append(time.perf_counter() - t)
     print(f"start-up (median of {runs} fresh processes): pipeline load {sorted(loads)[runs // 2]:.2f} s; "
           f"scorer report of {SAMPLE_ARTICLE.name}, whole process {sorted(reports)[runs // 2]:.2f} s")

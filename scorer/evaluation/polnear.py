@@ -136,8 +136,9 @@ def other_annotations(articles: Sequence[Article],
     attributions of every annotator after the first, whose file is the gold."""
     out: dict[str, list[tuple[GoldAttribution, ...]]] = {}
     listings: dict[str, dict[str, list[str]]] = {}
+    base = data_dir(root)
     for article in articles:
-        ann_dir = data_dir(root) / article.split / "attributions"
+        ann_dir = base / article.split / "attributions"
         if article.split not in listings:
             listings[article.split] = _annotation_files(ann_dir)
         names = listings[article.split].get(article.id, [])
