@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import csv
 import glob
+import itertools
 import json
 import os
 import re
 import shutil
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -448,6 +451,20 @@ def warm_up() -> None:
     default_pipeline()
 
 
+def start_worker(parent: int) -> None:
+    """Initializer of a local pool worker: warm, and gone when its parent is. A worker waits on its
+    task queue for ever when the parent dies without shutting the pool down (kill -9, the OOM
+    killer, a job scheduler's time limit); each would keep its few hundred MB as an orphan."""
+    warm_up()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
+
+
 # ---- input ------------------------------------------------------------------------------------------
 def expand_inputs(pattern: str) -> list[Path]:
     """A path, or a glob pattern (sorted); raises InputError when nothing is there."""
@@ -859,6 +876,24 @@ class BatchStats:
     @property
     def failed(self) -> int:
         return self.counts[FAILED]
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity where the OS reports one (a container or
+    `taskset` limit), else every core."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def auto_workers(chunks: Iterator[Chunk], cores: int) -> tuple[int, Iterator[Chunk]]:
+    """(workers, the same chunks) for a local run given no --workers: a worker per chunk up to
+    `cores`, and none beyond the process itself for an input of one chunk, where a pool would add
+    only its start-up. Reads at most `cores` chunks ahead to tell, no more than a pool of that size
+    holds in flight, and puts them back in front."""
+    ahead = list(itertools.islice(chunks, max(1, cores)))
+    return max(1, min(cores, len(ahead))), itertools.chain(ahead, chunks)
 
 
 def ordered_local(

@@ -133,8 +133,9 @@ def batch(
     max_chars: Annotated[int, typer.Option(
         min=1, help="Longest text scored (characters); longer rows are skipped with an error. Time and "
                     "memory grow with the square of a text's claims.")] = MAX_CHARS,
-    workers: Annotated[int, typer.Option(
-        min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers).")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers); "
+                    "default: every usable core, one per chunk for an input of few chunks.")] = None,
     engine: Annotated[Engine, typer.Option(
         help="local processes, or dask (pip install 'scorer\\[dask]').")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(
@@ -223,16 +224,18 @@ def batch(
     executor = client = cluster = None
     try:
         if engine is Engine.dask:
-            client, cluster = _dask_client(scheduler, workers)
+            client, cluster = _dask_client(scheduler, workers or b.usable_cores())
             claims, sizes = b.dask_claims(paths, kind_in, chunksize, opts)
             window = 2 * max(1, sum(client.nthreads().values()))
             first = checkpoint.read.chunk if resuming and checkpoint else 0
             results = iter(()) if claims is None else b.ordered_dask(
                 claims, sizes, client, opts.per_article, first, window)
         else:
-            executor = _local_executor(workers)
             start = checkpoint.read if resuming and checkpoint else None
             chunks = b.iter_chunks(paths, kind_in, chunksize, text_column, outlet_column, start)
+            if workers is None:
+                workers, chunks = b.auto_workers(chunks, b.usable_cores())
+            executor = _local_executor(workers)
             results = b.ordered_local(chunks, opts, executor, 2 * workers)
         with _batch_progress(show, total_bytes) as advance:
             b.drive(results, sink, article_sink, checkpoint, cp_file, stats, strict,
@@ -276,13 +279,15 @@ def _local_executor(workers: int) -> Any:
     if workers <= 1:
         return None
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from scorer.batch import warm_up
+    from scorer.batch import start_worker
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm_up)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker,
+                                   initargs=(os.getpid(),))
     list(executor.map(abs, range(workers)))
     return executor
 

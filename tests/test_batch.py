@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from scorer.batch import OUTPUT_COLUMNS, STATUSES, iter_chunks, score_frame
+from scorer import batch as batch_module
+from scorer import cli
+from scorer.batch import OUTPUT_COLUMNS, STATUSES, auto_workers, iter_chunks, score_frame
 from scorer.cli import app
 
 from .conftest import MODEL_ARTICLE
@@ -138,29 +140,38 @@ def test_chunks_are_bounded_and_ordered(tmp_path: Path) -> None:
     assert sum(c.nbytes for c in chunks) == src.stat().st_size - len("id,text,outlet\n")
 
 
-def test_two_workers_give_the_same_rows_as_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("rows", "chunksize", "cores", "workers"), [
+    (5, 10, 2, 1),  # one chunk: scored in process, no pool
+    (5, 2, 2, 2),
+    (5, 2, 8, 3),  # three chunks: three workers, not eight
+    (5, 1, 4, 4),
+    (0, 2, 4, 1),
+])
+def test_default_workers_are_the_cores_a_chunk_keeps_busy(
+    tmp_path: Path, rows: int, chunksize: int, cores: int, workers: int
+) -> None:
+    src = _articles(tmp_path, rows)
+    expected = [c.first_row for c in iter_chunks([src], "csv", chunksize, "text", None)]
+    chosen, chunks = auto_workers(iter_chunks([src], "csv", chunksize, "text", None), cores)
+    assert chosen == workers
+    assert [c.first_row for c in chunks] == expected  # the chunks read ahead are all given back, in order
+
+
+def test_two_workers_give_the_same_rows_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = _articles(tmp_path, 12)
-    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    r1 = runner.invoke(
-        app, ["batch", str(src), "-o", str(one), "--chunksize", "2", "--outlet-column", "outlet"]
-    )
-    r2 = runner.invoke(
-        app,
-        [
-            "batch",
-            str(src),
-            "-o",
-            str(two),
-            "--chunksize",
-            "2",
-            "--outlet-column",
-            "outlet",
-            "--workers",
-            "2",
-        ],
-    )
-    assert r1.exit_code == 0 and r2.exit_code == 0, r1.output + r2.output
-    assert one.read_bytes() == two.read_bytes()
+    one, two, auto = tmp_path / "one.csv", tmp_path / "two.csv", tmp_path / "auto.csv"
+    common = ["--chunksize", "2", "--outlet-column", "outlet"]
+    r1 = runner.invoke(app, ["batch", str(src), "-o", str(one), *common, "--workers", "1"])
+    r2 = runner.invoke(app, ["batch", str(src), "-o", str(two), *common, "--workers", "2"])
+    # No --workers: every usable core (two, here as on the CI machines) gets a chunk.
+    started: list[int] = []
+    pool = cli._local_executor
+    monkeypatch.setattr(batch_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(cli, "_local_executor", lambda n: started.append(n) or pool(n))
+    r3 = runner.invoke(app, ["batch", str(src), "-o", str(auto), *common])
+    assert r1.exit_code == 0 and r2.exit_code == 0 and r3.exit_code == 0, r1.output + r2.output + r3.output
+    assert started == [2]
+    assert one.read_bytes() == two.read_bytes() == auto.read_bytes()
     rows = _read(one)
     assert list(dict.fromkeys(rows["article_id"])) == [f"a{i}" for i in range(12)]
 
@@ -269,7 +280,31 @@ def test_missing_dask_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "pip install 'scorer[dask]'" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
-def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; reaping it is its new parent's business
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_killed_run_resumes_without_duplicates(tmp_path: Path, workers: str) -> None:
+    """Killed with SIGKILL midway (no chance to clean up), a run resumes from its last complete chunk;
+    with a worker pool, the orphaned workers exit too instead of waiting on their queue for ever."""
     text = MODEL_ARTICLE.read_text(encoding="utf-8")
     n = 40
     src = tmp_path / "big.csv"
@@ -286,6 +321,8 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
         str(out),
         "--chunksize",
         "2",
+        "--workers",
+        workers,
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -301,15 +338,26 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path) -> None:
                 break
         time.sleep(0.05)
     assert proc.poll() is None, "the run ended before it could be killed midway"
+    linux = Path("/proc/self/stat").exists()
+    pool = _children(proc.pid) if linux else []
+    if linux:
+        assert len(pool) >= 2 if workers == "2" else not pool
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 3 <= done < n // 2
+    deadline = time.monotonic() + 20
+    while any(_running(p) for p in pool) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pool if _running(p)]
+    for p in left:  # not to leave them to the rest of the test session
+        os.kill(p, signal.SIGKILL)
+    assert not left, "pool workers outlived their killed parent"
     resumed = subprocess.run(
         [*cmd, "--resume"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming after" in resumed.stderr and not checkpoint.exists()
-    whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2"])
+    whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2", "--workers", "1"])
     assert whole.exit_code == 0
     assert out.read_bytes() == ref.read_bytes()
 

@@ -50,8 +50,11 @@ def test_dask_output_equals_local_output(tmp_path: Path, scheduler: str, kind: s
         frame.to_parquet(src, row_group_size=3)
     local, dist = tmp_path / "local.csv", tmp_path / "dask.csv"
     summary = tmp_path / "per_article.csv"
+    # In process (--workers 1): forking a pool here would copy the threads of the cluster above.
     r1 = runner.invoke(
-        app, ["batch", str(src), "-o", str(local), "--chunksize", "3", "--outlet-column", "outlet"]
+        app,
+        ["batch", str(src), "-o", str(local), "--chunksize", "3", "--outlet-column", "outlet",
+         "--workers", "1"],
     )
     r2 = runner.invoke(
         app,

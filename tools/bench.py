@@ -193,7 +193,7 @@ def bench(mb: float, rows: list[str], chunksize: int) -> None:
         ),
         "b": (
             "(b) scorer batch, 1 worker",
-            batch_cmd(corpus, str(OUT / "claims-b.csv"), chunksize=chunksize),
+            batch_cmd(corpus, str(OUT / "claims-b.csv"), "--workers", "1", chunksize=chunksize),
         ),
         "c": (
             "(c) scorer batch, 2 workers",
@@ -247,7 +247,7 @@ def memory(sizes: list[float], chunksize: int, io_only: bool) -> None:
     for mb in sizes:
         corpus, n, _ = build_corpus(mb)
         wall, rss, _, _ = run_measured(
-            batch_cmd(corpus, str(OUT / "claims-mem.csv"), *extra, chunksize=chunksize)
+            batch_cmd(corpus, str(OUT / "claims-mem.csv"), "--workers", "1", *extra, chunksize=chunksize)
         )
         print(f"{mb:8g}MB {n:9d} {wall:8.1f} {rss:16.0f}", flush=True)
 
