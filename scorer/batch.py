@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import io
 import itertools
 import json
 import os
@@ -136,6 +137,16 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+def _article_id(value: Any, row: int) -> str:
+    """The id column's value as text; the row number when it is missing or blank (an empty CSV cell
+    and a Parquet null alike)."""
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return str(row)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an integer id column with nulls reaches pandas as floats: 7.0 is id 7
+    return _clean(str(value))
+
+
 def _analyze_row(
     text: Any, outlet: Any, article_id: str, max_chars: int, read_error: str = ""
 ) -> tuple[Report | None, str, str]:
@@ -201,7 +212,7 @@ def iter_outcomes(
     read_errors = frame[READ_ERROR_COLUMN].tolist() if READ_ERROR_COLUMN in frame else [""] * n
     rows = _row_numbers(frame, first_row, row_offsets, partition_info)
     for row, text, aid, outlet, read_error in zip(rows, texts, ids, outlets, read_errors, strict=True):
-        article_id = str(row) if _is_missing(aid) else _clean(str(aid))
+        article_id = _article_id(aid, row)
         report, status, error = _analyze_row(
             text, outlet, article_id, max_chars, read_error if isinstance(read_error, str) else ""
         )
@@ -506,9 +517,13 @@ class _CountedLines:
         raw = self.fh.readline()
         if not raw:
             raise StopIteration
+        at_start = self.pos == 0
         self.pos += len(raw)
         self.line_no += 1
-        return raw.decode("utf-8", "surrogateescape")
+        line = raw.decode("utf-8", "surrogateescape")
+        # A byte-order mark belongs to the file, not to the first column's name (which it would
+        # otherwise keep, quotes and all, when that name is quoted).
+        return line.removeprefix("\ufeff") if at_start else line
 
 
 @dataclass(frozen=True)
@@ -525,10 +540,17 @@ def _csv_field_limit() -> None:
         csv.field_size_limit(2**31 - 1)
 
 
+_PACKED = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"\xfd7zXZ", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
 def csv_header(path: Path) -> tuple[list[str], int]:
     """(column names, byte offset of the first record). Raises InputError if there is no header."""
     _csv_field_limit()
     with open(path, "rb") as fh:
+        magic = fh.read(6)
+        packed = next((name for sig, name in _PACKED if magic.startswith(sig)), None)
+        if packed:
+            raise InputError(f"{path}: {packed}-compressed; decompress it first (scorer reads plain CSV)")
         lines = _CountedLines(fh, 0, None)
         reader = csv.reader(lines)
         try:
@@ -538,6 +560,9 @@ def csv_header(path: Path) -> tuple[list[str], int]:
         except StopIteration:
             raise InputError(f"{path}: empty file; give a CSV with a header row and a text column") from None
         except csv.Error as exc:
+            if "new-line character seen in unquoted field" in str(exc):
+                raise InputError(f"{path}: lines end in a bare carriage return (\\r); convert the line "
+                                 f"ends to \\n or \\r\\n") from exc
             raise InputError(f"{path}: cannot read the CSV header: {exc}") from exc
     header = [_clean(h) for h in header]
     header[0] = header[0].removeprefix("\ufeff")
@@ -553,10 +578,11 @@ def iter_csv_records(
     _csv_field_limit()
     width = len(header)
     with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
         lines = _CountedLines(fh, start, end)
         reader = csv.reader(lines)
         while True:
-            first_line = lines.line_no + 1
+            first_line, record_start = lines.line_no + 1, lines.pos
             try:
                 fields = next(reader)
             except StopIteration:
@@ -568,6 +594,15 @@ def iter_csv_records(
                 continue
             if not fields:
                 continue
+            if lines.pos >= size and lines.line_no > first_line and _quote_left_open(fh, record_start, size):
+                # The lenient reader ends the file's last field at the end of the file: every record
+                # after an unclosed quote would pass as text of this one, without a word.
+                padded: list[str | None] = [*fields[:width], *[None] * (width - len(fields))]
+                swallowed = lines.line_no - first_line
+                yield CsvRecord(padded, f"CSV record at line {first_line}: a quote opened in it never "
+                                        f"closes, so the {swallowed} lines after it (to the end of the file) "
+                                        f"were read into it; close the quote", lines.pos)
+                return
             if len(fields) == width:
                 yield CsvRecord(list(fields), "", lines.pos)
             else:
@@ -578,6 +613,18 @@ def iter_csv_records(
                     f"has {width} (a stray quote or an unquoted comma?)",
                     lines.pos,
                 )
+
+
+def _quote_left_open(fh: IO[bytes], start: int, end: int) -> bool:
+    """Whether the CSV text between two byte offsets ends inside a quoted field."""
+    fh.seek(start)
+    text = fh.read(end - start).decode("utf-8", "surrogateescape")
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def records_frame(records: Sequence[CsvRecord], header: Sequence[str], first_row: int) -> pd.DataFrame:
@@ -608,12 +655,41 @@ class ReadPosition:
 
 
 def check_columns(path: Path, columns: Sequence[str], text_column: str, outlet_column: str | None) -> None:
+    twice = sorted({c for c in columns if list(columns).count(c) > 1})
+    if twice:
+        raise InputError(f"{path}: column {twice[0]!r} appears more than once in the header; "
+                         f"give every column its own name")
     missing = [c for c in (text_column, outlet_column) if c and c not in columns]
     if missing:
-        raise InputError(
-            f"{path}: no column {missing[0]!r}; columns are {list(columns)}; "
-            f"name the right one with --text-column / --outlet-column"
-        )
+        hint = "name the right one with --text-column / --outlet-column"
+        sep = next((s for s in (";", "\t", "|") if len(columns) == 1 and s in columns[0]), None)
+        if sep is not None:
+            name = "tab" if sep == "\t" else sep
+            hint = f"the file looks {name}-separated; scorer reads comma-separated CSV: convert it first"
+        raise InputError(f"{path}: no column {missing[0]!r}; columns are {list(columns)}; {hint}")
+
+
+def parquet_file(path: Path) -> Any:
+    """The file opened with pyarrow, or InputError (not Parquet, truncated)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({exc}); give a .parquet file "
+                         f"pyarrow can open, or a CSV") from exc
+
+
+def check_inputs(paths: Sequence[Path], kind: str, text_column: str, outlet_column: str | None) -> None:
+    """Every input's header read and its columns checked now, before an output file is opened: an
+    input that cannot be read at all must not cost the results of an earlier run at the same path."""
+    for path in paths:
+        if kind == "csv":
+            header, _ = csv_header(path)
+        else:
+            header = parquet_file(path).schema_arrow.names
+        check_columns(path, header, text_column, outlet_column)
 
 
 def iter_chunks(
@@ -645,9 +721,7 @@ def iter_chunks(
                 yield Chunk(index, row, records_frame(batch, header, row), fi, end, end - pos)
                 index, row = index + 1, row + len(batch)
         else:
-            import pyarrow.parquet as pq
-
-            pf = pq.ParquetFile(path)
+            pf = parquet_file(path)
             names = pf.schema_arrow.names
             check_columns(path, names, text_column, outlet_column)
             total, size = max(1, pf.metadata.num_rows), path.stat().st_size
@@ -699,6 +773,7 @@ class TextSink(Sink):
         if self.stdout:
             self.fh: TextIO = sys.stdout
         elif resume_at is not None:
+            _check_resumable(Path(target), resume_at)
             with open(target, "r+b") as raw:
                 raw.truncate(resume_at)
             self.fh = open(target, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
@@ -725,6 +800,17 @@ class TextSink(Sink):
             self.fh.close()
 
 
+def _check_resumable(path: Path, size: int) -> None:
+    """The output an interrupted run left must still hold what its checkpoint counts: truncating a
+    shorter file would lengthen it with NUL bytes and lose the rows it no longer has."""
+    fix = "run again without --resume to start over"
+    if not path.exists():
+        raise InputError(f"{path}: the interrupted run's output is gone; {fix}")
+    if path.stat().st_size < size:
+        raise InputError(f"{path}: shorter ({path.stat().st_size} bytes) than the interrupted run left it "
+                         f"({size}); it was changed since; {fix}")
+
+
 class PartsSink(Sink):
     """One file per chunk (`part-000000.csv` ...), each written whole then renamed into place. As a
     folder output it stays that way; as a `.parquet` output the parts are joined into one file at the
@@ -740,6 +826,10 @@ class PartsSink(Sink):
     ) -> None:
         self.folder, self.suffix, self.columns, self.final = folder, suffix, columns, final
         self.count = resume_at or 0
+        for i in range(self.count):
+            if not self._part(i).exists():
+                raise InputError(f"{self._part(i)}: a part the interrupted run wrote is gone; "
+                                 f"run again without --resume to start over")
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"part-*{suffix}"):
             if resume_at is None or int(old.stem.split("-")[1]) >= self.count:
@@ -791,6 +881,28 @@ def open_sink(target: str, columns: dict[str, str], jsonl: bool, resume_at: int 
         final = Path(target)
         return PartsSink(final.with_name(final.name + ".parts"), ".parquet", columns, final, resume_at)
     return PartsSink(Path(target), ".csv", columns, None, resume_at)
+
+
+def check_target(target: str | None) -> None:
+    """An output file's folder must exist (a folder/ or .parquet output makes its own)."""
+    if target is None or target == "-" or output_kind(target) in ("folder", "parquet"):
+        return
+    parent = Path(target).parent
+    if not parent.is_dir():
+        raise InputError(f"{target}: no folder {parent}; create it first or write elsewhere")
+
+
+def same_file(target: str, other: str) -> bool:
+    """Whether two paths name one file (or would: neither need exist yet); `-` is no file."""
+    if "-" in (target, other):
+        return False
+    a, b = Path(target), Path(other)
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
 
 
 def output_kind(target: str) -> str | None:
@@ -1033,9 +1145,7 @@ def dask_claims(
             offsets: Sequence[int] | None = None
             sizes = [r.end - r.start for r in ranges]
         else:
-            import pyarrow.parquet as pq
-
-            names = pq.ParquetFile(paths[0]).schema_arrow.names
+            names = parquet_file(paths[0]).schema_arrow.names
             check_columns(paths[0], names, opts.text_column, opts.outlet_column)
             wanted = [c for c in (opts.text_column, opts.id_column, opts.outlet_column) if c and c in names]
             ddf = dd.read_parquet([str(p) for p in paths], columns=wanted)

@@ -169,9 +169,18 @@ def batch(
         raise _batch_fail("--scheduler goes with --engine dask", 2)
     if per_article is not None and not per_article.endswith((".csv", ".parquet")):
         raise _batch_fail(f"--per-article {per_article}: use a .csv or .parquet path", 2)
+    if not text_column:
+        raise _batch_fail("--text-column is empty; name the column that holds the article text", 2)
+    if per_article is not None and b.same_file(per_article, output):
+        raise _batch_fail(f"--per-article {per_article} is the claims output too; give it its own path", 2)
     try:
         paths = b.expand_inputs(input_path)
         kind_in = b.input_kind(paths)
+        for target in (output, per_article):
+            if target is not None and any(b.same_file(target, str(p)) for p in paths):
+                raise _batch_fail(f"{target} is also an input; write to another path, the input would be "
+                                  f"overwritten", 2)
+        b.check_inputs(paths, kind_in, text_column, outlet_column)
         if engine is Engine.dask:
             b.import_dask()
         b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
@@ -210,11 +219,15 @@ def batch(
 
     columns = b.OUTPUT_COLUMNS
     try:
+        for target in (output, per_article):
+            b.check_target(target)  # both, before either file is opened (and emptied)
         at = checkpoint.output if resuming and checkpoint else None
         sink = b.open_sink(output, columns, opts.jsonl, at)
         article_sink = None if per_article is None else b.open_sink(
             per_article, b.empty_article_frame().dtypes.astype(str).to_dict(), False,
             checkpoint.per_article if resuming and checkpoint else None)
+    except ScorerError as exc:
+        raise _batch_fail(str(exc)) from exc
     except OSError as exc:
         raise _batch_fail(f"{exc.filename or output}: cannot write: {exc.strerror}") from exc
 

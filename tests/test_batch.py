@@ -3,6 +3,7 @@ exit codes, resume after a kill, and the rule-matching fast path that must not c
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -260,15 +261,112 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], code: int, message
         (None, "no such file"),
         (b"", "empty file"),
         (b"id,body\n1,hello\n", "no column 'text'"),
+        (b"id,text,text\n1,The mayor said so.,x\n", "column 'text' appears more than once"),
+        (b"id;text\n1;The mayor said so.\n", "looks ;-separated"),
+        (b"id\ttext\n1\tThe mayor said so.\n", "looks tab-separated"),
+        (gzip.compress(b"id,text\n1,The mayor said so.\n"), "gzip-compressed; decompress it first"),
+        (b"id,text\r1,The mayor said so.\r", "bare carriage return"),
     ],
 )
 def test_unreadable_input_is_one_line_exit_1(tmp_path: Path, content: bytes | None, message: str) -> None:
-    path = tmp_path / "in.csv"
+    """And the output of an earlier run at the same path is left as it was."""
+    path, out = tmp_path / "in.csv", tmp_path / "o.csv"
     if content is not None:
         path.write_bytes(content)
-    result = runner.invoke(app, ["batch", str(path), "-o", str(tmp_path / "o.csv")])
+    out.write_text("an earlier run's claims\n", encoding="utf-8")
+    per_article = ["--per-article", str(tmp_path / "a.csv")]
+    result = runner.invoke(app, ["batch", str(path), "-o", str(out), *per_article])
     assert result.exit_code == 1
     assert message in result.stderr and result.stderr.strip().count("\n") == 0
+    assert out.read_text(encoding="utf-8") == "an earlier run's claims\n"
+    assert not (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("content", [b"x", b"PAR1 but cut short"])
+def test_unreadable_parquet_is_one_line_exit_1(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "in.parquet"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["batch", str(path), "-o", str(tmp_path / "o.parquet")])
+    assert result.exit_code == 1
+    assert "not a readable Parquet file" in result.stderr and result.stderr.strip().count("\n") == 0
+    assert not (tmp_path / "o.parquet.parts").exists()
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_an_output_that_is_an_input_is_refused_untouched(tmp_path: Path, kind: str) -> None:
+    src = _articles(tmp_path, 2)
+    if kind == "parquet":
+        pd.read_csv(src).to_parquet(tmp_path / "articles.parquet")
+        src = tmp_path / "articles.parquet"
+    before = src.read_bytes()
+    for args in (["-o", str(src)], ["-o", str(tmp_path / "c.csv"), "--per-article", str(src)],
+                 ["-o", str(tmp_path / "c.csv"), "--per-article", str(tmp_path / "c.csv")]):
+        result = runner.invoke(app, ["batch", str(src), *args])
+        assert result.exit_code == 2, args
+        assert result.stderr.startswith("error: ") and result.stderr.strip().count("\n") == 0
+        assert src.read_bytes() == before
+
+
+def test_a_glob_that_matches_the_output_is_refused(tmp_path: Path) -> None:
+    """A rerun of `batch 'dir/*.csv' -o dir/claims.csv` must not read its own last output as input."""
+    _articles(tmp_path, 2)
+    out = tmp_path / "claims.csv"
+    out.write_text("id,text\nx,An earlier output.\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(tmp_path / "*.csv"), "-o", str(out)])
+    assert result.exit_code == 2 and "is also an input" in result.stderr
+
+
+def test_a_quote_never_closed_fails_its_row_instead_of_swallowing_the_rest(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    src.write_bytes(b'id,text\n1,The mayor said so.\n2,"The governor said so.\n3,Officials said so.\n'
+                    b"4,The police said so.\n")
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out)])
+    assert result.exit_code == 3
+    rows = _read(out)
+    failed = rows[rows["status"] == "failed"]
+    assert failed["article_id"].tolist() == ["2"]
+    assert "never closes, so the 2 lines after it" in failed["error"].iloc[0]
+    # A closed multi-line quote at the end of a file is just a long last record.
+    src.write_bytes(b'id,text\n1,"The governor said so.\nOfficials said so."\n')
+    assert runner.invoke(app, ["batch", str(src), "-o", str(out)]).exit_code == 0
+
+
+def test_ids_blank_or_quoted_after_a_bom_or_integers_with_nulls(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    src.write_bytes(b'\xef\xbb\xbf"id","text"\n"007","The mayor said so."\n"","The judge said so."\n')
+    assert runner.invoke(app, ["batch", str(src), "-o", str(out)]).exit_code == 0
+    assert _read(out)["article_id"].tolist() == ["007", "1"]  # a blank id is the row number
+    pq_src = tmp_path / "in.parquet"
+    ids = pd.array([7, None, 9], dtype="Int64")
+    pd.DataFrame({"id": ids, "text": ["The mayor said so."] * 3}).to_parquet(pq_src)
+    assert runner.invoke(app, ["batch", str(pq_src), "-o", str(out)]).exit_code == 0
+    assert _read(out)["article_id"].tolist() == ["7", "1", "9"]
+
+
+@pytest.mark.parametrize("damage", ["emptied", "deleted"])
+def test_resume_refuses_an_output_that_lost_rows(tmp_path: Path, damage: str) -> None:
+    src, out = _articles(tmp_path, 4), tmp_path / "c.csv"
+    checkpoint = tmp_path / "c.csv.resume.json"
+    args = ["batch", str(src), "-o", str(out), "--chunksize", "2", "--workers", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    size = out.stat().st_size
+    # As an interrupted run leaves it: a checkpoint after its last complete chunk.
+    doc = {"schema": "scorer.batch-resume/1", "output": size, "per_article": None, "counts": {}, "rows_in": 2,
+           "read": {"chunk": 1, "row": 2, "file_index": 0, "position": 0}}
+    settings = {"input": "csv", "chunksize": 2, "text_column": "text", "id_column": "id",
+                "outlet_column": None, "max_chars": 100_000, "engine": "local", "output": "csv",
+                "per_article": None}
+    doc["fingerprint"] = batch_module.input_fingerprint([src], settings)
+    checkpoint.write_text(json.dumps(doc), encoding="utf-8")
+    if damage == "emptied":
+        out.write_bytes(b"")
+    else:
+        out.unlink()
+    result = runner.invoke(app, [*args, "--resume"])
+    assert result.exit_code == 1
+    expected = "shorter (0 bytes) than the interrupted run" if damage == "emptied" else "output is gone"
+    assert expected in result.stderr and "run again without --resume" in result.stderr
+    assert not out.exists() or out.read_bytes() == b""  # not lengthened with NUL bytes
 
 
 def test_missing_dask_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
