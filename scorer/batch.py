@@ -873,11 +873,12 @@ class PartsSink(Sink):
 
 
 def open_sink(target: str, columns: dict[str, str], jsonl: bool, resume_at: int | None) -> Sink:
-    if target == "-" or target.endswith(".csv"):
+    kind = output_kind(target)
+    if kind == "csv":
         return TextSink(target, list(columns), resume_at)
     if jsonl:
         return TextSink(target, None, resume_at)
-    if target.endswith(".parquet"):
+    if kind == "parquet":
         final = Path(target)
         return PartsSink(final.with_name(final.name + ".parts"), ".parquet", columns, final, resume_at)
     return PartsSink(Path(target), ".csv", columns, None, resume_at)
@@ -906,11 +907,12 @@ def same_file(target: str, other: str) -> bool:
 
 
 def output_kind(target: str) -> str | None:
-    """csv, jsonl, parquet, folder, or None for an unknown type."""
-    if target == "-" or target.endswith(".csv"):
+    """csv, jsonl, parquet, folder, or None for an unknown type (suffixes in any case, as for inputs)."""
+    suffix = target.lower()
+    if target == "-" or suffix.endswith(".csv"):
         return "csv"
     for kind in ("jsonl", "parquet"):
-        if target.endswith("." + kind):
+        if suffix.endswith("." + kind):
             return kind
     if target.endswith(("/", os.sep)) or Path(target).is_dir():
         return "folder"

@@ -167,7 +167,7 @@ def batch(
                           "use the local engine for .jsonl", 2)
     if scheduler and engine is not Engine.dask:
         raise _batch_fail("--scheduler goes with --engine dask", 2)
-    if per_article is not None and not per_article.endswith((".csv", ".parquet")):
+    if per_article is not None and not per_article.lower().endswith((".csv", ".parquet")):
         raise _batch_fail(f"--per-article {per_article}: use a .csv or .parquet path", 2)
     if not text_column:
         raise _batch_fail("--text-column is empty; name the column that holds the article text", 2)
@@ -360,6 +360,8 @@ def corroborate(
 
     try:
         source = sys.stdin if input_path == "-" else input_path
+        if input_path != "-" and Path(input_path).is_dir():
+            raise fail(f"{input_path}: is a folder; give a CSV file of reports, or - for standard input")
         if input_path != "-" and not Path(input_path).is_file():
             raise fail(f"{input_path}: no such file; give a CSV of reports, or - for standard input")
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -374,7 +376,7 @@ def corroborate(
         if reports is not None:
             result.reports.to_csv(sys.stdout if reports == "-" else reports, index=False)
     except OSError as exc:
-        raise fail(f"{exc.filename or output}: cannot write: {exc.strerror}") from exc
+        raise fail(f"{exc.filename or output}: cannot write: {exc.strerror or exc}") from exc
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 
@@ -536,7 +538,7 @@ def evaluate(
         "stance; wikiweasel: hedges; veracity, grouping: Emergent claims."))] = Corpus.polnear,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     limit: Annotated[int | None, typer.Option(
-        help="PolNeAR: only the first N articles (quick look).")] = None,
+        min=1, help="PolNeAR: only the first N articles (quick look).")] = None,
     plot: Annotated[Path | None, typer.Option(
         help="claims: write the reliability diagram as a PNG here.")] = None,
 ) -> None:
@@ -608,6 +610,9 @@ def stance_command(
     if not claim.strip():
         raise fail("--claim is empty; give the claim's text", 2)
     text = _read_text(report_path)
+    if not text.strip():
+        where = "standard input" if report_path == "-" else report_path
+        raise fail(f"{where}: the report is empty; give a headline or an article's text")
     from scorer.stance import stance
 
     try:

@@ -372,8 +372,11 @@ def group_texts(
 def _duplicate_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     from sklearn.feature_extraction.text import HashingVectorizer
 
+    n_features = 2**20
+    if not texts:  # the vectorizer cannot transform nothing
+        return sparse.csr_matrix((0, n_features), dtype=np.float32)
     vec = HashingVectorizer(ngram_range=(1, 2), binary=True, alternate_sign=False, norm="l2",
-                            n_features=2**20, dtype=np.float32)
+                            n_features=n_features, dtype=np.float32)
     return vec.transform(list(texts)).tocsr()
 
 

@@ -217,6 +217,8 @@ class LinearModel:
         path = Path(path)
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
+        except UnicodeDecodeError as exc:
+            raise RuleError(f"{path}: not UTF-8 text (byte {exc.start}); a model file is UTF-8 YAML") from exc
         except (OSError, yaml.YAMLError) as exc:
             raise RuleError(f"{path}: cannot read model: {exc}") from exc
         if isinstance(data, Mapping) and WEIGHTS_KEY in data:
@@ -237,7 +239,7 @@ def _read_weights_table(model_path: Path, data: Mapping[str, Any]) -> dict[str, 
     table = model_path.with_name(name)
     try:
         text = table.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{table}: cannot read the weights table of {model_path.name}: {exc}") from exc
     # Split on "\n" only: str.splitlines would also break at characters a feature name may hold.
     lines = text.split("\n")

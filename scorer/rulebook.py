@@ -555,6 +555,8 @@ def load_ruleset(path: str | Path) -> RuleSet:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: not UTF-8 text (byte {exc.start}); a rule file is UTF-8 YAML") from exc
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from exc
     if not isinstance(data, Mapping):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from scorer.cli import app
@@ -259,3 +260,57 @@ def test_evaluate_all_is_one_report_of_spans_and_claims(shared_data: Path,
     result = runner.invoke(app, ["evaluate", "--split", "dev", "--corpus", "all", "--limit", "2"])
     assert result.exit_code == 0, result.output
     assert "source.exact" in result.output and "no labelled claims in split 'dev'" in result.output
+
+
+def _one_line_error(result: Result, code: int, message: str) -> None:
+    assert result.exit_code == code, result.output
+    stderr = result.stderr
+    assert message in stderr and stderr.strip().count("\n") == 0 and "Traceback" not in stderr, stderr
+
+
+def test_stance_on_an_empty_report_is_one_line_exit_1(tmp_path: Path) -> None:
+    report = tmp_path / "empty.txt"
+    report.write_text(" \n", encoding="utf-8")
+    _one_line_error(runner.invoke(app, ["stance", "--claim", "The bridge collapsed", str(report)]), 1,
+                    "the report is empty")
+
+
+def test_rules_check_on_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    for name in ("rules.yaml", "some_model.yaml"):
+        path = tmp_path / name
+        path.write_bytes(b"schema: x\nname: \xd0\x28\xff\n")
+        result = runner.invoke(app, ["rules", "check", str(path)])
+        assert result.exit_code == 1 and "not UTF-8 text" in result.output, result.output
+
+
+def test_corroborate_edge_inputs(tmp_path: Path) -> None:
+    header_only = tmp_path / "h.csv"
+    header_only.write_text("id,text\n", encoding="utf-8")
+    result = runner.invoke(app, ["corroborate", str(header_only), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("group_id,claim,") and result.stdout.count("\n") == 1
+    _one_line_error(runner.invoke(app, ["corroborate", str(tmp_path), "-o", "-"]), 1, "is a folder")
+    reports = tmp_path / "r.csv"
+    reports.write_text("id,text\n1,The mayor said the bridge will close.\n", encoding="utf-8")
+    result = runner.invoke(app, ["corroborate", str(reports), "-o", str(tmp_path / "no" / "out.csv")])
+    _one_line_error(result, 1, "cannot write: ")
+    assert "None" not in result.stderr
+
+
+def test_batch_output_suffix_in_capitals(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n1,The mayor said the bridge will close.\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "OUT.CSV")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "OUT.CSV").read_text(encoding="utf-8").startswith("article_id,")
+
+
+def test_evaluate_an_unknown_split_is_one_line_exit_1() -> None:
+    _one_line_error(runner.invoke(app, ["evaluate", "--corpus", "claims", "--split", "bogus"]), 1,
+                    "no labelled claims in split 'bogus'; splits: dev, train")
+
+
+@pytest.mark.shared_data
+def test_evaluate_an_unknown_polnear_split_is_one_line_exit_1(shared_data: Path) -> None:
+    _one_line_error(runner.invoke(app, ["evaluate", "--split", "bogus"]), 1,
+                    "no PolNeAR split 'bogus' here; splits here: dev, ")

@@ -120,6 +120,9 @@ def load_split(split: str = "dev", root: Path | None = None, limit: int | None =
         for row in csv.DictReader(fh, delimiter="\t"):
             publishers[row["filename"]] = row["publisher"]
     ann_dir = base / split / "attributions"
+    if not ann_dir.is_dir():
+        here = sorted(p.name for p in base.iterdir() if (p / "attributions").is_dir())
+        raise DataMissing(f"{base / split}: no PolNeAR split {split!r} here; splits here: {', '.join(here)}")
     files = _annotation_files(ann_dir)
     articles = []
     for article_id in sorted(files)[:limit]:
