@@ -188,8 +188,10 @@ def _row_numbers(
         first_row = int(row_offsets[partition_info["number"]])
     if first_row is not None:
         return list(range(first_row, first_row + len(frame)))
-    if pd.api.types.is_integer_dtype(frame.index.dtype):
+    if pd.api.types.is_integer_dtype(frame.index.dtype) and frame.index.is_unique:
         return [int(i) for i in frame.index]
+    # A repeated index (pd.concat's default) would give two input rows one number, and the claims
+    # of both would be summed as one article's: number by position instead.
     return list(range(len(frame)))
 
 

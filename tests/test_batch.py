@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 
 from scorer import batch as batch_module
 from scorer import cli
-from scorer.batch import OUTPUT_COLUMNS, STATUSES, auto_workers, iter_chunks, score_frame
+from scorer.batch import (
+    OUTPUT_COLUMNS,
+    STATUSES,
+    auto_workers,
+    iter_chunks,
+    score_frame,
+    status_counts,
+    summarize_claims,
+)
 from scorer.cli import app
 
 from .conftest import MODEL_ARTICLE
@@ -539,3 +547,17 @@ def test_a_text_over_the_default_limit_is_skipped_with_the_fix(tmp_path: Path) -
     assert status["short"] == "scored" and status["long"] == "skipped"
     error = out.loc[out["article_id"] == "long", "error"].iloc[0]
     assert f"over the limit of {DEFAULT_MAX_CHARS}" in error and "raise --max-chars" in error
+
+
+def test_score_frame_numbers_rows_of_a_repeated_index_by_position() -> None:
+    """pd.concat keeps each frame's index (0, 1, 0): two input rows must not share one number."""
+    first = pd.DataFrame({"id": ["a1", "a2"], "text": [SHORT[1], ""]})
+    second = pd.DataFrame({"id": ["b1"], "text": [SHORT[2]]})
+    out = score_frame(pd.concat([first, second]))
+    assert sum(status_counts(out).values()) == 3
+    per_article = summarize_claims(out)
+    assert per_article["article_id"].tolist() == ["a1", "a2", "b1"]
+    alone = [len(score_frame(f.reset_index(drop=True))) for f in (first.iloc[:1], second)]
+    assert per_article["claims"].tolist()[0::2] == alone
+    # A unique integer index still numbers the rows (a chunk of a larger frame).
+    assert score_frame(second.set_axis([7]))["row"].tolist() == [7]
