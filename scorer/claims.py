@@ -184,10 +184,10 @@ def claims_and_other_sentences(text: str, rules: RuleSet | None = None) -> tuple
         line_counts[line] = line_counts.get(line, 0) + 1
     claims: list[Claim] = []
     others: list[Span] = []
-    # The first line of an article, one short sentence set apart from the body by a blank line, is
-    # its headline (LABELLING.md: not a claim), whatever its punctuation or case; not a lead-in
-    # that ends in a colon and introduces the quotation below it.
-    headline = (bool(spans) and line_of[0] == -1 and line_counts[-1] == 1
+    # The first line of an article (blank lines before it aside), one short sentence set apart from
+    # the body by a blank line, is its headline (LABELLING.md: not a claim), whatever its punctuation
+    # or case; not a lead-in that ends in a colon and introduces the quotation below it.
+    headline = (bool(spans) and not text[:spans[0].start].strip() and line_counts[line_of[0]] == 1
                 and _word_count(spans[0].text) <= HEADLINE_MAX_WORDS and not spans[0].text.endswith(":")
                 and regex.match(r"[ \t]*\r?\n[ \t]*\r?\n", text[spans[0].end:]) is not None
                 and bool(text[spans[0].end:].strip()))

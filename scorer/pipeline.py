@@ -225,8 +225,7 @@ class Pipeline:
             right_heads = {a.head.text.lower() for a in right if a.head}
             if left and right and left_heads and right_heads and left_heads != right_heads:
                 # Never split inside quotation marks: a quoted "while" belongs to the speaker.
-                before = text[claim.start:cut]
-                if sum(before.count(q) for q in "“«") > sum(before.count(q) for q in "”»"):
+                if _quote_open_after(text[claim.start:cut]):  # curly or straight marks alike
                     continue
                 pair = split_clause(text, claim, cut)
                 if pair:
@@ -437,6 +436,10 @@ class Pipeline:
         if looks_like_html(text):
             # A saved web page: read its text, every offset still into the page as given.
             text = blank_html(text)
+        if text.startswith("\ufeff"):
+            # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
+            # space, it leaves every offset into the text as given and the first line the first line.
+            text = " " + text[1:]
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
         work, spans, sims, type_of, sources = (stage.work, stage.spans, stage.sims, stage.type_of,

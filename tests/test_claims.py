@@ -142,3 +142,38 @@ def test_is_claim_sentence_same_as_all_matches_at_start(pieces: list[str], sep: 
 ])
 def test_headline_markup_and_follow_prompts_are_no_claims(text: str, expected: list[str]) -> None:
     assert [c.span.text for c in split_claims(text)] == expected
+
+
+HEADLINED = ("Senate passes budget deal after late-night vote.\n\n"
+             "The Senate approved the budget early on Friday, officials said.\n\n"
+             "“This is a good day,” the majority leader told reporters.\n")
+
+
+@pytest.mark.parametrize("lead", ["\n", "\r\n", "  \n\n", "\ufeff", "\ufeff\n"])
+def test_what_comes_before_the_headline_changes_offsets_only(lead: str) -> None:
+    """Blank lines or a byte-order mark before the first line: the headline is still no claim, and
+    every claim, source and score is the same, shifted by the lead's length."""
+    from scorer import analyze
+
+    plain, led = analyze(HEADLINED).to_dict(), analyze(lead + HEADLINED).to_dict()
+    assert [c["text"] for c in led["claims"]] == [c["text"] for c in plain["claims"]]
+    assert [c["start"] - len(lead) for c in led["claims"]] == [c["start"] for c in plain["claims"]]
+    assert ([(c["corroboration"], c["verdict"], c["source_ids"]) for c in led["claims"]]
+            == [(c["corroboration"], c["verdict"], c["source_ids"]) for c in plain["claims"]])
+    assert [c["text"] for c in led["claims"]][0].startswith("The Senate")
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("“", "”"), ('"', '"')])
+def test_a_quotation_is_not_cut_in_two_whatever_its_marks(opening: str, closing: str) -> None:
+    """The clause splitter must not cut a speaker's quotation at its ", but": the guard reads
+    straight marks as the curly ones."""
+    from scorer import analyze
+
+    text = ("Pollster Pat Caddell told Breitbart News on Thursday how surprised he is.\n\n"
+            "Caddell continued:\n\n"
+            f"{opening}The health issue overall is very much a partisan issue, but that doesn't account for "
+            "almost the same numbers here, which, I'm going to read you the question: \"As you know, Hillary "
+            "Clinton left an event early. It was later revealed to be pneumonia. Do you think her health "
+            f"matters?\" Forty-three, yes.{closing}\n")
+    claims = [c.span.text for c in analyze(text).claims]
+    assert any(c.startswith(f"{opening}The health issue") and "but that doesn't account" in c for c in claims)
