@@ -7,6 +7,9 @@ import pytest
 from scorer.claims import sentences, split_claims
 
 CASES = [
+    # A crosshead whose words are joined by no-break spaces is a crosshead still.
+    ("TODAY\n\n2. U.N.\u00a0PANEL\u00a0RULES\u00a0FOR\u00a0ASSANGE\n\nThe panel said he was held unlawfully.",
+     ["The panel said he was held unlawfully."]),
     ("Mr. Smith said the U.S. economy grew. Ms. Doe disagreed with him strongly.",
      ["Mr. Smith said the U.S. economy grew.", "Ms. Doe disagreed with him strongly."]),
     # "U.S." before a capitalised word opens a name; before a word that opens sentences, it ends one.
