@@ -17,9 +17,10 @@ from scorer.spans import Span, make_span
 
 # A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes or brackets,
 # then whitespace and something that can open a sentence. Up to two opening marks: the New York
-# Times texts of PolNeAR quote with two apostrophes (''Who would ...), as in 116 of its train articles.
+# Times texts of PolNeAR quote with two apostrophes (''Who would ...), as in 116 of its train articles;
+# some texts open a quotation with a closing mark (”Mr. ...) or a guillemet.
 _BOUNDARY = regex.compile(
-    r"(?<=[.!?…])[\"'”’)\]]*(?=\s+[\"'“‘(\[]{0,2}[\p{Lu}\p{N}])",
+    r"(?<=[.!?…])[\"'”’)\]]*(?=\s+[\"'“‘”’«(\[]{0,2}[\p{Lu}\p{N}])",
     regex.UNICODE,
 )
 _WORD = regex.compile(r"\w+", regex.UNICODE)
@@ -68,7 +69,7 @@ def _is_abbreviation(text: str, dot_index: int, abbreviations: frozenset[str],
     m = _LAST_WORD_BEFORE.search(text, max(0, dot_index - 64), dot_index + 1)
     if not m:
         return False
-    word = m.group(1).lstrip("\"'“‘([")
+    word = m.group(1).lstrip("\"'“‘”’«»([")  # a closing mark set as an opening one (”Mr.) too
     bare = word.rstrip(".").lower()
     if bare in abbreviations:
         return True

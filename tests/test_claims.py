@@ -7,6 +7,12 @@ import pytest
 from scorer.claims import sentences, split_claims
 
 CASES = [
+    # A quotation opened with a closing mark or a guillemet still opens a sentence, and its "Mr."
+    # is an abbreviation still.
+    ("The crowd chanted for an hour. ”Mr. Trump is right,” she said.",
+     ["The crowd chanted for an hour.", "”Mr. Trump is right,” she said."]),
+    ("Fiorina named her guilty pleasure of all. “’House of Cards,’” she said, “although I lack time.”",
+     ["Fiorina named her guilty pleasure of all.", "“’House of Cards,’” she said, “although I lack time.”"]),
     # A crosshead whose words are joined by no-break spaces is a crosshead still.
     ("TODAY\n\n2. U.N.\u00a0PANEL\u00a0RULES\u00a0FOR\u00a0ASSANGE\n\nThe panel said he was held unlawfully.",
      ["The panel said he was held unlawfully."]),
