@@ -291,6 +291,7 @@ def _local_executor(workers: int) -> Any:
     progress thread exists, so forking is safe and workers inherit the loaded rules."""
     if workers <= 1:
         return None
+    import gc
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -299,6 +300,10 @@ def _local_executor(workers: int) -> Any:
 
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # The loaded rules and models out of the collector's reach: its passes would write to their
+    # pages in every forked worker and unshare them (PSS of a 2-worker run: 587 -> 550 MB).
+    gc.collect()
+    gc.freeze()
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker,
                                    initargs=(os.getpid(),))
     list(executor.map(abs, range(workers)))
