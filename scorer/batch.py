@@ -246,7 +246,12 @@ def claim_rows(outcome: RowOutcome) -> list[dict[str, Any]]:
         return [{**base, "error": outcome.error}]
     rows = []
     for c in report.claims:
-        first = next((a for a in c.attributions if a.source is not None), None)
+        # The source beside source_type: a mention of a cited source of this claim, of the primary
+        # type when there is one; never an act or a nested report inside the claim ("The US has
+        # proposed ..., according to Meloni": Meloni, not "The US").
+        cited = [a for a in c.attributions
+                 if a.source is not None and a.cited and a.source_id in c.source_ids]
+        first = next((a for a in cited if a.source_type == c.source_type), cited[0] if cited else None)
         rows.append(
             {
                 "article_id": outcome.article_id,

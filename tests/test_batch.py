@@ -561,3 +561,21 @@ def test_score_frame_numbers_rows_of_a_repeated_index_by_position() -> None:
     assert per_article["claims"].tolist()[0::2] == alone
     # A unique integer index still numbers the rows (a chunk of a larger frame).
     assert score_frame(second.set_axis([7]))["row"].tolist() == [7]
+
+
+def test_source_text_is_a_cited_source_of_the_claim() -> None:
+    """source_text/cue_text name who the claim cites, of its primary type: never an act or a report
+    nested in the claim ("The US has proposed ..., according to Italy's Prime Minister ...")."""
+    from scorer import analyze
+
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    rows = score_frame(pd.DataFrame({"id": ["m"], "text": [text]}))
+    report = analyze(text)
+    mentions = {s.id: {(m.start, m.end) for m in s.mentions} for s in report.sources}
+    assert rows.loc[rows["claim_id"] == "C1", "source_text"].item() == "Italy’s Prime Minister Giorgia Meloni"
+    for r in rows.itertuples():
+        ids = [x for x in (r.source_ids or "").split("|") if x]
+        if pd.isna(r.source_text):
+            continue
+        assert ids, r.claim_id
+        assert any((int(r.source_start), int(r.source_end)) in mentions[i] for i in ids), r.claim_id
