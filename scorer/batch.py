@@ -688,15 +688,18 @@ def parquet_file(path: Path) -> Any:
                          f"pyarrow can open, or a CSV") from exc
 
 
-def check_inputs(paths: Sequence[Path], kind: str, text_column: str, outlet_column: str | None) -> None:
-    """Every input's header read and its columns checked now, before an output file is opened: an
-    input that cannot be read at all must not cost the results of an earlier run at the same path."""
-    for path in paths:
-        if kind == "csv":
-            header, _ = csv_header(path)
-        else:
-            header = parquet_file(path).schema_arrow.names
-        check_columns(path, header, text_column, outlet_column)
+def input_headers(paths: Sequence[Path], kind: str) -> list[list[str]]:
+    """Every input's column names, read now, before an output file is opened: an input that cannot
+    be read at all must not cost the results of an earlier run at the same path."""
+    return [csv_header(p)[0] if kind == "csv" else list(parquet_file(p).schema_arrow.names) for p in paths]
+
+
+OUTLET_COLUMN = "outlet"
+
+
+def default_outlet_column(headers: Sequence[Sequence[str]]) -> str | None:
+    """The outlet column when none is named: `outlet`, if every input has one."""
+    return OUTLET_COLUMN if headers and all(OUTLET_COLUMN in h for h in headers) else None
 
 
 def iter_chunks(
@@ -1079,7 +1082,8 @@ def drive(
 
 
 # ---- Dask -------------------------------------------------------------------------------------------
-DASK_EXTRA_HINT = "--engine dask needs the dask extra: pip install 'scorer[dask]'"
+DASK_EXTRA_HINT = ("--engine dask needs the dask extra: pip install -e '.[dask]' in the project folder "
+                   "(make install includes it)")
 
 
 def import_dask() -> Any:

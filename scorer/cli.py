@@ -127,7 +127,8 @@ def batch(
     text_column: Annotated[str, typer.Option(help="Column holding the article text.")] = "text",
     id_column: Annotated[str, typer.Option(
         help="Column holding the article id (else the row number).")] = "id",
-    outlet_column: Annotated[str | None, typer.Option(help="Column holding the outlet (optional).")] = None,
+    outlet_column: Annotated[str | None, typer.Option(
+        help="Column holding the outlet; default: `outlet` when every input has one.")] = None,
     chunksize: Annotated[int, typer.Option(
         min=1, help="Rows read and scored at a time (a Dask partition).")] = 500,
     max_chars: Annotated[int, typer.Option(
@@ -137,7 +138,7 @@ def batch(
         min=1, help="Processes scoring chunks in parallel (--engine dask: local cluster workers); "
                     "default: every usable core, one per chunk for an input of few chunks.")] = None,
     engine: Annotated[Engine, typer.Option(
-        help="local processes, or dask (pip install 'scorer\\[dask]').")] = Engine.local,
+        help="local processes, or dask (pip install -e '.\\[dask]', or make install).")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(
         help="--engine dask: a running scheduler (tcp://host:8786); default: a local cluster.")] = None,
     per_article: Annotated[str | None, typer.Option(
@@ -180,7 +181,11 @@ def batch(
             if target is not None and any(b.same_file(target, str(p)) for p in paths):
                 raise _batch_fail(f"{target} is also an input; write to another path, the input would be "
                                   f"overwritten", 2)
-        b.check_inputs(paths, kind_in, text_column, outlet_column)
+        headers = b.input_headers(paths, kind_in)
+        if outlet_column is None:
+            outlet_column = b.default_outlet_column(headers)
+        for path, header in zip(paths, headers, strict=True):
+            b.check_columns(path, header, text_column, outlet_column)
         if engine is Engine.dask:
             b.import_dask()
         b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
@@ -347,7 +352,8 @@ def corroborate(
     input_path: Annotated[str, typer.Argument(help="CSV of reports, one per row, or - for stdin.")],
     output: Annotated[str, typer.Option("-o", "--output", help="Claims CSV (a row per claim group), or -.")],
     text_column: Annotated[str, typer.Option(help="Report text column.")] = "text",
-    outlet_column: Annotated[str | None, typer.Option(help="Outlet column (domain, URL or name).")] = None,
+    outlet_column: Annotated[str | None, typer.Option(
+        help="Outlet column (domain, URL or name); default: `outlet` when there is one.")] = None,
     claim_column: Annotated[str | None, typer.Option(help="Claim column (claim each row reports).")] = None,
     group_column: Annotated[str | None, typer.Option(help="Group column: rows of one claim.")] = None,
     reports: Annotated[str | None, typer.Option("--reports", help=(
@@ -370,6 +376,10 @@ def corroborate(
         if input_path != "-" and not Path(input_path).is_file():
             raise fail(f"{input_path}: no such file; give a CSV of reports, or - for standard input")
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+        if outlet_column is None:
+            from scorer.batch import default_outlet_column
+
+            outlet_column = default_outlet_column([list(frame.columns)])
         result = run(frame, text_column=text_column, outlet_column=outlet_column, claim_column=claim_column,
                      group_column=group_column)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -362,7 +362,7 @@ def test_resume_refuses_an_output_that_lost_rows(tmp_path: Path, damage: str) ->
     doc = {"schema": "scorer.batch-resume/1", "output": size, "per_article": None, "counts": {}, "rows_in": 2,
            "read": {"chunk": 1, "row": 2, "file_index": 0, "position": 0}}
     settings = {"input": "csv", "chunksize": 2, "text_column": "text", "id_column": "id",
-                "outlet_column": None, "max_chars": 100_000, "engine": "local", "output": "csv",
+                "outlet_column": "outlet", "max_chars": 100_000, "engine": "local", "output": "csv",
                 "per_article": None}
     doc["fingerprint"] = batch_module.input_fingerprint([src], settings)
     checkpoint.write_text(json.dumps(doc), encoding="utf-8")
@@ -383,7 +383,7 @@ def test_missing_dask_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
         app, ["batch", str(_articles(tmp_path, 1)), "-o", str(tmp_path / "o.csv"), "--engine", "dask"]
     )
     assert result.exit_code == 1
-    assert "pip install 'scorer[dask]'" in result.stderr and result.stderr.strip().count("\n") == 0
+    assert "pip install -e '.[dask]'" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
 def _children(pid: int) -> list[int]:
@@ -579,3 +579,17 @@ def test_source_text_is_a_cited_source_of_the_claim() -> None:
             continue
         assert ids, r.claim_id
         assert any((int(r.source_start), int(r.source_end)) in mentions[i] for i in ids), r.claim_id
+
+
+def test_an_outlet_column_is_used_unless_another_is_named(tmp_path: Path) -> None:
+    src = _articles(tmp_path, 4)  # outlets reuters.com, "", bbc.co.uk, example.org
+    plain, named = tmp_path / "plain.csv", tmp_path / "named.csv"
+    assert runner.invoke(app, ["batch", str(src), "-o", str(plain), "--workers", "1"]).exit_code == 0
+    args = ["batch", str(src), "-o", str(named), "--workers", "1", "--outlet-column", "outlet"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert plain.read_bytes() == named.read_bytes()
+    priors = _read(plain).drop_duplicates("article_id")["outlet_prior"].astype(float).tolist()
+    assert priors[0] > priors[1]  # reuters.com is rated; a blank outlet takes the default prior
+    # Without such a column, no outlet and no error.
+    pd.read_csv(src).drop(columns="outlet").to_csv(src, index=False)
+    assert runner.invoke(app, ["batch", str(src), "-o", str(plain), "--workers", "1"]).exit_code == 0

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from scorer.cli import app
 
-pytest.importorskip("dask.dataframe", reason="dask is not installed: pip install 'scorer[dask]'")
+pytest.importorskip("dask.dataframe", reason="dask is not installed: pip install -e '.[dask]'")
 distributed = pytest.importorskip(
-    "distributed", reason="dask.distributed is not installed: pip install 'scorer[dask]'"
+    "distributed", reason="dask.distributed is not installed: pip install -e '.[dask]'"
 )
 
 runner = CliRunner()
