@@ -32,8 +32,10 @@ import threading
 import time
 from pathlib import Path
 
+from scorer.evaluation.polnear import SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[1]
-POLNEAR = ROOT.parent / "shared" / "data" / "polnear" / "train" / "text"
+POLNEAR = SHARED_DATA / "polnear" / "train" / "text"
 OUT = ROOT / "bench-out"
 FIXED_MB = 50
 

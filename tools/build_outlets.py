@@ -1,6 +1,6 @@
 """Rebuild data/outlets.csv from the Lin et al. (2023) domain ratings and data/outlet_names.csv.
 
-Usage: python tools/build_outlets.py [../shared/data/domain-quality/domain_pc1.csv]
+Usage: .venv/bin/python tools/build_outlets.py [../shared/data/domain-quality/domain_pc1.csv]
 The ratings table may be copied into the project with its citation (../shared/data/README.md).
 """
 
@@ -10,6 +10,8 @@ import csv
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+from scorer.evaluation.polnear import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = """# Outlet reliability prior: domain, pc1 in [0, 1] (0 lowest, 1 highest quality), and the outlet
@@ -23,7 +25,11 @@ HEADER = """# Outlet reliability prior: domain, pc1 in [0, 1] (0 lowest, 1 highe
 
 
 def main(argv: list[str]) -> int:
-    src = Path(argv[0]) if argv else ROOT.parent / "shared" / "data" / "domain-quality" / "domain_pc1.csv"
+    src = Path(argv[0]) if argv else SHARED_DATA / "domain-quality" / "domain_pc1.csv"
+    if not src.is_file():
+        print(f"error: {src}: ratings table not found; place ../shared/data beside the project, set "
+              f"SCORER_SHARED_DATA, or give the table's path", file=sys.stderr)
+        return 1
     names: dict[str, list[str]] = defaultdict(list)
     with open(ROOT / "data" / "outlet_names.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(line for line in fh if not line.startswith("#")):
