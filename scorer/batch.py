@@ -661,8 +661,10 @@ class ReadPosition:
     position: int = 0
 
 
-def check_columns(path: Path, columns: Sequence[str], text_column: str, outlet_column: str | None) -> None:
-    twice = sorted({c for c in columns if list(columns).count(c) > 1})
+def check_columns(path: Path, columns: Sequence[str], text_column: str, outlet_column: str | None,
+                  id_column: str | None = None) -> None:
+    used = [c for c in (text_column, id_column, outlet_column) if c]
+    twice = [c for c in used if list(columns).count(c) > 1]  # other columns may repeat: they are not read
     if twice:
         raise InputError(f"{path}: column {twice[0]!r} appears more than once in the header; "
                          f"give every column its own name")
@@ -740,7 +742,7 @@ def iter_chunks(
                 if done + rb.num_rows <= resume_at:
                     done += rb.num_rows
                     continue
-                frame = rb.to_pandas()
+                frame = rb.to_pandas(integer_object_nulls=True)  # an int64 id with nulls stays exact
                 if done < resume_at:
                     frame = frame.iloc[resume_at - done :]
                     done = resume_at
@@ -903,6 +905,18 @@ def check_target(target: str | None) -> None:
         raise InputError(f"{target}: no folder {parent}; create it first or write elsewhere")
 
 
+def writes_over(target: str, path: Path) -> bool:
+    """Whether writing output `target` could overwrite or delete input `path`: the same file, or a
+    file inside the folder a folder/ output (or a .parquet output's parts) is written to."""
+    if same_file(target, str(path)):
+        return True
+    kind = output_kind(target)
+    if target == "-" or kind not in ("folder", "parquet"):
+        return False
+    folder = Path(target) if kind == "folder" else Path(target).with_name(Path(target).name + ".parts")
+    return folder.resolve() in path.resolve().parents
+
+
 def same_file(target: str, other: str) -> bool:
     """Whether two paths name one file (or would: neither need exist yet); `-` is no file."""
     if "-" in (target, other):
@@ -1003,12 +1017,31 @@ class BatchStats:
 
 
 def usable_cores() -> int:
-    """Cores this process may run on: its CPU affinity where the OS reports one (a container or
-    `taskset` limit), else every core."""
+    """Cores this process may use: its CPU affinity where the OS reports one (`taskset`, a cpuset),
+    capped by a cgroup CPU quota (`docker --cpus`, a Kubernetes CPU limit), which affinity does not
+    show: a 2-CPU pod on a 64-core node must not fork 64 workers."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return max(1, min(cores, quota)) if quota else cores
+
+
+def _cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """CPUs the cgroup quota allows (rounded up), or None without one (v2 cpu.max, v1 cfs files)."""
+    try:
+        v2 = root / "cpu.max"
+        if v2.is_file():
+            quota, period = v2.read_text().split()[:2]
+            return None if quota == "max" else -(-int(quota) // int(period))
+        q, p = root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us"
+        if q.is_file() and p.is_file():
+            quota_us = int(q.read_text())
+            return None if quota_us <= 0 else -(-quota_us // int(p.read_text()))
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def auto_workers(chunks: Iterator[Chunk], cores: int) -> tuple[int, Iterator[Chunk]]:
@@ -1018,6 +1051,13 @@ def auto_workers(chunks: Iterator[Chunk], cores: int) -> tuple[int, Iterator[Chu
     holds in flight, and puts them back in front."""
     ahead = list(itertools.islice(chunks, max(1, cores)))
     return max(1, min(cores, len(ahead))), itertools.chain(ahead, chunks)
+
+
+def parquet_workers(paths: Sequence[Path], chunksize: int, cores: int) -> int:
+    """`auto_workers` for Parquet input, from the row counts in the files' footers. (A resumed run
+    may have fewer chunks left; a spare worker costs only its start.)"""
+    rows = sum(parquet_file(p).metadata.num_rows for p in paths)
+    return max(1, min(cores, -(-rows // chunksize)))
 
 
 def ordered_local(
@@ -1161,7 +1201,8 @@ def dask_claims(
             names = parquet_file(paths[0]).schema_arrow.names
             check_columns(paths[0], names, opts.text_column, opts.outlet_column)
             wanted = [c for c in (opts.text_column, opts.id_column, opts.outlet_column) if c and c in names]
-            ddf = dd.read_parquet([str(p) for p in paths], columns=wanted)
+            # Nullable dtypes: an int64 id column with nulls stays exact (float64 would round big ids).
+            ddf = dd.read_parquet([str(p) for p in paths], columns=wanted, dtype_backend="numpy_nullable")
             lengths = ddf[wanted[:1]].map_partitions(len).compute().tolist()
             offsets = [sum(lengths[:i]) for i in range(len(lengths))]
             total = sum(p.stat().st_size for p in paths)

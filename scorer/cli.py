@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -178,14 +179,14 @@ def batch(
         paths = b.expand_inputs(input_path)
         kind_in = b.input_kind(paths)
         for target in (output, per_article):
-            if target is not None and any(b.same_file(target, str(p)) for p in paths):
-                raise _batch_fail(f"{target} is also an input; write to another path, the input would be "
-                                  f"overwritten", 2)
+            if target is not None and any(b.writes_over(target, p) for p in paths):
+                raise _batch_fail(f"{target} is also an input, or holds one; write to another path, the "
+                                  f"input would be overwritten", 2)
         headers = b.input_headers(paths, kind_in)
         if outlet_column is None:
             outlet_column = b.default_outlet_column(headers)
         for path, header in zip(paths, headers, strict=True):
-            b.check_columns(path, header, text_column, outlet_column)
+            b.check_columns(path, header, text_column, outlet_column, id_column)
         if engine is Engine.dask:
             b.import_dask()
         b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
@@ -252,7 +253,11 @@ def batch(
             start = checkpoint.read if resuming and checkpoint else None
             chunks = b.iter_chunks(paths, kind_in, chunksize, text_column, outlet_column, start)
             if workers is None:
-                workers, chunks = b.auto_workers(chunks, b.usable_cores())
+                cores = b.usable_cores()
+                if kind_in == "parquet":  # counted from the files' metadata: reading ahead would start
+                    workers = b.parquet_workers(paths, chunksize, cores)  # Arrow's threads before the fork
+                else:
+                    workers, chunks = b.auto_workers(chunks, cores)
             executor = _local_executor(workers)
             results = b.ordered_local(chunks, opts, executor, 2 * workers)
         with _batch_progress(show, total_bytes) as advance:
@@ -261,6 +266,9 @@ def batch(
         ok = True
     except b.BatchAbort as exc:
         raise _batch_fail(f"--strict: {exc}") from exc
+    except BrokenProcessPool as exc:
+        raise _batch_fail("a worker process died (out of memory?); finished chunks are kept: run again "
+                          "with --resume, with fewer --workers if memory is short") from exc
     except ScorerError as exc:
         raise _batch_fail(str(exc)) from exc
     except OSError as exc:
@@ -312,6 +320,7 @@ def _local_executor(workers: int) -> Any:
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=start_worker,
                                    initargs=(os.getpid(),))
     list(executor.map(abs, range(workers)))
+    gc.unfreeze()  # the workers are forked; this process collects as before
     return executor
 
 

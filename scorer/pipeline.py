@@ -433,13 +433,13 @@ class Pipeline:
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
-        if looks_like_html(text):
-            # A saved web page: read its text, every offset still into the page as given.
-            text = blank_html(text)
         if text.startswith("\ufeff"):
             # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
             # space, it leaves every offset into the text as given and the first line the first line.
             text = " " + text[1:]
+        if looks_like_html(text):
+            # A saved web page: read its text, every offset still into the page as given.
+            text = blank_html(text)
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
         work, spans, sims, type_of, sources = (stage.work, stage.spans, stage.sims, stage.type_of,

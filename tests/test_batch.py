@@ -386,25 +386,29 @@ def test_missing_dask_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "pip install -e '.[dask]'" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (Linux /proc)."""
+def _stat(pid: int) -> list[str] | None:
+    """Fields of /proc/PID/stat after the command name (state first), or None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, start time) of the processes whose parent is `pid` (Linux /proc): the start time tells
+    a process from a later one that reuses its pid."""
     kids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(stat.parent.name))
+        fields = _stat(int(stat.parent.name))
+        if fields is not None and int(fields[1]) == pid:
+            kids.append((int(stat.parent.name), fields[19]))
     return kids
 
 
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")  # a zombie has exited; reaping it is its new parent's business
+def _running(pid: int, started: str) -> bool:
+    fields = _stat(pid)
+    # A zombie has exited; reaping it is its new parent's business.
+    return fields is not None and fields[19] == started and fields[0] not in ("Z", "X")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -452,9 +456,9 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, workers: str) -> 
     proc.wait()
     assert 3 <= done < n // 2
     deadline = time.monotonic() + 20
-    while any(_running(p) for p in pool) and time.monotonic() < deadline:
+    while any(_running(*p) for p in pool) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = [p for p in pool if _running(p)]
+    left = [p for p, started in pool if _running(p, started)]
     for p in left:  # not to leave them to the rest of the test session
         os.kill(p, signal.SIGKILL)
     assert not left, "pool workers outlived their killed parent"
@@ -593,3 +597,61 @@ def test_an_outlet_column_is_used_unless_another_is_named(tmp_path: Path) -> Non
     # Without such a column, no outlet and no error.
     pd.read_csv(src).drop(columns="outlet").to_csv(src, index=False)
     assert runner.invoke(app, ["batch", str(src), "-o", str(plain), "--workers", "1"]).exit_code == 0
+
+
+def test_a_folder_output_that_holds_the_inputs_is_refused(tmp_path: Path) -> None:
+    """A folder/ output deletes its old part files: inputs named like them (a Spark export) are kept."""
+    export = tmp_path / "export"
+    export.mkdir()
+    for i in range(2):
+        (export / f"part-0000{i}-abc.csv").write_text("id,text\n1,The mayor said so.\n", encoding="utf-8")
+    inputs = str(export / "part-*.csv")
+    result = runner.invoke(app, ["batch", inputs, "-o", f"{export}/", "--workers", "1"])
+    assert result.exit_code == 2 and "holds one" in result.stderr, result.output
+    assert len(list(export.glob("part-*.csv"))) == 2
+    # A .parquet output beside them writes its parts in a folder of its own: no conflict.
+    result = runner.invoke(app, ["batch", inputs, "-o", str(export / "claims.parquet"), "--workers", "1"])
+    assert result.exit_code == 0 and len(list(export.glob("part-*.csv"))) == 2
+
+
+def test_repeated_columns_that_are_not_read_are_no_error(tmp_path: Path) -> None:
+    """Spreadsheet exports end rows in commas (blank column names) or repeat a notes column."""
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    src.write_text("id,text,notes,notes,,\n1,The mayor said the bridge will close.,a,b,,\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert _read(out)["status"].tolist() == ["scored"]
+    src.write_text("id,text,id\n1,The mayor said so.,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 1 and "column 'id' appears more than once" in result.stderr
+
+
+def test_big_integer_ids_with_nulls_stay_exact_from_parquet(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src, out = tmp_path / "in.parquet", tmp_path / "o.csv"
+    ids = pa.array([9007199254740993, None], pa.int64())  # 2**53 + 1: no float64 holds it
+    pq.write_table(pa.table({"id": ids, "text": ["The mayor said the bridge will close."] * 2}), src)
+    assert runner.invoke(app, ["batch", str(src), "-o", str(out), "--workers", "1"]).exit_code == 0
+    assert _read(out)["article_id"].tolist() == ["9007199254740993", "1"]
+
+
+@pytest.mark.parametrize(
+    ("files", "cores"),
+    [
+        ({"cpu.max": "200000 100000\n"}, 2),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two workers, each busy part of the time
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+)
+def test_a_cgroup_cpu_quota_caps_the_default_workers(
+    tmp_path: Path, files: dict[str, str], cores: int | None
+) -> None:
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    assert batch_module._cgroup_cpu_quota(tmp_path) == cores

@@ -94,3 +94,15 @@ def test_dask_partitions_cut_at_record_boundaries(tmp_path: Path) -> None:
     assert [len(p) for p in parts] == [2, 2, 2, 1]
     got = pd.concat(parts)
     assert got["text"].tolist() == frame["text"].tolist() and got.index.tolist() == list(range(7))
+
+
+def test_dask_keeps_big_integer_ids_with_nulls_exact(tmp_path: Path, scheduler: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src, out = tmp_path / "in.parquet", tmp_path / "o.csv"
+    ids = pa.array([9007199254740993, None], pa.int64())  # 2**53 + 1: no float64 holds it
+    pq.write_table(pa.table({"id": ids, "text": ["The mayor said the bridge will close."] * 2}), src)
+    args = ["batch", str(src), "-o", str(out), "--engine", "dask", "--scheduler", scheduler]
+    assert runner.invoke(app, args).exit_code == 0
+    assert pd.read_csv(out, dtype=str)["article_id"].tolist() == ["9007199254740993", "1"]

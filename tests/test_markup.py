@@ -41,6 +41,13 @@ def test_a_saved_page_reads_as_its_article_with_offsets_into_the_page() -> None:
     assert "script" not in " ".join(c.span.text for c in from_page.claims)
 
 
+def test_a_saved_page_behind_a_byte_order_mark_is_a_page() -> None:
+    page = _page(MODEL_ARTICLE.read_text(encoding="utf-8"))
+    with_bom = analyze("\ufeff" + page)
+    assert [c.span.text for c in with_bom.claims] == [c.span.text for c in analyze(page).claims]
+    assert [c.span.start - 1 for c in with_bom.claims] == [c.span.start for c in analyze(page).claims]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.text(alphabet="ab <>&\n.", max_size=12),
                           st.sampled_from(["<p>", "</p>", "<br/>", '<a href="x">', "</a>", "<!-- c -->",
