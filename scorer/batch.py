@@ -571,8 +571,7 @@ def csv_header(path: Path) -> tuple[list[str], int]:
                 raise InputError(f"{path}: lines end in a bare carriage return (\\r); convert the line "
                                  f"ends to \\n or \\r\\n") from exc
             raise InputError(f"{path}: cannot read the CSV header: {exc}") from exc
-    header = [_clean(h) for h in header]
-    header[0] = header[0].removeprefix("\ufeff")
+    header = [_clean(h) for h in header]  # a byte-order mark is gone already (_CountedLines)
     return header, lines.pos
 
 
@@ -812,15 +811,18 @@ class TextSink(Sink):
             self.fh.close()
 
 
+_RESUME_AFRESH = "run again without --resume to start over"
+
+
 def _check_resumable(path: Path, size: int) -> None:
     """The output an interrupted run left must still hold what its checkpoint counts: truncating a
     shorter file would lengthen it with NUL bytes and lose the rows it no longer has."""
-    fix = "run again without --resume to start over"
     if not path.exists():
-        raise InputError(f"{path}: the interrupted run's output is gone; {fix}")
-    if path.stat().st_size < size:
-        raise InputError(f"{path}: shorter ({path.stat().st_size} bytes) than the interrupted run left it "
-                         f"({size}); it was changed since; {fix}")
+        raise InputError(f"{path}: the interrupted run's output is gone; {_RESUME_AFRESH}")
+    have = path.stat().st_size
+    if have < size:
+        raise InputError(f"{path}: shorter ({have} bytes) than the interrupted run left it ({size}); it was "
+                         f"changed since; {_RESUME_AFRESH}")
 
 
 class PartsSink(Sink):
@@ -841,7 +843,7 @@ class PartsSink(Sink):
         for i in range(self.count):
             if not self._part(i).exists():
                 raise InputError(f"{self._part(i)}: a part the interrupted run wrote is gone; "
-                                 f"run again without --resume to start over")
+                                 f"{_RESUME_AFRESH}")
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"part-*{suffix}"):
             if resume_at is None or int(old.stem.split("-")[1]) >= self.count:
@@ -891,9 +893,14 @@ def open_sink(target: str, columns: dict[str, str], jsonl: bool, resume_at: int 
     if jsonl:
         return TextSink(target, None, resume_at)
     if kind == "parquet":
-        final = Path(target)
-        return PartsSink(final.with_name(final.name + ".parts"), ".parquet", columns, final, resume_at)
+        return PartsSink(parts_folder(target), ".parquet", columns, Path(target), resume_at)
     return PartsSink(Path(target), ".csv", columns, None, resume_at)
+
+
+def parts_folder(target: str) -> Path:
+    """Where a .parquet output's chunks wait to be joined (a folder/ output's are the folder itself)."""
+    path = Path(target)
+    return path.with_name(path.name + ".parts") if output_kind(target) == "parquet" else path
 
 
 def check_target(target: str | None) -> None:
@@ -910,11 +917,9 @@ def writes_over(target: str, path: Path) -> bool:
     file inside the folder a folder/ output (or a .parquet output's parts) is written to."""
     if same_file(target, str(path)):
         return True
-    kind = output_kind(target)
-    if target == "-" or kind not in ("folder", "parquet"):
+    if output_kind(target) not in ("folder", "parquet"):
         return False
-    folder = Path(target) if kind == "folder" else Path(target).with_name(Path(target).name + ".parts")
-    return folder.resolve() in path.resolve().parents
+    return parts_folder(target).resolve() in path.resolve().parents
 
 
 def same_file(target: str, other: str) -> bool:

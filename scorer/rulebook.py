@@ -137,10 +137,13 @@ class Rule:
         """Whether the pattern is `source` itself (a rule file's; tests build others)."""
         return self.pattern is None or self.pattern.pattern == self.source
 
+    def _pattern_for(self, text: str, end: int) -> Any:
+        """`fast` when `text` holds no multi-character case fold before `end`, else `compiled`."""
+        return self.fast if self.fast is not None and simple_fold_until(text, end) else self.compiled
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[RuleMatch]:
         end = len(text) if endpos is None else endpos
-        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= end
-                   else self.compiled)
+        pattern = self._pattern_for(text, end)
         try:
             for m in pattern.finditer(text, pos, end, timeout=REGEX_TIMEOUT_S):
                 if m.end() > m.start():
@@ -151,8 +154,7 @@ class Rule:
     def found_in(self, text: str) -> bool:
         """Whether `finditer(text)` yields any match, from one search and no match objects: its first
         match is that search's; only an empty match there (which finditer skips) needs finditer."""
-        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= len(text)
-                   else self.compiled)
+        pattern = self._pattern_for(text, len(text))
         try:
             m = pattern.search(text, timeout=REGEX_TIMEOUT_S)
         except TimeoutError as exc:
@@ -167,8 +169,7 @@ class Rule:
         that can match at `pos` returns what `match` at `pos` returns. Only an empty match there
         (which finditer skips) needs finditer itself."""
         end = len(text) if endpos is None else endpos
-        pattern = (self.fast if self.fast is not None and _multi_fold_free_until(text) >= end
-                   else self.compiled)
+        pattern = self._pattern_for(text, end)
         try:
             m = pattern.match(text, pos, end, timeout=REGEX_TIMEOUT_S)
         except TimeoutError as exc:
