@@ -271,6 +271,8 @@ def batch(
                           "with --resume, with fewer --workers if memory is short") from exc
     except ScorerError as exc:
         raise _batch_fail(str(exc)) from exc
+    except BrokenPipeError:
+        raise  # stdout's reader stopped (`| head`): click ends quietly, exit 1
     except OSError as exc:
         raise _batch_fail(f"{exc.filename or output}: {exc.strerror or exc}") from exc
     finally:
@@ -399,6 +401,8 @@ def corroborate(
         result.claims.to_csv(sys.stdout if output == "-" else output, index=False)
         if reports is not None:
             result.reports.to_csv(sys.stdout if reports == "-" else reports, index=False)
+    except BrokenPipeError:
+        raise  # `| head`: click ends quietly, exit 1
     except OSError as exc:
         raise fail(f"{exc.filename or output}: cannot write: {exc.strerror or exc}") from exc
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)

@@ -655,3 +655,22 @@ def test_a_cgroup_cpu_quota_caps_the_default_workers(
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(content, encoding="utf-8")
     assert batch_module._cgroup_cpu_quota(tmp_path) == cores
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`scorer batch big.csv -o - | head -1`: the closed pipe ends the run without an error line or a
+    traceback (click's exit 1, as for every command), not "error: -: Broken pipe"."""
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    src = tmp_path / "big.csv"
+    # ~17 claim rows of ~300 bytes an article: well past a 64 KiB pipe buffer
+    pd.DataFrame({"id": range(40), "text": [text] * 40}).to_csv(src, index=False)
+    cmd = [sys.executable, "-c", "from scorer.cli import app; app()", "batch", str(src), "-o", "-",
+           "--chunksize", "2", "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"article_id,")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "error" not in stderr and "Traceback" not in stderr, stderr
