@@ -68,6 +68,26 @@ def test_a_fixed_feature_keeps_its_prior_weight_and_the_others_fit_around_it() -
     assert free.coef_[0, 1] < 0.0
 
 
+def test_keep_signs_lets_the_data_shrink_a_reasoned_weight_but_not_reverse_it() -> None:
+    X, y = _data()  # the data say +1.5, -1.0, 0.0
+    prior = np.array([-1.0, 2.0, 0.0])  # both directions wrong; the third "left to the data"
+    free = PriorLogistic(prior, 0.0, C=1.0).fit(X, y)
+    assert free.coef_[0, 0] > 0.5 and free.coef_[0, 1] < -0.5  # unconstrained, the data reverse them
+    kept = PriorLogistic(prior, 0.0, C=1.0, keep_signs=True).fit(X, y)
+    assert kept.coef_[0, 0] == 0.0 and kept.coef_[0, 1] == 0.0  # held at the bound, not reversed
+    ok = PriorLogistic(np.array([1.0, -2.0, 0.0]), 0.0, C=1.0, keep_signs=True).fit(X, y)
+    agreeing = PriorLogistic(np.array([1.0, -2.0, 0.0]), 0.0, C=1.0).fit(X, y)
+    assert np.allclose(ok.coef_, agreeing.coef_, atol=1e-5)  # a bound the data never reach changes nothing
+
+
+def test_shipped_model_never_turns_a_reasoned_weight_round() -> None:
+    """Every weight the prior gives a direction keeps it (or is zero): a score's explanation never
+    says that a dispute, a hedge or a supporting source moved it the wrong way."""
+    prior, shipped = LinearModel.load(PRIOR_PATH), corroboration_model()
+    for name, w0, w in zip(FEATURES, prior.coefficients[0], shipped.coefficients[0], strict=True):
+        assert w * w0 >= 0.0, f"{name}: prior {w0:+.2f}, fitted {w:+.2f}"
+
+
 def test_shipped_model_keeps_the_definitional_weights_of_the_prior() -> None:
     prior, shipped = LinearModel.load(PRIOR_PATH), corroboration_model()
     for name in DEFINITIONAL_FEATURES:
