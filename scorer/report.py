@@ -220,8 +220,22 @@ def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.2f}"
 
 
+# Below this many columns the claims table's narrow columns cut sources and flags short ("named_o…",
+# "contrad…"): each claim is printed as a block instead. Piped output is 80 columns wide.
+WIDE_REPORT_COLUMNS = 120
+
+
+def _why(claim: ClaimResult, top: int = 3) -> str:
+    """The signals that moved the score most, intercept aside (all of them are in JSON and Markdown)."""
+    signals = (e for e in claim.explanation if e.feature != "intercept" and abs(e.contribution) >= 0.005)
+    moved = sorted(signals, key=lambda e: -abs(e.contribution))[:top]
+    return ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in moved) or "the intercept alone"
+
+
 def render_terminal(report: Report, console: Any) -> None:
-    """Rich view: one panel line per claim with its sources, flags and score."""
+    """Rich view: the sources, then every claim with its sources, verdict, score, flags and the
+    signals that moved its score; a table when the terminal is wide, one block a claim when not."""
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -232,29 +246,55 @@ def render_terminal(report: Report, console: Any) -> None:
                   f"mean corroboration {_fmt(s['mean_corroboration'])} · "
                   f"unnamed {_fmt(s['unnamed_share'])} · "
                   f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
-    sources = Table(title="Sources", show_lines=False, expand=False)
-    for col in ("id", "source", "type", "mentions"):
-        sources.add_column(col)
-    for src in (s for s in report.sources if s.cited):
-        sources.add_row(src.id, src.name, src.type, ", ".join(m.text for m in src.mentions))
-    console.print(sources)
-    claims = Table(title="Claims", show_lines=True, expand=True)
-    claims.add_column("id", no_wrap=True)
-    claims.add_column("claim", ratio=5)
-    claims.add_column("sources", ratio=2)
-    claims.add_column("verdict", no_wrap=True)
-    claims.add_column("score", justify="right", no_wrap=True)
-    claims.add_column("flags", ratio=2)
+    wide = console.width >= WIDE_REPORT_COLUMNS
     colours = {"corroborated": "green", "single_source": "yellow", "contested": "red", "unsourced": "magenta"}
-    for c in report.claims:
-        claims.add_row(c.id, c.span.text, _sources_line(report, c),
-                       Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
-                       "\n".join(_flags(c)))
-    console.print(claims)
+    cited = [src for src in report.sources if src.cited]
+    if wide:
+        sources = Table(title="Sources", show_lines=False, expand=False)
+        for col in ("id", "source", "type", "mentions"):
+            sources.add_column(col, overflow="fold")
+        for src in cited:
+            sources.add_row(src.id, src.name, src.type, ", ".join(m.text for m in src.mentions))
+        console.print(sources)
+        claims = Table(title="Claims", show_lines=True, expand=True)
+        claims.add_column("id", no_wrap=True)
+        claims.add_column("claim", ratio=5)
+        claims.add_column("sources", ratio=2, overflow="fold")
+        claims.add_column("verdict", no_wrap=True)
+        claims.add_column("score", justify="right", no_wrap=True)
+        claims.add_column("flags", ratio=2, overflow="fold")
+        for c in report.claims:
+            claims.add_row(c.id, c.span.text, _sources_line(report, c),
+                           Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
+                           "\n".join(_flags(c)))
+        console.print(claims)
+        if report.claims:
+            console.print(Text("Why each score (the signals that moved it most; all in --format json)",
+                               style="italic"))
+            for c in report.claims:
+                console.print(f"{c.id} {c.corroboration:.2f}: {_why(c)}", highlight=False)
+    else:
+        def block(head: Text, lines: list[str]) -> None:
+            console.print(head)
+            for line in lines:
+                console.print(Padding(Text(line, overflow="fold"), (0, 0, 0, 4), expand=False))
+
+        console.print(Text("Sources", style="italic"))
+        for src in cited:
+            block(Text(f"{src.id}  {src.name}  ({src.type})", style="bold"),
+                  ["mentions: " + ", ".join(m.text for m in src.mentions)])
+        console.print()
+        console.print(Text("Claims", style="italic"))
+        for c in report.claims:
+            head = Text(f"{c.id}  ", style="bold")
+            head.append(c.verdict, style=colours.get(c.verdict, ""))
+            head.append(f"  {c.corroboration:.2f}")
+            block(head, [c.span.text, f"sources: {_sources_line(report, c)}", *_flags(c), f"why: {_why(c)}"])
+            console.print()
     if report.other_attributions:
         others = Table(title="Cited outside claims (headlines, questions; not scored)", expand=True)
         for col, ratio in (("source", 1), ("cue", 1), ("sentence", 4)):
-            others.add_column(col, ratio=ratio)
+            others.add_column(col, ratio=ratio, overflow="fold")
         for a in report.other_attributions:
             others.add_row(a.source.text if a.source else "—", a.cue.text, a.sentence.text)
         console.print(others)

@@ -17,11 +17,31 @@ from .conftest import MODEL_ARTICLE
 runner = CliRunner()
 
 
-def test_report_terminal() -> None:
-    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net"])
+@pytest.mark.parametrize("columns", [40, 80, 119, 120, 160])
+def test_report_terminal_cuts_nothing_short_at_any_width(columns: int) -> None:
+    """At 80 columns (and when piped) the claims table's narrow columns once ended sources and flags
+    in "named_o…" and "contrad…": every source, type, flag and the signals behind each score must be
+    there whole, however narrow the terminal."""
+    from scorer import analyze
+    from scorer.report import WIDE_REPORT_COLUMNS, _flags, _why
+
+    result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net"],
+                           env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
-    assert "Sourcing report" in result.output
-    assert "named_official" in result.output
+    assert "…" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= columns
+    flat = " ".join(result.output.split())
+    report = analyze(MODEL_ARTICLE.read_text(encoding="utf-8"), outlet="24brussels.net")
+    for claim in report.claims:  # printed under the table when wide, in each claim's block when not
+        assert " ".join(_why(claim).split()) in flat
+    if columns < WIDE_REPORT_COLUMNS:  # blocks: every line whole (a table cell wraps between borders)
+        for src in (s for s in report.sources if s.cited):
+            assert f"{src.name} [{src.id}, {src.type}]" in flat
+        for claim in report.claims:
+            assert f"{claim.id} {claim.verdict} {claim.corroboration:.2f}" in flat
+            for flag in _flags(claim):
+                assert " ".join(flag.split()) in flat, flag
+        assert "contradicted by C12, C13" in flat
 
 
 def test_report_json_has_schema_and_names() -> None:
