@@ -172,6 +172,21 @@ def test_what_comes_before_the_headline_changes_offsets_only(lead: str) -> None:
     assert [c["text"] for c in led["claims"]][0].startswith("The Senate")
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\u2028", "\u2029", "\r\n"])
+def test_any_line_break_reads_as_a_newline(line_break: str) -> None:
+    """Old Mac files (bare CR) and exports with Unicode line or paragraph separators were read as one
+    paragraph, the headline a claim: now the report is the newline file's, offsets into the text as
+    given."""
+    from scorer import analyze
+
+    text = HEADLINED.replace("\n", line_break)
+    plain, other = analyze(HEADLINED), analyze(text)
+    assert [c.span.text for c in other.claims] == [c.span.text for c in plain.claims]
+    assert all(text[c.span.start:c.span.end] == c.span.text for c in other.claims)
+    assert ([(c.corroboration, c.verdict, c.source_ids) for c in other.claims]
+            == [(c.corroboration, c.verdict, c.source_ids) for c in plain.claims])
+
+
 @pytest.mark.parametrize(("opening", "closing"), [("“", "”"), ('"', '"')])
 def test_a_quotation_is_not_cut_in_two_whatever_its_marks(opening: str, closing: str) -> None:
     """The clause splitter must not cut a speaker's quotation at its ", but": the guard reads
