@@ -43,6 +43,63 @@ HEADLINE_MAX_WORDS = 20
 _TERMINAL = regex.compile(r"[.!?…][\"'”’)\]]*$")
 
 
+# Hard-wrapped text (e-mail, plain-text archives, `fmt`): no line is longer than this, and a line
+# break inside a paragraph is one the next word would not have fitted before. PolNeAR's 924 articles
+# have their longest line at 84 characters or more (one paragraph a line); with a single line longer
+# than this a text is read as it comes.
+MAX_WRAP_WIDTH = 100
+# ... and at least this many of its single line breaks must be such wraps: a text of short
+# one-line paragraphs is not rewrapped for the few of them that end near the longest line's length.
+_MIN_WRAP_SHARE = 0.5
+_LINE = regex.compile(r"[^\n]*(?:\n|$)")
+_FIRST_WORD = regex.compile(r"\S+")
+# What ends a sentence or a lead-in at a line's end: after it a lower-case line is no continuation.
+_CLOSES = regex.compile(r"[.!?…:;][\"'”’)\]]*$")
+_LIST_ITEM = regex.compile(r"(?:[-*•–—]|\d{1,3}[.)]|\(?[a-z\d]\))$")
+
+
+def soft_line_breaks(text: str) -> list[int]:
+    """Offsets of the newlines that only wrap a paragraph's line, each between two non-blank lines:
+    one inside a sentence (the line ends without a sentence's or clause's closing mark and the next
+    starts in lower case), and in a hard-wrapped text every one the next line's first word would not
+    have fitted before (the test of a greedy wrap at the text's width, its longest line). Paragraph
+    breaks (blank lines, the short last line of a wrapped paragraph, a list's next item) are never
+    among them."""
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group()]
+    width = max((len(line.rstrip()) for _, line in lines), default=0)
+    wrapped = width <= MAX_WRAP_WIDTH and len(lines) >= 3
+    inside, fitted, breaks = [], [], 0
+    for (start, line), (_, following) in zip(lines, lines[1:], strict=False):
+        body, word = line.rstrip(), _FIRST_WORD.search(following)
+        if not body.strip() or word is None or not line.endswith("\n"):
+            continue  # a blank line on either side: a paragraph break
+        if _LIST_ITEM.match(word.group()):
+            continue  # a list's next item starts a line of its own, whatever the width
+        breaks += 1
+        at = start + len(line) - 1
+        if word.group()[0].islower() and not _CLOSES.search(body):
+            inside.append(at)
+        elif wrapped and len(body) + 1 + len(word.group()) > width:
+            fitted.append(at)
+    if len(inside) + len(fitted) >= 2 and len(inside) + len(fitted) >= _MIN_WRAP_SHARE * breaks:
+        return sorted(inside + fitted)
+    return inside
+
+
+def unwrap(text: str) -> str:
+    """`text` with the soft line breaks of a hard-wrapped paragraph (and a CR before them) read as
+    spaces, one character for one: offsets still index the text as given."""
+    soft = soft_line_breaks(text)
+    if not soft:
+        return text
+    chars = list(text)
+    for i in soft:
+        chars[i] = " "
+        if i and chars[i - 1] == "\r":
+            chars[i - 1] = " "
+    return "".join(chars)
+
+
 @dataclass(frozen=True)
 class Claim:
     """A claim span; `sentence` is the span of the whole sentence it came from."""

@@ -8,14 +8,15 @@ Each step is its own module; this file only wires them together in a fixed order
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder, cue_negated
-from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause
+from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause, unwrap
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
@@ -444,6 +445,7 @@ class Pipeline:
             # character for one, so offsets still index the text as given) the headline and the
             # paragraphs are found as in any other file, not read as one run-on paragraph.
             text = _OTHER_LINE_BREAK.sub("\n", text)
+        given, text = text, unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
         if looks_like_html(text):
             # A saved web page: read its text, every offset still into the page as given.
             text = blank_html(text)
@@ -533,8 +535,32 @@ class Pipeline:
             support_source_ids=tuple(renumber[x] for x in c.support_source_ids),
             attributions=tuple(replace(a, source_id=renumber[a.source_id]) if a.source_id else a
                                for a in c.attributions)) for c in results]
-        return Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
-                      tuple(results), other_attributions=stage.other_attributions)
+        report = Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
+                        tuple(results), other_attributions=stage.other_attributions)
+        # Every span's text as the article has it (a wrapped line's newline, not the space read).
+        return report if text is given or looks_like_html(given) else _texts_from(report, given)
+
+
+def _texts_from(value: Any, text: str) -> Any:
+    """`value` (a report or any part of it) with the text of every span taken from `text`: the same
+    offsets, read from the article as given rather than the working copy the pipeline read."""
+    if isinstance(value, tuple):
+        return tuple(_texts_from(v, text) for v in value)
+    if isinstance(value, list):
+        return [_texts_from(v, text) for v in value]
+    if not is_dataclass(value) or isinstance(value, type):
+        return value
+    names = {f.name for f in fields(value)}
+    if {"start", "end", "text"} <= names:
+        start, end = getattr(value, "start"), getattr(value, "end")  # noqa: B009 - any span-like value
+        return replace(value, text=text[start:end])
+    changed = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _texts_from(old, text)
+        if new is not old and new != old:
+            changed[name] = new
+    return replace(value, **changed) if changed else value
 
 
 def contradicted_by_links(links: Sequence[ContradictionLink],

@@ -164,12 +164,13 @@ def _sources_line(report: Report, claim: ClaimResult) -> str:
 def _flags(claim: ClaimResult) -> list[str]:
     flags = []
     if claim.hedged:
-        cues = ", ".join(f"“{c.text}”" for c in claim.hedge_cues) or "model"
+        cues = ", ".join(f"“{_flat(c.text)}”" for c in claim.hedge_cues) or "model"
         flags.append(f"hedged ({cues})")
     if claim.contradicted:
         flags.append(f"contradicted by {', '.join(claim.contradicted_by)}")
     if claim.contradiction_cues:
-        flags.append("voices doubt (" + ", ".join(f"“{c.text}”" for c in claim.contradiction_cues) + ")")
+        doubts = ", ".join(f"“{_flat(c.text)}”" for c in claim.contradiction_cues)
+        flags.append(f"voices doubt ({doubts})")
     if claim.support_source_ids:
         flags.append("also backed by " + ", ".join(claim.support_source_ids))
     return flags
@@ -213,7 +214,12 @@ def _short(text: str) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _flat(text).replace("|", "\\|")
+
+
+def _flat(text: str) -> str:
+    """One line: a hard-wrapped claim's line breaks (CR LF too) and runs of spaces as one space."""
+    return " ".join(text.split())
 
 
 def _fmt(v: float | None) -> str:
@@ -254,7 +260,7 @@ def render_terminal(report: Report, console: Any) -> None:
         for col in ("id", "source", "type", "mentions"):
             sources.add_column(col, overflow="fold")
         for src in cited:
-            sources.add_row(src.id, src.name, src.type, ", ".join(m.text for m in src.mentions))
+            sources.add_row(src.id, src.name, src.type, ", ".join(_flat(m.text) for m in src.mentions))
         console.print(sources)
         claims = Table(title="Claims", show_lines=True, expand=True)
         claims.add_column("id", no_wrap=True)
@@ -264,7 +270,7 @@ def render_terminal(report: Report, console: Any) -> None:
         claims.add_column("score", justify="right", no_wrap=True)
         claims.add_column("flags", ratio=2, overflow="fold")
         for c in report.claims:
-            claims.add_row(c.id, c.span.text, _sources_line(report, c),
+            claims.add_row(c.id, _flat(c.span.text), _sources_line(report, c),
                            Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
                            "\n".join(_flags(c)))
         console.print(claims)
@@ -282,21 +288,23 @@ def render_terminal(report: Report, console: Any) -> None:
         console.print(Text("Sources", style="italic"))
         for src in cited:
             block(Text(f"{src.id}  {src.name}  ({src.type})", style="bold"),
-                  ["mentions: " + ", ".join(m.text for m in src.mentions)])
+                  ["mentions: " + ", ".join(_flat(m.text) for m in src.mentions)])
         console.print()
         console.print(Text("Claims", style="italic"))
         for c in report.claims:
             head = Text(f"{c.id}  ", style="bold")
             head.append(c.verdict, style=colours.get(c.verdict, ""))
             head.append(f"  {c.corroboration:.2f}")
-            block(head, [c.span.text, f"sources: {_sources_line(report, c)}", *_flags(c), f"why: {_why(c)}"])
+            block(head, [_flat(c.span.text), f"sources: {_sources_line(report, c)}", *_flags(c),
+                         f"why: {_why(c)}"])
             console.print()
     if report.other_attributions:
         others = Table(title="Cited outside claims (headlines, questions; not scored)", expand=True)
         for col, ratio in (("source", 1), ("cue", 1), ("sentence", 4)):
             others.add_column(col, ratio=ratio, overflow="fold")
         for a in report.other_attributions:
-            others.add_row(a.source.text if a.source else "—", a.cue.text, a.sentence.text)
+            others.add_row(_flat(a.source.text) if a.source else "—", _flat(a.cue.text),
+                           _flat(a.sentence.text))
         console.print(others)
 
 

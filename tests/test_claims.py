@@ -187,6 +187,64 @@ def test_any_line_break_reads_as_a_newline(line_break: str) -> None:
             == [(c.corroboration, c.verdict, c.source_ids) for c in plain.claims])
 
 
+def _spans(value: object) -> list[dict]:
+    """Every span (a dict with start, end and text) of a JSON report."""
+    if isinstance(value, dict):
+        own = [value] if {"start", "end", "text"} <= set(value) else []
+        return own + [s for v in value.values() for s in _spans(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _spans(v)]
+    return []
+
+
+@pytest.mark.parametrize("width", [50, 72, 79])
+def test_a_hard_wrapped_text_is_read_as_its_paragraphs(model_article_text: str, width: int) -> None:
+    """E-mail and plain-text archives wrap paragraphs at a fixed width: every line a paragraph cut
+    the model article into 15 fragments at 72 columns, C1 among them unsourced. The wraps are found
+    exactly (the next word would not have fitted), and the report is the unwrapped article's, with
+    every span's offsets and text those of the wrapped file."""
+    import textwrap
+
+    from scorer import analyze
+    from scorer.claims import soft_line_breaks
+
+    paragraphs = [p for p in model_article_text.split("\n") if p.strip()]
+    # (not at hyphens: "NATO-\\nlike" reads "NATO- like", as a same-length substitution must)
+    wrapped = "\n\n".join(textwrap.fill(p, width, break_on_hyphens=False) for p in paragraphs) + "\n"
+    wraps = [i for i, ch in enumerate(wrapped) if ch == "\n"
+             and wrapped[i - 1] != "\n" and wrapped[i + 1: i + 2] not in ("\n", "")]
+    assert soft_line_breaks(wrapped) == wraps
+    assert soft_line_breaks(model_article_text) == []
+    plain, report = analyze(model_article_text), analyze(wrapped)
+    assert ([" ".join(c.span.text.split()) for c in report.claims]
+            == [" ".join(c.span.text.split()) for c in plain.claims])
+    assert ([(c.verdict, c.corroboration, c.source_ids, c.hedged, c.contradicted) for c in report.claims]
+            == [(c.verdict, c.corroboration, c.source_ids, c.hedged, c.contradicted) for c in plain.claims])
+    spans = _spans(report.to_dict())
+    assert spans and all(wrapped[s["start"]:s["end"]] == s["text"] for s in spans)
+    crlf = wrapped.replace("\n", "\r\n")
+    assert all(crlf[s["start"]:s["end"]] == s["text"] for s in _spans(analyze(crlf).to_dict()))
+
+
+def test_a_line_break_inside_a_sentence_is_no_paragraph_break() -> None:
+    from scorer import analyze
+
+    text = "The bridge collapsed on Tuesday, killing\nfour people, according to police.\n"
+    (claim,) = analyze(text).claims
+    assert claim.span.text == text.strip() and claim.verdict == "single_source"
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said three things.\n- The bridge is closed\n- The ferry runs hourly\n- Buses replace trains\n",
+    "The council met on Monday.\nThe mayor said the levy would pass.\nThe vote is next week.\n",
+    "Senate passes budget deal after late-night vote\nThe Senate approved the budget early on Friday.\n",
+])
+def test_lines_that_are_items_or_sentences_stay_lines(text: str) -> None:
+    from scorer.claims import soft_line_breaks
+
+    assert soft_line_breaks(text) == []
+
+
 @pytest.mark.parametrize(("opening", "closing"), [("“", "”"), ('"', '"')])
 def test_a_quotation_is_not_cut_in_two_whatever_its_marks(opening: str, closing: str) -> None:
     """The clause splitter must not cut a speaker's quotation at its ", but": the guard reads
