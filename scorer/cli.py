@@ -378,7 +378,20 @@ def corroborate(
         raise fail("give --claim-column or --group-column, not both", 2)
     import pandas as pd
 
+    from scorer.batch import check_target, same_file
     from scorer.corroborate import corroborate as run
+
+    # The whole input is read before anything is written, so an output naming it would replace it.
+    for flag, target in (("-o", output), ("--reports", reports)):
+        if target is not None and same_file(target, input_path):
+            raise fail(f"{flag} {target}: is the input; write the output elsewhere", 2)
+    if reports is not None and (reports == output == "-" or same_file(reports, output)):
+        raise fail(f"--reports {reports}: is also -o; give the two tables different files", 2)
+    try:
+        for target in (output, reports):
+            check_target(target)  # before the work, not after it
+    except ScorerError as exc:
+        raise fail(str(exc)) from exc
 
     try:
         source = sys.stdin if input_path == "-" else input_path
@@ -397,14 +410,15 @@ def corroborate(
         raise fail(f"{input_path}: cannot read as a UTF-8 CSV: {exc}") from exc
     except ScorerError as exc:
         raise fail(str(exc)) from exc
-    try:
-        result.claims.to_csv(sys.stdout if output == "-" else output, index=False)
-        if reports is not None:
-            result.reports.to_csv(sys.stdout if reports == "-" else reports, index=False)
-    except BrokenPipeError:
-        raise  # `| head`: click ends quietly, exit 1
-    except OSError as exc:
-        raise fail(f"{exc.filename or output}: cannot write: {exc.strerror or exc}") from exc
+    for table, target in ((result.claims, output), (result.reports, reports)):
+        if target is None:
+            continue
+        try:
+            table.to_csv(sys.stdout if target == "-" else target, index=False)
+        except BrokenPipeError:
+            raise  # `| head`: click ends quietly, exit 1
+        except OSError as exc:
+            raise fail(f"{target}: cannot write: {exc.strerror or exc}") from exc
     err.print(f"{len(result.reports)} reports -> {len(result.claims)} claim groups", markup=False)
 
 

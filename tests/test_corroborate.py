@@ -248,6 +248,32 @@ def test_cli_missing_file(tmp_path) -> None:
     assert result.exit_code == 1 and "no such file" in result.output
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "{input}"], "-o {input}: is the input"),
+    (["-o", "{tmp}/x.csv", "--reports", "{input}"], "--reports {input}: is the input"),
+    (["-o", "{tmp}/x.csv", "--reports", "{tmp}/x.csv"], "is also -o"),
+    (["-o", "-", "--reports", "-"], "is also -o"),
+])
+def test_cli_refuses_outputs_that_overwrite_the_input_or_each_other(tmp_path, args: list[str],
+                                                                     message: str) -> None:
+    """The input is read whole before anything is written: `-o` naming it replaced it, exit 0."""
+    path = _write(tmp_path, CASTRO)
+    before = path.read_bytes()
+    fill = {"input": str(path), "tmp": str(tmp_path)}
+    result = runner.invoke(app, ["corroborate", str(path), *[a.format(**fill) for a in args]])
+    assert result.exit_code == 2 and message.format(**fill) in result.output
+    assert path.read_bytes() == before and not (tmp_path / "x.csv").exists()
+
+
+def test_cli_names_the_output_it_cannot_write_before_doing_the_work(tmp_path) -> None:
+    path = _write(tmp_path, CASTRO)
+    out = tmp_path / "claims.csv"
+    result = runner.invoke(app, ["corroborate", str(path), "-o", str(out),
+                                 "--reports", str(tmp_path / "nope" / "rows.csv")])
+    assert result.exit_code == 1 and "nope/rows.csv: no folder" in result.output
+    assert not out.exists()
+
+
 # -- Emergent ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def emergent_stances():
