@@ -587,6 +587,14 @@ def evaluate(
     """Measure the scorer on reference data (../shared/data) and the labelled claims."""
     if fmt not in {"table", "json"}:
         raise fail(f"--format {fmt!r}: use table or json", 2)
+    if plot is not None:
+        # Checked before a minute of evaluation, whose results a failed save would lose.
+        if plot.is_dir():
+            raise fail(f"--plot {plot}: is a folder; give a file name such as {plot / 'reliability.png'}")
+        if not plot.suffix:
+            plot = plot.with_suffix(".png")  # what matplotlib would write, and so what we report
+        if not plot.parent.is_dir():
+            raise fail(f"--plot {plot}: no folder {plot.parent}; create it first or write elsewhere")
     try:
         if corpus is Corpus.emergent:
             from scorer.evaluation.emergent import evaluate_stance
@@ -634,6 +642,10 @@ def evaluate(
             text = format_table(result)
     except ScorerError as exc:
         raise fail(str(exc)) from exc
+    except OSError as exc:
+        if plot is None or exc.filename not in (str(plot), None):
+            raise
+        raise fail(f"--plot {plot}: cannot write: {exc.strerror or exc}") from exc
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
 
 

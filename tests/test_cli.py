@@ -282,6 +282,36 @@ def test_evaluate_all_is_one_report_of_spans_and_claims(shared_data: Path,
     assert "source.exact" in result.output and "no labelled claims in split 'dev'" in result.output
 
 
+@pytest.mark.parametrize(("where", "message"), [("nope/rel.png", "no folder"), (".", "is a folder")])
+def test_evaluate_checks_the_plot_path_before_the_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       where: str, message: str) -> None:
+    """A bad --plot path was a traceback after the evaluation, its table lost."""
+    import scorer.evaluation.claims_eval as claims_eval
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("evaluated before the plot path was checked")
+
+    monkeypatch.setattr(claims_eval, "evaluate_claims", never)
+    result = runner.invoke(app, ["evaluate", "--corpus", "claims", "--plot", str(tmp_path / where)])
+    _one_line_error(result, 1, message)
+
+
+def test_evaluate_names_the_plot_file_it_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scorer.evaluation.claims_eval as claims_eval
+
+    seen: list[Path | None] = []
+
+    def tiny(split: str, plot: Path | None = None) -> dict[str, object]:
+        seen.append(plot)
+        return {"split": split}
+
+    monkeypatch.setattr(claims_eval, "evaluate_claims", tiny)
+    monkeypatch.setattr(claims_eval, "format_claims_table", lambda r: "table")
+    result = runner.invoke(app, ["evaluate", "--corpus", "claims", "--plot", str(tmp_path / "rel")])
+    assert result.exit_code == 0, result.output
+    assert seen == [tmp_path / "rel.png"]  # matplotlib's own file name for a path without a suffix
+
+
 def _one_line_error(result: Result, code: int, message: str) -> None:
     assert result.exit_code == code, result.output
     stderr = result.stderr
