@@ -8,10 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from scorer.identity import Source
 from scorer.linear import Contribution
 from scorer.sourcing import SOURCE_TYPES
 from scorer.spans import Span
+
+# C0 controls but tab and newline (which _flat folds anyway), DEL and C1: ESC starts the terminal's
+# escape sequences, and C1's CSI (U+009B) is one on its own.
+_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 REPORT_SCHEMA = "scorer.report/1"
 
@@ -157,7 +163,7 @@ def _sources_line(report: Report, claim: ClaimResult) -> str:
     parts = []
     for sid in claim.source_ids:
         src = report.source(sid)
-        parts.append(f"{src.name} [{sid}, {src.type}]")
+        parts.append(f"{_flat(src.name)} [{sid}, {src.type}]")
     return "; ".join(parts)
 
 
@@ -179,9 +185,9 @@ def _flags(claim: ClaimResult) -> list[str]:
 def to_markdown(report: Report) -> str:
     s = report.summary()
     out = io.StringIO()
-    title = report.article_id or "article"
+    title = _flat(report.article_id or "article")
     out.write(f"# Sourcing report: {title}\n\n")
-    out.write(f"- Outlet: {report.outlet or 'unknown'} (quality prior {s['outlet_prior']:.2f}"
+    out.write(f"- Outlet: {_md(report.outlet or 'unknown')} (quality prior {s['outlet_prior']:.2f}"
               f"{'' if report.outlet_known else ', default for unknown outlets'})\n")
     out.write(f"- Claims: {s['claims']}; mean corroboration {_fmt(s['mean_corroboration'])}; "
               f"unnamed share {_fmt(s['unnamed_share'])}; hedged share {_fmt(s['hedged_share'])}; "
@@ -218,8 +224,10 @@ def _md(text: str) -> str:
 
 
 def _flat(text: str) -> str:
-    """One line: a hard-wrapped claim's line breaks (CR LF too) and runs of spaces as one space."""
-    return " ".join(text.split())
+    """One line for a human view: a hard-wrapped claim's line breaks (CR LF too) and runs of spaces as
+    one space, and control characters shown as U+FFFD: an article's escape sequences must not clear
+    the reader's screen or retitle the terminal (JSON keeps the text exactly)."""
+    return _CONTROL.sub("\ufffd", " ".join(text.split()))  # CR, VT, FF fold as spaces first
 
 
 def _fmt(v: float | None) -> str:
@@ -246,12 +254,12 @@ def render_terminal(report: Report, console: Any) -> None:
     from rich.text import Text
 
     s = report.summary()
-    console.print(Text(f"Sourcing report: {report.article_id or 'article'}", style="bold"))
-    console.print(f"Outlet: {report.outlet or 'unknown'} (prior {s['outlet_prior']:.2f}"
+    console.print(Text(f"Sourcing report: {_flat(report.article_id or 'article')}", style="bold"))
+    console.print(Text(f"Outlet: {_flat(report.outlet or 'unknown')} (prior {s['outlet_prior']:.2f}"
                   f"{'' if report.outlet_known else ', default'}) · {s['claims']} claims · "
                   f"mean corroboration {_fmt(s['mean_corroboration'])} · "
                   f"unnamed {_fmt(s['unnamed_share'])} · "
-                  f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
+                  f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}"))
     wide = console.width >= WIDE_REPORT_COLUMNS
     colours = {"corroborated": "green", "single_source": "yellow", "contested": "red", "unsourced": "magenta"}
     cited = [src for src in report.sources if src.cited]
@@ -260,7 +268,7 @@ def render_terminal(report: Report, console: Any) -> None:
         for col in ("id", "source", "type", "mentions"):
             sources.add_column(col, overflow="fold")
         for src in cited:
-            sources.add_row(src.id, src.name, src.type, ", ".join(_flat(m.text) for m in src.mentions))
+            sources.add_row(src.id, _flat(src.name), src.type, ", ".join(_flat(m.text) for m in src.mentions))
         console.print(sources)
         claims = Table(title="Claims", show_lines=True, expand=True)
         claims.add_column("id", no_wrap=True)
@@ -287,7 +295,7 @@ def render_terminal(report: Report, console: Any) -> None:
 
         console.print(Text("Sources", style="italic"))
         for src in cited:
-            block(Text(f"{src.id}  {src.name}  ({src.type})", style="bold"),
+            block(Text(f"{src.id}  {_flat(src.name)}  ({src.type})", style="bold"),
                   ["mentions: " + ", ".join(_flat(m.text) for m in src.mentions)])
         console.print()
         console.print(Text("Claims", style="italic"))

@@ -44,6 +44,22 @@ def test_report_terminal_cuts_nothing_short_at_any_width(columns: int) -> None:
         assert "contradicted by C12, C13" in flat
 
 
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_report_views_show_no_escape_sequences_from_the_article(tmp_path: Path, fmt: str) -> None:
+    """Scraped text can carry ESC sequences (clear the screen, retitle the window): the human views
+    show them as U+FFFD; JSON keeps the text exactly. A bracketed outlet is no rich markup either."""
+    path = tmp_path / "e.txt"
+    path.write_text("Headline here\n\nOfficials said the bridge \x1b[2J\x1b[31mcollapsed\x1b[0m on Tuesday "
+                    "\x1b]0;PWNED\x07 night, according to police.\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path), "--format", fmt, "--outlet", "[bold]x"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\ufffd[31mcollapsed" in result.stdout and "[bold]x" in result.stdout
+    as_json = runner.invoke(app, ["report", str(path), "--format", "json"])
+    assert "\\u001b[31mcollapsed" in as_json.stdout  # the article's text, as given
+
+
 def test_report_json_has_schema_and_names() -> None:
     result = runner.invoke(app, ["report", str(MODEL_ARTICLE), "--outlet", "24brussels.net",
                                  "--format", "json"])
