@@ -87,7 +87,7 @@ def report(
     from scorer.markup import looks_like_html
     from scorer.report import render_terminal, to_markdown
 
-    if looks_like_html(text):
+    if looks_like_html(text.removeprefix("\ufeff")):  # as Pipeline.analyze reads it
         err.print(f"note: {where} read as a web page: its markup is "
                   "blanked, and offsets still index it as given", markup=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -70,9 +71,10 @@ def test_only_a_page_is_read_as_one() -> None:
     assert not looks_like_html("<b>Note</b>: the mayor said the road was closed.")
 
 
-def test_report_says_it_read_a_page(tmp_path) -> None:
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_report_says_it_read_a_page(tmp_path, bom: str) -> None:
     path = tmp_path / "page.html"
-    path.write_text(_page(MODEL_ARTICLE.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(bom + _page(MODEL_ARTICLE.read_text(encoding="utf-8")), encoding="utf-8")
     result = CliRunner().invoke(app, ["report", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "read as a web page" in result.stderr and result.stderr.strip().count("\n") == 0
