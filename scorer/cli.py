@@ -667,12 +667,19 @@ def stance_command(
     if not text.strip():
         where = "standard input" if report_path == "-" else report_path
         raise fail(f"{where}: the report is empty; give a headline or an article's text")
-    from scorer.stance import stance
+    from scorer.stance import default_stance_model, stance
 
     try:
         result = stance(claim, text, url=url)
+        featurizer = default_stance_model().featurizer
     except ScorerError as exc:
         raise fail(str(exc)) from exc
+    claim_words = {s for _, _, s in featurizer.content_stems(claim) if s}
+    if claim_words and not claim_words & {s for _, _, s in featurizer.content_stems(text) if s}:
+        # The model reads how a report treats the claim; a report about something else still gets
+        # a label (an unrelated headline read "for" at 0.70), which means nothing.
+        err.print("note: the report shares no content word with the claim; a stance is only "
+                  "meaningful for a report about the claim", markup=False)
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return

@@ -217,6 +217,19 @@ def test_stance_command(tmp_path: Path) -> None:
     assert any(c["text"].lower().startswith("den") for c in doc["cues"])
 
 
+@pytest.mark.parametrize(("headline", "noted"), [
+    ("Apple releases new iPhone with larger screen", True),
+    ("Officials deny reports that the bridge collapsed", False),
+])
+def test_stance_notes_a_report_about_something_else(tmp_path: Path, headline: str, noted: bool) -> None:
+    """An unrelated headline still gets a label ("for", 0.70): stderr says it means nothing."""
+    report = tmp_path / "headline.txt"
+    report.write_text(headline, encoding="utf-8")
+    result = runner.invoke(app, ["stance", "--claim", "The Golden Gate Bridge collapsed", str(report)])
+    assert result.exit_code == 0, result.output
+    assert ("shares no content word with the claim" in result.stderr) is noted
+
+
 def test_stance_command_url_option(tmp_path: Path) -> None:
     from scorer.stance import stance
 
