@@ -1008,3 +1008,15 @@ def test_a_background_name_after_a_title_of_drops_the_title_word(typer_: SourceT
                                                                   name: str) -> None:
     found = typer_.background_people(text, typer_.article_officials(text))
     assert [text[s:e] for s, e, _ in found] == [name]
+
+
+@pytest.mark.parametrize("given", [
+    "nytimes.com", "NYTimes.com", "nytimes.com:443", "https://user@www.nytimes.com:443/x?y#z",
+    "http://nytimes.com?x", "nytimes.com.", "https://www.nytimes.com/2016/01/01/us/politics/a.html",
+])
+def test_an_outlet_given_as_any_form_of_its_address_is_known(given: str) -> None:
+    """A port, a query or a user in a URL made the outlet unknown (its default prior, not its own)."""
+    from scorer.sourcing import outlet_table
+
+    table = outlet_table()
+    assert table.prior_of(given) == table.prior_of("nytimes.com") and table.prior_of(given)[1]
