@@ -369,6 +369,10 @@ def corroborate(
     group_column: Annotated[str | None, typer.Option(help="Group column: rows of one claim.")] = None,
     reports: Annotated[str | None, typer.Option("--reports", help=(
         "Also write every input row, in order, with group_id, stance, stance_confidence."))] = None,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Longest report text read (characters), as in `scorer batch`; a longer one stops "
+                    "the run before any work. Time and memory grow with the square of a text's claims.",
+    )] = MAX_CHARS,
 ) -> None:
     """Group reports of the same claim across outlets; count independent reports; score veracity.
 
@@ -400,6 +404,14 @@ def corroborate(
         if input_path != "-" and not Path(input_path).is_file():
             raise fail(f"{input_path}: no such file; give a CSV of reports, or - for standard input")
         frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+        if text_column in frame.columns and len(frame):
+            lengths = frame[text_column].str.len()
+            if int(lengths.max()) > max_chars:
+                row = int(lengths.to_numpy().argmax())
+                # Every row is grouped with every other, so one run-on cell would take the whole run
+                # (a 314 KB cell: 32 s and 1.15 GB): refused at once, as `report` refuses one article.
+                raise fail(f"{input_path}: row {row + 1} has {int(lengths.iloc[row]):,} characters of text, "
+                           f"over --max-chars {max_chars:,}; split it, or raise --max-chars to read it")
         if outlet_column is None:
             from scorer.batch import default_outlet_column
 

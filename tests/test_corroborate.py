@@ -274,6 +274,18 @@ def test_cli_names_the_output_it_cannot_write_before_doing_the_work(tmp_path) ->
     assert not out.exists()
 
 
+def test_cli_refuses_a_report_over_max_chars_before_the_work(tmp_path) -> None:
+    path = _write(tmp_path, CASTRO)
+    result = runner.invoke(app, ["corroborate", str(path), "-o", str(tmp_path / "c.csv"),
+                                 "--max-chars", "40"])
+    assert result.exit_code == 1 and f"row 1 has {len(CASTRO[0][0])} characters" in result.output
+    assert "over --max-chars 40" in result.output and not (tmp_path / "c.csv").exists()
+    longest = max(len(text) for text, _ in CASTRO)
+    result = runner.invoke(app, ["corroborate", str(path), "-o", str(tmp_path / "c.csv"),
+                                 "--max-chars", str(longest)])
+    assert result.exit_code == 0, result.output
+
+
 # -- Emergent ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def emergent_stances():
