@@ -53,10 +53,11 @@ class _ClaimWork:
 
 
 _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
+# Line ends other than LF and CRLF. Not U+0085 (NEL): in news text it is far more often a cp1252
+# ellipsis decoded as Latin-1.
+_OTHER_LINE_BREAK = regex.compile(r"\r(?!\n)|[\u2028\u2029]")
 # A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
 # not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
-# Not U+0085 (NEL): in news text it is far more often a cp1252 ellipsis decoded as Latin-1.
-_OTHER_LINE_BREAK = regex.compile(r"\r(?!\n)|[\u2028\u2029]")
 _LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
 # An embedded social-media post as scraped news carries it: `<tweet id="..." author="@handle" ...>text
 # </tweet>` (PolNeAR's 840 train articles hold 120 in 57 articles). The post's sentences are its
@@ -436,6 +437,7 @@ class Pipeline:
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        given = text
         if text.startswith("\ufeff"):
             # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
             # space, it leaves every offset into the text as given and the first line the first line.
@@ -445,8 +447,9 @@ class Pipeline:
             # character for one, so offsets still index the text as given) the headline and the
             # paragraphs are found as in any other file, not read as one run-on paragraph.
             text = _OTHER_LINE_BREAK.sub("\n", text)
-        given, text = text, unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
-        if looks_like_html(text):
+        text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
+        page = looks_like_html(text)
+        if page:
             # A saved web page: read its text, every offset still into the page as given.
             text = blank_html(text)
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
@@ -537,8 +540,9 @@ class Pipeline:
                                for a in c.attributions)) for c in results]
         report = Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
                         tuple(results), other_attributions=stage.other_attributions)
-        # Every span's text as the article has it (a wrapped line's newline, not the space read).
-        return report if text is given or looks_like_html(given) else _texts_from(report, given)
+        # Every span's text as the article has it (a wrapped line's newline or CR, not the space
+        # read); a web page's spans keep their markup blanked.
+        return report if text is given or page else _texts_from(report, given)
 
 
 def _texts_from(value: Any, text: str) -> Any:
@@ -554,13 +558,7 @@ def _texts_from(value: Any, text: str) -> Any:
     if {"start", "end", "text"} <= names:
         start, end = getattr(value, "start"), getattr(value, "end")  # noqa: B009 - any span-like value
         return replace(value, text=text[start:end])
-    changed = {}
-    for name in names:
-        old = getattr(value, name)
-        new = _texts_from(old, text)
-        if new is not old and new != old:
-            changed[name] = new
-    return replace(value, **changed) if changed else value
+    return replace(value, **{name: _texts_from(getattr(value, name), text) for name in names})
 
 
 def contradicted_by_links(links: Sequence[ContradictionLink],
