@@ -606,6 +606,10 @@ def corroborate(
         label[r] = s.label
         confidence[r] = s.probabilities[s.label]
 
+    # Why a row stands alone: what the user gave it, or what its text yielded.
+    no_claim = (f"no claim in column {claim_column!r}, or no text" if claim_column is not None
+                else f"no group in column {group_column!r}, or no text" if group_column is not None
+                else "no claim found in the report")
     # 4-5. independence and veracity per group
     cited = [cited_outlet(t, table) for t in texts]
     rated = np.array([_rated(table, cited[r] or keys[r]) for r in range(n)])
@@ -638,7 +642,7 @@ def corroborate(
             out["explanation"] = v.explanation()
         else:
             out["veracity"] = np.nan
-            out["explanation"] = "no claim found in the report"
+            out["explanation"] = no_claim
         claim_rows.append(out)
     claims = pd.DataFrame(claim_rows, columns=list(CLAIM_COLUMNS))
     reports = frame.copy()

@@ -171,6 +171,16 @@ def test_group_column_forms_the_claim_from_its_reports() -> None:
     assert "Seinfeld" in claims["claim"].iloc[1]
 
 
+@pytest.mark.parametrize(("column", "why"), [("story", "no group in column 'story'"),
+                                            ("claim", "no claim in column 'claim'")])
+def test_a_row_left_blank_in_the_given_column_says_so(column: str, why: str) -> None:
+    frame = _frame(CASTRO)
+    frame[column] = ["Fidel Castro has died", "", "Fidel Castro has died"]
+    claims = corroborate(frame, **{f"{column if column == 'claim' else 'group'}_column": column}).claims
+    assert claims["reports"].tolist() == [2, 1]
+    assert claims["explanation"].iloc[1].startswith(why)  # not "no claim found in the report"
+
+
 def test_outlets_list_reliability_and_unrated_default() -> None:
     frame = _frame([("Fidel Castro has died", "www.theguardian.com"),
                     ("Fidel Castro is dead", "no-such-outlet.example")], claim="Fidel Castro has died")
