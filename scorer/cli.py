@@ -6,6 +6,7 @@ Progress and errors go to stderr, so `-o -` can stream results to stdout.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -444,19 +445,41 @@ def _note_unpinned_blas() -> None:
                   "in their last digits; `make models` sets them", markup=False)
 
 
+def _check_model_output(output: str, option: str = "-o") -> None:
+    """Refuse a model path that cannot be written before fitting (a fit takes seconds to minutes, and
+    its result would be lost). Exit 1, as `batch` treats an output whose folder is missing."""
+    path = Path(output)
+    if path.is_dir():
+        raise fail(f"{option} {output}: is a folder; give the model file to write, e.g. "
+                   f"{path / 'my_model.yaml'}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise fail(f"{option} {output}: no folder {folder}; create it first or write elsewhere")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise fail(f"{option} {output}: not writable; write elsewhere or change its permissions")
+
+
 def _fit_on_labels(fit: Callable[..., tuple[Any, str]], labelled: str, split: str, output: str) -> None:
     """Fit a model on one split of a labelled-claims file and write it; a bad file is one line."""
+    if split == "dev":
+        # The dev claims measure every model (`scorer evaluate`); a model fitted on them would be
+        # measured on its own training data.
+        raise fail("--split dev: dev is for measurement only; fit on train (the default)", 2)
+    _check_model_output(output)
     try:
         model, summary = fit(labelled, split=split)
     except ScorerError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), exc.exit_code) from exc
     _write_model(model, summary, output)
     _note_unpinned_blas()
 
 
 def _write_model(model: Any, summary: str, output: str) -> None:
     """Save a fitted model as text with its summary as the header, and say so on stderr."""
-    model.save(output, header=summary)
+    try:
+        model.save(output, header=summary)
+    except OSError as exc:  # checked before the fit, but a disk may fill or a folder go meanwhile
+        raise fail(f"{exc.filename or output}: cannot write: {exc.strerror or exc}") from exc
     err.print(summary, markup=False)
     err.print(f"wrote {output}", markup=False)
 
@@ -532,6 +555,8 @@ def train_stance(
     from scorer.evaluation.emergent import EMERGENT_TRAIN
     from scorer.stance import train_stance_model
 
+    _check_model_output(output)
+    _check_model_output(url_output, "--url-output")
     for path, url in ((output, False), (url_output, True)):
         try:
             model = train_stance_model(emergent or EMERGENT_TRAIN, path, url_features=url)
@@ -552,6 +577,7 @@ def train_wiki_hedges(
     from scorer.evaluation.wikiweasel import WIKIWEASEL_TRAIN
     from scorer.hedging import train_hedge_model
 
+    _check_model_output(output)
     try:
         model = train_hedge_model(wikiweasel or WIKIWEASEL_TRAIN, save_to=output)
     except (ScorerError, OSError) as exc:
@@ -653,7 +679,7 @@ def evaluate(
             result = evaluate_attribution(split, limit=limit)
             text = format_table(result)
     except ScorerError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), exc.exit_code) from exc  # 2 for an unknown split
     except OSError as exc:
         if plot is None or exc.filename not in (str(plot), None):
             raise
@@ -713,7 +739,7 @@ def rules_stats(
     try:
         result = rule_stats(split)
     except ScorerError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(str(exc), exc.exit_code) from exc  # 2 for an unknown split
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else format_stats(result)) + "\n")
 
 

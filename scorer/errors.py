@@ -38,3 +38,10 @@ class DataMissing(ScorerError):
     """Reference data under ../shared/data is not where it should be."""
 
     code = "E300"
+
+
+class UnknownSplit(InputError):
+    """A split the data does not hold was asked for: a usage error, so the CLI exits 2."""
+
+    code = "E201"
+    exit_code = 2

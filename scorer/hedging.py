@@ -829,14 +829,14 @@ def _precision_recall(y: np.ndarray, predicted: np.ndarray) -> tuple[float, floa
 def read_wikiweasel(csv_path: str | Path) -> tuple[list[str], np.ndarray, str]:
     """Texts, 0/1 labels and the sha256 of the file's bytes. Each text loses only the newline the
     file stores after every sentence."""
-    import pandas as pd
+    from scorer.csvinput import read_csv
 
     path = Path(csv_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read WikiWeasel file: {exc.strerror}") from exc
-    frame = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
+    if not path.exists():
+        raise InputError(f"{path}: WikiWeasel file not found; give a CSV with columns text and label")
+    frame = read_csv(path, "a WikiWeasel CSV (columns text, label)", dtype={"text": str},
+                     keep_default_na=False)
+    raw = path.read_bytes()
     if not {"text", "label"} <= set(frame.columns):
         raise InputError(f"{path}: expected columns 'text' and 'label', got {list(frame.columns)}")
     texts = [t.rstrip("\r\n") for t in frame["text"].tolist()]

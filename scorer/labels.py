@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from scorer.errors import DataMissing, InputError
+from scorer.csvinput import read_csv
+from scorer.errors import DataMissing, InputError, UnknownSplit
 from scorer.evaluation.polnear import SHARED_DATA, read_text
 
 PROJECT_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -44,17 +43,35 @@ def load_labels(path: str | Path = LABELS_PATH, split: str | None = None) -> lis
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: labelled-claims file not found")
-    frame = pd.read_csv(path, dtype={"source_ids": str, "support_source_ids": str, "source_types": str},
-                        keep_default_na=False)
+    frame = read_csv(path, "a labelled-claims CSV (LABELLING.md format)",
+                     dtype={"source_ids": str, "support_source_ids": str, "source_types": str},
+                     keep_default_na=False)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {missing}; see LABELLING.md 'Labelled-claims file'")
     if split:
         frame = frame[frame["split"] == split]
-    return [LabelledClaim(str(r.article_id), str(r.claim_id), int(r.start), int(r.end), _ids(r.source_types),
-                          _ids(r.source_ids), _ids(r.support_source_ids), bool(int(r.hedged)),
-                          bool(int(r.contradicted)), str(r.verdict), str(r.split))
-            for r in frame.itertuples(index=False)]
+    try:
+        return [LabelledClaim(str(r.article_id), str(r.claim_id), int(r.start), int(r.end),
+                              _ids(r.source_types), _ids(r.source_ids), _ids(r.support_source_ids),
+                              bool(int(r.hedged)), bool(int(r.contradicted)), str(r.verdict), str(r.split))
+                for r in frame.itertuples(index=False)]
+    except ValueError as exc:
+        raise InputError(f"{path}: start, end, hedged and contradicted must be whole numbers ({exc}); "
+                         "see LABELLING.md 'Labelled-claims file'") from exc
+
+
+def labels_of_split(split: str, path: str | Path = LABELS_PATH) -> list[LabelledClaim]:
+    """The labelled claims of one split. A split the file does not hold is a usage error naming the
+    splits it does: an empty list would read as "no rule fires" or fail deep inside a fit."""
+    labels = load_labels(path)
+    if not labels:
+        raise InputError(f"{path}: no labelled claims; see LABELLING.md 'Labelled-claims file'")
+    chosen = [c for c in labels if c.split == split]
+    if not chosen:
+        splits = ", ".join(sorted({c.split for c in labels}))
+        raise UnknownSplit(f"{path}: no labelled claims in split {split!r}; splits: {splits}")
+    return chosen
 
 
 def article_text(article_id: str, root: Path | None = None) -> str:

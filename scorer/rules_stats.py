@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scorer.labels import LABELS_PATH, article_text, load_labels, match_claims
+from scorer.labels import LABELS_PATH, article_text, labels_of_split, match_claims
 
 
 @dataclass
@@ -39,6 +39,7 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
     from scorer.pipeline import default_pipeline
     from scorer.scoring import FEATURES
 
+    labels = labels_of_split(split, path)  # first: a mistyped split is one line, before the models load
     pipeline = default_pipeline()
     hedge_model = pipeline.hedges.model
     hedge_weights = dict(zip(hedge_model.features, hedge_model.coefficients[0], strict=True))
@@ -50,7 +51,6 @@ def rule_stats(split: str = "train", path: Path = LABELS_PATH) -> dict[str, Any]
                       else corro_weights["carries_doubt"])
             tallies[rule.id] = _Tally(family, rule.label, weight=None if weight is None else float(weight))
 
-    labels = load_labels(path, split)
     by_article = defaultdict(list)
     for c in labels:
         by_article[c.article_id].append(c)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from scorer.errors import InputError
-from scorer.labels import LabelledClaim, article_text, load_labels, match_claims
+from scorer.labels import LabelledClaim, article_text, labels_of_split, match_claims
 from scorer.linear import LinearModel, sha256_of
 from scorer.scoring import FEATURES, PRIOR_PATH
 
@@ -52,7 +52,7 @@ def _labelled_articles(
 ) -> tuple[list[LabelledClaim], list[tuple[str, list[LabelledClaim]]]]:
     """The split's labelled claims (the model article never: it is only ever a check) and the same
     claims grouped by article, articles sorted so every fit sees them in one order."""
-    labels = [c for c in load_labels(path, split) if c.article_id != MODEL_ARTICLE]
+    labels = [c for c in labels_of_split(split, path) if c.article_id != MODEL_ARTICLE]
     if not labels:
         raise InputError(f"{path}: no labelled claims in split {split!r}")
     by_article: dict[str, list[LabelledClaim]] = defaultdict(list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -384,12 +385,119 @@ def test_batch_output_suffix_in_capitals(tmp_path: Path) -> None:
     assert (tmp_path / "OUT.CSV").read_text(encoding="utf-8").startswith("article_id,")
 
 
-def test_evaluate_an_unknown_split_is_one_line_exit_1() -> None:
-    _one_line_error(runner.invoke(app, ["evaluate", "--corpus", "claims", "--split", "bogus"]), 1,
+# An unknown split is a usage error (exit 2), the same in every command that takes --split.
+def test_evaluate_an_unknown_split_is_one_line_exit_2() -> None:
+    _one_line_error(runner.invoke(app, ["evaluate", "--corpus", "claims", "--split", "bogus"]), 2,
                     "no labelled claims in split 'bogus'; splits: dev, train")
 
 
 @pytest.mark.shared_data
-def test_evaluate_an_unknown_polnear_split_is_one_line_exit_1(shared_data: Path) -> None:
-    _one_line_error(runner.invoke(app, ["evaluate", "--split", "bogus"]), 1,
+def test_evaluate_an_unknown_polnear_split_is_one_line_exit_2(shared_data: Path) -> None:
+    _one_line_error(runner.invoke(app, ["evaluate", "--split", "bogus"]), 2,
                     "no PolNeAR split 'bogus' here; splits here: dev, ")
+
+
+@pytest.mark.parametrize("split", ["Train", "bogus"])
+def test_rules_stats_on_an_unknown_split_is_one_line_exit_2(split: str) -> None:
+    # It once measured the rules on no claims at all and called every rule dead.
+    _one_line_error(runner.invoke(app, ["rules", "stats", "--split", split]), 2,
+                    f"no labelled claims in split {split!r}; splits: dev, train")
+
+
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "labels" / "claims.csv"
+LABEL_TRAINERS = {"train": "train_corroboration", "train-hedges": "train_news_hedge_model",
+                  "train-context": "train_context_model", "train-contested": "train_contest_model"}
+
+
+def _train_args(command: str, data: Path | str, tmp_path: Path) -> list[str]:
+    args = [command, str(data), "-o", str(tmp_path / "m_model.yaml")]
+    return [*args, "--url-output", str(tmp_path / "u_model.yaml")] if command == "train-stance" else args
+
+
+@pytest.fixture
+def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The labelled-claims fits fail the test if reached: what these tests check comes before them."""
+    import scorer.training
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a model was fitted")
+
+    for name in LABEL_TRAINERS.values():
+        monkeypatch.setattr(scorer.training, name, refuse)
+
+
+_UNREADABLE = {
+    "empty": (b"", "the file is empty"),
+    "latin1": ("article_id,text\n1,déclaré\n".encode("latin-1"), "not UTF-8"),
+    "open quote": (b'article_id,text\n1,"never closed\n', "not a readable CSV"),
+    "folder": (None, "is a folder"),
+}
+
+
+@pytest.mark.parametrize("command", [*LABEL_TRAINERS, "train-stance", "train-wiki-hedges"])
+@pytest.mark.parametrize("kind", list(_UNREADABLE))
+def test_training_on_an_unreadable_file_is_one_line_exit_1(tmp_path: Path, command: str, kind: str) -> None:
+    content, message = _UNREADABLE[kind]
+    data = tmp_path / "data"
+    if content is None:
+        data.mkdir()
+    else:
+        data.write_bytes(content)
+    result = runner.invoke(app, _train_args(command, data, tmp_path))
+    _one_line_error(result, 1, f"{data}: {message}")
+
+
+def test_training_on_labels_that_are_not_numbers_is_one_line_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "labels.csv"
+    frame = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    frame.loc[0, "start"] = "twelve"
+    frame.to_csv(bad, index=False)
+    result = runner.invoke(app, _train_args("train", bad, tmp_path))
+    _one_line_error(result, 1, "must be whole numbers")
+
+
+@pytest.mark.parametrize("kind", ["folder", "missing"])
+def test_stance_training_names_the_file_it_was_given(tmp_path: Path, kind: str) -> None:
+    # Not the default ../shared/data path, which the user did not give.
+    data = tmp_path / "adir"
+    if kind == "folder":
+        data.mkdir()
+    result = runner.invoke(app, _train_args("train-stance", data, tmp_path))
+    _one_line_error(result, 1, f"{data}: ")
+    assert "../shared" not in result.stderr
+
+
+@pytest.mark.parametrize("command", LABEL_TRAINERS)
+def test_training_on_dev_is_refused_exit_2(command: str, tmp_path: Path, no_fitting: None) -> None:
+    out = tmp_path / "m_model.yaml"
+    result = runner.invoke(app, [command, str(LABELLED), "--split", "dev", "-o", str(out)])
+    _one_line_error(result, 2, "dev is for measurement only")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [*LABEL_TRAINERS, "train-stance", "train-wiki-hedges"])
+@pytest.mark.parametrize("where", ["no folder", "a folder"])
+def test_an_unwritable_model_path_is_refused_before_fitting(
+        command: str, where: str, tmp_path: Path, no_fitting: None) -> None:
+    # The fit took 18 s before the write failed with a traceback. Exit 1, as `batch` treats an
+    # output whose folder is missing.
+    output = tmp_path / "absent" / "m_model.yaml" if where == "no folder" else tmp_path
+    data = LABELLED if command in LABEL_TRAINERS else tmp_path / "never_read.csv"
+    result = runner.invoke(app, [command, str(data), "-o", str(output)])
+    _one_line_error(result, 1, f"-o {output}: {'no folder' if where == 'no folder' else 'is a folder'}")
+    if command == "train-stance":
+        result = runner.invoke(app, [command, str(data), "-o", str(tmp_path / "m_model.yaml"),
+                                     "--url-output", str(output)])
+        _one_line_error(result, 1, f"--url-output {output}: ")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+def test_a_read_only_model_folder_is_refused_before_fitting(tmp_path: Path, no_fitting: None) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        result = runner.invoke(app, ["train", str(LABELLED), "-o", str(folder / "m_model.yaml")])
+    finally:
+        folder.chmod(0o700)
+    _one_line_error(result, 1, "not writable")

@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
 
-from scorer.errors import InputError
-from scorer.labels import LABELS_PATH, LabelledClaim, article_text, load_labels, match_claims
+from scorer.labels import LABELS_PATH, LabelledClaim, article_text, labels_of_split, load_labels, match_claims
 from scorer.scoring import rules_verdict
 from scorer.sourcing import SOURCE_TYPES
 
@@ -56,10 +55,7 @@ def collect(split: str = "dev", path: Path = LABELS_PATH) -> tuple[list[Row], in
     from scorer.hedging import DEFINITION_FEATURE
     from scorer.pipeline import contradicted_by_links, default_pipeline
 
-    labels = load_labels(path, split)
-    if not labels:
-        splits = sorted({c.split for c in load_labels(path)})
-        raise InputError(f"{path}: no labelled claims in split {split!r}; splits: {', '.join(splits)}")
+    labels = labels_of_split(split, path)
     pipeline = default_pipeline()
     by_article: dict[str, list[LabelledClaim]] = defaultdict(list)
     for label in labels:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scorer.csvinput import read_csv
 from scorer.errors import DataMissing, InputError
 
 # One location for all reference data, SCORER_SHARED_DATA override included (README).
@@ -42,11 +43,12 @@ EMERGENT_TRAIN = SHARED_DATA / "emergent" / "emergent_train.csv"
 def load_emergent(path: str | Path = EMERGENT_TRAIN) -> pd.DataFrame:
     """The Emergent CSV as read (row order kept), checked for the columns and labels we use."""
     path = Path(path)
-    if not path.is_file():
-        raise DataMissing(
-            f"{path}: Emergent CSV not found (expected ../shared/data/emergent/emergent_train.csv)"
-        )
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if not path.exists():
+        # Only the default path is expected under ../shared/data; a path the user gave is just missing.
+        where = ("expected ../shared/data/emergent/emergent_train.csv" if path == EMERGENT_TRAIN
+                 else "give an Emergent-format CSV")
+        raise DataMissing(f"{path}: Emergent CSV not found ({where})")
+    frame = read_csv(path, "an Emergent-format CSV", dtype=str, keep_default_na=False)
     missing = [c for c in EMERGENT_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {missing}")

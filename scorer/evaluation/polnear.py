@@ -19,7 +19,7 @@ from pathlib import Path
 
 import regex
 
-from scorer.errors import DataMissing
+from scorer.errors import DataMissing, UnknownSplit
 from scorer.spans import make_span
 
 SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA",
@@ -122,7 +122,7 @@ def load_split(split: str = "dev", root: Path | None = None, limit: int | None =
     ann_dir = base / split / "attributions"
     if not ann_dir.is_dir():
         here = sorted(p.name for p in base.iterdir() if (p / "attributions").is_dir())
-        raise DataMissing(f"{base / split}: no PolNeAR split {split!r} here; splits here: {', '.join(here)}")
+        raise UnknownSplit(f"{base / split}: no PolNeAR split {split!r} here; splits here: {', '.join(here)}")
     files = _annotation_files(ann_dir)
     articles = []
     for article_id in sorted(files)[:limit]:

@@ -59,8 +59,11 @@ def evaluate_wikiweasel(
     (word 1-2 grams, threshold chosen the same way), which takes a few seconds more.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataMissing(f"{path}: WikiWeasel file not found (expected ../shared/data/wikiweasel/train.csv)")
+    if not path.exists():
+        # Only the default path is expected under ../shared/data; a path the user gave is just missing.
+        where = ("expected ../shared/data/wikiweasel/train.csv" if path == WIKIWEASEL_TRAIN
+                 else "give a WikiWeasel-format CSV")
+        raise DataMissing(f"{path}: WikiWeasel file not found ({where})")
     if folds < 2:
         raise ValueError("cross-validation needs at least 2 folds")
     from sklearn.model_selection import StratifiedKFold
