@@ -743,6 +743,25 @@ def rules_stats(
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else format_stats(result)) + "\n")
 
 
+def _is_model_file(path: Path) -> bool:
+    """Whether `rules check` reads `path` as a model: by its `schema` (a model saved as m_dev.yaml is
+    still a model); by its name (`*_model.yaml`) when the schema is neither a model's nor a rule
+    file's or the file cannot be read, so the loader it goes to names what is wrong."""
+    import yaml
+
+    from scorer.linear import MODEL_SCHEMA, SAFE_LOADER
+    from scorer.rulebook import RULES_SCHEMA
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema in (MODEL_SCHEMA, RULES_SCHEMA):
+        return bool(schema == MODEL_SCHEMA)
+    return path.name.endswith("_model.yaml")
+
+
 @rules_app.command("check")
 def rules_check(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -756,7 +775,7 @@ def rules_check(
     problems = 0
     for path in files:
         try:
-            if path.name.endswith("_model.yaml"):
+            if _is_model_file(path):
                 m = LinearModel.load(path)
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:

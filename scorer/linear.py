@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -85,6 +86,19 @@ class LinearModel:
             raise RuleError(
                 f"model {self.name!r}: {len(self.classes)} classes need {expected_rows} coefficient row(s)"
             )
+        # A nan or inf weight makes every score it touches nan (and the JSON report invalid); a
+        # threshold outside [0, 1] can never or always be met; a repeated feature name leaves it
+        # unclear which weight an explanation quotes. Each is a damaged file, refused when loaded.
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            raise RuleError(f"model {self.name!r}: coefficients and intercept must be finite numbers, "
+                            "not nan or inf; refit the model or restore its file")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise RuleError(f"model {self.name!r}: threshold {self.threshold} is not a probability; "
+                            "give one from 0 to 1")
+        if len(set(self.features)) != len(self.features):  # the attribution models hold 10^5 features
+            repeated = sorted(f for f, n in Counter(self.features).items() if n > 1)
+            raise RuleError(f"model {self.name!r}: feature(s) {repeated} appear more than once; "
+                            "give each feature one coefficient")
 
     # -- prediction -------------------------------------------------------------------------
     def decision_function(self, X: np.ndarray) -> np.ndarray:
@@ -211,6 +225,8 @@ class LinearModel:
                        float(data.get("threshold", 0.5)), meta)
         except (TypeError, ValueError) as exc:
             raise RuleError(f"{origin}: bad model numbers: {exc}") from exc
+        except RuleError as exc:  # the model's own checks, which know its name but not its file
+            raise RuleError(f"{origin}: {exc.args[0]}") from exc
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:

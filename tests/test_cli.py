@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -501,3 +502,36 @@ def test_a_read_only_model_folder_is_refused_before_fitting(tmp_path: Path, no_f
     finally:
         folder.chmod(0o700)
     _one_line_error(result, 1, "not writable")
+
+
+def _corroboration_yaml() -> str:
+    from scorer.scoring import corroboration_model
+
+    return corroboration_model().to_yaml()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda t: t.replace("intercept:\n- ", "intercept:\n- .nan #", 1),
+    lambda t: t.replace("\nthreshold: 0.5", "\nthreshold: 7", 1),
+], ids=["nan intercept", "threshold 7"])
+def test_rules_check_reports_a_damaged_model_exit_1(tmp_path: Path, damage: Callable[[str], str]) -> None:
+    path = tmp_path / "corroboration_model.yaml"
+    damaged = damage(_corroboration_yaml())
+    assert damaged != _corroboration_yaml()
+    path.write_text(damaged, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(path)])
+    assert result.exit_code == 1 and f"bad [E100] {path}: " in result.stderr, result.output
+
+
+def test_rules_check_tells_models_from_rule_files_by_schema(tmp_path: Path) -> None:
+    # A model saved under a name of the user's choosing is still a model, and a rule file whose name
+    # ends in _model.yaml is still a rule file.
+    model = tmp_path / "m_dev.yaml"
+    model.write_text(_corroboration_yaml(), encoding="utf-8")
+    rules = tmp_path / "claims_model.yaml"
+    shipped = Path(__file__).resolve().parents[1] / "rules" / "claims.yaml"
+    rules.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(model), str(rules)])
+    assert result.exit_code == 0, result.output
+    assert f"ok  {model}: model 'corroboration'" in result.stderr
+    assert f"ok  {rules}: 7 rules" in result.stderr

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from sklearn.linear_model import LogisticRegression
 
 from scorer.errors import RuleError
@@ -102,3 +105,28 @@ def test_a_feature_name_a_table_cannot_hold_is_refused() -> None:
     bad = LinearModel(model.name, model.classes, ("a\tb", "c", "d"), model.coefficients, model.intercept)
     with pytest.raises(RuleError, match="tab or line break"):
         bad.weights_table()
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("coefficients", [[float("nan"), 0.1, 0.2]], "must be finite numbers"),
+    ("coefficients", [[0.1, float("inf"), 0.2]], "must be finite numbers"),
+    ("intercept", [float("-inf")], "must be finite numbers"),
+    ("threshold", 7, "threshold 7.0 is not a probability"),
+    ("threshold", -0.1, "threshold -0.1 is not a probability"),
+    ("features", ["a", "b", "a"], r"feature\(s\) \['a'\] appear more than once"),
+])
+def test_a_model_file_with_numbers_no_model_can_use_is_refused(
+        tmp_path: Path, key: str, value: Any, message: str) -> None:
+    # `rules check` once said "ok" to each of these, and a nan weight made the JSON report invalid.
+    model, _ = _toy()
+    data = {**yaml.safe_load(model.to_yaml()), key: value}
+    path = tmp_path / "toy_model.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(RuleError, match=f"{re.escape(str(path))}: .*{message}"):
+        LinearModel.load(path)
+
+
+def test_every_shipped_threshold_is_a_probability() -> None:
+    # Why thresholds outside [0, 1] are refused: every model scores a probability against its threshold.
+    for path in sorted((Path(__file__).resolve().parents[1] / "rules").glob("*_model.yaml")):
+        assert 0.0 <= LinearModel.load(path).threshold <= 1.0, path
