@@ -51,6 +51,7 @@ MAX_WRAP_WIDTH = 100
 # ... and at least this many of its single line breaks must be such wraps: a text of short
 # one-line paragraphs is not rewrapped for the few of them that end near the longest line's length.
 _MIN_WRAP_SHARE = 0.5
+_MIN_WRAPS = 3
 _LINE = regex.compile(r"[^\n]*(?:\n|$)")
 _FIRST_WORD = regex.compile(r"\S+")
 # What ends a sentence or a lead-in at a line's end: after it a lower-case line is no continuation.
@@ -81,7 +82,9 @@ def soft_line_breaks(text: str) -> list[int]:
             inside.append(at)
         elif wrapped and len(body) + 1 + len(word.group()) > width:
             fitted.append(at)
-    if len(inside) + len(fitted) >= 2 and len(inside) + len(fitted) >= _MIN_WRAP_SHARE * breaks:
+    # The break after the longest line always passes the test (nothing fits after it): a wrapped text
+    # shows itself by a few more.
+    if len(fitted) >= _MIN_WRAPS and len(inside) + len(fitted) >= _MIN_WRAP_SHARE * breaks:
         return sorted(inside + fitted)
     return inside
 
