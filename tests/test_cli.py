@@ -374,8 +374,11 @@ def test_corroborate_edge_inputs(tmp_path: Path) -> None:
     reports = tmp_path / "r.csv"
     reports.write_text("id,text\n1,The mayor said the bridge will close.\n", encoding="utf-8")
     result = runner.invoke(app, ["corroborate", str(reports), "-o", str(tmp_path / "no" / "out.csv")])
-    _one_line_error(result, 1, "cannot write: ")
+    _one_line_error(result, 1, "no folder")  # found before the work, not at the write
     assert "None" not in result.stderr
+    (tmp_path / "taken.csv").mkdir()
+    result = runner.invoke(app, ["corroborate", str(reports), "-o", str(tmp_path / "taken.csv")])
+    _one_line_error(result, 1, "cannot write: ")
 
 
 def test_batch_output_suffix_in_capitals(tmp_path: Path) -> None:
