@@ -173,7 +173,10 @@ def _flags(claim: ClaimResult) -> list[str]:
         cues = ", ".join(f"“{_flat(c.text)}”" for c in claim.hedge_cues) or "model"
         flags.append(f"hedged ({cues})")
     if claim.contradicted:
-        flags.append(f"contradicted by {', '.join(claim.contradicted_by)}")
+        # The contested-claim model can read a dispute in the article that no one claim of it states
+        # ("contradicted by ;" said nothing): say what the flag rests on.
+        flags.append(f"contradicted by {', '.join(claim.contradicted_by)}" if claim.contradicted_by
+                     else "contradicted (the article disputes it; no one claim states the dispute)")
     if claim.contradiction_cues:
         doubts = ", ".join(f"“{_flat(c.text)}”" for c in claim.contradiction_cues)
         flags.append(f"voices doubt ({doubts})")

@@ -100,3 +100,17 @@ def test_every_explanation_adds_up_to_the_score(report: Report) -> None:
         logit = sum(e.contribution for e in c.explanation)
         assert math.isclose(1 / (1 + math.exp(-logit)), c.corroboration, rel_tol=1e-6)
 
+
+
+def test_a_contradicted_flag_without_a_disputing_claim_says_what_it_rests_on(report: Report) -> None:
+    """The contested-claim model may flag a claim no one claim disputes: the views said
+    "contradicted by ;" with nothing after it."""
+    from dataclasses import replace
+
+    from scorer.report import _flags, to_markdown
+
+    disputed = replace(report.claims[2], contradicted=True, contradicted_by=())
+    assert "contradicted (the article disputes it; no one claim states the dispute)" in _flags(disputed)
+    markdown = to_markdown(replace(report, claims=(disputed,)))
+    assert "contradicted by ;" not in markdown and "contradicted by |" not in markdown
+    assert "contradicted by C12, C13" in _flags(report.claims[2])
