@@ -213,6 +213,8 @@ CANCELLED = [
     ("The mayor said that even if the vote failed, she would stay in office.", "would"),
     ("Reporters asked the two remaining White House contenders if they would debate.", "if"),
     ("But I hope they are fake.", "hope"),
+    ("But there is no doubt that most of it happens in this sphere.", "doubt that"),  # certainty
+    ("There is little doubt that the plan will pass.", "doubt that"),
     ("The senator said she could not support the trade deal.", "could"),
     ("Terrorism is a real threat, and nobody knows that better than me.", "nobody knows"),
     ("The rally followed after the Associated Press reports on the donations.", "Press reports"),
@@ -632,3 +634,15 @@ def test_fast_path_on_wikiweasel() -> None:
     texts, _, _ = read_wikiweasel(WIKIWEASEL)
     for text in texts[::7]:
         assert _reference_matches(finder, text, True) == _reference_matches(finder, text, False), text
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    ("Some analysts doubt that the plan will pass.", "doubt that"),
+    ("He hinted that he would run.", "hinted"),
+    ("She hints at a deal with the unions.", "hints at"),
+    ("There was a hint of frustration in his voice.", None),  # the noun: a trace, no withheld claim
+    ("Not a hint of the deal reached the press.", None),
+])
+def test_doubt_and_hint_hedge_as_verbs_only(detector: HedgeDetector, sentence: str, cue: str | None) -> None:
+    cues = [c.text for c in detector.detect(sentence).cues]
+    assert (cue in cues) if cue else not any("hint" in c or "doubt" in c for c in cues), cues
