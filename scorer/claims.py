@@ -266,8 +266,11 @@ def claims_and_other_sentences(text: str, rules: RuleSet | None = None) -> tuple
 
 
 def split_clause(text: str, claim: Claim, cut: int) -> tuple[Claim, Claim] | None:
-    """Split a claim at character `cut` into two claims (both trimmed), or None if one side is empty."""
+    """Split a claim at character `cut` into two claims (both trimmed), or None if one side is empty.
+    The comma or semicolon that separates the two belongs to neither (LABELS.md clarification 7)."""
     left = make_span(text, claim.start, cut)
+    if left is not None and left.text[-1] in ",;":
+        left = make_span(text, left.start, left.end - 1)
     right = make_span(text, cut, claim.end)
     if left is None or right is None:
         return None

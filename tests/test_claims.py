@@ -260,3 +260,17 @@ def test_a_quotation_is_not_cut_in_two_whatever_its_marks(opening: str, closing:
             f"matters?\" Forty-three, yes.{closing}\n")
     claims = [c.span.text for c in analyze(text).claims]
     assert any(c.startswith(f"{opening}The health issue") and "but that doesn't account" in c for c in claims)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mayor said the bridge would close, while the governor said it would stay open.",
+    "Sanders hasn't said whether he has a plan, and he insisted at a rally that he is still in the race.",
+    "The mayor said the bridge would close; the governor said it would stay open.",
+])
+def test_the_separating_comma_belongs_to_neither_part(sentence: str) -> None:
+    """LABELS.md clarification 7: a sentence split at a clause boundary keeps its comma in neither claim."""
+    from scorer import analyze
+
+    claims = [c.span.text for c in analyze(sentence + "\n").claims]
+    assert len(claims) == 2 and not claims[0].endswith((",", ";")), claims
+    assert sentence.startswith(claims[0]) and sentence.endswith(claims[1])
