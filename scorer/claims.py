@@ -53,7 +53,7 @@ MAX_WRAP_WIDTH = 100
 _MIN_WRAP_SHARE = 0.5
 _MIN_WRAPS = 3
 _LINE = regex.compile(r"[^\n]*(?:\n|$)")
-_FIRST_WORD = regex.compile(r"\S+")
+_FIRST_WORD = regex.compile(r"[^ \t\r\n]+")  # a wrapper breaks at spaces: "Sen.\u00a0Bernie" is one word
 # What ends a sentence or a lead-in at a line's end: after it a lower-case line is no continuation.
 _CLOSES = regex.compile(r"[.!?…:;][\"'”’)\]]*$")
 _LIST_ITEM = regex.compile(r"(?:[-*•–—]|\d{1,3}[.)]|\(?[a-z\d]\))$")
@@ -63,29 +63,33 @@ def soft_line_breaks(text: str) -> list[int]:
     """Offsets of the newlines that only wrap a paragraph's line, each between two non-blank lines:
     one inside a sentence (the line ends without a sentence's or clause's closing mark and the next
     starts in lower case), and in a hard-wrapped text every one the next line's first word would not
-    have fitted before (the test of a greedy wrap at the text's width, its longest line). Paragraph
-    breaks (blank lines, the short last line of a wrapped paragraph, a list's next item) are never
-    among them."""
+    have fitted before (the test of a greedy wrap at the text's width: its longest line of two words
+    or more, as a URL too long for any line stands alone on its own). Paragraph breaks (blank lines,
+    the short last line of a wrapped paragraph, a list's next item) are never among them."""
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group()]
-    width = max((len(line.rstrip()) for _, line in lines), default=0)
+    bodies = [line.rstrip() for _, line in lines]
+    width = max((len(b) for b in bodies if len(b.split()) > 1), default=0) or max(map(len, bodies), default=0)
     wrapped = width <= MAX_WRAP_WIDTH and len(lines) >= 3
-    inside, fitted, breaks = [], [], 0
-    for (start, line), (_, following) in zip(lines, lines[1:], strict=False):
-        body, word = line.rstrip(), _FIRST_WORD.search(following)
+    inside, soft, fitted, breaks = [], [], 0, 0
+    for (start, line), body, (_, following) in zip(lines, bodies, lines[1:], strict=False):
+        word = _FIRST_WORD.search(following)
         if not body.strip() or word is None or not line.endswith("\n"):
             continue  # a blank line on either side: a paragraph break
-        if _LIST_ITEM.match(word.group()):
-            continue  # a list's next item starts a line of its own, whatever the width
+        fits = wrapped and len(body) + 1 + len(word.group()) > width
+        if _LIST_ITEM.match(word.group()) and not fits:
+            continue  # a list's next item starts a line of its own
         breaks += 1
         at = start + len(line) - 1
-        if word.group()[0].islower() and not _CLOSES.search(body):
+        mid_sentence = word.group()[0].islower() and not _CLOSES.search(body)
+        fitted += fits
+        if mid_sentence:
             inside.append(at)
-        elif wrapped and len(body) + 1 + len(word.group()) > width:
-            fitted.append(at)
+        if mid_sentence or fits:
+            soft.append(at)
     # The break after the longest line always passes the test (nothing fits after it): a wrapped text
     # shows itself by a few more.
-    if len(fitted) >= _MIN_WRAPS and len(inside) + len(fitted) >= _MIN_WRAP_SHARE * breaks:
-        return sorted(inside + fitted)
+    if fitted >= _MIN_WRAPS and len(soft) >= _MIN_WRAP_SHARE * breaks:
+        return soft
     return inside
 
 

@@ -274,3 +274,26 @@ def test_the_separating_comma_belongs_to_neither_part(sentence: str) -> None:
     claims = [c.span.text for c in analyze(sentence + "\n").claims]
     assert len(claims) == 2 and not claims[0].endswith((",", ";")), claims
     assert sentence.startswith(claims[0]) and sentence.endswith(claims[1])
+
+
+@pytest.mark.parametrize("width", [47, 58])
+def test_wraps_before_capitals_dashes_and_beside_a_long_url_are_all_found(width: int) -> None:
+    """A tester's cases: only the lower-case wraps of a text were joined when fewer than three others
+    fitted; a URL on a line of its own set the width, so no other break fitted; a wrap before
+    " — a reversal" was read as a list item."""
+    import textwrap
+
+    from scorer.claims import soft_line_breaks
+
+    paragraphs = [
+        "Critics said the plan was rushed, and a spokesman for the governor told reporters on Monday "
+        "that the party of Maria Lopez would vote against it — a reversal that aides said came after "
+        "weeks of pressure from Sen.\u00a0Bernie Sanders and from “the people of this state,” he said.",
+        "https://www.example.gov/briefing-room/statements-releases/2016/03/09/statement-by-the-press-secretary",
+        "Officials in Washington said that President Obama would travel to Cuba and that Secretary of "
+        "State John Kerry would join him.",
+    ]
+    wrapped = "\n\n".join(textwrap.fill(p, width, break_on_hyphens=False) for p in paragraphs) + "\n"
+    wraps = [i for i, ch in enumerate(wrapped) if ch == "\n"
+             and wrapped[i - 1] != "\n" and wrapped[i + 1: i + 2] not in ("\n", "")]
+    assert soft_line_breaks(wrapped) == wraps
