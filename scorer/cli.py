@@ -383,7 +383,7 @@ def corroborate(
         raise fail("give --claim-column or --group-column, not both", 2)
     import pandas as pd
 
-    from scorer.batch import check_target, same_file
+    from scorer.batch import same_file
     from scorer.corroborate import corroborate as run
 
     # The whole input is read before anything is written, so an output naming it would replace it.
@@ -392,11 +392,14 @@ def corroborate(
             raise fail(f"{flag} {target}: is the input; write the output elsewhere", 2)
     if reports is not None and (reports == output == "-" or same_file(reports, output)):
         raise fail(f"--reports {reports}: is also -o; give the two tables different files", 2)
-    try:
-        for target in (output, reports):
-            check_target(target)  # before the work, not after it
-    except ScorerError as exc:
-        raise fail(str(exc)) from exc
+    for target in (output, reports):  # before the work, not after it; both are CSV files, whatever the name
+        if target is None or target == "-":
+            continue
+        where = Path(target)
+        if target.endswith(("/", "\\")) or where.is_dir():
+            raise fail(f"{target}: is a folder; give a CSV file name", 2)
+        if not where.parent.is_dir():
+            raise fail(f"{target}: no folder {where.parent}; create it first or write elsewhere")
 
     try:
         source = sys.stdin if input_path == "-" else input_path
@@ -627,10 +630,17 @@ def evaluate(
         raise fail(f"--format {fmt!r}: use table or json", 2)
     if plot is not None:
         # Checked before a minute of evaluation, whose results a failed save would lose.
+        if corpus not in (Corpus.claims, Corpus.all):
+            raise fail(f"--plot draws the labelled claims' reliability diagram: use it with --corpus claims "
+                       f"or all, not {corpus.value}", 2)
         if plot.is_dir():
             raise fail(f"--plot {plot}: is a folder; give a file name such as {plot / 'reliability.png'}")
         if not plot.suffix:
             plot = plot.with_suffix(".png")  # what matplotlib would write, and so what we report
+        formats = _plot_formats()
+        if plot.suffix.lower().lstrip(".") not in formats:
+            raise fail(f"--plot {plot}: matplotlib cannot write {plot.suffix} files; use one of "
+                       f"{', '.join('.' + f for f in sorted(formats))}", 2)
         if not plot.parent.is_dir():
             raise fail(f"--plot {plot}: no folder {plot.parent}; create it first or write elsewhere")
     try:
@@ -687,6 +697,16 @@ def evaluate(
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
 
 
+def _plot_formats() -> frozenset[str]:
+    """The file suffixes matplotlib's non-interactive canvas saves here (its plugins decide a few)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return frozenset(Figure().canvas.get_supported_filetypes())
+
+
 @app.command("stance")
 def stance_command(
     report_path: Annotated[str, typer.Argument(
@@ -712,8 +732,14 @@ def stance_command(
         featurizer = default_stance_model().featurizer
     except ScorerError as exc:
         raise fail(str(exc)) from exc
-    claim_words = {s for _, _, s in featurizer.content_stems(claim) if s}
-    if claim_words and not claim_words & {s for _, _, s in featurizer.content_stems(text) if s}:
+    def roots(doc: str) -> set[str]:
+        # Looser than the model's stems, so that the note fires only on a report about something else:
+        # a content word's first three letters, "-ying" read as "-ie" ("lying" meets "lied").
+        words = (doc[a:b].lower() for a, b, stem in featurizer.content_stems(doc) if stem)
+        return {(w[:-4] + "ie" if w.endswith("ying") else w)[:3] for w in words}
+
+    claim_words = roots(claim)
+    if claim_words and not claim_words & roots(text):
         # The model reads how a report treats the claim; a report about something else still gets
         # a label (an unrelated headline read "for" at 0.70), which means nothing.
         err.print("note: the report shares no content word with the claim; a stance is only "

@@ -16,8 +16,9 @@ from scorer.sourcing import SOURCE_TYPES
 from scorer.spans import Span
 
 # C0 controls but tab and newline (which _flat folds anyway), DEL and C1: ESC starts the terminal's
-# escape sequences, and C1's CSI (U+009B) is one on its own.
-_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# escape sequences, and C1's CSI (U+009B) is one on its own. Also the bidirectional embeddings,
+# overrides and isolates, which reorder the rest of the line on screen (U+202E shows text reversed).
+_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 REPORT_SCHEMA = "scorer.report/1"
 
@@ -275,7 +276,7 @@ def render_terminal(report: Report, console: Any) -> None:
         console.print(sources)
         claims = Table(title="Claims", show_lines=True, expand=True)
         claims.add_column("id", no_wrap=True)
-        claims.add_column("claim", ratio=5)
+        claims.add_column("claim", ratio=5, overflow="fold")  # a URL longer than the column
         claims.add_column("sources", ratio=2, overflow="fold")
         claims.add_column("verdict", no_wrap=True)
         claims.add_column("score", justify="right", no_wrap=True)

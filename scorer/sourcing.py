@@ -398,8 +398,8 @@ class OutletTable:
         key = outlet.strip().lower()
         # A URL's host: no scheme, path, query, fragment, user, port or root dot
         # ("https://user@www.nytimes.com:443/x?y" -> nytimes.com).
-        key = regex.split(r"[/?#]", regex.sub(r"^[a-z][a-z0-9+.-]*://", "", key))[0]
-        key = regex.sub(r"^[^@\s]*@|:\d+$", "", key).rstrip(".")
+        key = regex.split(r"[/?#\\]", regex.sub(r"^(?:[a-z][a-z0-9+.-]*:)?//", "", key))[0]
+        key = regex.sub(r"^.*@|:\d*$", "", key).rstrip(".")
         key = key.removeprefix("www.")
         domain = key if key in self.prior else self.by_name.get(key)
         if domain and domain in self.prior:

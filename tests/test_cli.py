@@ -46,18 +46,27 @@ def test_report_terminal_cuts_nothing_short_at_any_width(columns: int) -> None:
         assert "contradicted by C12, C13" in flat
 
 
+def test_a_wide_report_folds_a_url_longer_than_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "url.txt"
+    url = "https://www.example.gov/briefing-room/statements-releases/2016/03/09/statement-by-the-press"
+    path.write_text(f"Officials said the full statement is at {url} and will be updated.\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0 and "…" not in result.output, result.output
+
+
 @pytest.mark.parametrize("fmt", ["terminal", "markdown"])
 def test_report_views_show_no_escape_sequences_from_the_article(tmp_path: Path, fmt: str) -> None:
     """Scraped text can carry ESC sequences (clear the screen, retitle the window): the human views
     show them as U+FFFD; JSON keeps the text exactly. A bracketed outlet is no rich markup either."""
     path = tmp_path / "e.txt"
     path.write_text("Headline here\n\nOfficials said the bridge \x1b[2J\x1b[31mcollapsed\x1b[0m on Tuesday "
-                    "\x1b]0;PWNED\x07 night, according to police.\n", encoding="utf-8")
+                    "\x1b]0;PWNED\x07 night, \u202eaccording to police.\n", encoding="utf-8")
     result = runner.invoke(app, ["report", str(path), "--format", fmt, "--outlet", "[bold]x"],
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "\ufffd[31mcollapsed" in result.stdout and "[bold]x" in result.stdout
+    assert "\u202e" not in result.stdout  # a right-to-left override would show the rest reversed
     as_json = runner.invoke(app, ["report", str(path), "--format", "json"])
     assert "\\u001b[31mcollapsed" in as_json.stdout  # the article's text, as given
 
@@ -219,15 +228,19 @@ def test_stance_command(tmp_path: Path) -> None:
     assert any(c["text"].lower().startswith("den") for c in doc["cues"])
 
 
-@pytest.mark.parametrize(("headline", "noted"), [
-    ("Apple releases new iPhone with larger screen", True),
-    ("Officials deny reports that the bridge collapsed", False),
+@pytest.mark.parametrize(("claim", "headline", "noted"), [
+    ("The Golden Gate Bridge collapsed", "Apple releases new iPhone with larger screen", True),
+    ("The Golden Gate Bridge collapsed", "Officials deny reports that the bridge collapsed", False),
+    ("He lied", "He is lying", False),  # inflections the model's stemmer does not join
+    ("She died", "She is dying", False),
+    ("They fled", "They are fleeing", False),
 ])
-def test_stance_notes_a_report_about_something_else(tmp_path: Path, headline: str, noted: bool) -> None:
+def test_stance_notes_a_report_about_something_else(tmp_path: Path, claim: str, headline: str,
+                                                    noted: bool) -> None:
     """An unrelated headline still gets a label ("for", 0.70): stderr says it means nothing."""
     report = tmp_path / "headline.txt"
     report.write_text(headline, encoding="utf-8")
-    result = runner.invoke(app, ["stance", "--claim", "The Golden Gate Bridge collapsed", str(report)])
+    result = runner.invoke(app, ["stance", "--claim", claim, str(report)])
     assert result.exit_code == 0, result.output
     assert ("shares no content word with the claim" in result.stderr) is noted
 
@@ -311,6 +324,21 @@ def test_evaluate_all_is_one_report_of_spans_and_claims(shared_data: Path,
     result = runner.invoke(app, ["evaluate", "--split", "dev", "--corpus", "all", "--limit", "2"])
     assert result.exit_code == 0, result.output
     assert "source.exact" in result.output and "no labelled claims in split 'dev'" in result.output
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--corpus", "claims", "--plot", "{tmp}/rel.txt"], 2, "matplotlib cannot write .txt files"),
+    (["--corpus", "polnear", "--plot", "{tmp}/rel.png"], 2, "use it with --corpus claims or all"),
+    (["--corpus", "emergent", "--plot", "{tmp}/rel.png"], 2, "not emergent"),
+])
+def test_evaluate_refuses_a_plot_it_would_not_draw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    args: list[str], code: int, message: str) -> None:
+    """A .txt plot was a traceback after the evaluation; with another corpus --plot was ignored."""
+    import scorer.evaluation.claims_eval as claims_eval
+
+    monkeypatch.setattr(claims_eval, "evaluate_claims", lambda *a, **k: pytest.fail("evaluated"))
+    result = runner.invoke(app, ["evaluate", *[a.format(tmp=tmp_path) for a in args]])
+    _one_line_error(result, code, message)
 
 
 @pytest.mark.parametrize(("where", "message"), [("nope/rel.png", "no folder"), (".", "is a folder")])

@@ -275,6 +275,20 @@ def test_cli_refuses_outputs_that_overwrite_the_input_or_each_other(tmp_path, ar
     assert path.read_bytes() == before and not (tmp_path / "x.csv").exists()
 
 
+@pytest.mark.parametrize(("target", "code", "message"), [
+    ("nope/x.parquet", 1, "no folder"),  # a CSV whatever its name: no batch-style folder of parts
+    ("nope/", 2, "is a folder"),
+    (".", 2, "is a folder"),
+])
+def test_cli_checks_every_output_name_as_a_csv_file_before_the_work(tmp_path, target: str, code: int,
+                                                                     message: str) -> None:
+    path = _write(tmp_path, CASTRO)
+    result = runner.invoke(app, ["corroborate", str(path), "-o", str(tmp_path / "c.csv"),
+                                 "--reports", str(tmp_path / target) + ("/" if target.endswith("/") else "")])
+    assert result.exit_code == code and message in result.output, result.output
+    assert not (tmp_path / "c.csv").exists()
+
+
 def test_cli_names_the_output_it_cannot_write_before_doing_the_work(tmp_path) -> None:
     path = _write(tmp_path, CASTRO)
     out = tmp_path / "claims.csv"

@@ -1013,6 +1013,7 @@ def test_a_background_name_after_a_title_of_drops_the_title_word(typer_: SourceT
 @pytest.mark.parametrize("given", [
     "nytimes.com", "NYTimes.com", "nytimes.com:443", "https://user@www.nytimes.com:443/x?y#z",
     "http://nytimes.com?x", "nytimes.com.", "https://www.nytimes.com/2016/01/01/us/politics/a.html",
+    "//www.nytimes.com/x", "nytimes.com:", "https://www.nytimes.com\\x", "a@b@nytimes.com",
 ])
 def test_an_outlet_given_as_any_form_of_its_address_is_known(given: str) -> None:
     """A port, a query or a user in a URL made the outlet unknown (its default prior, not its own)."""
