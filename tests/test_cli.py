@@ -406,7 +406,7 @@ def test_corroborate_edge_inputs(tmp_path: Path) -> None:
     assert "None" not in result.stderr
     (tmp_path / "taken.csv").mkdir()
     result = runner.invoke(app, ["corroborate", str(reports), "-o", str(tmp_path / "taken.csv")])
-    _one_line_error(result, 1, "cannot write: ")
+    _one_line_error(result, 2, "is a folder")
 
 
 def test_batch_output_suffix_in_capitals(tmp_path: Path) -> None:
