@@ -71,7 +71,8 @@ def soft_line_breaks(text: str) -> list[int]:
     width = max((len(b) for b in bodies if len(b.split()) > 1), default=0) or max(map(len, bodies), default=0)
     wrapped = width <= MAX_WRAP_WIDTH and len(lines) >= 3
     inside, soft, fitted, breaks = [], [], 0, 0
-    for (start, line), body, (_, following) in zip(lines, bodies, lines[1:], strict=False):
+    first = next((k for k, b in enumerate(bodies) if b.strip()), -1)
+    for k, ((start, line), body, (_, following)) in enumerate(zip(lines, bodies, lines[1:], strict=False)):
         word = _FIRST_WORD.search(following)
         if not body.strip() or word is None or not line.endswith("\n"):
             continue  # a blank line on either side: a paragraph break
@@ -80,8 +81,13 @@ def soft_line_breaks(text: str) -> list[int]:
             continue  # a list's next item starts a line of its own
         breaks += 1
         at = start + len(line) - 1
-        mid_sentence = word.group()[0].islower() and not _CLOSES.search(body)
-        fitted += fits
+        # The first line is most often a headline, and one may end before a lower-case name
+        # ("Apple's quarter disappoints\niPhone sales fell"): it goes on only past a comma in it.
+        mid_sentence = (word.group()[0].islower() and not _CLOSES.search(body)
+                        and (k != first or "," in body))
+        # A full line that ends a sentence is as likely a one-line paragraph of about the width as a
+        # wrap: only breaks inside a sentence show that a text is wrapped.
+        fitted += fits and not _CLOSES.search(body)
         if mid_sentence:
             inside.append(at)
         if mid_sentence or fits:

@@ -392,14 +392,9 @@ def corroborate(
             raise fail(f"{flag} {target}: is the input; write the output elsewhere", 2)
     if reports is not None and (reports == output == "-" or same_file(reports, output)):
         raise fail(f"--reports {reports}: is also -o; give the two tables different files", 2)
-    for target in (output, reports):  # before the work, not after it; both are CSV files, whatever the name
-        if target is None or target == "-":
-            continue
-        where = Path(target)
-        if target.endswith(("/", "\\")) or where.is_dir():
-            raise fail(f"{target}: is a folder; give a CSV file name", 2)
-        if not where.parent.is_dir():
-            raise fail(f"{target}: no folder {where.parent}; create it first or write elsewhere")
+    for flag, target in (("-o", output), ("--reports", reports)):  # both CSV files, whatever the name
+        if target is not None and target != "-":
+            _check_output_file(target, flag, "claims.csv")
 
     try:
         source = sys.stdin if input_path == "-" else input_path
@@ -448,18 +443,22 @@ def _note_unpinned_blas() -> None:
                   "in their last digits; `make models` sets them", markup=False)
 
 
-def _check_model_output(output: str, option: str = "-o") -> None:
-    """Refuse a model path that cannot be written before fitting (a fit takes seconds to minutes, and
-    its result would be lost). Exit 1, as `batch` treats an output whose folder is missing."""
-    path = Path(output)
-    if path.is_dir():
-        raise fail(f"{option} {output}: is a folder; give the model file to write, e.g. "
-                   f"{path / 'my_model.yaml'}")
+def _check_output_file(target: str, option: str, example: str) -> None:
+    """Refuse an output file the command writes at the end before its work (a fit or an evaluation
+    takes seconds to minutes, whose result would be lost): a folder given as the file is a usage
+    error (exit 2); a missing folder or no write permission exits 1, as `batch` treats its outputs."""
+    path = Path(target)
+    if target.endswith(("/", "\\")) or path.is_dir():
+        raise fail(f"{option} {target}: is a folder; give a file name, e.g. {path / example}", 2)
     folder = path.parent
     if not folder.is_dir():
-        raise fail(f"{option} {output}: no folder {folder}; create it first or write elsewhere")
+        raise fail(f"{option} {target}: no folder {folder}; create it first or write elsewhere")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise fail(f"{option} {output}: not writable; write elsewhere or change its permissions")
+        raise fail(f"{option} {target}: not writable; write elsewhere or change its permissions")
+
+
+def _check_model_output(output: str, option: str = "-o") -> None:
+    _check_output_file(output, option, "my_model.yaml")
 
 
 def _fit_on_labels(fit: Callable[..., tuple[Any, str]], labelled: str, split: str, output: str) -> None:
@@ -555,9 +554,12 @@ def train_stance(
 ) -> None:
     """Refit the stance models (headline; headline and URL slug) on Emergent train, with
     claim-grouped CV metrics in each file."""
+    from scorer.batch import same_file
     from scorer.evaluation.emergent import EMERGENT_TRAIN
     from scorer.stance import train_stance_model
 
+    if same_file(output, url_output):
+        raise fail(f"--url-output {url_output}: is also -o; the two models need two files", 2)
     _check_model_output(output)
     _check_model_output(url_output, "--url-output")
     for path, url in ((output, False), (url_output, True)):
@@ -634,15 +636,14 @@ def evaluate(
             raise fail(f"--plot draws the labelled claims' reliability diagram: use it with --corpus claims "
                        f"or all, not {corpus.value}", 2)
         if plot.is_dir():
-            raise fail(f"--plot {plot}: is a folder; give a file name such as {plot / 'reliability.png'}")
+            _check_output_file(str(plot), "--plot", "reliability.png")
         if not plot.suffix:
             plot = plot.with_suffix(".png")  # what matplotlib would write, and so what we report
         formats = _plot_formats()
         if plot.suffix.lower().lstrip(".") not in formats:
             raise fail(f"--plot {plot}: matplotlib cannot write {plot.suffix} files; use one of "
                        f"{', '.join('.' + f for f in sorted(formats))}", 2)
-        if not plot.parent.is_dir():
-            raise fail(f"--plot {plot}: no folder {plot.parent}; create it first or write elsewhere")
+        _check_output_file(str(plot), "--plot", "reliability.png")
     try:
         if corpus is Corpus.emergent:
             from scorer.evaluation.emergent import evaluate_stance
@@ -680,6 +681,8 @@ def evaluate(
 
             spans = evaluate_attribution(split, limit=limit)
             claims = evaluate_claims(split, plot=plot) if load_labels(split=split) else None
+            if claims is None and plot is not None:
+                err.print(f"note: no labelled claims in split {split!r}, so no --plot {plot}", markup=False)
             result = {"polnear": spans, "claims": claims}
             text = format_table(spans) + "\n\n" + (
                 format_claims_table(claims) if claims else f"no labelled claims in split {split!r}")
@@ -691,7 +694,7 @@ def evaluate(
     except ScorerError as exc:
         raise fail(str(exc), exc.exit_code) from exc  # 2 for an unknown split
     except OSError as exc:
-        if plot is None or exc.filename not in (str(plot), None):
+        if plot is None or exc.filename != str(plot):
             raise
         raise fail(f"--plot {plot}: cannot write: {exc.strerror or exc}") from exc
     sys.stdout.write((json.dumps(result, indent=2) if fmt == "json" else text) + "\n")
@@ -739,7 +742,8 @@ def stance_command(
         return {(w[:-4] + "ie" if w.endswith("ying") else w)[:3] for w in words}
 
     claim_words = roots(claim)
-    if claim_words and not claim_words & roots(text):
+    slug = " ".join("".join(ch if ch.isalpha() else " " for ch in url or "").split())  # read by the URL model
+    if claim_words and not claim_words & roots(f"{text}\n{slug}"):
         # The model reads how a report treats the claim; a report about something else still gets
         # a label (an unrelated headline read "for" at 0.70), which means nothing.
         err.print("note: the report shares no content word with the claim; a stance is only "

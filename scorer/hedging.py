@@ -840,7 +840,12 @@ def read_wikiweasel(csv_path: str | Path) -> tuple[list[str], np.ndarray, str]:
     if not {"text", "label"} <= set(frame.columns):
         raise InputError(f"{path}: expected columns 'text' and 'label', got {list(frame.columns)}")
     texts = [t.rstrip("\r\n") for t in frame["text"].tolist()]
-    return texts, frame["label"].astype(int).to_numpy(), sha256_of([raw])
+    labels = frame["label"].astype(str).str.strip()
+    wrong = labels[~labels.isin(["0", "1"])]
+    if len(wrong):
+        raise InputError(f"{path}: row {int(wrong.index[0]) + 1} has label {wrong.iloc[0]!r}; "
+                         "every label must be 0 (not hedged) or 1 (hedged)")
+    return texts, labels.astype(int).to_numpy(), sha256_of([raw])
 
 
 def train_hedge_model(

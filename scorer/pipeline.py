@@ -541,8 +541,9 @@ class Pipeline:
         report = Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
                         tuple(results), other_attributions=stage.other_attributions)
         # Every span's text as the article has it (a wrapped line's newline or CR, not the space
-        # read); a web page's spans keep their markup blanked.
-        return report if text is given or page else _texts_from(report, given)
+        # read); a web page's as the page has it with its markup blanked (the same length).
+        shown = blank_html(given) if page else given
+        return report if text is given or text == shown else _texts_from(report, shown)
 
 
 def _texts_from(value: Any, text: str) -> Any:

@@ -21,6 +21,8 @@ from scorer.spans import Span
 _CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 REPORT_SCHEMA = "scorer.report/1"
+# A contribution that rounds to +0.00 moved nothing a reader can see: the views leave it out.
+SHOWN_CONTRIBUTION = 0.005
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def to_markdown(report: Report) -> str:
     out.write("\n## Why each score\n\n")
     for c in report.claims:
         parts = ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in c.explanation
-                          if abs(e.contribution) >= 0.005)
+                          if abs(e.contribution) >= SHOWN_CONTRIBUTION)
         out.write(f"- **{c.id}** {c.corroboration:.2f}: {parts}\n")
     return out.getvalue()
 
@@ -245,7 +247,8 @@ WIDE_REPORT_COLUMNS = 120
 
 def _why(claim: ClaimResult, top: int = 3) -> str:
     """The signals that moved the score most, intercept aside (all of them are in JSON and Markdown)."""
-    signals = (e for e in claim.explanation if e.feature != "intercept" and abs(e.contribution) >= 0.005)
+    signals = (e for e in claim.explanation
+               if e.feature != "intercept" and abs(e.contribution) >= SHOWN_CONTRIBUTION)
     moved = sorted(signals, key=lambda e: -abs(e.contribution))[:top]
     return ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in moved) or "the intercept alone"
 
@@ -272,7 +275,8 @@ def render_terminal(report: Report, console: Any) -> None:
         for col in ("id", "source", "type", "mentions"):
             sources.add_column(col, overflow="fold")
         for src in cited:
-            sources.add_row(src.id, _flat(src.name), src.type, ", ".join(_flat(m.text) for m in src.mentions))
+            sources.add_row(src.id, Text(_flat(src.name)), src.type,
+                            Text(", ".join(_flat(m.text) for m in src.mentions)))
         console.print(sources)
         claims = Table(title="Claims", show_lines=True, expand=True)
         claims.add_column("id", no_wrap=True)
@@ -282,15 +286,16 @@ def render_terminal(report: Report, console: Any) -> None:
         claims.add_column("score", justify="right", no_wrap=True)
         claims.add_column("flags", ratio=2, overflow="fold")
         for c in report.claims:
-            claims.add_row(c.id, _flat(c.span.text), _sources_line(report, c),
+            # Text, never a str: rich would read an article's "[sic]" or "[/b]" as markup.
+            claims.add_row(c.id, Text(_flat(c.span.text)), Text(_sources_line(report, c)),
                            Text(c.verdict, style=colours.get(c.verdict, "")), f"{c.corroboration:.2f}",
-                           "\n".join(_flags(c)))
+                           Text("\n".join(_flags(c))))
         console.print(claims)
         if report.claims:
             console.print(Text("Why each score (the signals that moved it most; all in --format json)",
                                style="italic"))
             for c in report.claims:
-                console.print(f"{c.id} {c.corroboration:.2f}: {_why(c)}", highlight=False)
+                console.print(Text(f"{c.id} {c.corroboration:.2f}: {_why(c)}"))
     else:
         def block(head: Text, lines: list[str]) -> None:
             console.print(head)
@@ -315,8 +320,8 @@ def render_terminal(report: Report, console: Any) -> None:
         for col, ratio in (("source", 1), ("cue", 1), ("sentence", 4)):
             others.add_column(col, ratio=ratio, overflow="fold")
         for a in report.other_attributions:
-            others.add_row(_flat(a.source.text) if a.source else "—", _flat(a.cue.text),
-                           _flat(a.sentence.text))
+            others.add_row(Text(_flat(a.source.text) if a.source else "—"), Text(_flat(a.cue.text)),
+                           Text(_flat(a.sentence.text)))
         console.print(others)
 
 

@@ -239,6 +239,13 @@ def test_a_line_break_inside_a_sentence_is_no_paragraph_break() -> None:
     "Officials said three things.\n- The bridge is closed\n- The ferry runs hourly\n- Buses replace trains\n",
     "The council met on Monday.\nThe mayor said the levy would pass.\nThe vote is next week.\n",
     "Senate passes budget deal after late-night vote\nThe Senate approved the budget early on Friday.\n",
+    "Apple's quarter disappoints\niPhone sales fell 5% in the quarter, the company said.\n",
+    "Headline here\n" + "\n".join([  # one-line paragraphs of about one length, each a sentence
+        "The mayor said on Monday that the city would close the old bridge for repairs next week.",
+        "The governor said on Tuesday that the state would pay for most of the repairs next year.",
+        "Officials said on Wednesday that the repairs would take about three months to finish.",
+        "Residents said on Thursday that the closure would add an hour to their daily commute.",
+        "The council said on Friday that it would vote on the repair contract later this month."]) + "\n",
 ])
 def test_lines_that_are_items_or_sentences_stay_lines(text: str) -> None:
     from scorer.claims import soft_line_breaks

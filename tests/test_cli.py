@@ -46,6 +46,18 @@ def test_report_terminal_cuts_nothing_short_at_any_width(columns: int) -> None:
         assert "contradicted by C12, C13" in flat
 
 
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_square_brackets_in_an_article_are_text_not_markup(tmp_path: Path, columns: str) -> None:
+    """Table cells given as str were read as rich markup: "[sic]" vanished, "[/i]" was a traceback."""
+    path = tmp_path / "brackets.txt"
+    path.write_text("Headline here\n\nHe wrote [sic] that the vote was [b]rigged[/b], officials said "
+                    "[/i].\n\nWas it [/b]rigged? the mayor asked.\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(path)], env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "[sic]" in flat and "[b]rigged[/b]," in flat and "[/i]" in flat and "Was it [/b]rigged?" in flat
+
+
 def test_a_wide_report_folds_a_url_longer_than_its_column(tmp_path: Path) -> None:
     path = tmp_path / "url.txt"
     url = "https://www.example.gov/briefing-room/statements-releases/2016/03/09/statement-by-the-press"
@@ -243,6 +255,10 @@ def test_stance_notes_a_report_about_something_else(tmp_path: Path, claim: str, 
     result = runner.invoke(app, ["stance", "--claim", claim, str(report)])
     assert result.exit_code == 0, result.output
     assert ("shares no content word with the claim" in result.stderr) is noted
+    if noted:  # the URL model reads the slug's words too
+        result = runner.invoke(app, ["stance", "--claim", claim, str(report), "--url",
+                                     "https://example.com/2016/golden-gate-bridge-collapses"])
+        assert "shares no content word" not in result.stderr
 
 
 def test_stance_command_url_option(tmp_path: Path) -> None:
@@ -341,9 +357,10 @@ def test_evaluate_refuses_a_plot_it_would_not_draw(tmp_path: Path, monkeypatch: 
     _one_line_error(result, code, message)
 
 
-@pytest.mark.parametrize(("where", "message"), [("nope/rel.png", "no folder"), (".", "is a folder")])
+@pytest.mark.parametrize(("where", "code", "message"),
+                         [("nope/rel.png", 1, "no folder"), (".", 2, "is a folder")])
 def test_evaluate_checks_the_plot_path_before_the_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       where: str, message: str) -> None:
+                                                       where: str, code: int, message: str) -> None:
     """A bad --plot path was a traceback after the evaluation, its table lost."""
     import scorer.evaluation.claims_eval as claims_eval
 
@@ -352,7 +369,7 @@ def test_evaluate_checks_the_plot_path_before_the_work(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(claims_eval, "evaluate_claims", never)
     result = runner.invoke(app, ["evaluate", "--corpus", "claims", "--plot", str(tmp_path / where)])
-    _one_line_error(result, 1, message)
+    _one_line_error(result, code, message)
 
 
 def test_evaluate_names_the_plot_file_it_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -511,16 +528,33 @@ def test_training_on_dev_is_refused_exit_2(command: str, tmp_path: Path, no_fitt
 @pytest.mark.parametrize("where", ["no folder", "a folder"])
 def test_an_unwritable_model_path_is_refused_before_fitting(
         command: str, where: str, tmp_path: Path, no_fitting: None) -> None:
-    # The fit took 18 s before the write failed with a traceback. Exit 1, as `batch` treats an
-    # output whose folder is missing.
+    # The fit took 18 s before the write failed with a traceback. A missing folder exits 1, as
+    # `batch` treats an output whose folder is missing; a folder given as the file is a usage error.
     output = tmp_path / "absent" / "m_model.yaml" if where == "no folder" else tmp_path
+    code = 1 if where == "no folder" else 2
     data = LABELLED if command in LABEL_TRAINERS else tmp_path / "never_read.csv"
     result = runner.invoke(app, [command, str(data), "-o", str(output)])
-    _one_line_error(result, 1, f"-o {output}: {'no folder' if where == 'no folder' else 'is a folder'}")
+    _one_line_error(result, code, f"-o {output}: {'no folder' if where == 'no folder' else 'is a folder'}")
     if command == "train-stance":
         result = runner.invoke(app, [command, str(data), "-o", str(tmp_path / "m_model.yaml"),
                                      "--url-output", str(output)])
-        _one_line_error(result, 1, f"--url-output {output}: ")
+        _one_line_error(result, code, f"--url-output {output}: ")
+
+
+def test_stance_training_refuses_one_file_for_both_models(tmp_path: Path) -> None:
+    out = tmp_path / "m_model.yaml"
+    result = runner.invoke(app, ["train-stance", str(tmp_path / "never_read.csv"), "-o", str(out),
+                                 "--url-output", str(out)])
+    _one_line_error(result, 2, "is also -o")
+
+
+@pytest.mark.parametrize(("content", "label"), [("text,label\nfoo,\nbar,1\n", "''"),
+                                                ("text,label\nfoo,2\nbar,1\n", "'2'")])
+def test_wikiweasel_labels_other_than_0_and_1_are_one_line(tmp_path: Path, content: str, label: str) -> None:
+    data = tmp_path / "weasel.csv"
+    data.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["train-wiki-hedges", str(data), "-o", str(tmp_path / "m_model.yaml")])
+    _one_line_error(result, 1, f"row 1 has label {label}")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
