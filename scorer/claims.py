@@ -83,11 +83,11 @@ def soft_line_breaks(text: str) -> list[int]:
         at = start + len(line) - 1
         # The first line is most often a headline, and one may end before a lower-case name
         # ("Apple's quarter disappoints\niPhone sales fell"): it goes on only past a comma in it.
-        mid_sentence = (word.group()[0].islower() and not _CLOSES.search(body)
-                        and (k != first or "," in body))
+        closes = _CLOSES.search(body) is not None
+        mid_sentence = word.group()[0].islower() and not closes and (k != first or "," in body)
         # A full line that ends a sentence is as likely a one-line paragraph of about the width as a
         # wrap: only breaks inside a sentence show that a text is wrapped.
-        fitted += fits and not _CLOSES.search(body)
+        fitted += fits and not closes
         if mid_sentence:
             inside.append(at)
         if mid_sentence or fits:

@@ -635,14 +635,13 @@ def evaluate(
         if corpus not in (Corpus.claims, Corpus.all):
             raise fail(f"--plot draws the labelled claims' reliability diagram: use it with --corpus claims "
                        f"or all, not {corpus.value}", 2)
-        if plot.is_dir():
-            _check_output_file(str(plot), "--plot", "reliability.png")
-        if not plot.suffix:
-            plot = plot.with_suffix(".png")  # what matplotlib would write, and so what we report
-        formats = _plot_formats()
-        if plot.suffix.lower().lstrip(".") not in formats:
-            raise fail(f"--plot {plot}: matplotlib cannot write {plot.suffix} files; use one of "
-                       f"{', '.join('.' + f for f in sorted(formats))}", 2)
+        if not plot.is_dir():  # a folder is refused as a file name below, whatever its suffix
+            if not plot.suffix:
+                plot = plot.with_suffix(".png")  # what matplotlib would write, and so what we report
+            formats = _plot_formats()
+            if plot.suffix.lower().lstrip(".") not in formats:
+                raise fail(f"--plot {plot}: matplotlib cannot write {plot.suffix} files; use one of "
+                           f"{', '.join('.' + f for f in sorted(formats))}", 2)
         _check_output_file(str(plot), "--plot", "reliability.png")
     try:
         if corpus is Corpus.emergent:

@@ -448,6 +448,7 @@ class Pipeline:
             # paragraphs are found as in any other file, not read as one run-on paragraph.
             text = _OTHER_LINE_BREAK.sub("\n", text)
         text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
+        as_given = text is given  # each step above returns its input when it changes nothing
         page = looks_like_html(text)
         if page:
             # A saved web page: read its text, every offset still into the page as given.
@@ -540,10 +541,11 @@ class Pipeline:
                                for a in c.attributions)) for c in results]
         report = Report(article_id, outlet, outlet_prior, outlet_known, len(text), tuple(sources),
                         tuple(results), other_attributions=stage.other_attributions)
+        if as_given:
+            return report
         # Every span's text as the article has it (a wrapped line's newline or CR, not the space
         # read); a web page's as the page has it with its markup blanked (the same length).
-        shown = blank_html(given) if page else given
-        return report if text is given or text == shown else _texts_from(report, shown)
+        return _texts_from(report, blank_html(given) if page else given)
 
 
 def _texts_from(value: Any, text: str) -> Any:
