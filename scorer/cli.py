@@ -32,6 +32,7 @@ class ReportFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 # batch.DEFAULT_MAX_CHARS, repeated so that the CLI starts without importing pandas (a test checks
@@ -85,10 +86,11 @@ def report(
         raise fail(f"{where}: {len(text):,} characters, over "
                    f"--max-chars {max_chars:,}; split it into articles, or raise --max-chars to score it")
     from scorer import analyze
-    from scorer.markup import looks_like_html
+    from scorer.pipeline import article_as_read
     from scorer.report import render_terminal, to_markdown
 
-    if looks_like_html(text.removeprefix("\ufeff")):  # as Pipeline.analyze reads it
+    shown, page = article_as_read(text)
+    if page:
         err.print(f"note: {where} read as a web page: its markup is "
                   "blanked, and offsets still index it as given", markup=False)
 
@@ -101,6 +103,10 @@ def report(
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif fmt is ReportFormat.markdown:
         sys.stdout.write(to_markdown(result))
+    elif fmt is ReportFormat.html:
+        from scorer.html_report import to_html
+
+        sys.stdout.write(to_html(result, shown, page=page))
     else:
         render_terminal(result, Console(highlight=False))
 

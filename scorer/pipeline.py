@@ -438,21 +438,8 @@ class Pipeline:
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
         given = text
-        if text.startswith("\ufeff"):
-            # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
-            # space, it leaves every offset into the text as given and the first line the first line.
-            text = " " + text[1:]
-        if _OTHER_LINE_BREAK.search(text):
-            # Old Mac files end lines in a bare CR, some exports in U+2028/U+2029: as "\n" (one
-            # character for one, so offsets still index the text as given) the headline and the
-            # paragraphs are found as in any other file, not read as one run-on paragraph.
-            text = _OTHER_LINE_BREAK.sub("\n", text)
-        text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
-        as_given = text is given  # each step above returns its input when it changes nothing
-        page = looks_like_html(text)
-        if page:
-            # A saved web page: read its text, every offset still into the page as given.
-            text = blank_html(text)
+        text, page = working_text(given)
+        as_given = text is given  # each step of working_text returns its input when it changes nothing
         outlet_prior, outlet_known = self.outlets.prior_of(outlet)
         stage = self.attribute(text)
         work, spans, sims, type_of, sources = (stage.work, stage.spans, stage.sims, stage.type_of,
@@ -546,6 +533,34 @@ class Pipeline:
         # Every span's text as the article has it (a wrapped line's newline or CR, not the space
         # read); a web page's as the page has it with its markup blanked (the same length).
         return _texts_from(report, blank_html(given) if page else given)
+
+
+def working_text(given: str) -> tuple[str, bool]:
+    """The text the pipeline reads for the article `given`, of the same length (every offset still
+    indexes `given`), and whether it read `given` as a web page."""
+    text = given
+    if text.startswith("\ufeff"):
+        # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
+        # space, it leaves every offset into the text as given and the first line the first line.
+        text = " " + text[1:]
+    if _OTHER_LINE_BREAK.search(text):
+        # Old Mac files end lines in a bare CR, some exports in U+2028/U+2029: as "\n" (one
+        # character for one, so offsets still index the text as given) the headline and the
+        # paragraphs are found as in any other file, not read as one run-on paragraph.
+        text = _OTHER_LINE_BREAK.sub("\n", text)
+    text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
+    page = looks_like_html(text)
+    if page:
+        # A saved web page: read its text, every offset still into the page as given.
+        text = blank_html(text)
+    return text, page
+
+
+def article_as_read(given: str) -> tuple[str, bool]:
+    """The article as its report's span texts quote it (a web page with its markup blanked, any other
+    text as given), and whether it was read as a web page: what a view of the whole article shows."""
+    _, page = working_text(given)
+    return (blank_html(given) if page else given), page
 
 
 def _texts_from(value: Any, text: str) -> Any:

@@ -1,0 +1,246 @@
+"""The report as one self-contained HTML page: the article with its claims, sources and cues marked in
+place, and beside it every claim's verdict, score, sources, flags and the signals that made the score.
+
+The page loads nothing (no script, font or stylesheet from elsewhere: it opens offline and in a mail
+attachment) and every piece of article text in it is escaped: an article is data, never markup.
+Marks are laid over the article by character offset (`Report` spans are half-open offsets into the
+article as given), so overlapping findings (a source inside a claim, a hedge cue inside a source) need
+no nesting: the text is cut at every span edge and each piece carries the marks that cover it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from scorer.report import (
+    _CONTROL,
+    SHOWN_CONTRIBUTION,
+    ClaimResult,
+    Report,
+    _flags,
+    _fmt,
+    _sources_line,
+)
+from scorer.scoring import VERDICTS
+from scorer.sourcing import SOURCE_TYPES
+
+# A run of blanks holding a line break, in a web page whose markup was blanked: one paragraph break.
+_PAGE_BREAK_RUN = regex.compile(r"[ \t]*\n[\s]*")
+_PAGE_SPACE_RUN = regex.compile(r"[ \t]{2,}")
+
+VERDICT_COLOURS = {"corroborated": "#d7f0d2", "single_source": "#fbf1c7", "contested": "#f8d3d0",
+                   "unsourced": "#e6e1ef"}
+# The claim cards' edge: the verdict in a colour strong enough to read as a line.
+VERDICT_EDGES = {"corroborated": "#2a7f62", "single_source": "#c9a400", "contested": "#c0392b",
+                 "unsourced": "#7d6b9e"}
+TYPE_COLOURS = {"named_official": "#1f5fa8", "named_institution": "#2a7f62", "named_person": "#6a3d9a",
+                "document": "#8a5a00", "outlet": "#b04a00", "unnamed_source": "#c0392b",
+                "second_source": "#d35400", "unattributed": "#666666"}
+assert set(VERDICT_COLOURS) == set(VERDICT_EDGES) == set(VERDICTS) and set(TYPE_COLOURS) == set(SOURCE_TYPES)
+
+_STYLE = """
+body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;margin:0;
+background:#fafafa}
+header,section,main{max-width:1280px;margin:0 auto;padding:0 20px}
+h1{font-size:1.35em;margin:18px 0 4px}h2{font-size:1.1em;margin:22px 0 8px}
+.summary{color:#444;margin:0 0 10px}
+.legend{font-size:.85em;color:#444;display:flex;flex-wrap:wrap;gap:6px 14px;margin-bottom:12px}
+.legend span{white-space:nowrap}
+main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:24px;align-items:start}
+@media (max-width:900px){main{grid-template-columns:1fr}}
+article{background:#fff;border:1px solid #ddd;border-radius:6px;padding:16px 20px;white-space:pre-wrap;
+overflow-wrap:anywhere}
+.c{border-radius:2px}
+.src{border-bottom:2.5px solid var(--t);font-weight:600}.named{border-bottom:1.5px dashed var(--t)}
+.cue{text-decoration:underline dotted 1.5px;text-underline-offset:3px}
+.hedge{font-style:italic;outline:1px dashed #8a6d00;outline-offset:0}
+.doubt{outline:1.5px solid #c0392b;outline-offset:0}
+.other{border-bottom:2px dotted var(--t)}
+sup.tag{font-size:.72em;margin:0 2px}sup.tag a{color:#333;text-decoration:none;background:#fff;
+border:1px solid #bbb;border-radius:3px;padding:0 3px;white-space:nowrap}
+.cards{display:flex;flex-direction:column;gap:10px}
+.card{background:#fff;border:1px solid #ddd;border-left:6px solid var(--v);border-radius:6px;padding:8px 12px}
+.card:target{box-shadow:0 0 0 2px #1f5fa8}
+.card h3{font-size:1em;margin:0 0 4px;display:flex;gap:10px;align-items:baseline}
+.card .quote{color:#333;margin:4px 0}.card ul{margin:4px 0;padding-left:18px}
+.bar{display:inline-block;width:80px;height:8px;background:#eee;border-radius:4px;vertical-align:middle}
+.bar i{display:block;height:8px;border-radius:4px;background:#2a7f62}
+.why{font-size:.85em;color:#444}.why td{padding:0 8px 0 0}.why .up{color:#2a7f62}.why .down{color:#c0392b}
+table.list{border-collapse:collapse;background:#fff;font-size:.9em}
+table.list td,table.list th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+footer{max-width:1280px;margin:24px auto;padding:0 20px;color:#666;font-size:.8em}
+"""
+
+
+_STYLE += "".join(f".c-{verdict}{{background:{colour}}}" for verdict, colour in VERDICT_COLOURS.items())
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    classes: tuple[str, ...]
+    title: str
+    style: str = ""
+
+
+# Line ends of every kind (CR LF, a bare CR, VT, FF, NEL, U+2028/U+2029): one line break on the page.
+_LINE_END = regex.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+def _safe(text: str) -> str:
+    """Article text as HTML text: line ends of any kind as "\n", other control characters and bidi
+    overrides shown as U+FFFD (as in the terminal view: HTML forbids most C0 controls, and an override
+    would reorder the page), then escaped."""
+    return html.escape(_CONTROL.sub("\ufffd", _LINE_END.sub("\n", text)), quote=True)
+
+
+def _marks(report: Report) -> list[_Mark]:
+    types = {s.id: s.type for s in report.sources}
+    marks: list[_Mark] = []
+    for c in report.claims:
+        marks.append(_Mark(c.span.start, c.span.end, ("c", f"c-{c.verdict}"),
+                           f"{c.id}: {c.verdict}, corroboration {c.corroboration:.2f}"))
+        for a in c.attributions:
+            if a.source is not None and a.source_id is not None:
+                kind = a.source_type or types.get(a.source_id, "unattributed")
+                # A source named inside the reported content ("Doe said [Roe told him] ...") is not
+                # who the claim cites: drawn lighter.
+                role = "cited source" if a.cited else "named inside the reported content, not cited"
+                marks.append(_Mark(a.source.start, a.source.end, ("src",) if a.cited else ("named",),
+                                   f"{a.source_id} ({kind}): {role}",
+                                   f"--t:{TYPE_COLOURS.get(kind, '#666')}"))
+            if a.cue is not None:
+                marks.append(_Mark(a.cue.start, a.cue.end, ("cue",), f"attribution cue ({a.rule_id})"))
+        marks.extend(_Mark(h.start, h.end, ("hedge",), f"hedge cue of {c.id}") for h in c.hedge_cues)
+        marks.extend(_Mark(d.start, d.end, ("doubt",), f"doubt or denial voiced in {c.id}")
+                     for d in c.contradiction_cues)
+    for o in report.other_attributions:
+        if o.source is not None:
+            marks.append(_Mark(o.source.start, o.source.end, ("other",),
+                               "cited outside the claims (not scored)", "--t:#666"))
+        marks.append(_Mark(o.cue.start, o.cue.end, ("cue",), f"attribution cue ({o.rule_id})"))
+    return [m for m in marks if m.start < m.end]
+
+
+def _article_html(report: Report, text: str, page: bool) -> str:
+    """The article with every mark in place: the text cut at every mark's edge, each piece one
+    <span> carrying the classes, titles and style of the marks that cover it."""
+    marks = _marks(report)
+    edges = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    edges = [e for e in edges if 0 <= e <= len(text)]
+    starts: dict[int, list[_Mark]] = {}
+    for m in marks:
+        starts.setdefault(m.start, []).append(m)
+    claim_ends = {c.span.end: c for c in report.claims}
+    claim_starts = {c.span.start: c for c in report.claims}
+    active: list[_Mark] = []
+    out: list[str] = []
+    for left, right in zip(edges, edges[1:], strict=False):
+        active = [m for m in active if m.end > left] + starts.get(left, [])
+        if left in claim_starts:
+            out.append(f'<span id="text-{claim_starts[left].id}"></span>')
+        piece = text[left:right]
+        if page:
+            # Blanked markup leaves runs of spaces and line breaks: shown as a space or a paragraph break.
+            piece = _PAGE_SPACE_RUN.sub(" ", _PAGE_BREAK_RUN.sub("\n\n", piece))
+        body = _safe(piece)
+        if active:
+            classes = " ".join(dict.fromkeys(cls for m in active for cls in m.classes))
+            title = _safe("; ".join(dict.fromkeys(m.title for m in active)))
+            style = ";".join(dict.fromkeys(m.style for m in active if m.style))
+            style_attr = f' style="{_safe(style)}"' if style else ""
+            out.append(f'<span class="{classes}" title="{title}"{style_attr}>{body}</span>')
+        else:
+            out.append(body)
+        if right in claim_ends:
+            c = claim_ends[right]
+            out.append(f'<sup class="tag"><a href="#{c.id}" title="{_safe(c.verdict)}">'
+                       f"{c.id} {c.corroboration:.2f}</a></sup>")
+    return "".join(out)
+
+
+def _why_rows(claim: ClaimResult) -> Iterable[str]:
+    shown = [e for e in claim.explanation if abs(e.contribution) >= SHOWN_CONTRIBUTION]
+    for e in sorted(shown, key=lambda e: -abs(e.contribution)):
+        direction = "up" if e.contribution > 0 else "down"
+        yield (f'<tr><td>{_safe(e.feature)}</td><td class="{direction}">{e.contribution:+.2f}</td>'
+               f"<td>value {e.value:.3g} × weight {e.weight:+.3f}</td></tr>")
+
+
+def _card(report: Report, claim: ClaimResult) -> str:
+    colour = VERDICT_EDGES.get(claim.verdict, "#999")
+    flags = "".join(f"<li>{_safe(f)}</li>" for f in _flags(claim))
+    width = max(0.0, min(1.0, claim.corroboration)) * 100
+    return (
+        f'<div class="card" id="{claim.id}" style="--v:{colour}">'
+        f'<h3><a href="#text-{claim.id}">{claim.id}</a><span>{_safe(claim.verdict)}</span>'
+        f'<span title="corroboration score">{claim.corroboration:.2f} '
+        f'<span class="bar"><i style="width:{width:.0f}%"></i></span></span></h3>'
+        f'<div class="quote">{_safe(" ".join(claim.span.text.split()))}</div>'
+        f"<ul><li>sources: {_safe(_sources_line(report, claim))}</li>{flags}</ul>"
+        f'<details><summary class="why">why this score (log-odds, largest first)</summary>'
+        f'<table class="why">{"".join(_why_rows(claim))}</table></details></div>')
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table of already-escaped cells."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="list"><tr>{th}</tr>{body}</table>'
+
+
+def to_html(report: Report, text: str, page: bool = False) -> str:
+    """The report on `text` (the article as its spans quote it: `pipeline.article_as_read`) as one
+    HTML page. `page`: the article was a web page whose markup is blanked; its runs of blanks are shown
+    folded."""
+    if len(text) != report.chars:
+        raise ValueError(f"the text has {len(text)} characters, the report was made on {report.chars}")
+    s = report.summary()
+    title = _safe(" ".join((report.article_id or "article").split()))
+    outlet = _safe(report.outlet or "unknown")
+    prior = f"{s['outlet_prior']:.2f}{'' if report.outlet_known else ', default for unknown outlets'}"
+    summary = (f"Outlet {outlet} (quality prior {prior}) · {s['claims']} claims · mean corroboration "
+               f"{_fmt(s['mean_corroboration'])} · unnamed {_fmt(s['unnamed_share'])} · hedged "
+               f"{_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
+    legend = "".join(
+        f'<span><span class="src" style="--t:{TYPE_COLOURS[t]}">{t}</span></span>'
+        for t in SOURCE_TYPES if t != "unattributed")
+    legend += ('<span><span class="cue">attribution cue</span></span>'
+               '<span><span class="hedge">hedge cue</span></span>'
+               '<span><span class="doubt">doubt or denial</span></span>')
+    legend += "".join(f'<span><span class="c c-{v}">{v} claim</span></span>' for v in VERDICTS)
+    cited = [src for src in report.sources if src.cited]
+    sources = _table(("id", "source", "type", "mentions"), (
+        (src.id, _safe(src.name), _safe(src.type),
+         _safe(", ".join(" ".join(m.text.split()) for m in src.mentions))) for src in cited))
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        # Nothing runs and nothing loads: a report is read, not executed.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">",
+        f"<title>Sourcing report: {title}</title><style>{_STYLE}</style></head><body>",
+        f"<header><h1>Sourcing report: {title}</h1><p class=\"summary\">{summary}</p>",
+        f'<div class="legend">{legend}</div></header>',
+        "<main>",
+        f'<article aria-label="article text">{_article_html(report, text, page)}</article>',
+        f'<div class="cards"><h2 style="margin-top:0">Claims</h2>'
+        f'{"".join(_card(report, c) for c in report.claims) or "<p>No claims found.</p>"}</div>',
+        "</main>",
+        f"<section><h2>Sources</h2>{sources if cited else '<p>No cited sources.</p>'}</section>",
+    ]
+    if report.other_attributions:
+        parts.append("<section><h2>Cited outside claims (headlines, questions; not scored)</h2>" + _table(
+            ("source", "cue", "sentence"),
+            ((_safe(a.source.text) if a.source else "—", _safe(a.cue.text),
+              _safe(" ".join(a.sentence.text.split()))) for a in report.other_attributions)) + "</section>")
+    parts.append("<footer>Made by scorer. Scores are the corroboration model's probabilities that a careful "
+                 "editor would mark the claim corroborated; every finding is at its character offsets in "
+                 "the JSON report (<code>scorer report --format json</code>).</footer></body></html>\n")
+    return "\n".join(parts)
