@@ -87,3 +87,17 @@ def test_dev_agreement_scores_the_later_annotators_against_the_first(shared_data
     assert 0.5 < people["source.overlap"]["f1"] < 1.0
     assert ours["source.overlap"]["gold"] == sum(
         len({g.source for g in first[aid] if g.source}) for aid in others)
+
+
+def test_a_missing_reference_file_says_where_it_belongs_or_what_to_give(tmp_path) -> None:
+    from scorer.errors import DataMissing
+    from scorer.evaluation.emergent import EMERGENT_TRAIN, load_emergent
+    from scorer.evaluation.wikiweasel import evaluate_wikiweasel
+
+    if not EMERGENT_TRAIN.exists():
+        with pytest.raises(DataMissing, match=r"Emergent CSV not found \(expected ../shared/data/emergent/"):
+            load_emergent()
+    with pytest.raises(DataMissing, match=r"mine.csv: Emergent CSV not found \(give an Emergent-format"):
+        load_emergent(tmp_path / "mine.csv")
+    with pytest.raises(DataMissing, match=r"WikiWeasel file not found \(give a WikiWeasel-format CSV\)"):
+        evaluate_wikiweasel(tmp_path / "w.csv")

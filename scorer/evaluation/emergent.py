@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from scorer.csvinput import read_csv
-from scorer.errors import DataMissing, InputError
+from scorer.errors import InputError
 
 # One location for all reference data, SCORER_SHARED_DATA override included (README).
-from scorer.evaluation.polnear import SHARED_DATA
+from scorer.evaluation.polnear import SHARED_DATA, require_reference_file
 from scorer.stance import (
     DEFAULT_C,
     EMERGENT_COLUMNS,
@@ -43,11 +43,7 @@ EMERGENT_TRAIN = SHARED_DATA / "emergent" / "emergent_train.csv"
 def load_emergent(path: str | Path = EMERGENT_TRAIN) -> pd.DataFrame:
     """The Emergent CSV as read (row order kept), checked for the columns and labels we use."""
     path = Path(path)
-    if not path.exists():
-        # Only the default path is expected under ../shared/data; a path the user gave is just missing.
-        where = ("expected ../shared/data/emergent/emergent_train.csv" if path == EMERGENT_TRAIN
-                 else "give an Emergent-format CSV")
-        raise DataMissing(f"{path}: Emergent CSV not found ({where})")
+    require_reference_file(path, EMERGENT_TRAIN, "Emergent CSV", "an Emergent-format CSV")
     frame = read_csv(path, "an Emergent-format CSV", dtype=str, keep_default_na=False)
     missing = [c for c in EMERGENT_COLUMNS if c not in frame.columns]
     if missing:

@@ -25,6 +25,19 @@ from scorer.spans import make_span
 SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA",
                                   Path(__file__).resolve().parents[3] / "shared" / "data"))
 
+
+
+def require_reference_file(path: Path, default: Path, what: str, give: str) -> None:
+    """DataMissing unless `path` exists: only the default path is expected under ../shared/data, so
+    the message says where it belongs; a path the user gave is just missing, and `give` says what to
+    give instead ("an Emergent-format CSV")."""
+    if path.exists():
+        return
+    where = (f"expected ../shared/data/{default.relative_to(SHARED_DATA).as_posix()}" if path == default
+             else f"give {give}")
+    raise DataMissing(f"{path}: {what} not found ({where})")
+
+
 _TEXTBOUND = regex.compile(r"^(T\d+)\t(\w+) ([\d ;]+)\t")
 _EVENT = regex.compile(r"^(E\d+)\t(.*)$")
 

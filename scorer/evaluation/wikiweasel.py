@@ -24,10 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from scorer.errors import DataMissing
-
 # One location for all reference data, SCORER_SHARED_DATA override included (README).
-from scorer.evaluation.polnear import SHARED_DATA
+from scorer.evaluation.polnear import SHARED_DATA, require_reference_file
 from scorer.hedging import (
     HEDGE_RULES_PATH,
     CueFinder,
@@ -59,11 +57,7 @@ def evaluate_wikiweasel(
     (word 1-2 grams, threshold chosen the same way), which takes a few seconds more.
     """
     path = Path(path)
-    if not path.exists():
-        # Only the default path is expected under ../shared/data; a path the user gave is just missing.
-        where = ("expected ../shared/data/wikiweasel/train.csv" if path == WIKIWEASEL_TRAIN
-                 else "give a WikiWeasel-format CSV")
-        raise DataMissing(f"{path}: WikiWeasel file not found ({where})")
+    require_reference_file(path, WIKIWEASEL_TRAIN, "WikiWeasel file", "a WikiWeasel-format CSV")
     if folds < 2:
         raise ValueError("cross-validation needs at least 2 folds")
     from sklearn.model_selection import StratifiedKFold
