@@ -99,6 +99,30 @@ def soft_line_breaks(text: str) -> list[int]:
     return inside
 
 
+# The quotation marks an e-mail or a Markdown block quote puts before a line ("> ", ">> ").
+_QUOTE_PREFIX = regex.compile(r"^[ \t]*>(?:[ \t]*>)*[ \t]?", regex.MULTILINE)
+# The share of a text's non-blank lines that must carry them: a stray ">" opening one line of an
+# article ("> 50 percent") is the article's own.
+MIN_QUOTED_LINES = 0.6
+
+
+def unquote(text: str) -> str:
+    """`text` with the quotation marks before its lines read as spaces, one character for one (offsets
+    still index the text as given), when at least two lines and most of its non-blank lines carry
+    them: a forwarded article or tip is read as the article, each claim from its first word, and a
+    line of ">" alone is the blank line between paragraphs it stands for."""
+    marks = list(_QUOTE_PREFIX.finditer(text))
+    if len(marks) < 2:
+        return text
+    non_blank = sum(1 for line in text.splitlines() if line.strip())
+    if len(marks) < MIN_QUOTED_LINES * non_blank:
+        return text
+    chars = list(text)
+    for m in marks:
+        chars[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
 def unwrap(text: str) -> str:
     """`text` with the soft line breaks of a hard-wrapped paragraph (and a CR before them) read as
     spaces, one character for one: offsets still index the text as given."""

@@ -16,7 +16,7 @@ import numpy as np
 import regex
 
 from scorer.attribution import Attribution, AttributionFinder, cue_negated
-from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause, unwrap
+from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause, unquote, unwrap
 from scorer.context import ContextSourcer
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
@@ -572,11 +572,13 @@ def working_text(given: str) -> tuple[str, bool]:
         # character for one, so offsets still index the text as given) the headline and the
         # paragraphs are found as in any other file, not read as one run-on paragraph.
         text = _OTHER_LINE_BREAK.sub("\n", text)
-    text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
     page = looks_like_html(text)
     if page:
-        # A saved web page: read its text, every offset still into the page as given.
-        text = blank_html(text)
+        # A saved web page: read its text as a browser shows it, every offset still into the page
+        # as given; its paragraphs are its block tags, not its source lines.
+        return blank_html(text), page
+    text = unquote(text)  # a forwarded e-mail's "> " before each line is no part of the article
+    text = unwrap(text)  # a hard-wrapped paragraph is one paragraph, not a line each
     return text, page
 
 

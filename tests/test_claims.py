@@ -227,6 +227,39 @@ def test_a_hard_wrapped_text_is_read_as_its_paragraphs(model_article_text: str, 
         assert all(other[s["start"]:s["end"]] == s["text"] for s in _spans(analyze(other).to_dict()))
 
 
+@pytest.mark.parametrize(("prefix", "width"), [("> ", 0), (">", 0), (">> ", 0), ("  > ", 0), ("> ", 72)])
+def test_a_forwarded_article_is_read_without_its_quotation_marks(model_article_text: str, prefix: str,
+                                                                 width: int) -> None:
+    """A tip or newsletter forwarded by e-mail (or a Markdown block quote) puts "> " before every
+    line: every claim of a forwarded article began with ">". Read as spaces, one for one, the
+    marks leave the article's own report, each span's offsets and text those of the file as given;
+    hard-wrapped as well (width 72), the same."""
+    import textwrap
+
+    from scorer import analyze
+    from scorer.claims import unquote
+
+    lines = model_article_text.split("\n")
+    if width:
+        lines = [x for p in lines for x in (textwrap.wrap(p, width, break_on_hyphens=False) or [""])]
+    quoted = "\n".join(prefix + x if x else prefix.rstrip() for x in lines)
+    assert len(unquote(quoted)) == len(quoted) and ">" not in unquote(quoted)
+    plain, report = analyze(model_article_text), analyze(quoted)
+    assert ([(" ".join(c.span.text.replace(prefix.strip(), " ").split()), c.verdict, c.corroboration,
+              c.source_ids, c.hedged, c.contradicted) for c in report.claims]
+            == [(" ".join(c.span.text.split()), c.verdict, c.corroboration, c.source_ids, c.hedged,
+                 c.contradicted) for c in plain.claims])
+    assert all(quoted[s["start"]:s["end"]] == s["text"] for s in _spans(report.to_dict()))
+    assert not any(c.span.text.startswith(">") for c in report.claims)
+
+
+def test_a_line_that_opens_with_a_greater_than_sign_is_the_article_own() -> None:
+    from scorer.claims import unquote
+
+    text = "Turnout was high.\n> 50 percent of voters came out, officials said.\nThe count ends Monday.\n"
+    assert unquote(text) is text
+
+
 def test_a_line_break_inside_a_sentence_is_no_paragraph_break() -> None:
     from scorer import analyze
 

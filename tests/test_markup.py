@@ -57,8 +57,9 @@ def test_blanking_keeps_the_length_and_every_character_outside_markup(parts: lis
     text = "<p>" + "".join(t + tag for t, tag in parts)
     out = blank_html(text)
     assert len(out) == len(text)
-    assert all(o == c or o in " \n" for o, c in zip(out, text, strict=True))
-    assert all(o == "\n" for o, c in zip(out, text, strict=True) if c == "\n")
+    assert all(o == c or o in " \n" for o, c in zip(out, text, strict=True))  # no reference here decodes
+    # A line of the page's source is no paragraph: a newline only where a block tag opens.
+    assert all(text[i] == "<" for i, o in enumerate(out) if o == "\n")
 
 
 def test_only_a_page_is_read_as_one() -> None:
@@ -79,3 +80,29 @@ def test_report_says_it_read_a_page(tmp_path, bom: str) -> None:
     assert result.exit_code == 0, result.output
     assert "read as a web page" in result.stderr and result.stderr.strip().count("\n") == 0
     assert html.unescape("&lt;p&gt;") not in result.stdout
+
+
+def test_a_page_reads_as_a_browser_shows_it() -> None:
+    """Character references are their characters, a tag's quoted ">" stays inside the tag, and the
+    page's source lines are no paragraphs; every span of whole words still starts and ends where
+    the page's own text does."""
+    page = ("<!DOCTYPE html><html><head><title>Budget rises &amp; falls</title></head><body>\n"
+            "<p>&ldquo;We won&#8217;t cut pensions,&rdquo; said Jane Doe, the finance minister, on\n"
+            "Tuesday, adding that spending would rise by 5&nbsp;percent.</p>\n"
+            '<p><a href="/x" title="score > 3" onclick="if(a>b)go()">Officials said</a> the plan was '
+            "final.</p></body></html>")
+    seen = blank_html(page)
+    assert len(seen) == len(page)
+    words = " ".join(seen.split())
+    assert "Budget rises & falls" in words
+    assert "“ We won ’t cut pensions, ” said Jane Doe, the finance minister, on Tuesday," in words
+    assert "onclick" not in seen and "3\"" not in seen
+    report = analyze(page)
+    doe = next(c for c in report.claims if "pensions" in c.span.text)
+    assert doe.source_types == ("named_official",)
+    assert [s.name for s in report.sources if s.cited][:1] == ["Jane Doe"]
+    assert "\n" not in doe.span.text  # one sentence, though the page's source breaks its line
+    for c in report.claims:
+        for a in c.attributions:
+            if a.source is not None:  # a source of whole words is the same words in the page as given
+                assert page[a.source.start:a.source.end] == a.source.text, a.source.text
