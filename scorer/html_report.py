@@ -23,9 +23,8 @@ from scorer.report import (
     Report,
     _flags,
     _fmt,
-    _sources_line,
 )
-from scorer.scoring import VERDICTS
+from scorer.scoring import FEATURE_MEANINGS, VERDICTS
 from scorer.sourcing import SOURCE_TYPES
 
 # A run of blanks holding a line break, in a web page whose markup was blanked: one paragraph break.
@@ -34,48 +33,65 @@ _PAGE_SPACE_RUN = regex.compile(r"[ \t]{2,}")
 
 VERDICT_COLOURS = {"corroborated": "#d7f0d2", "single_source": "#fbf1c7", "contested": "#f8d3d0",
                    "unsourced": "#e6e1ef"}
-# The claim cards' edge: the verdict in a colour strong enough to read as a line.
-VERDICT_EDGES = {"corroborated": "#2a7f62", "single_source": "#c9a400", "contested": "#c0392b",
+# The claim cards' edge and the tags' border: the verdict in a colour strong enough to read as a line.
+VERDICT_EDGES = {"corroborated": "#3c9a3c", "single_source": "#c9a400", "contested": "#c0392b",
                  "unsourced": "#7d6b9e"}
-TYPE_COLOURS = {"named_official": "#1f5fa8", "named_institution": "#2a7f62", "named_person": "#6a3d9a",
-                "document": "#8a5a00", "outlet": "#b04a00", "unnamed_source": "#c0392b",
-                "second_source": "#d35400", "unattributed": "#666666"}
-assert set(VERDICT_COLOURS) == set(VERDICT_EDGES) == set(VERDICTS) and set(TYPE_COLOURS) == set(SOURCE_TYPES)
+# Source types: named ones underlined solid, unnamed ones double, in hues kept apart from the
+# verdicts' red and green.
+TYPE_COLOURS = {"named_official": "#1f5fa8", "named_institution": "#00838f", "named_person": "#7b3fa0",
+                "document": "#795548", "outlet": "#ef6c00", "unnamed_source": "#d81b60",
+                "second_source": "#827717", "unattributed": "#666666"}
+TYPE_LABELS = {"named_official": "named official", "named_institution": "named institution",
+               "named_person": "named person", "document": "document", "outlet": "news outlet",
+               "unnamed_source": "unnamed source", "second_source": "second unnamed source",
+               "unattributed": "no one"}
+UNNAMED_TYPES = frozenset({"unnamed_source", "second_source"})
+# How a claim with no source phrase of its own came by its source (pipeline rule ids).
+CARRIED_OVER = {"attr.paragraph_speaker": "carried over: the speaker of its paragraph",
+                "attr.quote_continuation": "carried over: the speaker of the quotation it continues",
+                "attr.speaker_turn": "carried over: the speaker of this turn of the interview",
+                "attr.post_author": "carried over: the author of the embedded post"}
+assert set(VERDICT_COLOURS) == set(VERDICT_EDGES) == set(VERDICTS)
+assert set(TYPE_COLOURS) == set(TYPE_LABELS) == set(SOURCE_TYPES)
 
 _STYLE = """
 body{font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;margin:0;
 background:#fafafa}
 header,section,main{max-width:1280px;margin:0 auto;padding:0 20px}
-h1{font-size:1.35em;margin:18px 0 4px}h2{font-size:1.1em;margin:22px 0 8px}
+h1{font-size:1.35em;margin:18px 0 4px;overflow-wrap:anywhere}h2{font-size:1.1em;margin:22px 0 8px}
 .summary{color:#444;margin:0 0 10px}
 .legend{font-size:.85em;color:#444;display:flex;flex-wrap:wrap;gap:6px 14px;margin-bottom:12px}
 .legend span{white-space:nowrap}
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:24px;align-items:start}
 @media (max-width:900px){main{grid-template-columns:1fr}}
 article{background:#fff;border:1px solid #ddd;border-radius:6px;padding:16px 20px;white-space:pre-wrap;
-overflow-wrap:anywhere}
+overflow-wrap:anywhere;unicode-bidi:plaintext}
+.empty{color:#666;font-style:italic}
 .c{border-radius:2px}
-.src{border-bottom:2.5px solid var(--t);font-weight:600}.named{border-bottom:1.5px dashed var(--t)}
+.src{border-bottom:2.5px solid var(--t);font-weight:600}.src.unnamed{border-bottom-style:double;
+border-bottom-width:4px}
+.named{border-bottom:1.5px dashed var(--t)}
 .cue{text-decoration:underline dotted 1.5px;text-underline-offset:3px}
 .hedge{font-style:italic;outline:1px dashed #8a6d00;outline-offset:0}
 .doubt{outline:1.5px solid #c0392b;outline-offset:0}
-.other{border-bottom:2px dotted var(--t)}
+.other{border-bottom:2.5px solid #9e9e9e}
 sup.tag{font-size:.72em;margin:0 2px}sup.tag a{color:#333;text-decoration:none;background:#fff;
-border:1px solid #bbb;border-radius:3px;padding:0 3px;white-space:nowrap}
-.cards{display:flex;flex-direction:column;gap:10px}
-.card{background:#fff;border:1px solid #ddd;border-left:6px solid var(--v);border-radius:6px;padding:8px 12px}
+border:1px solid #bbb;border-left:4px solid var(--v);border-radius:3px;padding:0 3px;white-space:nowrap}
+.cards{display:flex;flex-direction:column;gap:10px;min-width:0}
+.card{background:#fff;border:1px solid #ddd;border-left:6px solid var(--v);border-radius:6px;padding:8px 12px;
+overflow-wrap:anywhere}
 .card:target{box-shadow:0 0 0 2px #1f5fa8}
-.card h3{font-size:1em;margin:0 0 4px;display:flex;gap:10px;align-items:baseline}
-.card .quote{color:#333;margin:4px 0}.card ul{margin:4px 0;padding-left:18px}
+.card h3{font-size:1em;margin:0 0 4px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
+.card .quote{color:#333;margin:4px 0;unicode-bidi:plaintext}.card ul{margin:4px 0;padding-left:18px}
+.how{color:#555}
 .bar{display:inline-block;width:80px;height:8px;background:#eee;border-radius:4px;vertical-align:middle}
-.bar i{display:block;height:8px;border-radius:4px;background:#2a7f62}
-.why{font-size:.85em;color:#444}.why td{padding:0 8px 0 0}.why .up{color:#2a7f62}.why .down{color:#c0392b}
-table.list{border-collapse:collapse;background:#fff;font-size:.9em}
+.bar i{display:block;height:8px;border-radius:4px;background:#3c9a3c}
+.why{font-size:.85em;color:#444}table.why{border-collapse:collapse}.why td{padding:1px 8px 1px 0;
+vertical-align:top}.why .up{color:#2e7d32}.why .down{color:#c0392b}
+table.list{border-collapse:collapse;background:#fff;font-size:.9em;overflow-wrap:anywhere}
 table.list td,table.list th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 footer{max-width:1280px;margin:24px auto;padding:0 20px;color:#666;font-size:.8em}
 """
-
-
 _STYLE += "".join(f".c-{verdict}{{background:{colour}}}" for verdict, colour in VERDICT_COLOURS.items())
 
 
@@ -111,11 +127,15 @@ def _marks(report: Report) -> list[_Mark]:
                 # A source named inside the reported content ("Doe said [Roe told him] ...") is not
                 # who the claim cites: drawn lighter.
                 role = "cited source" if a.cited else "named inside the reported content, not cited"
-                marks.append(_Mark(a.source.start, a.source.end, ("src",) if a.cited else ("named",),
-                                   f"{a.source_id} ({kind}): {role}",
+                classes: tuple[str, ...] = ("named",)
+                if a.cited:
+                    classes = ("src", "unnamed") if kind in UNNAMED_TYPES else ("src",)
+                marks.append(_Mark(a.source.start, a.source.end, classes,
+                                   f"{a.source_id} ({TYPE_LABELS.get(kind, kind)}) of {c.id}: {role}",
                                    f"--t:{TYPE_COLOURS.get(kind, '#666')}"))
             if a.cue is not None:
-                marks.append(_Mark(a.cue.start, a.cue.end, ("cue",), f"attribution cue ({a.rule_id})"))
+                marks.append(_Mark(a.cue.start, a.cue.end, ("cue",),
+                                   f"attribution cue of {c.id} ({a.rule_id})"))
         marks.extend(_Mark(h.start, h.end, ("hedge",), f"hedge cue of {c.id}") for h in c.hedge_cues)
         marks.extend(_Mark(d.start, d.end, ("doubt",), f"doubt or denial voiced in {c.id}")
                      for d in c.contradiction_cues)
@@ -129,21 +149,29 @@ def _marks(report: Report) -> list[_Mark]:
 
 def _article_html(report: Report, text: str, page: bool) -> str:
     """The article with every mark in place: the text cut at every mark's edge, each piece one
-    <span> carrying the classes, titles and style of the marks that cover it."""
+    <span> carrying the classes, titles and style of the marks that cover it; an anchor where each
+    claim and each cited source's first mention starts, a tag after each claim."""
+    if not text.strip():
+        return '<span class="empty">(the article is empty)</span>'
     marks = _marks(report)
-    edges = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
-    edges = [e for e in edges if 0 <= e <= len(text)]
     starts: dict[int, list[_Mark]] = {}
     for m in marks:
         starts.setdefault(m.start, []).append(m)
-    claim_ends = {c.span.end: c for c in report.claims}
-    claim_starts = {c.span.start: c for c in report.claims}
+    anchors: dict[int, list[str]] = {}
+    for c in report.claims:
+        anchors.setdefault(c.span.start, []).append(f"text-{c.id}")
+    for src in report.sources:
+        if src.cited and src.mentions:
+            anchors.setdefault(min(m.start for m in src.mentions), []).append(f"src-{src.id}")
+    edges = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks), *anchors})
+    claim_ends: dict[int, list[ClaimResult]] = {}
+    for c in report.claims:
+        claim_ends.setdefault(c.span.end, []).append(c)
     active: list[_Mark] = []
     out: list[str] = []
     for left, right in zip(edges, edges[1:], strict=False):
         active = [m for m in active if m.end > left] + starts.get(left, [])
-        if left in claim_starts:
-            out.append(f'<span id="text-{claim_starts[left].id}"></span>')
+        out.extend(f'<span id="{anchor}"></span>' for anchor in anchors.get(left, ()))
         piece = text[left:right]
         if page:
             # Blanked markup leaves runs of spaces and line breaks: shown as a space or a paragraph break.
@@ -157,33 +185,66 @@ def _article_html(report: Report, text: str, page: bool) -> str:
             out.append(f'<span class="{classes}" title="{title}"{style_attr}>{body}</span>')
         else:
             out.append(body)
-        if right in claim_ends:
-            c = claim_ends[right]
-            out.append(f'<sup class="tag"><a href="#{c.id}" title="{_safe(c.verdict)}">'
+        for c in claim_ends.get(right, ()):
+            edge = VERDICT_EDGES.get(c.verdict, "#999")
+            out.append(f'<sup class="tag"><a href="#{c.id}" style="--v:{edge}" title="{_safe(c.verdict)}">'
                        f"{c.id} {c.corroboration:.2f}</a></sup>")
     return "".join(out)
 
 
 def _why_rows(claim: ClaimResult) -> Iterable[str]:
-    shown = [e for e in claim.explanation if abs(e.contribution) >= SHOWN_CONTRIBUTION]
+    """The signals that moved the score, largest first, each with what it means; the intercept (the
+    score of a claim with every signal at zero) apart, last."""
+    shown = [e for e in claim.explanation
+             if e.feature != "intercept" and abs(e.contribution) >= SHOWN_CONTRIBUTION]
     for e in sorted(shown, key=lambda e: -abs(e.contribution)):
         direction = "up" if e.contribution > 0 else "down"
-        yield (f'<tr><td>{_safe(e.feature)}</td><td class="{direction}">{e.contribution:+.2f}</td>'
-               f"<td>value {e.value:.3g} × weight {e.weight:+.3f}</td></tr>")
+        meaning = FEATURE_MEANINGS.get(e.feature, "")
+        yield (f'<tr><td class="{direction}">{e.contribution:+.2f}</td><td>{_safe(e.feature)}</td>'
+               f"<td>{_safe(meaning)} (value {e.value:.3g})</td></tr>")
+    for e in claim.explanation:
+        if e.feature == "intercept":
+            yield (f'<tr><td>{e.contribution:+.2f}</td><td>baseline</td><td>the model\'s starting point '
+                   "before any signal</td></tr>")
+
+
+def _source_items(report: Report, claim: ClaimResult) -> list[str]:
+    """One line per source the claim cites: who, of what type, and how the scorer found it (its
+    cue, or where a source with no phrase in the sentence was carried over from)."""
+    items: list[str] = []
+    seen: set[str] = set()
+    for a in claim.attributions:
+        if not a.cited or a.source_id is None or a.source_id in seen:
+            continue
+        seen.add(a.source_id)
+        src = report.source(a.source_id)
+        kind = TYPE_LABELS.get(src.type, src.type)
+        name = f'<a href="#src-{src.id}">{src.id}</a> {_safe(" ".join(src.name.split()))} ({_safe(kind)})'
+        if a.cue is not None:
+            how = f"cue “{_safe(' '.join(a.cue.text.split()))}”"
+        elif a.rule_id in CARRIED_OVER:
+            how = CARRIED_OVER[a.rule_id]
+        else:
+            how = _safe(a.rule_id)
+        items.append(f'<li>{name} <span class="how">— {how}</span></li>')
+    return items or ["<li>no one: the author's own assertion</li>"]
 
 
 def _card(report: Report, claim: ClaimResult) -> str:
     colour = VERDICT_EDGES.get(claim.verdict, "#999")
-    flags = "".join(f"<li>{_safe(f)}</li>" for f in _flags(claim))
+    flags = "".join(f"<li>{_safe(f)}</li>" for f in _flags(claim) if not f.startswith("also backed by"))
+    backers = ", ".join(f'<a href="#src-{sid}">{sid}</a>' for sid in claim.support_source_ids)
+    backed = f"<li>also backed elsewhere in the article by {backers}</li>" if backers else ""
     width = max(0.0, min(1.0, claim.corroboration)) * 100
     return (
         f'<div class="card" id="{claim.id}" style="--v:{colour}">'
-        f'<h3><a href="#text-{claim.id}">{claim.id}</a><span>{_safe(claim.verdict)}</span>'
-        f'<span title="corroboration score">{claim.corroboration:.2f} '
-        f'<span class="bar"><i style="width:{width:.0f}%"></i></span></span></h3>'
+        f'<h3><a href="#text-{claim.id}">{claim.id}</a><span>{_safe(claim.verdict.replace("_", " "))}</span>'
+        f'<span title="corroboration score: the model\'s probability that a careful editor would mark it '
+        f'corroborated">{claim.corroboration:.2f} <span class="bar"><i style="width:{width:.0f}%"></i></span>'
+        f"</span></h3>"
         f'<div class="quote">{_safe(" ".join(claim.span.text.split()))}</div>'
-        f"<ul><li>sources: {_safe(_sources_line(report, claim))}</li>{flags}</ul>"
-        f'<details><summary class="why">why this score (log-odds, largest first)</summary>'
+        f"<ul>{''.join(_source_items(report, claim))}{backed}{flags}</ul>"
+        f'<details><summary class="why">why this score (each signal\'s push, in log-odds)</summary>'
         f'<table class="why">{"".join(_why_rows(claim))}</table></details></div>')
 
 
@@ -194,6 +255,23 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f'<table class="list"><tr>{th}</tr>{body}</table>'
 
 
+def _legend() -> str:
+    def item(html_: str) -> str:
+        return f"<span>{html_}</span>"
+
+    parts = [item(f'<span class="src{" unnamed" if t in UNNAMED_TYPES else ""}" '
+                  f'style="--t:{TYPE_COLOURS[t]}">{TYPE_LABELS[t]}</span>')
+             for t in SOURCE_TYPES if t != "unattributed"]
+    parts += [item('<span class="named" style="--t:#555">named in what is reported, not cited</span>'),
+              item('<span class="other">cited outside the claims (not scored)</span>'),
+              item('<span class="cue">attribution cue</span>'), item('<span class="hedge">hedge</span>'),
+              item('<span class="doubt">doubt or denial</span>')]
+    parts += [item(f'<span class="c c-{v}">{v.replace("_", " ")} claim</span>') for v in VERDICTS]
+    parts.append(item('<sup class="tag"><a style="--v:#999">C3 0.05</a></sup> claim C3, corroboration '
+                      "score 0.05 of 1 (the card beside tells why)"))
+    return "".join(parts)
+
+
 def to_html(report: Report, text: str, page: bool = False) -> str:
     """The report on `text` (the article as its spans quote it: `pipeline.article_as_read`) as one
     HTML page. `page`: the article was a web page whose markup is blanked; its runs of blanks are shown
@@ -202,21 +280,15 @@ def to_html(report: Report, text: str, page: bool = False) -> str:
         raise ValueError(f"the text has {len(text)} characters, the report was made on {report.chars}")
     s = report.summary()
     title = _safe(" ".join((report.article_id or "article").split()))
-    outlet = _safe(report.outlet or "unknown")
+    outlet = _safe(" ".join((report.outlet or "unknown").split()))
     prior = f"{s['outlet_prior']:.2f}{'' if report.outlet_known else ', default for unknown outlets'}"
-    summary = (f"Outlet {outlet} (quality prior {prior}) · {s['claims']} claims · mean corroboration "
-               f"{_fmt(s['mean_corroboration'])} · unnamed {_fmt(s['unnamed_share'])} · hedged "
-               f"{_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
-    legend = "".join(
-        f'<span><span class="src" style="--t:{TYPE_COLOURS[t]}">{t}</span></span>'
-        for t in SOURCE_TYPES if t != "unattributed")
-    legend += ('<span><span class="cue">attribution cue</span></span>'
-               '<span><span class="hedge">hedge cue</span></span>'
-               '<span><span class="doubt">doubt or denial</span></span>')
-    legend += "".join(f'<span><span class="c c-{v}">{v} claim</span></span>' for v in VERDICTS)
+    n = s["claims"]
+    summary = (f"Outlet {outlet} (quality prior {prior}) · {n} claim{'' if n == 1 else 's'} · mean "
+               f"corroboration {_fmt(s['mean_corroboration'])} · unnamed {_fmt(s['unnamed_share'])} · "
+               f"hedged {_fmt(s['hedged_share'])} · contradicted {_fmt(s['contradicted_share'])}")
     cited = [src for src in report.sources if src.cited]
     sources = _table(("id", "source", "type", "mentions"), (
-        (src.id, _safe(src.name), _safe(src.type),
+        (src.id, _safe(src.name), _safe(TYPE_LABELS.get(src.type, src.type)),
          _safe(", ".join(" ".join(m.text.split()) for m in src.mentions))) for src in cited))
     parts = [
         "<!DOCTYPE html>",
@@ -227,7 +299,7 @@ def to_html(report: Report, text: str, page: bool = False) -> str:
         "style-src 'unsafe-inline'\">",
         f"<title>Sourcing report: {title}</title><style>{_STYLE}</style></head><body>",
         f"<header><h1>Sourcing report: {title}</h1><p class=\"summary\">{summary}</p>",
-        f'<div class="legend">{legend}</div></header>',
+        f'<div class="legend">{_legend()}</div></header>',
         "<main>",
         f'<article aria-label="article text">{_article_html(report, text, page)}</article>',
         f'<div class="cards"><h2 style="margin-top:0">Claims</h2>'

@@ -21,28 +21,31 @@ MODEL_PATH = RULES_DIR / "corroboration_model.yaml"
 # `scorer train` shrinks the fitted weights toward these, not toward zero (scorer/training.py).
 PRIOR_PATH = RULES_DIR / "corroboration_prior_model.yaml"
 
-FEATURES: tuple[str, ...] = (
-    "own_sources",  # distinct sources the claim's own sentence cites, capped at 3
-    "two_own_voices",  # one cue of its own sentence cites two sources or more (LABELLING.md's two)
-    "named_official",
-    "named_institution",
-    "named_person",
-    "document",
-    "outlet",
-    "unnamed_source",
-    "second_source",
-    "unattributed",  # the claim's own sentence cites nobody
-    "support_sources",  # sources elsewhere in the article that back the same point, capped at 2
-    "on_record_plus_document",  # a named source and a document together (LABELLING.md)
-    "outlet_prior",  # the publishing outlet's quality prior, centred on 0.5
-    "hedged",
-    "hedge_cues",  # number of hedge cues, capped at 3
-    "contradicted",
-    "carries_doubt",  # the claim itself voices a doubt or denial
-    "article_sources",  # distinct sources the whole article cites, capped at 8, as a share of 8
-    "other_source_similarity",  # best content overlap with a claim citing a different source
-    "position",  # where the claim stands in the article, 0 (lede) to 1 (last)
-)
+# Each feature of the corroboration model with what it means to a reader (the HTML view shows it
+# beside the feature's contribution); the model's inputs are these, in this order.
+FEATURE_MEANINGS: dict[str, str] = {
+    "own_sources": "distinct sources the claim's own sentence cites (up to 3)",
+    "two_own_voices": "one cue of its own sentence cites two sources or more",
+    "named_official": "it cites a named official",
+    "named_institution": "it cites a named institution",
+    "named_person": "it cites a named person",
+    "document": "it cites a document",
+    "outlet": "it cites a news outlet",
+    "unnamed_source": "it cites an unnamed source",
+    "second_source": "it cites a second, unnamed source",
+    "unattributed": "its own sentence cites nobody",
+    "support_sources": "sources elsewhere in the article back the same point (up to 2)",
+    "on_record_plus_document": "a named source and a document together",
+    "outlet_prior": "the publishing outlet's quality prior, centred on 0.5",
+    "hedged": "it is hedged",
+    "hedge_cues": "hedge cues in it (up to 3)",
+    "contradicted": "something in the article disputes it",
+    "carries_doubt": "the claim itself voices a doubt or denial",
+    "article_sources": "distinct sources the whole article cites (share of 8)",
+    "other_source_similarity": "best content overlap with a claim citing a different source",
+    "position": "where it stands in the article, 0 (lede) to 1 (last)",
+}
+FEATURES: tuple[str, ...] = tuple(FEATURE_MEANINGS)
 
 VERDICTS = ("corroborated", "single_source", "contested", "unsourced")
 
