@@ -8,10 +8,10 @@ a bad row. The same function runs on every back end:
 - in process, or in `--workers N` local processes, over chunks read by `iter_chunks`;
 - in Dask, as `map_partitions(score_frame, meta=empty_frame())` with the output schema declared.
 
-Row outcomes (`status`): `scored` (claims found), `no_claims` (scored, nothing claimed: empty text,
+Row outcomes (`status`): `scored` (claims found), `no_claims` (scored, nothing claimed: a caption,
 boilerplate), `skipped` (text over `--max-chars`: not scored, an error like `failed`), `failed`
-(missing or non-text value, undecodable bytes, a CSV record with the wrong number of fields, an
-exception in the pipeline). Rows in = scored + no_claims + skipped + failed, always.
+(missing, empty or non-text value, undecodable bytes, a CSV record with the wrong number of fields,
+an exception in the pipeline). Rows in = scored + no_claims + skipped + failed, always.
 
 Reading: CSV through the standard `csv` module over byte-counted lines, so a record's end offset is
 known exactly (for resume and for cutting Dask partitions at record boundaries, which a byte-block
@@ -137,11 +137,14 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _article_id(value: Any, row: int) -> str:
-    """The id column's value as text; the row number when it is missing or blank (an empty CSV cell
-    and a Parquet null alike)."""
-    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+def _article_id(value: Any, row: int, has_column: bool = True) -> str:
+    """The id column's value as text; empty when it is missing or blank (an empty CSV cell and a
+    Parquet null alike: a row number in its place could repeat another row's real id, and the `row`
+    column tells the rows apart); the row number when the input has no id column."""
+    if not has_column:
         return str(row)
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an integer id column with nulls reaches pandas as floats: 7.0 is id 7
     return _clean(str(value))
@@ -164,6 +167,10 @@ def _analyze_row(
         if _is_missing(text):
             return None, FAILED, "missing text"
         return None, FAILED, f"text is {type(text).__name__}, not a string"
+    if not text.strip():
+        # An empty cell is how a CSV says "missing" (and a scrape that failed leaves one): a row with
+        # nothing to score is not a scored article without claims.
+        return None, FAILED, "empty text" if not text else "text is blank (whitespace only)"
     if len(text) > max_chars:
         return None, SKIPPED, (f"text of {len(text)} characters is over the limit of {max_chars} "
                                "(--max-chars); raise --max-chars to score it")
@@ -209,12 +216,13 @@ def iter_outcomes(
     partition's offset (Dask), else by the frame's integer index."""
     n = len(frame)
     texts = frame[text_column].tolist() if text_column in frame else [None] * n
-    ids = frame[id_column].tolist() if id_column and id_column in frame else [None] * n
+    has_ids = bool(id_column) and id_column in frame
+    ids = frame[id_column].tolist() if has_ids else [None] * n
     outlets = frame[outlet_column].tolist() if outlet_column and outlet_column in frame else [None] * n
     read_errors = frame[READ_ERROR_COLUMN].tolist() if READ_ERROR_COLUMN in frame else [""] * n
     rows = _row_numbers(frame, first_row, row_offsets, partition_info)
     for row, text, aid, outlet, read_error in zip(rows, texts, ids, outlets, read_errors, strict=True):
-        article_id = _article_id(aid, row)
+        article_id = _article_id(aid, row, has_ids)
         report, status, error = _analyze_row(
             text, outlet, article_id, max_chars, read_error if isinstance(read_error, str) else ""
         )
@@ -538,6 +546,7 @@ class CsvRecord:
     values: list[str | None]
     read_error: str
     end: int  # byte offset just after the record
+    lines: int = 0  # lines of the file up to the record's end (its error messages count from there)
 
 
 def _csv_field_limit() -> None:
@@ -558,6 +567,10 @@ def csv_header(path: Path) -> tuple[list[str], int]:
         packed = next((name for sig, name in _PACKED if magic.startswith(sig)), None)
         if packed:
             raise InputError(f"{path}: {packed}-compressed; decompress it first (scorer reads plain CSV)")
+        if magic.startswith(b"PAR1"):
+            raise InputError(f"{path}: a Parquet file named as a CSV; rename it to .parquet")
+        if magic.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in magic[1:4]:
+            raise InputError(f"{path}: UTF-16 text; save it as UTF-8 (scorer reads UTF-8 CSV)")
         lines = _CountedLines(fh, 0, None)
         reader = csv.reader(lines)
         try:
@@ -576,16 +589,20 @@ def csv_header(path: Path) -> tuple[list[str], int]:
 
 
 def iter_csv_records(
-    path: Path, header: Sequence[str], start: int, end: int | None = None
+    path: Path, header: Sequence[str], start: int, end: int | None = None, lines_before: int | None = None
 ) -> Iterator[CsvRecord]:
     """Records of one CSV file from byte offset `start` (a record boundary) to `end`. Blank lines are
     skipped, as pandas does; a record with the wrong number of fields, or one the csv module cannot
-    parse, comes back with `read_error` set instead of being dropped."""
+    parse, comes back with `read_error` set instead of being dropped. Its message names the line of
+    the file the record starts on: `lines_before` (the lines before `start`) when the caller knows
+    them, else counted."""
     _csv_field_limit()
     width = len(header)
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        lines = _CountedLines(fh, start, end)
+        if lines_before is None:
+            lines_before = _lines_before(fh, start)
+        lines = _CountedLines(fh, start, end, lines_before)
         reader = csv.reader(lines)
         while True:
             first_line, record_start = lines.line_no + 1, lines.pos
@@ -595,8 +612,8 @@ def iter_csv_records(
                 return
             except csv.Error as exc:
                 yield CsvRecord(
-                    [None] * width, f"unreadable CSV record at byte {lines.pos}: {exc}", lines.pos
-                )
+                    [None] * width, f"unreadable CSV record at line {first_line}: {exc}", lines.pos,
+                    lines.line_no)
                 continue
             if not fields:
                 continue
@@ -607,10 +624,10 @@ def iter_csv_records(
                 swallowed = lines.line_no - first_line
                 yield CsvRecord(padded, f"CSV record at line {first_line}: a quote opened in it never "
                                         f"closes, so the {swallowed} lines after it (to the end of the file) "
-                                        f"were read into it; close the quote", lines.pos)
+                                        f"were read into it; close the quote", lines.pos, lines.line_no)
                 return
             if len(fields) == width:
-                yield CsvRecord(list(fields), "", lines.pos)
+                yield CsvRecord(list(fields), "", lines.pos, lines.line_no)
             else:
                 values: list[str | None] = [*fields[:width], *[None] * (width - len(fields))]
                 yield CsvRecord(
@@ -618,7 +635,21 @@ def iter_csv_records(
                     f"CSV record at line {first_line}: {len(fields)} fields where the header "
                     f"has {width} (a stray quote or an unquoted comma?)",
                     lines.pos,
+                    lines.line_no,
                 )
+
+
+def _lines_before(fh: IO[bytes], offset: int, block: int = 1 << 20) -> int:
+    """The line ends in the first `offset` bytes of the file (read once, a block at a time)."""
+    fh.seek(0)
+    count, left = 0, offset
+    while left > 0:
+        data = fh.read(min(block, left))
+        if not data:
+            break
+        count += data.count(b"\n")
+        left -= len(data)
+    return count
 
 
 def _quote_left_open(fh: IO[bytes], start: int, end: int) -> bool:
@@ -674,7 +705,20 @@ def check_columns(path: Path, columns: Sequence[str], text_column: str, outlet_c
         if sep is not None:
             name = "tab" if sep == "\t" else sep
             hint = f"the file looks {name}-separated; scorer reads comma-separated CSV: convert it first"
-        raise InputError(f"{path}: no column {missing[0]!r}; columns are {list(columns)}; {hint}")
+        if any(len(c) > LONGEST_COLUMN_NAME for c in columns):
+            hint = "its first line looks like a record, not a header: add a header row (id,text,...)"
+        raise InputError(f"{path}: no column {missing[0]!r}; columns are {shown_columns(columns)}; {hint}")
+
+
+# A column name longer than this is an article's text read as a header (a file with no header row).
+LONGEST_COLUMN_NAME = 200
+
+
+def shown_columns(columns: Sequence[str], most: int = 12, width: int = 40) -> str:
+    """Column names for an error line: at most `most`, each cut to `width` characters (a header row
+    that is really an article must not fill the screen)."""
+    names = [c if len(c) <= width else c[:width - 1] + "…" for c in columns[:most]]
+    return repr(names) + (f" and {len(columns) - most} more" if len(columns) > most else "")
 
 
 def parquet_file(path: Path) -> Any:
@@ -741,7 +785,9 @@ def iter_chunks(
                 if done + rb.num_rows <= resume_at:
                     done += rb.num_rows
                     continue
-                frame = rb.to_pandas(integer_object_nulls=True)  # an int64 id with nulls stays exact
+                # An int64 id with nulls stays exact; a column pandas stored as the frame's index
+                # (df.set_index("id").to_parquet(...)) stays a column, as the file's schema lists it.
+                frame = rb.to_pandas(integer_object_nulls=True, ignore_metadata=True)
                 if done < resume_at:
                     frame = frame.iloc[resume_at - done :]
                     done = resume_at
@@ -904,12 +950,20 @@ def parts_folder(target: str) -> Path:
 
 
 def check_target(target: str | None) -> None:
-    """An output file's folder must exist (a folder/ or .parquet output makes its own)."""
-    if target is None or target == "-" or output_kind(target) in ("folder", "parquet"):
+    """An output file's folder must exist (a folder/ or .parquet output makes its own), and no folder
+    on its way may be a file."""
+    if target is None or target == "-":
         return
-    parent = Path(target).parent
-    if not parent.is_dir():
-        raise InputError(f"{target}: no folder {parent}; create it first or write elsewhere")
+    path = Path(target)
+    above = next((a for a in path.parents if a.exists() or a.is_symlink()), None)
+    if above is not None and not above.is_dir():
+        raise InputError(f"{target}: {above} is a file, not a folder; write elsewhere")
+    if output_kind(target) == "folder" and path.exists() and not path.is_dir():
+        raise InputError(f"{target}: {path} is a file, not a folder; write elsewhere")
+    if output_kind(target) in ("folder", "parquet"):
+        return
+    if not path.parent.is_dir():
+        raise InputError(f"{target}: no folder {path.parent}; create it first or write elsewhere")
 
 
 def writes_over(target: str, path: Path) -> bool:
@@ -1148,11 +1202,12 @@ class CsvRange:
     start: int
     end: int
     first_row: int
+    lines_before: int | None = None  # the file's lines before `start` (None: counted when read)
 
 
 def read_csv_range(part: CsvRange) -> pd.DataFrame:
     """One Dask partition: the records of a CSV file between two record boundaries."""
-    recs = list(iter_csv_records(Path(part.path), part.header, part.start, part.end))
+    recs = list(iter_csv_records(Path(part.path), part.header, part.start, part.end, part.lines_before))
     return records_frame(recs, part.header, part.first_row)
 
 
@@ -1171,15 +1226,15 @@ def csv_ranges(
             columns = tuple(header)
         elif tuple(header) != columns:
             raise InputError(f"{path}: columns {header} differ from the first file's {list(columns)}")
-        start, n, end = body, 0, body
+        start, n, end, lines_at_start, lines = body, 0, body, None, None
         for rec in iter_csv_records(path, header, body):
             n += 1
-            end = rec.end
+            end, lines = rec.end, rec.lines
             if n == chunksize:
-                ranges.append(CsvRange(str(path), tuple(header), start, end, row))
-                row, start, n = row + n, end, 0
+                ranges.append(CsvRange(str(path), tuple(header), start, end, row, lines_at_start))
+                row, start, n, lines_at_start = row + n, end, 0, lines
         if n:
-            ranges.append(CsvRange(str(path), tuple(header), start, end, row))
+            ranges.append(CsvRange(str(path), tuple(header), start, end, row, lines_at_start))
             row += n
     return ranges, columns or ()
 
@@ -1207,7 +1262,8 @@ def dask_claims(
             check_columns(paths[0], names, opts.text_column, opts.outlet_column)
             wanted = [c for c in (opts.text_column, opts.id_column, opts.outlet_column) if c and c in names]
             # Nullable dtypes: an int64 id column with nulls stays exact (float64 would round big ids).
-            ddf = dd.read_parquet([str(p) for p in paths], columns=wanted, dtype_backend="numpy_nullable")
+            ddf = dd.read_parquet([str(p) for p in paths], columns=wanted, dtype_backend="numpy_nullable",
+                                  index=False)
             lengths = ddf[wanted[:1]].map_partitions(len).compute().tolist()
             offsets = [sum(lengths[:i]) for i in range(len(lengths))]
             total = sum(p.stat().st_size for p in paths)

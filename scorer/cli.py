@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,8 +133,8 @@ def batch(
         "claims .csv or .parquet, reports .jsonl, a folder/ (one claims CSV per chunk), "
         "or - (CSV to stdout)."))],
     text_column: Annotated[str, typer.Option(help="Column holding the article text.")] = "text",
-    id_column: Annotated[str, typer.Option(
-        help="Column holding the article id (else the row number).")] = "id",
+    id_column: Annotated[str | None, typer.Option(
+        help="Column holding the article id; default: `id` when there is one, else the row number.")] = None,
     outlet_column: Annotated[str | None, typer.Option(
         help="Column holding the outlet; default: `outlet` when every input has one.")] = None,
     chunksize: Annotated[int, typer.Option(
@@ -190,8 +190,19 @@ def batch(
                 raise _batch_fail(f"{target} is also an input, or holds one; write to another path, the "
                                   f"input would be overwritten", 2)
         headers = b.input_headers(paths, kind_in)
+        if id_column is not None:
+            lacking = next((p for p, h in zip(paths, headers, strict=True) if id_column not in h), None)
+            if lacking is not None:
+                raise _batch_fail(f"{lacking}: no column {id_column!r} (--id-column); columns are "
+                                  f"{b.shown_columns(headers[paths.index(lacking)])}", 2)
+        id_column = id_column or "id"
         if outlet_column is None:
             outlet_column = b.default_outlet_column(headers)
+            if outlet_column is None and any(b.OUTLET_COLUMN in h for h in headers):
+                without = next(p for p, h in zip(paths, headers, strict=True) if b.OUTLET_COLUMN not in h)
+                err.print(f"note: {without} has no {b.OUTLET_COLUMN!r} column; outlets are read only when "
+                          f"every input has one, so no outlet is read in this run (outlet priors unknown)",
+                          markup=False, soft_wrap=True)
         for path, header in zip(paths, headers, strict=True):
             b.check_columns(path, header, text_column, outlet_column, id_column)
         if engine is Engine.dask:
@@ -205,6 +216,11 @@ def batch(
     settings = {"input": kind_in, "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                 "outlet_column": outlet_column, "max_chars": max_chars, "engine": engine.value,
                 "output": kind_out, "per_article": per_article}
+    try:
+        for target in (output, per_article):
+            b.check_target(target)  # both, before either file is opened (and emptied)
+    except ScorerError as exc:
+        raise _batch_fail(str(exc)) from exc
     cp_file = None if output == "-" else b.checkpoint_path(output)
     checkpoint = None
     if cp_file is not None:
@@ -232,8 +248,6 @@ def batch(
 
     columns = b.OUTPUT_COLUMNS
     try:
-        for target in (output, per_article):
-            b.check_target(target)  # both, before either file is opened (and emptied)
         at = checkpoint.output if resuming and checkpoint else None
         sink = b.open_sink(output, columns, opts.jsonl, at)
         article_sink = None if per_article is None else b.open_sink(
@@ -271,6 +285,16 @@ def batch(
             b.drive(results, sink, article_sink, checkpoint, cp_file, stats, strict,
                     on_chunk=lambda ch, res: advance(ch.nbytes, sum(res.counts.values())))
         ok = True
+    except KeyboardInterrupt:
+        # Ctrl-C: what is written stays written (the sinks keep their last complete chunk), and the
+        # user is told how to go on, once, instead of a bare exit.
+        _quiet_dask()
+        if client is not None and cluster is not None:  # a local cluster's workers too, before it closes
+            with suppress(Exception):
+                client.run(_quiet_dask)
+        where = "" if output == "-" else "; run the same command with --resume to continue"
+        err.print(f"interrupted after {stats.rows_in} rows{where}", markup=False, soft_wrap=True)
+        raise typer.Exit(130) from None
     except b.BatchAbort as exc:
         raise _batch_fail(f"--strict: {exc}") from exc
     except BrokenProcessPool as exc:
@@ -341,8 +365,27 @@ def _dask_client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError) as exc:
             raise _batch_fail(f"--scheduler {scheduler}: cannot connect: {exc}") from exc
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the local cluster's processes, started
+    # while this one ignores it, inherit the ignoring and leave Ctrl-C to this process, which stops
+    # the cluster, rather than each printing its own traceback.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
+
+
+def _quiet_dask() -> None:
+    """Nothing but critical news from distributed while an interrupted run's cluster closes: its
+    workers' warnings about cancelled tasks and a lost scheduler say nothing to the user."""
+    import logging
+
+    for name in ("distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextmanager

@@ -64,7 +64,7 @@ def _damaged_csv(path: Path) -> int:
     good = SHORT[1].encode()
     rows = [
         b'd1,"' + good + b'",reuters.com',
-        b'd2,"",reuters.com',  # empty text: scored, no claims
+        b'd2,"",reuters.com',  # empty text: failed, nothing to score
         b'd3,"Le ministre a d\xe9clar\xe9 que c\'\xe9tait fini.",lemonde.fr',  # latin-1 bytes
         b'd4,"A NUL \x00 byte. The mayor said so.",',  # NUL byte
         b"d5,an unquoted, comma splits this text,bbc.co.uk",  # too many fields
@@ -108,7 +108,7 @@ def test_damaged_file_accounts_for_every_row(tmp_path: Path) -> None:
     status = dict(zip(articles["row"].astype(int), articles["status"], strict=True))
     error = dict(zip(articles["row"].astype(int), articles["error"], strict=True))
     assert status[0] == "scored" and status[5] == "scored"  # both d1 rows, kept apart by row
-    assert status[1] == "no_claims" and error[1] == ""
+    assert status[1] == "failed" and error[1] == "empty text"
     assert status[2] == "failed" and error[2].startswith("undecodable bytes")
     assert status[4] == "failed" and "4 fields where the header has 3" in error[4]
     assert status[6] == "failed" and "1 fields where the header has 3" in error[6]
@@ -121,12 +121,30 @@ def test_damaged_file_accounts_for_every_row(tmp_path: Path) -> None:
     assert f"{counts.get('failed', 0)} failed" in line and f"{counts.get('skipped', 0)} skipped" in line
 
 
+def test_a_bad_record_is_named_by_its_line_in_the_file_however_it_is_read(tmp_path: Path) -> None:
+    """The line a user opens the file at: counted from the file's first line (the header is line 1),
+    whether the reader starts after the header, at a resumed offset or at a Dask partition's start."""
+    from scorer.batch import READ_ERROR_COLUMN, csv_header, csv_ranges, iter_csv_records, read_csv_range
+
+    src = tmp_path / "ragged.csv"
+    src.write_bytes(b'id,text,outlet\n1,"two\nlines",x\n\n2,"c",y,EXTRA\n3,"d",z\n4,"e"\n')
+    header, body = csv_header(src)
+    errors = [r.read_error for r in iter_csv_records(src, header, body) if r.read_error]
+    assert [e.split(":")[0] for e in errors] == ["CSV record at line 5", "CSV record at line 7"]
+    second = next(iter_csv_records(src, header, body)).end  # as a resumed run starts
+    assert [r.read_error.split(":")[0] for r in iter_csv_records(src, header, second) if r.read_error] == [
+        "CSV record at line 5", "CSV record at line 7"]
+    ranges, _ = csv_ranges([src], 1, "text", "outlet")
+    from_parts = [e for part in ranges for e in read_csv_range(part)[READ_ERROR_COLUMN] if e]
+    assert [e.split(":")[0] for e in from_parts] == ["CSV record at line 5", "CSV record at line 7"]
+
+
 def test_damaged_file_strict_stops_at_first_failure(tmp_path: Path) -> None:
     src = tmp_path / "damaged.csv"
     _damaged_csv(src)
     result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "c.csv"), "--strict"])
     assert result.exit_code == 1
-    assert "--strict: row 2 (id d3): undecodable bytes" in result.stderr
+    assert "--strict: row 1 (id d2): empty text" in result.stderr
 
 
 def test_score_frame_matches_declared_schema_and_never_raises() -> None:
@@ -135,7 +153,7 @@ def test_score_frame_matches_declared_schema_and_never_raises() -> None:
     assert list(out.columns) == list(OUTPUT_COLUMNS)
     assert out.dtypes.astype(str).to_dict() == OUTPUT_COLUMNS
     last = out.drop_duplicates("row").set_index("row")
-    assert last.loc[1, "article_id"] == "1" and last.loc[1, "error"] == "missing text"
+    assert last.loc[1, "article_id"] == "" and last.loc[1, "error"] == "missing text"
     assert last.loc[2, "error"] == "text is int, not a string"
     assert last.loc[3, "error"].startswith("undecodable bytes")
     assert set(out["status"]) <= set(STATUSES)
@@ -343,12 +361,12 @@ def test_ids_blank_or_quoted_after_a_bom_or_integers_with_nulls(tmp_path: Path) 
     src, out = tmp_path / "in.csv", tmp_path / "o.csv"
     src.write_bytes(b'\xef\xbb\xbf"id","text"\n"007","The mayor said so."\n"","The judge said so."\n')
     assert runner.invoke(app, ["batch", str(src), "-o", str(out)]).exit_code == 0
-    assert _read(out)["article_id"].tolist() == ["007", "1"]  # a blank id is the row number
+    assert _read(out)["article_id"].tolist() == ["007", ""]  # a blank id stays blank; `row` tells rows apart
     pq_src = tmp_path / "in.parquet"
     ids = pd.array([7, None, 9], dtype="Int64")
     pd.DataFrame({"id": ids, "text": ["The mayor said so."] * 3}).to_parquet(pq_src)
     assert runner.invoke(app, ["batch", str(pq_src), "-o", str(out)]).exit_code == 0
-    assert _read(out)["article_id"].tolist() == ["7", "1", "9"]
+    assert _read(out)["article_id"].tolist() == ["7", "", "9"]
 
 
 @pytest.mark.parametrize("damage", ["emptied", "deleted"])
@@ -411,30 +429,25 @@ def _running(pid: int, started: str) -> bool:
     return fields is not None and fields[19] == started and fields[0] not in ("Z", "X")
 
 
+def _long_run(tmp_path: Path, n: int,
+              workers: str) -> tuple[Path, Path, Path, Path, list[str], dict[str, str]]:
+    """A run long enough to stop midway: `n` copies of the model article in chunks of 2, as a
+    subprocess command (input, output, a reference output path, the checkpoint, command, env)."""
+    text = MODEL_ARTICLE.read_text(encoding="utf-8")
+    src = tmp_path / "big.csv"
+    pd.DataFrame({"id": [f"k{i}" for i in range(n)], "text": [text] * n}).to_csv(src, index=False)
+    out, ref = tmp_path / "claims.csv", tmp_path / "ref.csv"
+    cmd = [sys.executable, "-c", "from scorer.cli import app; app()", "batch", str(src), "-o", str(out),
+           "--chunksize", "2", "--workers", workers]
+    return src, out, ref, tmp_path / "claims.csv.resume.json", cmd, {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_killed_run_resumes_without_duplicates(tmp_path: Path, workers: str) -> None:
     """Killed with SIGKILL midway (no chance to clean up), a run resumes from its last complete chunk;
     with a worker pool, the orphaned workers exit too instead of waiting on their queue for ever."""
-    text = MODEL_ARTICLE.read_text(encoding="utf-8")
     n = 40
-    src = tmp_path / "big.csv"
-    pd.DataFrame({"id": [f"k{i}" for i in range(n)], "text": [text] * n}).to_csv(src, index=False)
-    out, ref = tmp_path / "claims.csv", tmp_path / "ref.csv"
-    checkpoint = tmp_path / "claims.csv.resume.json"
-    cmd = [
-        sys.executable,
-        "-c",
-        "from scorer.cli import app; app()",
-        "batch",
-        str(src),
-        "-o",
-        str(out),
-        "--chunksize",
-        "2",
-        "--workers",
-        workers,
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    src, out, ref, checkpoint, cmd, env = _long_run(tmp_path, n, workers)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     done = 0
@@ -470,6 +483,90 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, workers: str) -> 
     whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2", "--workers", "1"])
     assert whole.exit_code == 0
     assert out.read_bytes() == ref.read_bytes()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_interrupted_run_says_how_far_it_got_and_how_to_go_on(tmp_path: Path, workers: str) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) left a partial output and
+    said nothing, exit 130; now one line says how far the run got and that --resume goes on, and the
+    resumed output is the whole run's."""
+    src, out, ref, checkpoint, cmd, env = _long_run(tmp_path, 40, workers)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not checkpoint.exists():
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    lines = stderr.decode().strip().splitlines()
+    assert proc.returncode == 130, stderr
+    assert len(lines) == 1 and lines[0].startswith("interrupted after "), lines
+    assert lines[0].endswith("rows; run the same command with --resume to continue")
+    resumed = subprocess.run([*cmd, "--resume"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2", "--workers", "1"])
+    assert whole.exit_code == 0
+    assert out.read_bytes() == ref.read_bytes()
+
+
+def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: Path) -> None:
+    """A blank id cell became the row number, "1", the real id of another row; now it stays empty
+    (the `row` column tells rows apart). An --id-column the input lacks is a usage error, not a
+    silent fall back to row numbers; a Parquet file's id stored as pandas' index is read as its id."""
+    src = tmp_path / "ids.csv"
+    src.write_text('id,text\n1,"Officials said taxes will rise, according to Reuters."\n'
+                   ',"The mayor said the plan failed, aides told AP."\n', encoding="utf-8")
+    out = tmp_path / "c.csv"
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    claims = _read(out)
+    assert list(claims.drop_duplicates("row")["article_id"].fillna("")) == ["1", ""]
+    bad = runner.invoke(app, ["batch", str(src), "-o", str(out), "--id-column", "nope"])
+    assert bad.exit_code == 2 and "no column 'nope' (--id-column)" in bad.stderr
+    pq = tmp_path / "ids.parquet"
+    pd.DataFrame({"id": ["p1", "p2"], "text": ["The mayor said so.", "Aides said no."]}).set_index(
+        "id").to_parquet(pq)
+    result = runner.invoke(app, ["batch", str(pq), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert list(_read(out).drop_duplicates("row")["article_id"]) == ["p1", "p2"]
+
+
+@pytest.mark.parametrize("output", ["afile/out.csv", "afile/", "afile/x.parquet"])
+def test_an_output_below_a_file_is_one_line(tmp_path: Path, output: str) -> None:
+    src = _articles(tmp_path, 2)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(src), "-o", f"{tmp_path}/{output}"])  # "afile/" keeps its slash
+    assert result.exit_code == 1
+    assert "afile is a file, not a folder" in result.stderr and "Traceback" not in result.output
+    assert result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ("id,text\n1,hi\n".encode("utf-16"), "UTF-16 text; save it as UTF-8"),
+    (b"PAR1\x15\x04\x15", "a Parquet file named as a CSV"),
+    (b'1,"' + b"The mayor said the road would close next week. " * 10 + b'"\n2,"Aides said no."\n',
+     "its first line looks like a record, not a header"),
+])
+def test_an_unreadable_header_says_what_the_file_is(tmp_path: Path, content: bytes, says: str) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1, result.output
+    assert says in result.stderr and result.stderr.strip().count("\n") == 0
+    assert len(result.stderr) < 400  # the article that was read as a header is not printed whole
+
+
+def test_a_glob_whose_inputs_differ_in_outlet_column_says_no_outlet_is_read(tmp_path: Path) -> None:
+    (tmp_path / "g").mkdir()
+    pd.DataFrame({"id": ["a"], "text": ["The mayor said so."], "outlet": ["reuters.com"]}).to_csv(
+        tmp_path / "g" / "a.csv", index=False)
+    pd.DataFrame({"id": ["b"], "text": ["Aides said no."]}).to_csv(tmp_path / "g" / "b.csv", index=False)
+    result = runner.invoke(app, ["batch", str(tmp_path / "g" / "*.csv"), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert "b.csv has no 'outlet' column; outlets are read only when every input has one" in result.stderr
 
 
 def test_resume_refuses_a_changed_input(tmp_path: Path) -> None:
@@ -634,7 +731,7 @@ def test_big_integer_ids_with_nulls_stay_exact_from_parquet(tmp_path: Path) -> N
     ids = pa.array([9007199254740993, None], pa.int64())  # 2**53 + 1: no float64 holds it
     pq.write_table(pa.table({"id": ids, "text": ["The mayor said the bridge will close."] * 2}), src)
     assert runner.invoke(app, ["batch", str(src), "-o", str(out), "--workers", "1"]).exit_code == 0
-    assert _read(out)["article_id"].tolist() == ["9007199254740993", "1"]
+    assert _read(out)["article_id"].tolist() == ["9007199254740993", ""]
 
 
 @pytest.mark.parametrize(

@@ -75,8 +75,8 @@ def test_dask_output_equals_local_output(tmp_path: Path, scheduler: str, kind: s
             str(summary),
         ],
     )
-    assert r1.exit_code == 0, r1.output
-    assert r2.exit_code == 0, r2.output
+    assert r1.exit_code == 3, r1.output  # the empty texts fail, on both engines alike
+    assert r2.exit_code == 3, r2.output
     assert local.read_bytes() == dist.read_bytes()
     assert pd.read_csv(summary)["article_id"].tolist() == frame["id"].tolist()
 
@@ -105,4 +105,5 @@ def test_dask_keeps_big_integer_ids_with_nulls_exact(tmp_path: Path, scheduler: 
     pq.write_table(pa.table({"id": ids, "text": ["The mayor said the bridge will close."] * 2}), src)
     args = ["batch", str(src), "-o", str(out), "--engine", "dask", "--scheduler", scheduler]
     assert runner.invoke(app, args).exit_code == 0
-    assert pd.read_csv(out, dtype=str)["article_id"].tolist() == ["9007199254740993", "1"]
+    ids = pd.read_csv(out, dtype=str, keep_default_na=False)["article_id"].tolist()
+    assert ids == ["9007199254740993", ""]

@@ -159,7 +159,8 @@ def _articles_csv(tmp_path: Path) -> Path:
     text = MODEL_ARTICLE.read_text(encoding="utf-8")
     frame = pd.DataFrame({
         "id": ["a1", "a2", "a3", "a4"],
-        "text": [text, "", "Short.", "The minister said the talks had ended on Friday."],
+        # a2 holds no claim: scored, one row with an empty claim id.
+        "text": [text, "Read more.", "Short.", "The minister said the talks had ended on Friday."],
         "outlet": ["24brussels.net", "reuters.com", None, "reuters.com"],
     })
     path = tmp_path / "articles.csv"
