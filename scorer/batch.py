@@ -521,6 +521,7 @@ class _CountedLines:
 
     def __init__(self, fh: IO[bytes], pos: int, end: int | None, line_no: int = 0) -> None:
         self.fh, self.pos, self.end, self.line_no = fh, pos, end, line_no
+        self.taken: list[str] = []  # the lines read since the caller last cleared it (one record's)
         fh.seek(pos)
 
     def __iter__(self) -> _CountedLines:
@@ -538,7 +539,9 @@ class _CountedLines:
         line = raw.decode("utf-8", "surrogateescape")
         # A byte-order mark belongs to the file, not to the first column's name (which it would
         # otherwise keep, quotes and all, when that name is quoted).
-        return line.removeprefix("\ufeff") if at_start else line
+        line = line.removeprefix("\ufeff") if at_start else line
+        self.taken.append(line)
+        return line
 
 
 @dataclass(frozen=True)
@@ -606,6 +609,7 @@ def iter_csv_records(
         reader = csv.reader(lines)
         while True:
             first_line, record_start = lines.line_no + 1, lines.pos
+            lines.taken.clear()
             try:
                 fields = next(reader)
             except StopIteration:
@@ -627,7 +631,12 @@ def iter_csv_records(
                                         f"were read into it; close the quote", lines.pos, lines.line_no)
                 return
             if len(fields) == width:
-                yield CsvRecord(list(fields), "", lines.pos, lines.line_no)
+                quoting = _bad_quoting(lines.taken)
+                if quoting:
+                    yield CsvRecord(list(fields), f"CSV record at line {first_line}: {quoting}", lines.pos,
+                                    lines.line_no)
+                else:
+                    yield CsvRecord(list(fields), "", lines.pos, lines.line_no)
             else:
                 values: list[str | None] = [*fields[:width], *[None] * (width - len(fields))]
                 yield CsvRecord(
@@ -637,6 +646,23 @@ def iter_csv_records(
                     lines.pos,
                     lines.line_no,
                 )
+
+
+def _bad_quoting(record_lines: Sequence[str]) -> str:
+    """Why the lines of one record break CSV's quoting rules, or "". The lenient reader reads past a
+    quote that is not doubled inside a quoted field ('"He said "hi""'), and past a field's quote that
+    never closes, into the next records, which become text of this one: the record is not what its
+    writer meant, and a quietly merged record would be a row lost without a word."""
+    text = "".join(record_lines)
+    if '"' not in text:
+        return ""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return (f"bad quoting ({exc}): a quote inside a quoted field must be doubled (\"\"), and a quote "
+                "that never closes reads the records after it into this one; fix the quoting")
+    return ""
 
 
 def _lines_before(fh: IO[bytes], offset: int, block: int = 1 << 20) -> int:

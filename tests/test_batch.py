@@ -71,7 +71,7 @@ def _damaged_csv(path: Path) -> int:
         b'd1,"Duplicate id. The mayor said it twice.",x.com',  # duplicate id
         b"d6",  # too few fields
         b'd7,"' + b"word " * 4_000_000 + b'",big.com',  # a 20 MB cell
-        b'd8,"He said "hi" and left",w.com',  # bad quoting inside a quoted field
+        b'd8,"He said "hi" and left",w.com',  # bad quoting inside a quoted field: failed
         b'd9,"Windows line end. The judge said so.",z.com\r',
         b'd10,"an unterminated quote swallows what follows,q.com',
         b'd11,"never seen as its own record",r.com',
@@ -113,7 +113,11 @@ def test_damaged_file_accounts_for_every_row(tmp_path: Path) -> None:
     assert status[4] == "failed" and "4 fields where the header has 3" in error[4]
     assert status[6] == "failed" and "1 fields where the header has 3" in error[6]
     assert status[7] == "skipped" and "(--max-chars)" in error[7]
-    assert status[3] in {"scored", "no_claims"} and status[8] in {"scored", "no_claims"}
+    assert status[3] in {"scored", "no_claims"}
+    # A quote not doubled inside a quoted field, and one that never closes (d10 reads d11 into it):
+    # each a failed row that says so, not a mangled text scored as if whole.
+    assert status[8] == "failed" and "bad quoting" in error[8] and "line 10" in error[8]
+    assert status[10] == "failed" and "bad quoting" in error[10] and "line 12" in error[10]
     counts = articles["status"].value_counts().to_dict()
     assert sum(counts.values()) == records
     line = result.stderr.strip().splitlines()[-1]
@@ -137,6 +141,20 @@ def test_a_bad_record_is_named_by_its_line_in_the_file_however_it_is_read(tmp_pa
     ranges, _ = csv_ranges([src], 1, "text", "outlet")
     from_parts = [e for part in ranges for e in read_csv_range(part)[READ_ERROR_COLUMN] if e]
     assert [e.split(":")[0] for e in from_parts] == ["CSV record at line 5", "CSV record at line 7"]
+
+
+def test_a_quote_left_open_mid_file_fails_its_row_instead_of_passing_for_text(tmp_path: Path) -> None:
+    """Record 3 was read into record 2's text and the run said every row scored (exit 0)."""
+    src = tmp_path / "unterm.csv"
+    src.write_text('id,text,outlet\n1,"Officials said the tax will rise.",x\n2,"never closes\n'
+                   '3,"abc",z\n4,"The mayor said the road will close.",w\n', encoding="utf-8")
+    out = tmp_path / "o.csv"
+    result = runner.invoke(app, ["batch", str(src), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    rows = _read(out).drop_duplicates("row")
+    assert rows["article_id"].tolist() == ["1", "2", "4"]
+    assert rows["status"].tolist() == ["scored", "failed", "scored"]
+    assert rows["error"].iloc[1].startswith("CSV record at line 3: bad quoting")
 
 
 def test_damaged_file_strict_stops_at_first_failure(tmp_path: Path) -> None:
