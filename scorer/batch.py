@@ -410,7 +410,9 @@ def first_failure(claims: pd.DataFrame) -> str | None:
     if bad.empty:
         return None
     r = bad.iloc[0]
-    return f"row {r['row']} (id {r['article_id']}): {r['error']}"
+    article_id = "" if pd.isna(r["article_id"]) else str(r["article_id"])
+    named = f" (id {article_id})" if article_id else ""  # a blank id is no id to quote
+    return f"row {r['row']}{named}: {r['error']}"
 
 
 # ---- scoring one chunk (runs in a worker process, or in process) --------------------------------------

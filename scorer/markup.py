@@ -20,10 +20,11 @@ import regex
 
 # Code regexes, each linear in the text: a comment and a script or style element end at their first
 # closing mark; a tag holds no "<" or ">" outside its quoted attribute values (title="a > b" is one
-# tag), each part matched possessively. A quote that does not close before the next "<" is no
-# quoted value (alt=Trump's): such a tag ends at its first ">", and article text is never swallowed.
+# tag), each part matched possessively. A quote opens a value only right after "=", and a value's
+# quote must close before the next "<": any other quote (alt=Trump's) makes the tag end at its first
+# ">", as a browser ends it, and article text is never swallowed.
 _COMMENT = regex.compile(r"<!--.*?(?:-->|\Z)", regex.DOTALL)
-_ATTRIBUTES = r"""(?:(?:[^<>"']++|"[^"<]*+"|'[^'<]*+')*+|[^<>]*+)"""
+_ATTRIBUTES = r"""(?:(?:[^<>"'=]++|=\s*+"[^"<]*+"|=\s*+'[^'<]*+'|=)*+|[^<>]*+)"""
 _SCRIPT_OR_STYLE = regex.compile(
     r"<(script|style|noscript|template)\b" + _ATTRIBUTES + r">.*?(?:</\1\s*>|\Z)",
     regex.DOTALL | regex.IGNORECASE)
@@ -31,6 +32,8 @@ _TAG = regex.compile(r"<[!/?]?[A-Za-z]" + _ATTRIBUTES + ">")
 _BLOCK_TAG = regex.compile(
     r"<\s*/?\s*(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|article|section|header|footer|main|aside|nav|"
     r"blockquote|figure|figcaption|table|tr|td|th|title|pre|address)\b" + _ATTRIBUTES + ">", regex.IGNORECASE)
+# Elements whose line ends a browser keeps.
+_PREFORMATTED = regex.compile(r"<(pre|textarea)\b[^<>]*+>.*?(?:</\1\s*>|\Z)", regex.DOTALL | regex.IGNORECASE)
 # A character reference: named ("&rdquo;", "&amp;", and the legacy ones without ";"), decimal or hex.
 _REFERENCE = regex.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _OPENS_WITH_TAG = regex.compile(r"\s*<(?:!doctype|!--|[A-Za-z])", regex.IGNORECASE)
@@ -52,29 +55,45 @@ def _blank(chars: list[str], start: int, end: int, newline_first: bool = False) 
 
 
 def _decode_references(chars: list[str], text: str) -> None:
-    """Each character reference outside markup as its character and spaces, the same length: the
-    character first where the reference opens a word ("&ldquo;We"), last where it follows one
-    ("won&#8217;t", "cuts,&rdquo;"), so that a span of whole words starts and ends where the page's
-    own text does. A reference that names no character, or more than fit, is left as written."""
+    """Each character reference outside markup as its character, at the same length: the character
+    and then spaces where the reference opens a word ("&ldquo;We"); spaces and then the character
+    where it closes one ("cuts,&rdquo;"); inside a word ("didn&#8217;t", "AT&amp;T") the rest of
+    the word moves up to it and the spaces follow the word, which stays one word. So a span of whole
+    words starts and ends where the page's own text does (a span ending on the moved part of a word,
+    which none of whole phrases does, would not). A reference to a space, a line end or a control
+    character reads as a space; one that names no character, or more than fit, is left as written."""
     for m in _REFERENCE.finditer(text):
-        if chars[m.start()] != "&":
-            continue  # inside markup, already blanked
+        start, end = m.span()
+        if chars[start] != "&" or chars[end - 1] != text[end - 1]:
+            continue  # inside markup (already blanked), or moved into by the word before it
         ref = m.group()
         char = html.unescape(ref)
         if char == ref or len(char) > len(ref):
             continue
-        if char in {"\xa0", "\u2009", "\u202f"}:
-            char = " "  # a no-break or thin space is a space to the reader
+        if char.isspace() or not char.isprintable():
+            char = " "  # a no-break space, "&#10;", "&#13;": a space to the reader, never a line break
+        follows_word = start > 0 and not chars[start - 1].isspace()  # blanked markup is spaces
+        word_end = end
+        while word_end < len(text) and chars[word_end] == text[word_end] and (
+                text[word_end].isalnum() or text[word_end] == "_"):
+            word_end += 1
         pad = " " * (len(ref) - len(char))
-        follows_word = m.start() > 0 and not chars[m.start() - 1].isspace()  # blanked markup is spaces
-        chars[m.start():m.end()] = list(pad + char if follows_word else char + pad)
+        if char == " ":
+            chars[start:end] = list(pad + char)  # a space between two words: nothing to join
+        elif follows_word and word_end > end:
+            chars[start:word_end] = list(char + text[end:word_end] + pad)
+        else:
+            chars[start:end] = list(pad + char if follows_word else char + pad)
 
 
 def blank_html(text: str) -> str:
     """`text` as a browser reads it, at the same length, every character outside markup at its own
     offset: markup overwritten by spaces (a block tag by a newline and spaces), every other line end
-    a space, character references decoded (`_decode_references`)."""
+    a space but inside a <pre> or <textarea> (a transcript's turns), character references decoded
+    (`_decode_references`)."""
     chars = [" " if c in "\r\n" else c for c in text]
+    for m in _PREFORMATTED.finditer(text):
+        chars[m.start():m.end()] = list(m.group())
     for m in _COMMENT.finditer(text):
         _blank(chars, m.start(), m.end())
     for m in _SCRIPT_OR_STYLE.finditer(text):

@@ -531,7 +531,7 @@ class Pipeline:
         if as_given:
             return report
         # Every span's text as the article has it (a wrapped line's newline or CR, not the space
-        # read); a web page's as the page has it with its markup blanked (the same length).
+        # read); a web page's as a browser shows it (markup blanked, references decoded, the same length).
         return _texts_from(report, blank_html(given) if page else given)
 
 
@@ -583,7 +583,7 @@ def working_text(given: str) -> tuple[str, bool]:
 
 
 def article_as_read(given: str) -> tuple[str, bool]:
-    """The article as its report's span texts quote it (a web page with its markup blanked, any other
+    """The article as its report's span texts quote it (a web page as `blank_html` reads it, any other
     text as given), and whether it was read as a web page: what a view of the whole article shows."""
     _, page = working_text(given)
     return (blank_html(given) if page else given), page

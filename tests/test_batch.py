@@ -544,6 +544,9 @@ def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: P
     assert list(claims.drop_duplicates("row")["article_id"].fillna("")) == ["1", ""]
     bad = runner.invoke(app, ["batch", str(src), "-o", str(out), "--id-column", "nope"])
     assert bad.exit_code == 2 and "no column 'nope' (--id-column)" in bad.stderr
+    src.write_text('id,text\n,""\n', encoding="utf-8")
+    strict = runner.invoke(app, ["batch", str(src), "-o", str(out), "--strict"])
+    assert strict.exit_code == 1 and "--strict: row 0: empty text" in strict.stderr  # no "(id )"
     pq = tmp_path / "ids.parquet"
     pd.DataFrame({"id": ["p1", "p2"], "text": ["The mayor said so.", "Aides said no."]}).set_index(
         "id").to_parquet(pq)

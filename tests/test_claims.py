@@ -258,6 +258,11 @@ def test_a_line_that_opens_with_a_greater_than_sign_is_the_article_own() -> None
 
     text = "Turnout was high.\n> 50 percent of voters came out, officials said.\nThe count ends Monday.\n"
     assert unquote(text) is text
+    # Most lines open with ">", but before numbers: comparisons, not an e-mail's quotation marks.
+    table = "Turnout by age, officials said:\n> 65: 71 percent\n> 45: 58 percent\n"
+    assert unquote(table) is table
+    mail = "> The mayor said the plan failed.\n> 2016 was the last good year, she said.\n> Aides agreed.\n"
+    assert ">" not in unquote(mail)  # quoted lines counted, every mark read as a space
 
 
 def test_a_line_break_inside_a_sentence_is_no_paragraph_break() -> None:

@@ -95,7 +95,8 @@ def test_a_page_reads_as_a_browser_shows_it() -> None:
     assert len(seen) == len(page)
     words = " ".join(seen.split())
     assert "Budget rises & falls" in words
-    assert "“ We won ’t cut pensions, ” said Jane Doe, the finance minister, on Tuesday," in words
+    assert "“ We won’t cut pensions, ” said Jane Doe, the finance minister, on Tuesday," in words
+    assert "by 5 percent." in words
     assert "onclick" not in seen and "3\"" not in seen
     report = analyze(page)
     doe = next(c for c in report.claims if "pensions" in c.span.text)
@@ -106,3 +107,38 @@ def test_a_page_reads_as_a_browser_shows_it() -> None:
         for a in c.attributions:
             if a.source is not None:  # a source of whole words is the same words in the page as given
                 assert page[a.source.start:a.source.end] == a.source.text, a.source.text
+
+
+@pytest.mark.parametrize(("page", "shown"), [
+    # A reference inside a word keeps the word whole: the rest of it moves up, the spaces follow it.
+    ("<p>AT&amp;T and Trump&#8217;s aides didn&#8217;t say.</p>", "AT&T and Trump’s aides didn’t say."),
+    # A reference to a line end or control character is a space, never a break inside a sentence.
+    ("<p>The plan&#10;would cost more,&#13;\nofficials said.</p>",
+     "The plan would cost more, officials said."),
+    # An apostrophe in an unquoted attribute value opens no quoted value that swallows the text.
+    ("<p><img alt=Trump's face> Trump's rival said turnout was > 50 percent.</p>",
+     "Trump's rival said turnout was > 50 percent."),
+])
+def test_references_and_attributes_read_as_a_browser_reads_them(page: str, shown: str) -> None:
+    page = "<html><body><h1>T</h1>" + page + "</body></html>"
+    seen = blank_html(page)
+    assert len(seen) == len(page)
+    assert shown in " ".join(seen.split())
+
+
+def test_a_page_keeps_the_lines_of_its_preformatted_text() -> None:
+    page = ("<html><body><h1>T</h1><pre>SMITH: The plan failed.\nJONES: It did not.</pre><p>x</p>"
+            "</body></html>")
+    assert "SMITH: The plan failed.\nJONES: It did not." in blank_html(page)
+
+
+def test_a_reference_inside_a_word_reads_as_the_character_itself() -> None:
+    page = ("<html><body><h1>T</h1><p>The ministry didn&#8217;t confirm that the fund was short by $2 "
+            "billion, Trump&#8217;s spokesman said.</p><p>x</p></body></html>")
+    typed = page.replace("&#8217;", "’")
+
+    def reading(text: str) -> list[tuple[tuple[str, ...], list[str]]]:
+        return [(c.source_types, [" ".join(a.source.text.split()) for a in c.attributions if a.source])
+                for c in analyze(text).claims]
+
+    assert reading(page) == reading(typed)
