@@ -195,6 +195,11 @@ def batch(
             if lacking is not None:
                 raise _batch_fail(f"{lacking}: no column {id_column!r} (--id-column); columns are "
                                   f"{b.shown_columns(headers[paths.index(lacking)])}", 2)
+        elif any("id" in h for h in headers) and not all("id" in h for h in headers):
+            without = next(p for p, h in zip(paths, headers, strict=True) if "id" not in h)
+            err.print(f"note: {without} has no 'id' column; its rows' ids are their row numbers, which may "
+                      f"repeat another input's ids (the `row` column tells rows apart)",
+                      markup=False, soft_wrap=True)
         id_column = id_column or "id"
         if outlet_column is None:
             outlet_column = b.default_outlet_column(headers)

@@ -588,6 +588,10 @@ def test_a_glob_whose_inputs_differ_in_outlet_column_says_no_outlet_is_read(tmp_
     result = runner.invoke(app, ["batch", str(tmp_path / "g" / "*.csv"), "-o", str(tmp_path / "o.csv")])
     assert result.exit_code == 0, result.output
     assert "b.csv has no 'outlet' column; outlets are read only when every input has one" in result.stderr
+    pd.DataFrame({"text": ["Aides said no."]}).to_csv(tmp_path / "g" / "b.csv", index=False)
+    result = runner.invoke(app, ["batch", str(tmp_path / "g" / "*.csv"), "-o", str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert "b.csv has no 'id' column; its rows' ids are their row numbers" in result.stderr
 
 
 def test_resume_refuses_a_changed_input(tmp_path: Path) -> None:

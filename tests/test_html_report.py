@@ -191,3 +191,22 @@ def test_real_articles_come_back_whole_with_every_cited_source_marked(shared_dat
         # Every link lands: a claim's card and text, a cited source's first mention.
         targets = {value[1:] for name, value in parsed.attrs if name == "href" and value}
         assert targets <= set(parsed.ids), (article.id, targets - set(parsed.ids))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    "<p>", "</p>", "<div class='a > b'>", "</div>", "<br>", " The minister said", " the plan", " would",
+    " work.", "\n", " &ldquo;Quoted,&rdquo;", " didn&#8217;t", " &amp; ", "&#10;", " a source told",
+    " <b>bold</b>", "<pre>A: yes.\nB: no.</pre>", "<img alt=Trump's>", "\x00", "é"]), max_size=30).map(
+    lambda parts: "<html><body><p>Start.</p><p>" + "".join(parts) + "</p></body></html>"))
+def test_any_page_is_shown_as_read_and_the_page_stays_well_formed(page: str) -> None:
+    """A web page's view shows the text the pipeline read (blanks folded), nothing of its markup."""
+    report = analyze(page)
+    shown, is_page = article_as_read(page)
+    assert is_page
+    parsed = _read(to_html(report, shown, page=is_page))
+    assert parsed.balanced and not parsed.stack
+    text = "".join(parsed.article)
+    expected = regex.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd", shown)
+    assert " ".join(text.split()) == " ".join(expected.split())
+    assert "<p>" not in text and "&ldquo;" not in text
