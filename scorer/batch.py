@@ -170,7 +170,7 @@ def _analyze_row(
     if not text.strip():
         # An empty cell is how a CSV says "missing" (and a scrape that failed leaves one): a row with
         # nothing to score is not a scored article without claims.
-        return None, FAILED, "empty text" if not text else "text is blank (whitespace only)"
+        return None, FAILED, "empty text"  # blank or empty alike: one error to group failures by
     if len(text) > max_chars:
         return None, SKIPPED, (f"text of {len(text)} characters is over the limit of {max_chars} "
                                "(--max-chars); raise --max-chars to score it")
@@ -641,10 +641,14 @@ def iter_csv_records(
                     yield CsvRecord(list(fields), "", lines.pos, lines.line_no)
             else:
                 values: list[str | None] = [*fields[:width], *[None] * (width - len(fields))]
+                # Over several lines, the wrong count is most often a quote that never closes and
+                # read the records after it into this one: say so, as those records get no row.
+                quoting = _bad_quoting(lines.taken) if lines.line_no > first_line else ""
+                why = f"and {quoting}" if quoting else "(a stray quote or an unquoted comma?)"
                 yield CsvRecord(
                     values,
-                    f"CSV record at line {first_line}: {len(fields)} fields where the header "
-                    f"has {width} (a stray quote or an unquoted comma?)",
+                    f"CSV record at line {first_line}: {len(fields)} fields where the header has "
+                    f"{width} {why}",
                     lines.pos,
                     lines.line_no,
                 )

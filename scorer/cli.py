@@ -5,6 +5,7 @@ Progress and errors go to stderr, so `-o -` can stream results to stdout.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -125,7 +126,51 @@ def _batch_fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+class _Interrupt:
+    """Ctrl-C for a batch run, as a flag as well as an exception: a KeyboardInterrupt that lands in
+    a destructor (the regex module's, while rules compile) is printed as "Exception ignored" and
+    lost, and the run went on to exit 0. The flag stops it at the next chunk all the same."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` with Ctrl-C handled however early it comes: its SIGINT handler is an `_Interrupt`
+    (passed as `interrupt`), and an interrupt before any row was scored is one line, exit 130."""
+    import functools
+    import signal
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        interrupt = _Interrupt()
+        previous = signal.signal(signal.SIGINT, interrupt)
+        try:
+            command(*args, interrupt=interrupt, **kwargs)
+        except KeyboardInterrupt:
+            err.print("interrupted before any row was scored; nothing to resume", markup=False,
+                      soft_wrap=True)
+            raise typer.Exit(130) from None
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    # Typer reads the options from the signature: `interrupt` is no option of the command.
+    signature = inspect.signature(command, eval_str=True)
+    parameters = [p for p in signature.parameters.values() if p.name != "interrupt"]
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return run
+
+
 @app.command()
+@_interruptible
 def batch(
     input_path: Annotated[str, typer.Argument(
         help="CSV or Parquet of articles, one per row; a quoted glob ('archive-*.csv') for several files.")],
@@ -156,6 +201,7 @@ def batch(
     strict: Annotated[bool, typer.Option(help="Stop at the first row that fails.")] = False,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: if it is a terminal).")] = None,
+    interrupt: _Interrupt | None = None,
 ) -> None:
     """Score articles in bulk: a row per claim (.csv, .parquet, folder/) or a report per article (.jsonl).
 
@@ -213,6 +259,8 @@ def batch(
         if engine is Engine.dask:
             b.import_dask()
         b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
+        if interrupt is not None:
+            interrupt.check()
     except ScorerError as exc:
         raise _batch_fail(str(exc)) from exc
 
@@ -288,7 +336,8 @@ def batch(
             results = b.ordered_local(chunks, opts, executor, 2 * workers)
         with _batch_progress(show, total_bytes) as advance:
             b.drive(results, sink, article_sink, checkpoint, cp_file, stats, strict,
-                    on_chunk=lambda ch, res: advance(ch.nbytes, sum(res.counts.values())))
+                    on_chunk=lambda ch, res: _chunk_done(advance, ch.nbytes, sum(res.counts.values()),
+                                                         interrupt))
         ok = True
     except KeyboardInterrupt:
         # Ctrl-C: what is written stays written (the sinks keep their last complete chunk), and the
@@ -297,8 +346,12 @@ def batch(
         if client is not None and cluster is not None:  # a local cluster's workers too, before it closes
             with suppress(Exception):
                 client.run(_quiet_dask)
-        where = "" if output == "-" else "; run the same command with --resume to continue"
-        err.print(f"interrupted after {stats.rows_in} rows{where}", markup=False, soft_wrap=True)
+        if not stats.rows_in:
+            err.print("interrupted before any row was scored; nothing to resume", markup=False,
+                      soft_wrap=True)
+        else:
+            where = "" if output == "-" else "; run the same command with --resume to continue"
+            err.print(f"interrupted after {stats.rows_in} rows{where}", markup=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except b.BatchAbort as exc:
         raise _batch_fail(f"--strict: {exc}") from exc
@@ -335,6 +388,13 @@ def batch(
     err.print(f"{line} -> {'stdout' if output == '-' else output}", markup=False, soft_wrap=True)
     if c[b.FAILED] or c[b.SKIPPED]:
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
+
+
+def _chunk_done(advance: Callable[[int, int], None], nbytes: int, rows: int,
+                interrupt: _Interrupt | None) -> None:
+    advance(nbytes, rows)
+    if interrupt is not None:
+        interrupt.check()  # a Ctrl-C the interpreter swallowed stops the run here
 
 
 def _local_executor(workers: int) -> Any:

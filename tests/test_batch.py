@@ -155,6 +155,15 @@ def test_a_quote_left_open_mid_file_fails_its_row_instead_of_passing_for_text(tm
     assert rows["article_id"].tolist() == ["1", "2", "4"]
     assert rows["status"].tolist() == ["scored", "failed", "scored"]
     assert rows["error"].iloc[1].startswith("CSV record at line 3: bad quoting")
+    # With commas after the open quote the swallowed record leaves a wrong field count: the error
+    # still says what happened to the records after it.
+    src.write_text('id,text\nr1,"The mayor said so."\nr2,"He said hello, there\nr3,"Aides said no, it was '
+                   'fine."\nr4,"Officials said yes."\n', encoding="utf-8")
+    assert runner.invoke(app, ["batch", str(src), "-o", str(out)]).exit_code == 3
+    rows = _read(out).drop_duplicates("row")
+    assert rows["article_id"].tolist() == ["r1", "r2", "r4"]
+    assert "fields where the header has 2 and bad quoting" in rows["error"].iloc[1]
+    assert "reads the records after it into this one" in rows["error"].iloc[1]
 
 
 def test_damaged_file_strict_stops_at_first_failure(tmp_path: Path) -> None:
@@ -528,6 +537,20 @@ def test_an_interrupted_run_says_how_far_it_got_and_how_to_go_on(tmp_path: Path,
     whole = runner.invoke(app, ["batch", str(src), "-o", str(ref), "--chunksize", "2", "--workers", "1"])
     assert whole.exit_code == 0
     assert out.read_bytes() == ref.read_bytes()
+
+
+def test_an_interrupt_before_any_row_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Ctrl-C while the rules load (start-up takes over a second) ended a run with no word, or was
+    lost in a destructor and the run went on to exit 0."""
+    _, _, _, checkpoint, cmd, env = _long_run(tmp_path, 10, "1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert stderr.decode().strip() == "interrupted before any row was scored; nothing to resume"
+    assert not checkpoint.exists()
 
 
 def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: Path) -> None:
