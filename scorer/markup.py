@@ -32,6 +32,14 @@ _TAG = regex.compile(r"<[!/?]?[A-Za-z]" + _ATTRIBUTES + ">")
 _BLOCK_TAG = regex.compile(
     r"<\s*/?\s*(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|article|section|header|footer|main|aside|nav|"
     r"blockquote|figure|figcaption|table|tr|td|th|title|pre|address)\b" + _ATTRIBUTES + ">", regex.IGNORECASE)
+# A page's furniture, no part of its article (LABELLING.md: captions and credits are no claims):
+# navigation, photo captions, footers, asides, forms and drawings, read as blanks like a script.
+_FURNITURE = regex.compile(
+    r"<(nav|figcaption|footer|aside|form|button|select|svg)\b[^<>]*+>.*?(?:</\1\s*>|\Z)",
+    regex.DOTALL | regex.IGNORECASE)
+# The window's title, which repeats the headline where the page has one (<h1>).
+_TITLE = regex.compile(r"<title\b[^<>]*+>.*?(?:</title\s*>|\Z)", regex.DOTALL | regex.IGNORECASE)
+_H1 = regex.compile(r"<h1\b", regex.IGNORECASE)
 # Elements whose line ends a browser keeps.
 _PREFORMATTED = regex.compile(r"<(pre|textarea)\b[^<>]*+>.*?(?:</\1\s*>|\Z)", regex.DOTALL | regex.IGNORECASE)
 # A character reference: named ("&rdquo;", "&amp;", and the legacy ones without ";"), decimal or hex.
@@ -56,12 +64,13 @@ def _blank(chars: list[str], start: int, end: int, newline_first: bool = False) 
 
 def _decode_references(chars: list[str], text: str) -> None:
     """Each character reference outside markup as its character, at the same length: the character
-    and then spaces where the reference opens a word ("&ldquo;We"); spaces and then the character
-    where it closes one ("cuts,&rdquo;"); inside a word ("didn&#8217;t", "AT&amp;T") the rest of
-    the word moves up to it and the spaces follow the word, which stays one word. So a span of whole
-    words starts and ends where the page's own text does (a span ending on the moved part of a word,
-    which none of whole phrases does, would not). A reference to a space, a line end or a control
-    character reads as a space; one that names no character, or more than fit, is left as written."""
+    where the reference starts, the rest of its word moved up to it, and the spaces the reference
+    saves after that word ("&ldquo;No-one knows" reads '“No-one       knows', "didn&#8217;t" 'didn’t',
+    "AT&amp;T" 'AT&T', "cuts,&rdquo; he" 'cuts,”       he'). Words stay whole and marks stay on their
+    words; an offset inside a moved word points up to a reference's length before that character in
+    the page as given (the page as read, which every span's text quotes, has it exactly). A reference
+    to a space, a line end or a control character reads as a space; one that names no character, or
+    more than fit, is left as written."""
     for m in _REFERENCE.finditer(text):
         start, end = m.span()
         if chars[start] != "&" or chars[end - 1] != text[end - 1]:
@@ -72,25 +81,20 @@ def _decode_references(chars: list[str], text: str) -> None:
             continue
         if char.isspace() or not char.isprintable():
             char = " "  # a no-break space, "&#10;", "&#13;": a space to the reader, never a line break
-        follows_word = start > 0 and not chars[start - 1].isspace()  # blanked markup is spaces
         word_end = end
-        while word_end < len(text) and chars[word_end] == text[word_end] and (
-                text[word_end].isalnum() or text[word_end] == "_"):
-            word_end += 1
-        pad = " " * (len(ref) - len(char))
-        if char == " ":
-            chars[start:end] = list(pad + char)  # a space between two words: nothing to join
-        elif follows_word and word_end > end:
-            chars[start:word_end] = list(char + text[end:word_end] + pad)
-        else:
-            chars[start:end] = list(pad + char if follows_word else char + pad)
+        if char != " ":  # a space between two words has no word to join
+            while (word_end < len(text) and chars[word_end] == text[word_end]
+                   and not text[word_end].isspace() and text[word_end] not in "&<"):
+                word_end += 1
+        chars[start:word_end] = list(char + text[end:word_end] + " " * (len(ref) - len(char)))
 
 
 def blank_html(text: str) -> str:
     """`text` as a browser reads it, at the same length, every character outside markup at its own
-    offset: markup overwritten by spaces (a block tag by a newline and spaces), every other line end
-    a space but inside a <pre> or <textarea> (a transcript's turns), character references decoded
-    (`_decode_references`)."""
+    offset: markup overwritten by spaces (a block tag by a newline and spaces), the page's furniture
+    too (navigation, captions, footers, asides; the title where an <h1> holds the headline), every
+    other line end a space but inside a <pre> or <textarea> (a transcript's turns), character
+    references decoded (`_decode_references`)."""
     chars = [" " if c in "\r\n" else c for c in text]
     for m in _PREFORMATTED.finditer(text):
         chars[m.start():m.end()] = list(m.group())
@@ -98,6 +102,11 @@ def blank_html(text: str) -> str:
         _blank(chars, m.start(), m.end())
     for m in _SCRIPT_OR_STYLE.finditer(text):
         _blank(chars, m.start(), m.end(), newline_first=True)
+    for m in _FURNITURE.finditer(text):
+        _blank(chars, m.start(), m.end(), newline_first=True)
+    if _H1.search(text):
+        for m in _TITLE.finditer(text):
+            _blank(chars, m.start(), m.end(), newline_first=True)
     blanked = "".join(chars)
     for m in _TAG.finditer(blanked):
         _blank(chars, m.start(), m.end(), newline_first=_BLOCK_TAG.fullmatch(m.group(0)) is not None)

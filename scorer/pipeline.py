@@ -531,8 +531,9 @@ class Pipeline:
         if as_given:
             return report
         # Every span's text as the article has it (a wrapped line's newline or CR, not the space
-        # read); a web page's as a browser shows it (markup blanked, references decoded, the same length).
-        return _texts_from(report, blank_html(given) if page else given)
+        # read); a web page's as a browser shows it (markup blanked, references decoded, the same length);
+        # a forwarded e-mail's without its quotation marks.
+        return _texts_from(report, _as_read(given, text, page))
 
 
 # The longest stretch of a sentence that is no claim reported beside one of its attributions: each
@@ -583,10 +584,22 @@ def working_text(given: str) -> tuple[str, bool]:
 
 
 def article_as_read(given: str) -> tuple[str, bool]:
-    """The article as its report's span texts quote it (a web page as `blank_html` reads it, any other
-    text as given), and whether it was read as a web page: what a view of the whole article shows."""
-    _, page = working_text(given)
-    return (blank_html(given) if page else given), page
+    """The article as its report's span texts quote it (a web page as `blank_html` reads it, an
+    e-mail without the "> " before its lines, any other text as given), and whether it was read as a
+    web page: what a view of the whole article shows."""
+    working, page = working_text(given)
+    return _as_read(given, working, page), page
+
+
+def _as_read(given: str, working: str, page: bool) -> str:
+    """`given` as span texts quote it, from the pipeline's `working` text of it: a page as a browser
+    shows it; otherwise the text as given, but the quotation marks `unquote` read as spaces (a
+    line end stays as the file has it: CR LF, CR, U+2028)."""
+    if page:
+        return blank_html(given)
+    if ">" not in given:
+        return given
+    return "".join(" " if g == ">" and w == " " else g for g, w in zip(given, working, strict=True))
 
 
 def _texts_from(value: Any, text: str) -> Any:

@@ -95,7 +95,7 @@ def test_a_page_reads_as_a_browser_shows_it() -> None:
     assert len(seen) == len(page)
     words = " ".join(seen.split())
     assert "Budget rises & falls" in words
-    assert "“ We won’t cut pensions, ” said Jane Doe, the finance minister, on Tuesday," in words
+    assert "“We won’t cut pensions,” said Jane Doe, the finance minister, on Tuesday," in words
     assert "by 5 percent." in words
     assert "onclick" not in seen and "3\"" not in seen
     report = analyze(page)
@@ -142,3 +142,18 @@ def test_a_reference_inside_a_word_reads_as_the_character_itself() -> None:
                 for c in analyze(text).claims]
 
     assert reading(page) == reading(typed)
+
+
+def test_a_page_furniture_is_no_part_of_its_article() -> None:
+    """A photo caption was scored as a claim, the window title read as a second headline, the menu
+    and the copyright line as paragraphs (LABELLING.md: captions and credits are no claims)."""
+    page = ('<!DOCTYPE html><html><head><title>Guarantees – 24brussels</title></head><body><nav><a href="/">'
+            'Home</a> <a href="/eu">EU</a></nav><article><h1>US proposes guarantees</h1><figure>'
+            '<img src="x.jpg"><figcaption>Italian Prime Minister Giorgia Meloni in Rome. Photo: Reuters'
+            '</figcaption></figure><p>The US has proposed guarantees, according to Meloni.</p></article>'
+            "<aside>Read more: Meloni said so.</aside><footer>&copy; 2024 The Daily. All rights reserved."
+            "</footer></body></html>")
+    assert " ".join(blank_html(page).split()) == (
+        "US proposes guarantees The US has proposed guarantees, according to Meloni.")
+    claims = [c.span.text for c in analyze(page).claims]
+    assert claims == ["The US has proposed guarantees, according to Meloni."]
