@@ -177,7 +177,8 @@ def batch(
     output: Annotated[str, typer.Option("-o", "--output", help=(
         "claims .csv or .parquet, reports .jsonl, a folder/ (one claims CSV per chunk), "
         "or - (CSV to stdout)."))],
-    text_column: Annotated[str, typer.Option(help="Column holding the article text.")] = "text",
+    text_column: Annotated[str | None, typer.Option(
+        help="Column holding the article text; default: `text`.")] = None,
     id_column: Annotated[str | None, typer.Option(
         help="Column holding the article id; default: `id` when there is one, else the row number.")] = None,
     outlet_column: Annotated[str | None, typer.Option(
@@ -224,7 +225,7 @@ def batch(
         raise _batch_fail("--scheduler goes with --engine dask", 2)
     if per_article is not None and not per_article.lower().endswith((".csv", ".parquet")):
         raise _batch_fail(f"--per-article {per_article}: use a .csv or .parquet path", 2)
-    if not text_column:
+    if text_column is not None and not text_column:
         raise _batch_fail("--text-column is empty; name the column that holds the article text", 2)
     if per_article is not None and b.same_file(per_article, output):
         raise _batch_fail(f"--per-article {per_article} is the claims output too; give it its own path", 2)
@@ -236,12 +237,16 @@ def batch(
                 raise _batch_fail(f"{target} is also an input, or holds one; write to another path, the "
                                   f"input would be overwritten", 2)
         headers = b.input_headers(paths, kind_in)
-        if id_column is not None:
-            lacking = next((p for p, h in zip(paths, headers, strict=True) if id_column not in h), None)
+        # A column the user names must be in every input: its absence is a usage error (exit 2); a
+        # default one's absence says the input is not what the command reads (exit 1, below).
+        for option, named in (("--text-column", text_column), ("--id-column", id_column),
+                              ("--outlet-column", outlet_column)):
+            lacking = next((p for p, h in zip(paths, headers, strict=True) if named and named not in h), None)
             if lacking is not None:
-                raise _batch_fail(f"{lacking}: no column {id_column!r} (--id-column); columns are "
+                raise _batch_fail(f"{lacking}: no column {named!r} ({option}); columns are "
                                   f"{b.shown_columns(headers[paths.index(lacking)])}", 2)
-        elif any("id" in h for h in headers) and not all("id" in h for h in headers):
+        text_column = text_column or "text"
+        if id_column is None and any("id" in h for h in headers) and not all("id" in h for h in headers):
             without = next(p for p, h in zip(paths, headers, strict=True) if "id" not in h)
             err.print(f"note: {without} has no 'id' column; its rows' ids are their row numbers, which may "
                       f"repeat another input's ids (the `row` column tells rows apart)",

@@ -565,8 +565,9 @@ def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: P
     assert result.exit_code == 0, result.output
     claims = _read(out)
     assert list(claims.drop_duplicates("row")["article_id"].fillna("")) == ["1", ""]
-    bad = runner.invoke(app, ["batch", str(src), "-o", str(out), "--id-column", "nope"])
-    assert bad.exit_code == 2 and "no column 'nope' (--id-column)" in bad.stderr
+    for option in ("--id-column", "--text-column", "--outlet-column"):  # a named column is a usage error
+        bad = runner.invoke(app, ["batch", str(src), "-o", str(out), option, "nope"])
+        assert bad.exit_code == 2 and f"no column 'nope' ({option})" in bad.stderr
     src.write_text('id,text\n,""\n', encoding="utf-8")
     strict = runner.invoke(app, ["batch", str(src), "-o", str(out), "--strict"])
     assert strict.exit_code == 1 and "--strict: row 0: empty text" in strict.stderr  # no "(id )"
