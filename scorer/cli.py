@@ -133,6 +133,7 @@ class _Interrupt:
 
     def __init__(self) -> None:
         self.seen = False
+        self.scoring = False  # past set-up: the command says itself how far an interrupt let it get
 
     def __call__(self, signum: int, frame: Any) -> None:
         self.seen = True
@@ -156,11 +157,13 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(*args, interrupt=interrupt, **kwargs)
         except KeyboardInterrupt:
-            err.print("interrupted before any row was scored; nothing to resume", markup=False,
-                      soft_wrap=True)
+            if not interrupt.scoring:  # later (a second Ctrl-C while closing), the command has spoken
+                err.print("interrupted before any row was scored; nothing to resume", markup=False,
+                          soft_wrap=True)
             raise typer.Exit(130) from None
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if previous is not None:  # None: a handler set outside Python, which cannot be restored
+                signal.signal(signal.SIGINT, previous)
 
     # Typer reads the options from the signature: `interrupt` is no option of the command.
     signature = inspect.signature(command, eval_str=True)
@@ -320,6 +323,8 @@ def batch(
     total_bytes = sum(p.stat().st_size for p in paths)
     ok = False
     executor = client = cluster = None
+    if interrupt is not None:
+        interrupt.scoring = True
     try:
         if engine is Engine.dask:
             client, cluster = _dask_client(scheduler, workers or b.usable_cores())

@@ -35,11 +35,15 @@ _BLOCK_TAG = regex.compile(
 # A page's furniture, no part of its article (LABELLING.md: captions and credits are no claims):
 # navigation, photo captions, footers, asides, forms and drawings, read as blanks like a script.
 _FURNITURE = regex.compile(
-    r"<(nav|figcaption|footer|aside|form|button|select|svg)\b[^<>]*+>.*?(?:</\1\s*>|\Z)",
+    r"<(nav|figcaption|footer|aside|button|select|svg)(?=[\s/>])[^<>]*+>.*?</\1\s*>",
     regex.DOTALL | regex.IGNORECASE)
+# Furniture that holds the headline or several paragraphs holds the article (a page laid out in an
+# <aside> or <footer>): left as it is.
+_PARAGRAPH = regex.compile(r"<p(?=[\s/>])", regex.IGNORECASE)
+ARTICLE_PARAGRAPHS = 3
 # The window's title, which repeats the headline where the page has one (<h1>).
-_TITLE = regex.compile(r"<title\b[^<>]*+>.*?(?:</title\s*>|\Z)", regex.DOTALL | regex.IGNORECASE)
-_H1 = regex.compile(r"<h1\b", regex.IGNORECASE)
+_TITLE = regex.compile(r"<title(?=[\s/>])[^<>]*+>.*?</title\s*>", regex.DOTALL | regex.IGNORECASE)
+_H1 = regex.compile(r"<h1(?=[\s/>])", regex.IGNORECASE)
 # Elements whose line ends a browser keeps.
 _PREFORMATTED = regex.compile(r"<(pre|textarea)\b[^<>]*+>.*?(?:</\1\s*>|\Z)", regex.DOTALL | regex.IGNORECASE)
 # A character reference: named ("&rdquo;", "&amp;", and the legacy ones without ";"), decimal or hex.
@@ -63,30 +67,35 @@ def _blank(chars: list[str], start: int, end: int, newline_first: bool = False) 
 
 
 def _decode_references(chars: list[str], text: str) -> None:
-    """Each character reference outside markup as its character, at the same length: the character
-    where the reference starts, the rest of its word moved up to it, and the spaces the reference
-    saves after that word ("&ldquo;No-one knows" reads '“No-one       knows', "didn&#8217;t" 'didn’t',
-    "AT&amp;T" 'AT&T', "cuts,&rdquo; he" 'cuts,”       he'). Words stay whole and marks stay on their
-    words; an offset inside a moved word points up to a reference's length before that character in
-    the page as given (the page as read, which every span's text quotes, has it exactly). A reference
-    to a space, a line end or a control character reads as a space; one that names no character, or
-    more than fit, is left as written."""
+    """Each run of non-space characters that holds character references, from its first reference
+    on, as the run decoded, at the same length: the decoded run where the run starts, the spaces it
+    saves after it ("&ldquo;No-one knows" reads '“No-one       knows', "didn&#8217;t" 'didn’t',
+    "&ldquo;AT&amp;T&rsquo;s" '“AT&T’s'). Words stay whole and marks stay on their words; an offset
+    inside a run points up to the saved length before that character in the page as given (the page
+    as read, which every span's text quotes, has it exactly). A reference to a space, a line end or
+    a control character reads as a space; one that names no character is left as written."""
+    done = 0
     for m in _REFERENCE.finditer(text):
-        start, end = m.span()
-        if chars[start] != "&" or chars[end - 1] != text[end - 1]:
-            continue  # inside markup (already blanked), or moved into by the word before it
-        ref = m.group()
-        char = html.unescape(ref)
-        if char == ref or len(char) > len(ref):
-            continue
-        if char.isspace() or not char.isprintable():
-            char = " "  # a no-break space, "&#10;", "&#13;": a space to the reader, never a line break
-        word_end = end
-        if char != " ":  # a space between two words has no word to join
-            while (word_end < len(text) and chars[word_end] == text[word_end]
-                   and not text[word_end].isspace() and text[word_end] not in "&<"):
-                word_end += 1
-        chars[start:word_end] = list(char + text[end:word_end] + " " * (len(ref) - len(char)))
+        start = m.start()
+        if start < done or chars[start] != "&":
+            continue  # inside a run already decoded, or inside markup (already blanked)
+        end = start
+        while end < len(text) and chars[end] == text[end] and not text[end].isspace() and text[end] != "<":
+            end += 1
+        done = end
+        run = _REFERENCE.sub(_decoded, text[start:end])
+        if len(run) <= end - start:
+            chars[start:end] = list(run + " " * (end - start - len(run)))
+
+
+def _decoded(m: regex.Match[str]) -> str:
+    ref = m.group()
+    char = html.unescape(ref)
+    if char == ref or len(char) > len(ref):
+        return ref
+    if char.isspace() or not char.isprintable():
+        return " "  # a no-break space, "&#10;", "&#13;": a space to the reader, never a line break
+    return char
 
 
 def blank_html(text: str) -> str:
@@ -102,10 +111,13 @@ def blank_html(text: str) -> str:
         _blank(chars, m.start(), m.end())
     for m in _SCRIPT_OR_STYLE.finditer(text):
         _blank(chars, m.start(), m.end(), newline_first=True)
-    for m in _FURNITURE.finditer(text):
-        _blank(chars, m.start(), m.end(), newline_first=True)
-    if _H1.search(text):
-        for m in _TITLE.finditer(text):
+    blanked = "".join(chars)  # furniture is looked for outside comments and scripts
+    for m in _FURNITURE.finditer(blanked):
+        inside = m.group()
+        if _H1.search(inside) is None and len(_PARAGRAPH.findall(inside)) < ARTICLE_PARAGRAPHS:
+            _blank(chars, m.start(), m.end(), newline_first=True)
+    if _H1.search(blanked):
+        for m in _TITLE.finditer(blanked):
             _blank(chars, m.start(), m.end(), newline_first=True)
     blanked = "".join(chars)
     for m in _TAG.finditer(blanked):

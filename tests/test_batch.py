@@ -553,6 +553,34 @@ def test_an_interrupt_before_any_row_is_one_line_and_exit_130(tmp_path: Path) ->
     assert not checkpoint.exists()
 
 
+def test_a_second_interrupt_while_closing_adds_no_contradiction(tmp_path: Path, monkeypatch) -> None:
+    """A second Ctrl-C while the output closes reached the outer handler, which added "interrupted
+    before any row was scored; nothing to resume" under "interrupted after 2 rows; ... --resume"."""
+    src = _articles(tmp_path, 4)
+
+    def drive(results, sink, article_sink, checkpoint, cp_file, stats, strict, on_chunk):  # noqa: ANN001
+        stats.rows_in = 2
+        raise KeyboardInterrupt
+
+    real_open = batch_module.open_sink
+
+    def open_sink(*args, **kwargs):  # noqa: ANN002, ANN003
+        sink = real_open(*args, **kwargs)
+
+        def abort() -> None:
+            raise KeyboardInterrupt  # the second Ctrl-C, while closing
+
+        sink.abort = abort
+        return sink
+
+    monkeypatch.setattr(batch_module, "drive", drive)
+    monkeypatch.setattr(batch_module, "open_sink", open_sink)
+    result = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--workers", "1"])
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines() == [
+        "interrupted after 2 rows; run the same command with --resume to continue"]
+
+
 def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: Path) -> None:
     """A blank id cell became the row number, "1", the real id of another row; now it stays empty
     (the `row` column tells rows apart). An --id-column the input lacks is a usage error, not a

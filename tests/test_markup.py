@@ -112,6 +112,9 @@ def test_a_page_reads_as_a_browser_shows_it() -> None:
 @pytest.mark.parametrize(("page", "shown"), [
     # A reference inside a word keeps the word whole: the rest of it moves up, the spaces follow it.
     ("<p>AT&amp;T and Trump&#8217;s aides didn&#8217;t say.</p>", "AT&T and Trump’s aides didn’t say."),
+    # Several references in one word: the word decoded whole, the saved spaces after it.
+    ("<p>&ldquo;AT&amp;T&rsquo;s network didn&rsquo;t fail,&rdquo; the company&rsquo;s aide said.</p>",
+     "“AT&T’s network didn’t fail,” the company’s aide said."),
     # A reference to a line end or control character is a space, never a break inside a sentence.
     ("<p>The plan&#10;would cost more,&#13;\nofficials said.</p>",
      "The plan would cost more, officials said."),
@@ -157,3 +160,19 @@ def test_a_page_furniture_is_no_part_of_its_article() -> None:
         "US proposes guarantees The US has proposed guarantees, according to Meloni.")
     claims = [c.span.text for c in analyze(page).claims]
     assert claims == ["The US has proposed guarantees, according to Meloni."]
+
+
+@pytest.mark.parametrize("wrapper", [
+    '<form id="form1">{}</form>',  # an old CMS lays the whole page out in a form
+    '<script>var b = "<button class=\\"x\\">";</script>{}',  # furniture named inside a script
+    "<!-- <nav> old menu removed -->{}",  # or inside a comment
+    "<nav-tabs></nav-tabs>{}",  # a custom element is no <nav>
+    "<nav><a>Home</a>{}",  # a <nav> that never closes
+    "<aside>{}</aside>",  # furniture that holds the headline holds the article
+])
+def test_furniture_blanking_never_takes_the_article(wrapper: str) -> None:
+    article = ("<h1>Dam fails</h1><p>The dam failed on Monday, officials said.</p><p>Two more.</p>"
+               "<p>Three more.</p>")
+    page = "<html><body>" + wrapper.format(article) + "</body></html>"
+    assert "Dam fails The dam failed on Monday, officials said. Two more. Three more." in " ".join(
+        blank_html(page).split())
