@@ -510,7 +510,9 @@ def link_sources(
     sources = []
     for i in order:
         c = clusters[i]
-        name = _display_name(c, several)
+        # One line, single-spaced: a name is shown, not a span (a wrapped line's break, a decoded
+        # reference's saved spaces are the mentions' business).
+        name = " ".join(_display_name(c, several).split())
         typ = c.type or ("named_person" if c.gender in {"m", "f"} else "unnamed_source")
         if not c.type and c.key.startswith(("title:", "role:", "person:", "words:")):
             typ = "unnamed_source"  # "the senator" with no named official before it

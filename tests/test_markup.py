@@ -145,6 +145,8 @@ def test_a_reference_inside_a_word_reads_as_the_character_itself() -> None:
                 for c in analyze(text).claims]
 
     assert reading(page) == reading(typed)
+    names = [src.name for src in analyze(page).sources]
+    assert names == [src.name for src in analyze(typed).sources]  # single-spaced, as typed
 
 
 def test_a_page_furniture_is_no_part_of_its_article() -> None:
