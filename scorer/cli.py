@@ -153,7 +153,10 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
         interrupt = _Interrupt()
-        previous = signal.signal(signal.SIGINT, interrupt)
+        try:
+            previous = signal.signal(signal.SIGINT, interrupt)
+        except ValueError:  # not the main thread (a caller's worker thread): Python's own handling
+            previous = None
         try:
             command(*args, interrupt=interrupt, **kwargs)
         except KeyboardInterrupt:
@@ -162,7 +165,7 @@ def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
                           soft_wrap=True)
             raise typer.Exit(130) from None
         finally:
-            if previous is not None:  # None: a handler set outside Python, which cannot be restored
+            if previous is not None:  # None: none set here, or one set outside Python (not restorable)
                 signal.signal(signal.SIGINT, previous)
 
     # Typer reads the options from the signature: `interrupt` is no option of the command.
@@ -445,12 +448,16 @@ def _dask_client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     # Ctrl-C reaches every process of the terminal's group: the local cluster's processes, started
     # while this one ignores it, inherit the ignoring and leave Ctrl-C to this process, which stops
     # the cluster, rather than each printing its own traceback.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: no handler of ours to lend the cluster
+        previous = None
     try:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
 
 
