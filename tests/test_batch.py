@@ -581,6 +581,20 @@ def test_a_second_interrupt_while_closing_adds_no_contradiction(tmp_path: Path, 
         "interrupted after 2 rows; run the same command with --resume to continue"]
 
 
+def test_batch_runs_off_the_main_thread(tmp_path: Path) -> None:
+    """Signal handlers can be set in the main thread only: a caller's worker thread (a notebook, a
+    service) must still run a batch, with Python's own Ctrl-C handling."""
+    import threading
+
+    src = _articles(tmp_path, 2)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(
+        runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o.csv"), "--workers", "1"])))
+    thread.start()
+    thread.join(timeout=120)
+    assert results and results[0].exit_code == 0, results and results[0].output
+
+
 def test_a_missing_id_stays_missing_and_a_named_id_column_must_exist(tmp_path: Path) -> None:
     """A blank id cell became the row number, "1", the real id of another row; now it stays empty
     (the `row` column tells rows apart). An --id-column the input lacks is a usage error, not a
