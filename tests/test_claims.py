@@ -254,6 +254,19 @@ def test_a_forwarded_article_is_read_without_its_quotation_marks(model_article_t
     assert not any(">" in s["text"] for s in _spans(report.to_dict()))
 
 
+def test_a_forwarded_article_s_mail_headers_are_no_claims(model_article_text: str) -> None:
+    """'On Mon, ... Desk <desk@example.com> wrote:' was scored as a claim (rule claims.mail_header)."""
+    from scorer import analyze
+
+    quoted = "\n".join("> " + x if x else ">" for x in model_article_text.split("\n"))
+    mail = ("---------- Forwarded message ---------\nFrom: Desk <desk@example.com>\n"
+            "Date: Mon, Aug 18, 2025 at 9:14 AM\nSubject: Fwd: US proposes guarantees\n\n"
+            "On Mon, Aug 18, 2025 at 9:14 AM Desk <desk@example.com> wrote:\n" + quoted)
+    plain, report = analyze(model_article_text), analyze(mail)
+    assert ([(" ".join(c.span.text.split()), c.verdict, c.source_ids) for c in report.claims]
+            == [(" ".join(c.span.text.split()), c.verdict, c.source_ids) for c in plain.claims])
+
+
 def test_a_line_that_opens_with_a_greater_than_sign_is_the_article_own() -> None:
     from scorer.claims import unquote
 
