@@ -87,10 +87,10 @@ def report(
         raise fail(f"{where}: {len(text):,} characters, over "
                    f"--max-chars {max_chars:,}; split it into articles, or raise --max-chars to score it")
     from scorer import analyze
-    from scorer.pipeline import article_as_read
+    from scorer.pipeline import reads_as_page
     from scorer.report import render_terminal, to_markdown
 
-    shown, page = article_as_read(text)
+    page = reads_as_page(text)
     if page:
         err.print(f"note: {where} read as a web page: its markup is "
                   "blanked, and offsets still index it as given", markup=False)
@@ -106,8 +106,9 @@ def report(
         sys.stdout.write(to_markdown(result))
     elif fmt is ReportFormat.html:
         from scorer.html_report import to_html
+        from scorer.pipeline import article_as_read
 
-        sys.stdout.write(to_html(result, shown, page=page))
+        sys.stdout.write(to_html(result, *article_as_read(text)))
     else:
         render_terminal(result, Console(highlight=False))
 
@@ -208,7 +209,8 @@ def batch(
     strict: Annotated[bool, typer.Option(help="Stop at the first row that fails.")] = False,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: if it is a terminal).")] = None,
-    interrupt: _Interrupt | None = None,
+    *,
+    interrupt: _Interrupt,
 ) -> None:
     """Score articles in bulk: a row per claim (.csv, .parquet, folder/) or a report per article (.jsonl).
 
@@ -247,13 +249,14 @@ def batch(
         # default one's absence says the input is not what the command reads (exit 1, below).
         for option, named in (("--text-column", text_column), ("--id-column", id_column),
                               ("--outlet-column", outlet_column)):
-            lacking = next((p for p, h in zip(paths, headers, strict=True) if named and named not in h), None)
+            lacking = _first_lacking(paths, headers, named) if named else None
             if lacking is not None:
                 raise _batch_fail(f"{lacking}: no column {named!r} ({option}); columns are "
                                   f"{b.shown_columns(headers[paths.index(lacking)])}", 2)
         text_column = text_column or "text"
-        if id_column is None and any("id" in h for h in headers) and not all("id" in h for h in headers):
-            without = next(p for p, h in zip(paths, headers, strict=True) if "id" not in h)
+        # Defaults that some inputs have and others lack: the run goes on, and says what that costs.
+        if id_column is None and any("id" in h for h in headers) and (
+                without := _first_lacking(paths, headers, "id")) is not None:
             err.print(f"note: {without} has no 'id' column; its rows' ids are their row numbers, which may "
                       f"repeat another input's ids (the `row` column tells rows apart)",
                       markup=False, soft_wrap=True)
@@ -261,7 +264,7 @@ def batch(
         if outlet_column is None:
             outlet_column = b.default_outlet_column(headers)
             if outlet_column is None and any(b.OUTLET_COLUMN in h for h in headers):
-                without = next(p for p, h in zip(paths, headers, strict=True) if b.OUTLET_COLUMN not in h)
+                without = _first_lacking(paths, headers, b.OUTLET_COLUMN)
                 err.print(f"note: {without} has no {b.OUTLET_COLUMN!r} column; outlets are read only when "
                           f"every input has one, so no outlet is read in this run (outlet priors unknown)",
                           markup=False, soft_wrap=True)
@@ -270,8 +273,7 @@ def batch(
         if engine is Engine.dask:
             b.import_dask()
         b.warm_up()  # a missing or broken rule/model file is one error now, not a failure on every row
-        if interrupt is not None:
-            interrupt.check()
+        interrupt.check()
     except ScorerError as exc:
         raise _batch_fail(str(exc)) from exc
 
@@ -326,8 +328,7 @@ def batch(
     total_bytes = sum(p.stat().st_size for p in paths)
     ok = False
     executor = client = cluster = None
-    if interrupt is not None:
-        interrupt.scoring = True
+    interrupt.scoring = True
     try:
         if engine is Engine.dask:
             client, cluster = _dask_client(scheduler, workers or b.usable_cores())
@@ -403,11 +404,14 @@ def batch(
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
 
 
-def _chunk_done(advance: Callable[[int, int], None], nbytes: int, rows: int,
-                interrupt: _Interrupt | None) -> None:
+def _first_lacking(paths: list[Path], headers: list[list[str]], column: str) -> Path | None:
+    """The first input whose header lacks `column`, or None when every one has it."""
+    return next((p for p, h in zip(paths, headers, strict=True) if column not in h), None)
+
+
+def _chunk_done(advance: Callable[[int, int], None], nbytes: int, rows: int, interrupt: _Interrupt) -> None:
     advance(nbytes, rows)
-    if interrupt is not None:
-        interrupt.check()  # a Ctrl-C the interpreter swallowed stops the run here
+    interrupt.check()  # a Ctrl-C the interpreter swallowed stops the run here
 
 
 def _local_executor(workers: int) -> Any:

@@ -16,14 +16,7 @@ from dataclasses import dataclass
 
 import regex
 
-from scorer.report import (
-    _CONTROL,
-    SHOWN_CONTRIBUTION,
-    ClaimResult,
-    Report,
-    _flags,
-    _fmt,
-)
+from scorer.report import _CONTROL, ClaimResult, Report, _flags, _flat, _fmt, moved_signals
 from scorer.scoring import FEATURE_MEANINGS, VERDICTS
 from scorer.sourcing import SOURCE_TYPES
 
@@ -195,9 +188,7 @@ def _article_html(report: Report, text: str, page: bool) -> str:
 def _why_rows(claim: ClaimResult) -> Iterable[str]:
     """The signals that moved the score, largest first, each with what it means; the intercept (the
     score of a claim with every signal at zero) apart, last."""
-    shown = [e for e in claim.explanation
-             if e.feature != "intercept" and abs(e.contribution) >= SHOWN_CONTRIBUTION]
-    for e in sorted(shown, key=lambda e: -abs(e.contribution)):
+    for e in moved_signals(claim):
         direction = "up" if e.contribution > 0 else "down"
         meaning = FEATURE_MEANINGS.get(e.feature, "")
         yield (f'<tr><td class="{direction}">{e.contribution:+.2f}</td><td>{_safe(e.feature)}</td>'
@@ -219,9 +210,9 @@ def _source_items(report: Report, claim: ClaimResult) -> list[str]:
         seen.add(a.source_id)
         src = report.source(a.source_id)
         kind = TYPE_LABELS.get(src.type, src.type)
-        name = f'<a href="#src-{src.id}">{src.id}</a> {_safe(" ".join(src.name.split()))} ({_safe(kind)})'
+        name = f'<a href="#src-{src.id}">{src.id}</a> {_safe(_flat(src.name))} ({_safe(kind)})'
         if a.cue is not None:
-            how = f"cue “{_safe(' '.join(a.cue.text.split()))}”"
+            how = f"cue “{_safe(_flat(a.cue.text))}”"
         elif a.rule_id in CARRIED_OVER:
             how = CARRIED_OVER[a.rule_id]
         else:
@@ -232,7 +223,7 @@ def _source_items(report: Report, claim: ClaimResult) -> list[str]:
 
 def _card(report: Report, claim: ClaimResult) -> str:
     colour = VERDICT_EDGES.get(claim.verdict, "#999")
-    flags = "".join(f"<li>{_safe(f)}</li>" for f in _flags(claim) if not f.startswith("also backed by"))
+    flags = "".join(f"<li>{_safe(f)}</li>" for f in _flags(claim, backers=False))  # linked below
     backers = ", ".join(f'<a href="#src-{sid}">{sid}</a>' for sid in claim.support_source_ids)
     backed = f"<li>also backed elsewhere in the article by {backers}</li>" if backers else ""
     width = max(0.0, min(1.0, claim.corroboration)) * 100
@@ -242,7 +233,7 @@ def _card(report: Report, claim: ClaimResult) -> str:
         f'<span title="corroboration score: the model\'s probability that a careful editor would mark it '
         f'corroborated">{claim.corroboration:.2f} <span class="bar"><i style="width:{width:.0f}%"></i></span>'
         f"</span></h3>"
-        f'<div class="quote">{_safe(" ".join(claim.span.text.split()))}</div>'
+        f'<div class="quote">{_safe(_flat(claim.span.text))}</div>'
         f"<ul>{''.join(_source_items(report, claim))}{backed}{flags}</ul>"
         f'<details><summary class="why">why this score (each signal\'s push, in log-odds)</summary>'
         f'<table class="why">{"".join(_why_rows(claim))}</table></details></div>')
@@ -279,8 +270,8 @@ def to_html(report: Report, text: str, page: bool = False) -> str:
     if len(text) != report.chars:
         raise ValueError(f"the text has {len(text)} characters, the report was made on {report.chars}")
     s = report.summary()
-    title = _safe(" ".join((report.article_id or "article").split()))
-    outlet = _safe(" ".join((report.outlet or "unknown").split()))
+    title = _safe(_flat(report.article_id or "article"))
+    outlet = _safe(_flat(report.outlet or "unknown"))
     prior = f"{s['outlet_prior']:.2f}{'' if report.outlet_known else ', default for unknown outlets'}"
     n = s["claims"]
     summary = (f"Outlet {outlet} (quality prior {prior}) · {n} claim{'' if n == 1 else 's'} · mean "
@@ -289,7 +280,7 @@ def to_html(report: Report, text: str, page: bool = False) -> str:
     cited = [src for src in report.sources if src.cited]
     sources = _table(("id", "source", "type", "mentions"), (
         (src.id, _safe(src.name), _safe(TYPE_LABELS.get(src.type, src.type)),
-         _safe(", ".join(" ".join(m.text.split()) for m in src.mentions))) for src in cited))
+         _safe(", ".join(_flat(m.text) for m in src.mentions))) for src in cited))
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -311,7 +302,7 @@ def to_html(report: Report, text: str, page: bool = False) -> str:
         parts.append("<section><h2>Cited outside claims (headlines, questions; not scored)</h2>" + _table(
             ("source", "cue", "sentence"),
             ((_safe(a.source.text) if a.source else "—", _safe(a.cue.text),
-              _safe(" ".join(a.sentence.text.split()))) for a in report.other_attributions)) + "</section>")
+              _safe(_flat(a.sentence.text))) for a in report.other_attributions)) + "</section>")
     parts.append("<footer>Made by scorer. Scores are the corroboration model's probabilities that a careful "
                  "editor would mark the claim corroborated; every finding is at its character offsets in "
                  "the JSON report (<code>scorer report --format json</code>).</footer></body></html>\n")

@@ -560,9 +560,8 @@ def _around(text: str, sentence: Span, att: Attribution) -> Span:
     return make_span(text, start, end) or sentence
 
 
-def working_text(given: str) -> tuple[str, bool]:
-    """The text the pipeline reads for the article `given`, of the same length (every offset still
-    indexes `given`), and whether it read `given` as a web page."""
+def _line_ends_read(given: str) -> str:
+    """`given` with a byte-order mark read as a space and every line end as "\n", one for one."""
     text = given
     if text.startswith("\ufeff"):
         # A byte-order mark (a file read without utf-8-sig) is not part of the article: read as a
@@ -573,6 +572,18 @@ def working_text(given: str) -> tuple[str, bool]:
         # character for one, so offsets still index the text as given) the headline and the
         # paragraphs are found as in any other file, not read as one run-on paragraph.
         text = _OTHER_LINE_BREAK.sub("\n", text)
+    return text
+
+
+def reads_as_page(given: str) -> bool:
+    """Whether the pipeline reads the article `given` as a web page (`working_text` asks the same)."""
+    return looks_like_html(_line_ends_read(given))
+
+
+def working_text(given: str) -> tuple[str, bool]:
+    """The text the pipeline reads for the article `given`, of the same length (every offset still
+    indexes `given`), and whether it read `given` as a web page."""
+    text = _line_ends_read(given)
     page = looks_like_html(text)
     if page:
         # A saved web page: read its text as a browser shows it, every offset still into the page

@@ -170,7 +170,9 @@ def _sources_line(report: Report, claim: ClaimResult) -> str:
     return "; ".join(parts)
 
 
-def _flags(claim: ClaimResult) -> list[str]:
+def _flags(claim: ClaimResult, backers: bool = True) -> list[str]:
+    """The claim's flags as lines of text; `backers=False` leaves out "also backed by", for a view
+    that links the backing sources itself."""
     flags = []
     if claim.hedged:
         cues = ", ".join(f"“{_flat(c.text)}”" for c in claim.hedge_cues) or "model"
@@ -183,7 +185,7 @@ def _flags(claim: ClaimResult) -> list[str]:
     if claim.contradiction_cues:
         doubts = ", ".join(f"“{_flat(c.text)}”" for c in claim.contradiction_cues)
         flags.append(f"voices doubt ({doubts})")
-    if claim.support_source_ids:
+    if backers and claim.support_source_ids:
         flags.append("also backed by " + ", ".join(claim.support_source_ids))
     return flags
 
@@ -245,11 +247,16 @@ def _fmt(v: float | None) -> str:
 WIDE_REPORT_COLUMNS = 120
 
 
-def _why(claim: ClaimResult, top: int = 3) -> str:
-    """The signals that moved the score most, intercept aside (all of them are in JSON and Markdown)."""
+def moved_signals(claim: ClaimResult) -> list[Contribution]:
+    """The signals that moved the score, largest first, the intercept aside: what a view explains."""
     signals = (e for e in claim.explanation
                if e.feature != "intercept" and abs(e.contribution) >= SHOWN_CONTRIBUTION)
-    moved = sorted(signals, key=lambda e: -abs(e.contribution))[:top]
+    return sorted(signals, key=lambda e: -abs(e.contribution))
+
+
+def _why(claim: ClaimResult, top: int = 3) -> str:
+    """The signals that moved the score most (all of them are in JSON and Markdown)."""
+    moved = moved_signals(claim)[:top]
     return ", ".join(f"{e.feature} {e.contribution:+.2f}" for e in moved) or "the intercept alone"
 
 

@@ -26,7 +26,6 @@ SHARED_DATA = Path(os.environ.get("SCORER_SHARED_DATA",
                                   Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 
-
 def require_reference_file(path: Path, default: Path, what: str, give: str) -> None:
     """DataMissing unless `path` exists: only the default path is expected under ../shared/data, so
     the message says where it belongs; a path the user gave is just missing, and `give` says what to
