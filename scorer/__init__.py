@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from scorer.report import Report
+    from scorer.stance_detection import Stance
 
 
 def analyze(text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
@@ -17,13 +18,13 @@ def analyze(text: str, outlet: str | None = None, article_id: str | None = None)
     return default_pipeline().analyze(text, outlet=outlet, article_id=article_id)
 
 
-def __getattr__(name: str) -> Any:
-    # `scorer.stance` is a module and a function; expose the function lazily to keep import fast.
-    if name == "stance_of":
-        from scorer.stance import stance
+def stance(claim: str, report: str, *, url: str | None = None) -> Stance:
+    """The stance of a report (a headline or an article) toward a claim: `for`, `observing`
+    (relayed without commitment) or `against`, with its probabilities and the cue spans behind it
+    (offsets into `report`). `url`, the report's address when known, adds its slug's wording."""
+    from scorer.stance_detection import stance as stance_of_report
 
-        return stance
-    raise AttributeError(name)
+    return stance_of_report(claim, report, url=url)
 
 
-__all__ = ["analyze", "__version__"]
+__all__ = ["analyze", "stance", "__version__"]

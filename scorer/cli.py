@@ -516,8 +516,6 @@ def corroborate(
     """
     if claim_column and group_column:
         raise fail("give --claim-column or --group-column, not both", 2)
-    import pandas as pd
-
     from scorer.batch import same_file
     from scorer.corroborate import corroborate as run
 
@@ -531,13 +529,29 @@ def corroborate(
         if target is not None and target != "-":
             _check_output_file(target, flag, "claims.csv")
 
+    from scorer.csvinput import read_report_table
+
+    name = "standard input" if input_path == "-" else input_path
     try:
-        source = sys.stdin if input_path == "-" else input_path
         if input_path != "-" and Path(input_path).is_dir():
             raise fail(f"{input_path}: is a folder; give a CSV file of reports, or - for standard input")
         if input_path != "-" and not Path(input_path).is_file():
             raise fail(f"{input_path}: no such file; give a CSV of reports, or - for standard input")
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
+        frame = read_report_table(sys.stdin.buffer if input_path == "-" else Path(input_path), name,
+                                  "a CSV of reports")
+        for flag, column in (("--text-column", text_column), ("--outlet-column", outlet_column),
+                             ("--claim-column", claim_column), ("--group-column", group_column)):
+            if column is not None and column not in frame.columns:
+                more = ", ..." if len(frame.columns) > 12 else ""
+                shown = ", ".join(map(repr, frame.columns[:12])) + more
+                raise fail(f"{name}: no column {column!r} (its columns: {shown}); name the column with "
+                           f"{flag}", 2)
+        from scorer.corroborate import REPORT_COLUMNS
+
+        clash = [c for c in REPORT_COLUMNS if c in frame.columns]
+        if reports is not None and clash:
+            raise fail(f"{name}: has column(s) {', '.join(map(repr, clash))}, which --reports adds to every "
+                       "row; rename them in the input so that neither is lost", 2)
         if text_column in frame.columns and len(frame):
             lengths = frame[text_column].str.len()
             if int(lengths.max()) > max_chars:
@@ -552,8 +566,6 @@ def corroborate(
             outlet_column = default_outlet_column([list(frame.columns)])
         result = run(frame, text_column=text_column, outlet_column=outlet_column, claim_column=claim_column,
                      group_column=group_column)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise fail(f"{input_path}: cannot read as a UTF-8 CSV: {exc}") from exc
     except ScorerError as exc:
         raise fail(str(exc)) from exc
     for table, target in ((result.claims, output), (result.reports, reports)):
@@ -691,7 +703,7 @@ def train_stance(
     claim-grouped CV metrics in each file."""
     from scorer.batch import same_file
     from scorer.evaluation.emergent import EMERGENT_TRAIN
-    from scorer.stance import train_stance_model
+    from scorer.stance_detection import train_stance_model
 
     if same_file(output, url_output):
         raise fail(f"--url-output {url_output}: is also -o; the two models need two files", 2)
@@ -858,12 +870,21 @@ def stance_command(
         raise fail(f"--format {fmt!r}: use text or json", 2)
     if not claim.strip():
         raise fail("--claim is empty; give the claim's text", 2)
+    if not any(ch.isalnum() for ch in claim):
+        raise fail(f"--claim {claim!r} has no word; give the claim's text", 2)
     text = _read_text(report_path)
+    where = "standard input" if report_path == "-" else report_path
     if not text.strip():
-        where = "standard input" if report_path == "-" else report_path
         raise fail(f"{where}: the report is empty; give a headline or an article's text")
-    from scorer.stance import default_stance_model, stance
+    if not any(ch.isalnum() for ch in text):
+        raise fail(f"{where}: the report has no word; give a headline or an article's text")
+    from scorer.pipeline import working_text
+    from scorer.report import _flat
+    from scorer.stance_detection import default_stance_model, stance
 
+    # A saved web page is read as a browser shows it (its menus' "Hoax watch" read `against`), a
+    # forwarded e-mail without its "> " marks; offsets still index the file as given.
+    text = working_text(text)[0]
     try:
         result = stance(claim, text, url=url)
         featurizer = default_stance_model().featurizer
@@ -886,7 +907,7 @@ def stance_command(
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     probs = ", ".join(f"{k} {v:.2f}" for k, v in result.probabilities.items())
-    cues = "; ".join(f"“{c.text}” ({c.label})" for c in result.cues) or "none"
+    cues = "; ".join(f"“{_flat(c.text)}” ({c.label})" for c in result.cues) or "none"
     sys.stdout.write(f"{result.label}  ({probs})\ncues: {cues}\n")
 
 

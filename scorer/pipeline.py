@@ -39,7 +39,7 @@ from scorer.signals import (
 )
 from scorer.sourcing import TYPE_RANK, SourceTyper, handle_reading, outlet_table
 from scorer.spans import Span, make_span
-from scorer.stance import default_stance_model
+from scorer.stance_detection import default_stance_model
 from scorer.turns import Turns, speaker_turns
 
 # Where a sentence that joins two attributions splits into two claims ("X said A, while Y said B").

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable
@@ -263,7 +264,7 @@ def test_stance_notes_a_report_about_something_else(tmp_path: Path, claim: str, 
 
 
 def test_stance_command_url_option(tmp_path: Path) -> None:
-    from scorer.stance import stance
+    from scorer.stance_detection import stance
 
     report = tmp_path / "headline.txt"
     report.write_text("Mayor resigns after corruption probe", encoding="utf-8")
@@ -425,6 +426,74 @@ def test_corroborate_edge_inputs(tmp_path: Path) -> None:
     (tmp_path / "taken.csv").mkdir()
     result = runner.invoke(app, ["corroborate", str(reports), "-o", str(tmp_path / "taken.csv")])
     _one_line_error(result, 2, "is a folder")
+
+
+def test_corroborate_reads_a_trailing_comma_as_no_field(tmp_path: Path) -> None:
+    # A spreadsheet's export ends each line with a comma: pandas moved the ids into its index and
+    # shifted every column one to the left, so the claims read "bbc.co.uk", at exit 0.
+    reports = tmp_path / "r.csv"
+    reports.write_text("id,text,outlet\n1,Police confirm the river bridge collapsed,bbc.co.uk,\n"
+                       "2,River bridge collapses after storm,reuters.com,\n", encoding="utf-8")
+    args = ["corroborate", str(reports), "-o", "-", "--reports", str(tmp_path / "o.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert rows["id"].tolist() == ["1", "2"] and rows["outlet"].tolist() == ["bbc.co.uk", "reuters.com"]
+    assert "bbc.co.uk" not in pd.read_csv(io.StringIO(result.stdout))["claim"].tolist()
+
+
+@pytest.mark.parametrize(("lines", "line", "fields"), [
+    ("1,Bridge collapsed,bbc.co.uk,extra\n2,Bridge fell,x\n", 2, 4),  # a record too long
+    ("1,Bridge collapsed,bbc.co.uk\n\n2,Bridge fell\n", 4, 2),  # too short, after a blank line
+])
+def test_corroborate_names_the_line_of_a_ragged_record(tmp_path: Path, lines: str, line: int,
+                                                       fields: int) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("id,text,outlet\n" + lines, encoding="utf-8")
+    _one_line_error(runner.invoke(app, ["corroborate", str(reports), "-o", "-"]), 1,
+                    f"the record at line {line} has {fields} fields where the header has 3")
+
+
+def test_corroborate_input_errors_name_the_input_and_the_fix(tmp_path: Path) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("id,body\n1,Bridge collapsed\n", encoding="utf-8")
+    _one_line_error(runner.invoke(app, ["corroborate", str(reports), "-o", "-"]), 2,
+                    f"{reports}: no column 'text' (its columns: 'id', 'body'); "
+                    "name the column with --text-column")
+    _one_line_error(runner.invoke(app, ["corroborate", str(reports), "-o", "-", "--text-column", "body",
+                                        "--claim-column", "claim"]), 2, "with --claim-column")
+    latin1 = "id,text\n1,Caf\u00e9 owner denies the rumour\n".encode("latin-1")
+    # Standard input once ended in a UnicodeEncodeError traceback, a file in pandas' own message.
+    _one_line_error(runner.invoke(app, ["corroborate", "-", "-o", "-"], input=latin1), 1,
+                    "standard input: not UTF-8 (byte 14); convert it")
+    reports.write_bytes(latin1)
+    _one_line_error(runner.invoke(app, ["corroborate", str(reports), "-o", "-"]), 1,
+                    f"{reports}: not UTF-8 (byte 14); convert it")
+
+
+def test_stance_refuses_a_claim_or_report_without_a_word(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("?!...", encoding="utf-8")
+    _one_line_error(runner.invoke(app, ["stance", "--claim", "?!...", str(report)]), 2, "has no word")
+    _one_line_error(runner.invoke(app, ["stance", "--claim", "The bridge fell", str(report)]), 1,
+                    "the report has no word")
+
+
+def test_stance_reads_a_web_page_as_shown_and_prints_no_control_character(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text('<html><body><nav><a href="/hoax-watch">Hoax watch</a></nav>'
+                    "<p>The river bridge collapsed on Tuesday, the city said.</p></body></html>",
+                    encoding="utf-8")
+    plain = tmp_path / "p.txt"
+    plain.write_text("The river bridge collapsed on Tuesday, the city said.", encoding="utf-8")
+    args = ["stance", "--claim", "The river bridge collapsed", "--format", "json"]
+    from_page = json.loads(runner.invoke(app, [*args, str(page)]).stdout)
+    assert from_page["label"] == json.loads(runner.invoke(app, [*args, str(plain)]).stdout)["label"]
+    assert all(page.read_text(encoding="utf-8")[c["start"]:c["end"]] == c["text"] for c in from_page["cues"])
+    escape = tmp_path / "e.txt"
+    escape.write_text('Officials say "\x1b[2Jbridge fine"; the mayor denies the collapse', encoding="utf-8")
+    result = runner.invoke(app, ["stance", "--claim", "The bridge collapsed", str(escape)])
+    assert result.exit_code == 0 and "\x1b" not in result.stdout, result.stdout
 
 
 def test_batch_output_suffix_in_capitals(tmp_path: Path) -> None:

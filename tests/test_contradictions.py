@@ -13,7 +13,7 @@ from scorer.report import ClaimResult
 from scorer.rulebook import ruleset
 from scorer.signals import ContradictionFinder, _points_back, stance_disputes
 from scorer.spans import Span
-from scorer.stance import default_stance_model
+from scorer.stance_detection import default_stance_model
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scorer.errors import InputError, RuleError
 from scorer.linear import LinearModel
 from scorer.rulebook import load_ruleset
-from scorer.stance import (
+from scorer.stance_detection import (
     _QUOTE_TABLE,
     CUE_LABELS,
     MODEL_PATH,
@@ -168,6 +168,32 @@ def test_long_report_reads_the_sentences_about_the_claim() -> None:
     assert ("confirmed", "confirmation") in {(c.text, c.label) for c in result.cues}
 
 
+@pytest.mark.parametrize(("claim", "report"), [
+    # Words with a literal sense were read as denials, and plain news as disputing its own claim.
+    ("Turkey shot down a Russian jet", "Turkey shoots down Russian warplane near Syrian border"),
+    ("Police arrested members of a drug ring in Ohio", "Police busted a drug ring in Ohio"),
+    ("The coach was fired after the scandal", "Coach dismissed after betting scandal"),
+    ("Protesters occupied the parliament building", "Protesters staged a sit-in inside parliament"),
+    ("Police seized counterfeit money", "Police seize $1m in fake banknotes"),  # a synonym, no denial
+    # A negated opposite agrees: "not dead" is "alive" (read `against` at 1.00).
+    ("The actor is alive", "The actor is not dead, his agent says"),
+])
+def test_literal_senses_and_negated_opposites_are_no_denial(claim: str, report: str) -> None:
+    result = stance(claim, report)
+    assert result.label != "against", result
+    assert not any(c.label in {"denial", "negation"} for c in result.cues), result
+
+
+@pytest.mark.parametrize(("claim", "report"), [
+    ("Congressman says ISIS fighters cross the border", "Officials shoot down congressman's claims"),
+    ("A priest saw God as a woman", "Priest claim of seeing God as a woman dismissed as hoax"),
+    ("The viral video shows a real ghost", "The ghost video was staged, its maker admits"),
+    ("The actor died", "Actor did not die, agent says"),
+])
+def test_denying_senses_still_deny(claim: str, report: str) -> None:
+    assert stance(claim, report).label == "against"
+
+
 def test_declining_to_confirm_is_not_a_confirmation() -> None:
     result = stance("Russia agreed to the ceasefire.", "The Kremlin declined to confirm that Russia agreed.")
     labels = {c.label for c in result.cues}
@@ -205,7 +231,7 @@ def test_hedge_alignment_and_topic_colon_labels() -> None:
 
 
 def test_vocabulary_counts_claims_not_rows() -> None:
-    from scorer.stance import fit_vocabulary
+    from scorer.stance_detection import fit_vocabulary
 
     items = [{"word:a", "word:b"}] * 5 + [{"word:a"}, {"word:a", "word:c"}]
     groups = ["c1"] * 5 + ["c2", "c3"]
@@ -215,7 +241,7 @@ def test_vocabulary_counts_claims_not_rows() -> None:
 
 
 def test_lexical_features_follow_the_model_vocabulary() -> None:
-    from scorer.stance import LEXICAL_PREFIXES, LEXICAL_VALUE
+    from scorer.stance_detection import LEXICAL_PREFIXES, LEXICAL_VALUE
 
     model = default_stance_model()
     vocabulary = model.featurizer.vocabulary
@@ -257,7 +283,7 @@ def test_model_was_trained_with_the_current_rules() -> None:
     digest = hashlib.sha256(RULES_PATH.read_bytes()).hexdigest()
     assert meta["training_data"]["rules_sha256"] == digest, (
         "rules/stance.yaml changed since rules/stance_model.yaml was trained: "
-        "run scorer.stance.train_stance_model(<emergent_train.csv>, rules/stance_model.yaml)"
+        "run `scorer train-stance`"
     )
     assert {"scikit-learn", "numpy", "python"} <= set(meta["versions"])
     assert meta["cv_metrics"]["accuracy"] >= HEADLINE_ACCURACY_FLOOR
@@ -320,7 +346,7 @@ def test_emergent_grouped_cv_meets_floors() -> None:
 @pytest.mark.shared_data
 def test_emergent_out_of_fold_stances_and_committed_model_is_current() -> None:
     from scorer.evaluation.emergent import load_emergent, out_of_fold_stances
-    from scorer.stance import train_stance_model
+    from scorer.stance_detection import train_stance_model
 
     path = _shared_data_or_skip()
     oof = out_of_fold_stances(path)
@@ -405,3 +431,17 @@ def test_bad_url_is_an_input_error() -> None:
         stance_many([("claim", "report", 3)])  # type: ignore[list-item]
     with pytest.raises(InputError):
         stance_many([("claim", "report", None, "extra")])  # type: ignore[list-item]
+
+
+def test_the_package_offers_stance_as_issue_5_names_it() -> None:
+    # `scorer.stance(claim, report) -> Stance(label, probabilities, cues)`: `scorer.stance` was the
+    # module, so the call raised "module is not callable".
+    import scorer
+
+    result = scorer.stance("The bridge collapsed", "Officials deny the bridge collapsed, calling it a hoax")
+    assert result.label == "against" and set(result.probabilities) == {"for", "observing", "against"}
+    assert any(c.text == "hoax" for c in result.cues)
+    with pytest.raises(InputError, match="the claim is empty"):
+        scorer.stance(" ", "Officials deny the bridge collapsed")
+    with pytest.raises(InputError, match="the report is without a word"):
+        scorer.stance("The bridge collapsed", "?!...")

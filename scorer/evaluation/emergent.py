@@ -23,7 +23,7 @@ from scorer.errors import InputError
 
 # One location for all reference data, SCORER_SHARED_DATA override included (README).
 from scorer.evaluation.polnear import SHARED_DATA, require_reference_file
-from scorer.stance import (
+from scorer.stance_detection import (
     DEFAULT_C,
     EMERGENT_COLUMNS,
     STANCE_LABELS,
@@ -153,7 +153,7 @@ def cross_validate(
 
 def _default_featurizer(url_features: bool = False) -> StanceFeaturizer:
     from scorer.rulebook import ruleset
-    from scorer.stance import RULES_PATH
+    from scorer.stance_detection import RULES_PATH
 
     # Rule features only: each training fold fits its own vocabulary (rematrix).
     return StanceFeaturizer(ruleset(RULES_PATH), url_features=url_features)

@@ -30,12 +30,13 @@ from scorer.corroborate import (
     GroupEvidence,
     average_linkage,
     claim_vectors,
+    distinct_texts,
     emergent_evidence,
     fit_veracity,
     neighbour_pairs,
 )
 from scorer.evaluation.emergent import EMERGENT_TRAIN, load_emergent, out_of_fold_stances
-from scorer.stance import STANCE_LABELS, default_stance_model
+from scorer.stance_detection import STANCE_LABELS, default_stance_model
 
 THRESHOLD_GRID: tuple[float, ...] = tuple(round(x, 3) for x in np.arange(0.05, 0.301, 0.025))
 GROUPING_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
@@ -149,9 +150,11 @@ def ari_curve(texts: Sequence[str], truth: Sequence[str], grid: Sequence[float] 
     """ARI of the grouping of `texts` against `truth` at each threshold of `grid`."""
     from sklearn.metrics import adjusted_rand_score
 
-    X, words = claim_vectors(list(texts), default_stance_model().featurizer)
+    distinct, copy_of = distinct_texts(texts)  # as `group_texts` groups them
+    X, words = claim_vectors(distinct, default_stance_model().featurizer)
     i, j, sim = neighbour_pairs(X, words, neighbours)
-    return np.array([adjusted_rand_score(truth, average_linkage(len(texts), i, j, sim, t)) for t in grid])
+    return np.array([adjusted_rand_score(truth, average_linkage(len(distinct), i, j, sim, t)[copy_of])
+                     for t in grid])
 
 
 def evaluate_grouping(

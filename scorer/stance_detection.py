@@ -252,9 +252,11 @@ def _first_words(rule: Rule) -> frozenset[str] | None:
     return frozenset(firsts)
 
 
-def _echoes(cue_text: str, claim_words: set[str]) -> bool:
+def _echoes(cue_text: str, claim_words: set[str], synonyms: Mapping[str, str], claim_stems: set[str]) -> bool:
+    """Whether a cue is made only of the claim's own words or their synonyms ("fake" banknotes for
+    a claim about counterfeit money)."""
     words = [_stem(w) for _, _, w in _tokens(cue_text)]
-    return bool(words) and all(w in claim_words for w in words)
+    return bool(words) and all(w in claim_words or synonyms.get(w, w) in claim_stems for w in words)
 
 
 def _drop_negated_confirmations(cues: list[Cue]) -> list[Cue]:
@@ -297,7 +299,8 @@ class StanceFeaturizer:
         if declared != set(CUE_LABELS):
             raise RuleError(
                 f"{self.rules.path}: stance labels {sorted(declared)} differ from the features the "
-                f"model is built from {sorted(CUE_LABELS)}; update CUE_LABELS in scorer/stance.py and retrain"
+                f"model is built from {sorted(CUE_LABELS)}; update CUE_LABELS in "
+                "scorer/stance_detection.py and retrain"
             )
         for name in ("stopwords", "antonyms", "synonyms", "negation_idioms"):
             if name not in self.rules.lists:
@@ -482,7 +485,8 @@ class StanceFeaturizer:
         # the report frames it.
         claim_words = {_stem(w) for _, _, w in _tokens(claim)}
         report_cues = _drop_negated_confirmations(
-            [c for c in self.cues(report, regions) if not _echoes(c.text, claim_words)]
+            [c for c in self.cues(report, regions)
+             if not _echoes(c.text, claim_words, self._synonyms, claim_stems)]
         )
         report_cues = self._drop_idiomatic_negations(report, report_cues)
         # A colon label that names the claim's topic ("Jihadi John UNMASKED: ...", "Fidel Castro
@@ -506,15 +510,29 @@ class StanceFeaturizer:
             last = max(first, bisect.bisect_left(starts, cue.end) - 1)
             return any(first - before <= j <= last + after and not first <= j <= last for j in claim_word_at)
 
+        # A negated opposite agrees with the claim: "not dead" says what "alive" says. Its negation
+        # and the opposite word are read as neither ("The actor is not dead" read `against` 1.00
+        # for "The actor is alive").
+        opposites = ({b for a, b in self.antonyms if a in claim_stems and b not in claim_stems}
+                     | {a for a, b in self.antonyms if b in claim_stems and a not in claim_stems})
+        opposite_at = [j for j, (_, _, stem) in enumerate(report_tokens) if stem in opposites]
+        negated_at: set[int] = set()
+        if opposite_at:
+            agreeing: list[Cue] = []
+            for c in report_cues:
+                if c.label in NEGATION_LABELS:
+                    last = max(0, bisect.bisect_left(starts, c.end) - 1)
+                    scope = {j for j in opposite_at if last < j <= last + NEGATION_WINDOW}
+                    if scope:
+                        negated_at |= scope
+                        agreeing.append(c)
+            report_cues = [c for c in report_cues if c not in agreeing]
+            report_labels = {c.label for c in report_cues}
         negation_aligned = any(aligned(c, 0, NEGATION_WINDOW) for c in report_cues if c.label == "negation")
         denial_aligned = any(
             aligned(c, DENIAL_WINDOW, DENIAL_WINDOW) for c in report_cues if c.label == "denial"
         )
-        antonym = any(
-            (a in claim_stems and b in report_stems and b not in claim_stems)
-            or (b in claim_stems and a in report_stems and a not in claim_stems)
-            for a, b in self.antonyms
-        )
+        antonym = any(j not in negated_at for j in opposite_at)
         focus_text = " ".join(report[s:e] for s, e in regions).rstrip(" \t\r\n\"'’”)")
         question_final = focus_text.endswith("?")
 
@@ -594,7 +612,8 @@ class StanceModel:
             raise RuleError("stance url_model must be built with URL features")
         if tuple(self.model.features) != self.featurizer.feature_names:
             raise RuleError(
-                f"stance model {self.model.name!r} was trained on other features than scorer/stance.py "
+                f"stance model {self.model.name!r} was trained on other features than "
+                "scorer/stance_detection.py "
                 f"builds; retrain it with train_stance_model"
             )
         if set(self.model.classes) != set(STANCE_LABELS):
@@ -652,7 +671,7 @@ def _mtime(path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
     except OSError as exc:
-        raise RuleError(f"{path}: not found; train it with scorer.stance.train_stance_model") from exc
+        raise RuleError(f"{path}: not found; train it with `scorer train-stance`") from exc
 
 
 @lru_cache(maxsize=4)
@@ -679,9 +698,17 @@ def default_stance_model(
                          str(url.resolve()) if url else None, _mtime(url) if url else 0)
 
 
+_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}]")
+
+
 def stance(claim: str, report: str, model: StanceModel | None = None, *, url: str | None = None) -> Stance:
     """The stance of `report` toward `claim`; `url`, the report's address when known, adds its
-    slug's wording (None: the report's text alone)."""
+    slug's wording (None: the report's text alone). A claim or report without a letter or digit
+    is an InputError: the model would still give it a label ("?!" read `against` at 0.97)."""
+    for what, text in (("claim", claim), ("report", report)):
+        if not _WORD_CHARACTER.search(text):
+            state = "empty" if not text.strip() else "without a word"
+            raise InputError(f"the {what} is {state}; give its text")
     return stance_many([(claim, report, url)], model)[0]
 
 
@@ -799,7 +826,8 @@ def train_stance_model(
                 "class_weight": CLASS_WEIGHT, "lexical_value": LEXICAL_VALUE,
                 "lexical_min_claims": LEXICAL_MIN_CLAIMS,
                 **({"url_rule_value": URL_RULE_VALUE} if url_features else {})},
-        notes="Stance of a report toward a claim; features built by scorer/stance.py from rules/stance.yaml",
+        notes=("Stance of a report toward a claim; features built by scorer/stance_detection.py "
+               "from rules/stance.yaml"),
     )
     if out_path is not None:
         model.save(out_path, header=(
@@ -807,7 +835,7 @@ def train_stance_model(
              "the headline's.\n"
              if url_features else "")
             + "Stance model: multinomial logistic regression over the cue features of rules/stance.yaml.\n"
-            "Written by scorer.stance.train_stance_model; do not edit by hand, retrain instead.\n"
+            "Written by scorer.stance_detection.train_stance_model; do not edit by hand, retrain instead.\n"
             "Each row of coefficients is one class (see classes); contribution = weight * feature value."
         ))
     return model
