@@ -94,6 +94,7 @@ def report(
     if page:
         err.print(f"note: {where} read as a web page: its markup is "
                   "blanked, and offsets still index it as given", markup=False)
+    _note_not_english(where, text)
 
     try:
         result = analyze(text, outlet=outlet,
@@ -111,6 +112,16 @@ def report(
         sys.stdout.write(to_html(result, *article_as_read(text)))
     else:
         render_terminal(result, Console(highlight=False))
+
+
+def _note_not_english(where: str, text: str) -> None:
+    """Say on stderr when a text does not read as English: every rule and model is English-only, so
+    its scores mean little (a German denial read `for`)."""
+    from scorer.language import reads_as_english
+
+    if reads_as_english(text) is False:
+        err.print(f"note: {where} does not read as English; the scorer's rules and models are "
+                  "English-only, so its findings may mean little", markup=False)
 
 
 class Engine(StrEnum):
@@ -885,6 +896,8 @@ def stance_command(
     # A saved web page is read as a browser shows it (its menus' "Hoax watch" read `against`), a
     # forwarded e-mail without its "> " marks; offsets still index the file as given.
     text = working_text(text)[0]
+    _note_not_english("the claim", claim)
+    _note_not_english(where, text)
     try:
         result = stance(claim, text, url=url)
         featurizer = default_stance_model().featurizer

@@ -673,3 +673,14 @@ def test_rules_check_tells_models_from_rule_files_by_schema(tmp_path: Path) -> N
 
     count = len(yaml.safe_load(shipped.read_text(encoding="utf-8"))["rules"])  # read as a rule file
     assert f"ok  {rules}: {count} rules" in result.stderr
+
+
+def test_report_and_stance_say_when_a_text_does_not_read_as_english(tmp_path: Path) -> None:
+    article = tmp_path / "de.txt"
+    article.write_text("Die Brücke ist nicht eingestürzt, sagt die Polizei. Der Bürgermeister ist vor Ort "
+                       "und die Straße wird heute wieder geöffnet.", encoding="utf-8")
+    for args in (["report", str(article)], ["stance", "--claim", "The bridge collapsed", str(article)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "does not read as English" in result.stderr, result.output
+    english = runner.invoke(app, ["report", str(MODEL_ARTICLE)])
+    assert english.exit_code == 0 and "English" not in english.stderr
