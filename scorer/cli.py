@@ -945,14 +945,12 @@ def _is_model_file(path: Path) -> bool:
     """Whether `rules check` reads `path` as a model: by its `schema` (a model saved as m_dev.yaml is
     still a model); by its name (`*_model.yaml`) when the schema is neither a model's nor a rule
     file's or the file cannot be read, so the loader it goes to names what is wrong."""
-    import yaml
-
-    from scorer.linear import MODEL_SCHEMA, SAFE_LOADER
+    from scorer.linear import MODEL_SCHEMA, parse_yaml
     from scorer.rulebook import RULES_SCHEMA
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = parse_yaml(path.read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, ScorerError):
         data = None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema in (MODEL_SCHEMA, RULES_SCHEMA):

@@ -26,7 +26,63 @@ from scorer.errors import RuleError
 MODEL_SCHEMA = "scorer.linear/1"
 # The C build of PyYAML's *safe* loader (same rules as yaml.safe_load, ~10x faster on large weight
 # tables); the pure-Python SafeLoader where libyaml is missing. Never the unsafe loaders.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictYAMLError(yaml.constructor.ConstructorError):
+    """A YAML document the safe loader reads, but not as its author meant (see `SAFE_LOADER`)."""
+
+
+class StrictSafeLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, refusing what it would read silently otherwise.
+
+    A repeated key keeps only its last value (a second `rules:` once dropped a file's 29 rules), and an
+    alias repeats its anchor's value without copying it, so a few lines of nested aliases build
+    gigabytes (a "billion laughs"). No rule or model file needs either. Only the construction is
+    overridden, so libyaml still does the parsing."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # The composer gives every alias its anchor's node: a node met twice is an alias.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise StrictYAMLError(None, None, "an alias reuses the anchor", node.start_mark)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                key = (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                if key in seen:
+                    raise StrictYAMLError(None, None, f"duplicate key {key_node.value!r}",
+                                          key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+SAFE_LOADER = StrictSafeLoader
+
+
+def parse_yaml(text: str, origin: str | Path) -> Any:
+    """`text` read by `SAFE_LOADER`; any YAML error is a one-line RuleError naming `origin` and the
+    line (PyYAML's own message names "<unicode string>" and spans several lines)."""
+    try:
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - safe loader
+    except yaml.YAMLError as exc:
+        raise RuleError(yaml_error_message(exc, origin)) from exc
+
+
+def yaml_error_message(exc: yaml.YAMLError, origin: str | Path) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    line = f" at line {mark.line + 1}" if mark is not None else ""
+    if isinstance(exc, StrictYAMLError):
+        if problem.startswith("an alias"):
+            return (f"{origin}: {problem} defined{line}; anchors and aliases are not allowed: "
+                    "write the value out")
+        return f"{origin}: {problem}{line}; give each key once"
+    column = f", column {mark.column + 1}" if mark is not None else ""
+    context = " ".join(str(getattr(exc, "context", None) or "").split())
+    return f"{origin}: not valid YAML{line}{column}: {context + ', ' if context else ''}{problem}"
 _REQUIRED_KEYS = {"schema", "name", "classes", "features", "coefficients", "intercept"}
 _OPTIONAL_KEYS = {"threshold", "versions", "training_data", "cv_metrics", "notes", "calibration", "params"}
 # A model with 10^5 features keeps its features and coefficients in a sidecar table instead
@@ -232,11 +288,12 @@ class LinearModel:
     def load(cls, path: str | Path) -> LinearModel:
         path = Path(path)
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - safe loader
+            text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise RuleError(f"{path}: not UTF-8 text (byte {exc.start}); a model file is UTF-8 YAML") from exc
-        except (OSError, yaml.YAMLError) as exc:
-            raise RuleError(f"{path}: cannot read model: {exc}") from exc
+        except OSError as exc:
+            raise RuleError(f"{path}: cannot read model: {exc.strerror}") from exc
+        data = parse_yaml(text, path)
         if isinstance(data, Mapping) and WEIGHTS_KEY in data:
             data = {**data, **_read_weights_table(path, data)}
             del data[WEIGHTS_KEY]

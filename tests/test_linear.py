@@ -130,3 +130,23 @@ def test_every_shipped_threshold_is_a_probability() -> None:
     # Why thresholds outside [0, 1] are refused: every model scores a probability against its threshold.
     for path in sorted((Path(__file__).resolve().parents[1] / "rules").glob("*_model.yaml")):
         assert 0.0 <= LinearModel.load(path).threshold <= 1.0, path
+
+
+def test_a_duplicate_key_in_a_model_file_is_refused(tmp_path: Path) -> None:
+    # The last `threshold:` would win silently; the file holds two, so which one was meant is unknown.
+    path = tmp_path / "corroboration_model.yaml"
+    path.write_text(corroboration_model().to_yaml() + "threshold: 0.9\n", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        LinearModel.load(path)
+    expected = rf"^\[E100\] {re.escape(str(path))}: duplicate key 'threshold' at line \d+; "
+    assert re.search(expected, str(info.value))
+    assert "\n" not in str(info.value)
+
+
+def test_a_model_file_that_is_no_yaml_names_the_file_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "corroboration_model.yaml"
+    path.write_text("schema: [\n", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        LinearModel.load(path)
+    assert str(path) in str(info.value) and "<unicode string>" not in str(info.value)
+    assert "\n" not in str(info.value)

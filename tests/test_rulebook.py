@@ -235,3 +235,41 @@ def test_a_rule_set_builds_its_all_rule_screens_only_when_a_text_needs_them() ->
     # "İ" lower-cases to two characters: literal anchors cannot be trusted, every rule is screened.
     found = rules.find_all("İstanbul officials said the plan may fail.")
     assert rules._screens is not None and [m.text for m in found if m.text == "may"] == ["may"]
+
+
+# --- YAML the safe loader would read silently otherwise ------------------------------------------
+
+_HEADER = "schema: scorer.rules/1\nname: x\nlabels: [doubt]\n"
+
+
+@pytest.mark.parametrize(("body", "fragments"), [
+    # A second top-level `rules:` kept only the last one (29 rules of contradictions.yaml gone).
+    ("rules:\n  - {id: a, label: doubt, terms: [doubts]}\nrules:\n  - {id: b, label: doubt, terms: [no]}\n",
+     ["duplicate key 'rules' at line 6"]),
+    ("rules:\n  - {id: a, label: doubt, terms: [doubts], attrs: {x: 1, x: 2}}\n",
+     ["duplicate key 'x' at line 5"]),
+    # A "billion laughs": nested aliases expand to gigabytes when a message or a rule reads them.
+    ("lists:\n  l0: &l0 [a, a]\n  l1: &l1 [*l0, *l0]\nrules: []\n",
+     ["alias", "line 5", "write the value out"]),
+    ("rules: [\n", ["not valid YAML at line 5"]),
+], ids=["duplicate top-level key", "duplicate attrs key", "alias", "syntax"])
+def test_yaml_the_loader_would_misread_is_a_one_line_error(tmp_path: Path, body: str,
+                                                           fragments: list[str]) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(_HEADER + body, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_ruleset(path)
+    message = str(info.value)
+    assert message.startswith(f"[E100] {path}: ") and "\n" not in message
+    assert "<unicode string>" not in message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_no_shipped_rule_or_model_file_uses_anchors_or_aliases() -> None:
+    import yaml
+
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        events = yaml.parse(path.read_text(encoding="utf-8"), Loader=loader)
+        assert not any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events), path
