@@ -143,12 +143,12 @@ def verb_forms(lists: Mapping[str, Sequence[str]],
 
     Earlier classes win for a form in several lists: speech wins over belief for words in both."""
     irregular: dict[str, tuple[str, str]] = {}
-    for entry in lists.get("irregular", ()):
+    for entry in lists["irregular"]:
         lemma, past, participle = entry.split(":")
         irregular[lemma] = (past, participle)
     forms: dict[str, tuple[str, str]] = {}
     for cls, key in classes:
-        for lemma in lists.get(key, ()):
+        for lemma in lists[key]:
             for form in _inflect(lemma, irregular):
                 forms.setdefault(form, (lemma, cls))
     return forms
@@ -162,13 +162,13 @@ def cue_lexicon(rules_path: str = "attribution") -> CueLexicon:
                                for cls in ("speech", "belief", "intention", "evidence")])
     return CueLexicon(
         forms=forms,
-        content_required=frozenset(lists.get("content_required", ())),
-        determiners=frozenset(lists.get("determiners", ())),
-        pronouns=frozenset(lists.get("subject_pronouns", ())),
-        auxiliaries=frozenset(lists.get("auxiliaries", ())),
-        clause_stops=frozenset(lists.get("clause_stops", ())),
-        np_prepositions=frozenset(lists.get("np_prepositions", ())),
-        verbish=frozenset(lists.get("verbish", ())),
+        content_required=frozenset(lists["content_required"]),
+        determiners=frozenset(lists["determiners"]),
+        pronouns=frozenset(lists["subject_pronouns"]),
+        auxiliaries=frozenset(lists["auxiliaries"]),
+        clause_stops=frozenset(lists["clause_stops"]),
+        np_prepositions=frozenset(lists["np_prepositions"]),
+        verbish=frozenset(lists["verbish"]),
     )
 
 
@@ -316,26 +316,26 @@ class AttributionFinder:
                  use_models: bool = True) -> None:
         self.rules = rules or ruleset("attribution")
         self.lex = lexicon or cue_lexicon()
-        self.sourceless = frozenset(self.rules.lists.get("sourceless_cues", ()))
-        self.object_quantities = frozenset(self.rules.lists.get("object_quantities", ()))
-        self.inversion_verbs = frozenset(self.rules.lists.get("inversion_verbs", ()))
-        self.sourceless_heads = frozenset(self.rules.lists.get("sourceless_heads", ()))
-        self.time_words = frozenset(self.rules.lists.get("time_words", ()))
-        self.headline_kickers = frozenset(self.rules.lists.get("headline_kickers", ()))
-        self.body_name_heads = frozenset(self.rules.lists.get("body_name_heads", ()))
-        self.floating_quantifiers = frozenset(self.rules.lists.get("floating_quantifiers", ()))
-        self._floated_over = self.lex.pronouns | frozenset(self.rules.lists.get("relative_pronouns", ()))
+        self.sourceless = frozenset(self.rules.lists["sourceless_cues"])
+        self.object_quantities = frozenset(self.rules.lists["object_quantities"])
+        self.inversion_verbs = frozenset(self.rules.lists["inversion_verbs"])
+        self.sourceless_heads = frozenset(self.rules.lists["sourceless_heads"])
+        self.time_words = frozenset(self.rules.lists["time_words"])
+        self.headline_kickers = frozenset(self.rules.lists["headline_kickers"])
+        self.body_name_heads = frozenset(self.rules.lists["body_name_heads"])
+        self.floating_quantifiers = frozenset(self.rules.lists["floating_quantifiers"])
+        self._floated_over = self.lex.pronouns | frozenset(self.rules.lists["relative_pronouns"])
         # What a source before its cue never ends with (rules/attribution.yaml): a comma-set aside
         # (", however,"), or a name's "in a statement"-like phrase of the medium ("Ryan in a
         # statement said"; "Mr. Trump, in a brief interview on Saturday, said").
         self._trailing_aside = regex.compile(
-            r"\s*,\s*" + _alternation(self.rules.lists.get("source_asides", ())) + r"\s*,?\s*$",
+            r"\s*,\s*" + _alternation(self.rules.lists["source_asides"]) + r"\s*,?\s*$",
             regex.IGNORECASE)
         self._trailing_medium = regex.compile(
             r"(?:\s*,|(?<=\b[A-Z][\w.’'-]*))\s+(?:in|during)\s+(?:a|an|the|his|her|their|its)\s+"
-            r"(?:[\w-]+\s+){0,3}?" + _alternation(self.rules.lists.get("source_media", ()))
+            r"(?:[\w-]+\s+){0,3}?" + _alternation(self.rules.lists["source_media"])
             + r"s?\b[^,]*,?\s*$")
-        self.hearsay = frozenset(self.rules.lists.get("hearsay_cues", ()))
+        self.hearsay = frozenset(self.rules.lists["hearsay_cues"])
         self.habitual_adverbs = frozenset(self.rules.lists["habitual_adverbs"])
         self.act_citing_forms = frozenset(verb_forms(self.rules.lists, [("act", "act_citing_verbs")]))
         # Words whose "’s" is a verb ("He’s", "That’s"): a source ending in one stops before it.

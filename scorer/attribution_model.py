@@ -145,41 +145,37 @@ def model_lexicon(rules_path: str = "attribution") -> ModelLexicon:
     forms = verb_forms(lists, (("speech", "speech_verbs"), ("belief", "belief_verbs"),
                                ("intention", "intention_verbs"), ("evidence", "evidence_verbs"),
                                ("stance", "stance_verbs"), ("other", "extra_cue_verbs")))
-    roles = set(lists.get("role_words", ()))
-    try:
-        src = ruleset("sources").lists
-        for key in ("official_titles", "unnamed_heads", "institution_heads", "document_heads",
-                    "outlet_heads"):
-            roles.update(w for w in src.get(key, ()) if " " not in w)
-    except Exception:  # pragma: no cover - the sources rules are optional for this model
-        pass
-    pronouns = frozenset(lists.get("subject_pronouns", ())) | {"him", "her", "them", "us", "me", "i"}
-    closed = (set(forms) | set(lists.get("cue_nouns", ())) | roles | pronouns | _PREPOSITIONS
+    roles = set(lists["role_words"])
+    # A broken or missing sources or claims file is an error, not fewer features: a model reading
+    # other features than it was trained with scores without a word of warning.
+    src = ruleset("sources").lists
+    for key in ("official_titles", "unnamed_heads", "institution_heads", "document_heads",
+                "outlet_heads"):
+        roles.update(w for w in src[key] if " " not in w)
+    pronouns = frozenset(lists["subject_pronouns"]) | {"him", "her", "them", "us", "me", "i"}
+    closed = (set(forms) | set(lists["cue_nouns"]) | roles | pronouns | _PREPOSITIONS
               | {"to", "that", "and", "or", "by", "it", "this", "there"})
     for key in ("determiners", "auxiliaries", "clause_stops", "verbish", "time_words", "np_prepositions",
                 "coordinators"):
-        closed.update(lists.get(key, ()))
-    try:
-        abbreviations = frozenset(ruleset("claims").lists.get("abbreviations", ()))
-    except Exception:  # pragma: no cover - the claims rules are optional for this model
-        abbreviations = frozenset()
+        closed.update(lists[key])
+    abbreviations = frozenset(ruleset("claims").lists["abbreviations"])
     return ModelLexicon(
         forms=forms,
-        cue_nouns=frozenset(lists.get("cue_nouns", ())),
+        cue_nouns=frozenset(lists["cue_nouns"]),
         roles=frozenset(roles),
-        determiners=frozenset(lists.get("determiners", ())),
+        determiners=frozenset(lists["determiners"]),
         pronouns=pronouns,
-        auxiliaries=frozenset(lists.get("auxiliaries", ())),
-        clause_stops=frozenset(lists.get("clause_stops", ())),
-        verbish=frozenset(lists.get("verbish", ())),
-        time_words=frozenset(lists.get("time_words", ())),
+        auxiliaries=frozenset(lists["auxiliaries"]),
+        clause_stops=frozenset(lists["clause_stops"]),
+        verbish=frozenset(lists["verbish"]),
+        time_words=frozenset(lists["time_words"]),
         closed_words=frozenset(closed),
         abbreviations=abbreviations,
-        relative_pronouns=frozenset(lists.get("relative_pronouns", ())),
-        np_prepositions=frozenset(lists.get("np_prepositions", ())),
-        source_never_opens=frozenset(lists.get("source_never_opens", ())),
-        coordinators=frozenset(lists.get("coordinators", ())),
-        time_leads=frozenset(lists.get("time_leads", ())),
+        relative_pronouns=frozenset(lists["relative_pronouns"]),
+        np_prepositions=frozenset(lists["np_prepositions"]),
+        source_never_opens=frozenset(lists["source_never_opens"]),
+        coordinators=frozenset(lists["coordinators"]),
+        time_leads=frozenset(lists["time_leads"]),
     )
 
 

@@ -190,9 +190,9 @@ def _speech_tag(text: str, at: int, verbs: frozenset[str]) -> bool:
 def sentences(text: str, rules: RuleSet | None = None) -> list[Span]:
     """Sentence spans of `text`: paragraphs (lines) first, then sentence boundaries inside them."""
     rules = rules or ruleset("claims")
-    abbreviations = frozenset(a.lower() for a in rules.lists.get("abbreviations", ()))
-    openers = frozenset(w.lower() for w in rules.lists.get("sentence_openers", ()))
-    speech_verbs = frozenset(w.lower() for w in rules.lists.get("speech_tag_verbs", ()))
+    abbreviations = frozenset(a.lower() for a in rules.lists["abbreviations"])
+    openers = frozenset(w.lower() for w in rules.lists["sentence_openers"])
+    speech_verbs = frozenset(w.lower() for w in rules.lists["speech_tag_verbs"])
     found: list[Span] = []
     for para in _PARAGRAPH.finditer(text):
         start = para.start()

@@ -162,25 +162,25 @@ class CueFinder:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        counter_labels = set(rules.lists.get("counter_labels", ()))
+        counter_labels = set(rules.lists["counter_labels"])
         unknown = counter_labels - set(rules.labels)
         if unknown:
             raise RuleError(f"{rules.path}: lists.counter_labels names unknown label(s) {sorted(unknown)}")
         self.counter_labels = frozenset(counter_labels)
         self.hedge_labels = tuple(lb for lb in rules.labels if lb not in counter_labels)
-        self.negators = frozenset(w.lower() for w in rules.lists.get("negators", ()))
-        self.subordinators = frozenset(w.lower() for w in rules.lists.get("subordinators", ()))
-        self.proposal_nouns = frozenset(w.lower() for w in rules.lists.get("proposal_nouns", ()))
+        self.negators = frozenset(w.lower() for w in rules.lists["negators"])
+        self.subordinators = frozenset(w.lower() for w in rules.lists["subordinators"])
+        self.proposal_nouns = frozenset(w.lower() for w in rules.lists["proposal_nouns"])
         # A content noun's "that" ("his prediction that", "the fear that") opens a clause about that
         # noun, a side point as much as a relative clause is; plain "that" stays out (see the list).
-        complement_nouns = sorted(w.lower() for w in rules.lists.get("complement_nouns", ()))
+        complement_nouns = sorted(w.lower() for w in rules.lists["complement_nouns"])
         openers = []
         if self.subordinators:
             openers.append(r"\b(?:" + "|".join(map(regex.escape, sorted(self.subordinators))) + r")\b")
         if complement_nouns:
             openers.append(r"\b(?:" + "|".join(map(regex.escape, complement_nouns)) + r")\s+(?=that\b)")
         self._subordinator = regex.compile("|".join(openers)) if openers else None
-        encyclopedic = set(rules.lists.get("encyclopedic_labels", ()))
+        encyclopedic = set(rules.lists["encyclopedic_labels"])
         if not encyclopedic <= set(self.hedge_labels):
             raise RuleError(
                 f"{rules.path}: lists.encyclopedic_labels must name hedge labels, "

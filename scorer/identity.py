@@ -117,7 +117,7 @@ def _sentence_end() -> regex.Pattern[str]:
     abbreviation: the claim splitter's `abbreviations` and the `state_abbreviations` of
     rules/claims.yaml ("Mr. Lou", "Gov. Terry McAuliffe", "Sen. Jane Doe (D-Calif.) said")."""
     lists = ruleset("claims").lists
-    words = sorted({*lists.get("abbreviations", ()), *lists.get("state_abbreviations", ())},
+    words = sorted({*lists["abbreviations"], *lists["state_abbreviations"]},
                    key=len, reverse=True)
     after_abbreviation = "|".join(regex.escape(w) for w in words)
     return regex.compile(

@@ -42,6 +42,41 @@ REGEX_TIMEOUT_S = 2.0
 _FILE_KEYS = {"schema", "name", "description", "labels", "rules", "lists"}
 _RULE_KEYS = {"id", "label", "terms", "pattern", "case_sensitive", "examples", "notes", "attrs"}
 
+# The word lists the scorer reads from each shipped rule file, by file stem, and the modules that
+# read them. A list a file lacks read as empty (a misspelt `speech_verbs:` changed 6 of 17 verdicts
+# without a word), and a list no module reads is most likely a misspelt one: a file named here that
+# holds other lists than these does not load. Files not named here (tests' fixtures) are not checked.
+WORD_LISTS: Mapping[str, frozenset[str]] = {
+    # attribution.py, attribution_model.py
+    "attribution": frozenset({
+        "act_citing_verbs", "auxiliaries", "belief_verbs", "body_name_heads", "clause_stops",
+        "content_required", "coordinators", "cue_nouns", "determiners", "evidence_verbs",
+        "extra_cue_verbs", "floating_quantifiers", "habitual_adverbs", "headline_kickers", "hearsay_cues",
+        "intention_verbs", "inversion_verbs", "irregular", "np_prepositions", "object_quantities",
+        "relative_pronouns", "role_words", "source_asides", "source_media", "source_never_opens",
+        "sourceless_cues", "sourceless_heads", "speech_verbs", "stance_verbs", "subject_pronouns",
+        "time_leads", "time_words", "verbish"}),
+    # claims.py, identity.py, attribution_model.py
+    "claims": frozenset({"abbreviations", "sentence_openers", "speech_tag_verbs", "state_abbreviations"}),
+    "contest_cues": frozenset(),
+    "contradictions": frozenset(),
+    # hedging.py
+    "hedges": frozenset({"complement_nouns", "counter_labels", "encyclopedic_labels", "negators",
+                         "proposal_nouns", "subordinators"}),
+    # sourcing.py
+    "names": frozenset({"female", "male"}),
+    # sourcing.py, pipeline.py, attribution_model.py
+    "sources": frozenset({
+        "coordination_blockers", "document_heads", "institution_heads", "known_official_names",
+        "known_officials", "nationality_words", "official_titles", "organisation_group_heads",
+        "organisation_names", "outlet_heads", "outlet_masthead_words", "person_epithets", "place_names",
+        "poll_heads", "pronouns_female", "pronouns_male", "pronouns_other", "pronouns_plural",
+        "pronouns_relative", "role_heads", "sentence_openers", "titles_female", "titles_male",
+        "unnamed_heads"}),
+    # stance.py
+    "stance": frozenset({"antonyms", "negation_idioms", "stopwords", "synonyms"}),
+}
+
 
 @dataclass(frozen=True)
 class RuleMatch:
@@ -381,6 +416,49 @@ def _screen_groups(rules: Sequence[Rule]) -> tuple[_Screen, ...]:
     return tuple(screens)
 
 
+class WordLists(Mapping[str, tuple[str, ...]]):
+    """A rule file's word lists by name. A name the file does not hold is a RuleError naming the file
+    and the list, from `[name]` and `.get(name)` alike: reading a missing list as empty is what let a
+    misspelt list name change scores silently."""
+
+    def __init__(self, path: str, lists: Mapping[str, tuple[str, ...]]) -> None:
+        self.path = path
+        self._lists = dict(lists)
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        try:
+            return self._lists[name]
+        except KeyError:
+            raise RuleError(f"{self.path}: no word list {name!r} under 'lists'; the scorer reads it: "
+                            f"add it or correct its name") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lists
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lists)
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def __repr__(self) -> str:
+        return f"WordLists({self.path!r}, {sorted(self._lists)})"
+
+
+def _check_word_lists(path: Path, lists: Mapping[str, tuple[str, ...]]) -> None:
+    """The lists of a shipped rule file are the ones the scorer reads from it (`WORD_LISTS`)."""
+    expected = WORD_LISTS.get(path.stem)
+    if expected is None:
+        return
+    missing, unread = sorted(expected - lists.keys()), sorted(lists.keys() - expected)
+    if missing:
+        extra = f" (is {unread[0]!r} a misspelling?)" if unread else ""
+        raise RuleError(f"{path}: word list(s) {missing} missing under 'lists'{extra}; the scorer reads them")
+    if unread:
+        raise RuleError(f"{path}: word list(s) {unread} are read by no part of the scorer; correct their "
+                        f"names or add them to rulebook.WORD_LISTS with the code that reads them")
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """The rules of one file, in file order."""
@@ -588,7 +666,9 @@ def load_ruleset(path: str | Path) -> RuleSet:
                 hint = " (YAML reads yes/no/on/off as booleans: quote it)" if isinstance(value, bool) else ""
                 raise RuleError(f"{path}: list {name!r}: item {value!r} is not a string{hint}")
         lists[str(name)] = tuple(values)
-    return RuleSet(str(data.get("name", path.stem)), str(path), tuple(rules), tuple(sorted(labels)), lists)
+    _check_word_lists(path, lists)
+    return RuleSet(str(data.get("name", path.stem)), str(path), tuple(rules), tuple(sorted(labels)),
+                   WordLists(str(path), lists))
 
 
 @lru_cache(maxsize=64)

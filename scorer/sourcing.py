@@ -455,7 +455,7 @@ def _handle_lexicon() -> tuple[dict[str, str], frozenset[str]]:
     their spaces ("tedcruz" -> "Ted Cruz"), and the abbreviated titles a handle writes without their
     period ("Gov", "Sen", "Rep")."""
     lists = ruleset("sources").lists
-    names = {n.replace(" ", "").replace("'", ""): n.title() for n in lists.get("known_official_names", ())}
+    names = {n.replace(" ", "").replace("'", ""): n.title() for n in lists["known_official_names"]}
     abbreviations = frozenset(t.rstrip(".") for t in lists["official_titles"]
                               if t.endswith(".") and " " not in t)
     return names, abbreviations
@@ -509,18 +509,18 @@ class SourceTyper:
         # Words of multi-word titles ("Prime Minister") are never part of a person's name.
         self.title_words = frozenset(w for t in self.titles for w in t.split()) - _GENERIC_TITLE_PARTS
         self.known_officials = frozenset(lists["known_officials"])
-        self.known_official_names = tuple(lists.get("known_official_names", ()))
+        self.known_official_names = tuple(lists["known_official_names"])
         self._known_firsts: dict[str, set[str]] = {}
         for full in self.known_official_names:
             self._known_firsts.setdefault(full.split()[-1], set()).add(full.split()[0])
-        self.masthead_words = frozenset(lists.get("outlet_masthead_words", ()))
-        self.organisation_names = frozenset(lists.get("organisation_names", ()))
-        self.place_names = frozenset(lists.get("place_names", ()))
-        self.epithets = frozenset(lists.get("person_epithets", ()))
+        self.masthead_words = frozenset(lists["outlet_masthead_words"])
+        self.organisation_names = frozenset(lists["organisation_names"])
+        self.place_names = frozenset(lists["place_names"])
+        self.epithets = frozenset(lists["person_epithets"])
         # `unnamed` heads an unnamed description; only `_unnamed_names` also stop a capitalised name.
         self._unnamed_names = frozenset(lists["unnamed_heads"])
-        self._organisation_groups = frozenset(lists.get("organisation_group_heads", ()))
-        self.unnamed = self._unnamed_names | frozenset(lists.get("role_heads", ()))
+        self._organisation_groups = frozenset(lists["organisation_group_heads"])
+        self.unnamed = self._unnamed_names | frozenset(lists["role_heads"])
         self.institutions = frozenset(lists["institution_heads"])
         self.documents = frozenset(lists["document_heads"])
         self.outlet_heads = frozenset(lists["outlet_heads"])
@@ -530,13 +530,13 @@ class SourceTyper:
         self.plural_pronouns = frozenset(lists["pronouns_plural"])
         self.relative_pronouns = frozenset(lists["pronouns_relative"])
         self.other_pronouns = frozenset(lists["pronouns_other"])
-        self.sentence_openers = frozenset(lists.get("sentence_openers", ()))
+        self.sentence_openers = frozenset(lists["sentence_openers"])
         self.male_titles = frozenset(lists["titles_male"])
         self.female_titles = frozenset(lists["titles_female"])
-        self.male_names = frozenset(names.lists.get("male", ()))
-        self.female_names = frozenset(names.lists.get("female", ()))
+        self.male_names = frozenset(names.lists["male"])
+        self.female_names = frozenset(names.lists["female"])
         self.outlets = outlets or outlet_table()
-        self.coordination_blockers = frozenset(lists.get("coordination_blockers", ()))
+        self.coordination_blockers = frozenset(lists["coordination_blockers"])
         self._second = self.rules.get("sources.second_source")
         self._poll = self.rules.get("sources.poll_respondents")
         self._second_described = self.rules.get("sources.second_described")

@@ -684,3 +684,12 @@ def test_report_and_stance_say_when_a_text_does_not_read_as_english(tmp_path: Pa
         assert result.exit_code == 0 and "does not read as English" in result.stderr, result.output
     english = runner.invoke(app, ["report", str(MODEL_ARTICLE)])
     assert english.exit_code == 0 and "English" not in english.stderr
+
+
+def test_rules_check_names_a_misspelt_word_list(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "rules" / "attribution.yaml"
+    path = tmp_path / "attribution.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n  speech_verbs:", "\n  speach_verbs:"), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(path)])
+    assert result.exit_code == 1 and "'speech_verbs'" in result.stderr and "'speach_verbs'" in result.stderr

@@ -273,3 +273,47 @@ def test_no_shipped_rule_or_model_file_uses_anchors_or_aliases() -> None:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         events = yaml.parse(path.read_text(encoding="utf-8"), Loader=loader)
         assert not any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in events), path
+
+
+# --- word lists: a missing or misspelt list is an error, not an empty list -----------------------
+
+from scorer.rulebook import WORD_LISTS, WordLists  # noqa: E402
+
+
+@pytest.mark.parametrize(("stem", "name"), [
+    ("attribution", "speech_verbs"), ("attribution", "habitual_adverbs"), ("hedges", "negators"),
+    ("sources", "poll_heads"),
+])
+def test_a_renamed_word_list_is_an_error_naming_file_and_list(tmp_path: Path, stem: str, name: str) -> None:
+    text = (RULES_DIR / f"{stem}.yaml").read_text(encoding="utf-8")
+    assert text.count(f"\n  {name}:") == 1
+    path = tmp_path / f"{stem}.yaml"
+    path.write_text(text.replace(f"\n  {name}:", f"\n  {name}x:"), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_ruleset(path)
+    message = str(info.value)
+    assert str(path) in message and repr(name) in message and repr(name + "x") in message
+
+
+def test_looking_up_a_list_a_file_lacks_names_the_file_and_the_list() -> None:
+    lists = WordLists("rules/attribution.yaml", {"speech_verbs": ("say",)})
+    assert lists["speech_verbs"] == ("say",) and "speech_verbs" in lists and "speach_verbs" not in lists
+    for read in (lambda: lists["speach_verbs"], lambda: lists.get("speach_verbs", ())):
+        with pytest.raises(RuleError, match=r"rules/attribution.yaml: no word list 'speach_verbs'"):
+            read()
+
+
+def test_every_word_list_the_code_reads_is_declared() -> None:
+    # WORD_LISTS is what load_ruleset checks the shipped files against: a list read in the code but
+    # not declared there would only fail on the first text that needs it.
+    import re as re_
+
+    declared = set().union(*WORD_LISTS.values())
+    source_dir = Path(__file__).resolve().parents[1] / "scorer"
+    read = set()
+    for path in source_dir.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        read |= set(re_.findall(r"""(?:lists|src)\[["']([a-z_]+)["']\]""", source))
+        read |= set(re_.findall(r"""\(["'][a-z]+["'], ["']([a-z_]+_verbs)["']\)""", source))  # verb_forms
+        assert ".lists.get(" not in source and "lists.get(" not in source, path
+    assert read and read <= declared, sorted(read - declared)
