@@ -24,6 +24,7 @@ Every search runs with `REGEX_TIMEOUT_S`, so one pathological pattern cannot han
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -148,6 +149,10 @@ class Rule:
     # Same matches as `compiled` on any text free of multi-character case folds up to `endpos`.
     # None with `pattern` given: made from it here.
     fast: Any = field(default=None, repr=False, compare=False)
+    # Texts the rule must match (checked when loaded), kept so that the prefilters a consumer puts in
+    # front of the rule (literal anchors here, hedge triggers in scorer.hedging) can be checked too.
+    examples: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    origin: str = field(default="", repr=False, compare=False)  # the rule file, for messages
 
     def __post_init__(self) -> None:
         if self.pattern is not None:
@@ -229,8 +234,9 @@ class Rule:
             raise self._timeout(end - pos) from exc
 
     def _timeout(self, length: int) -> RuleTimeout:
+        where = f"{self.origin}: " if self.origin else ""
         return RuleTimeout(
-            f"rule {self.id!r} ran past {REGEX_TIMEOUT_S}s on a text of {length} characters; "
+            f"{where}rule {self.id!r} ran past {REGEX_TIMEOUT_S}s on a text of {length} characters; "
             f"simplify its pattern"
         )
 
@@ -244,9 +250,12 @@ class Rule:
 # alternation's branches; lookarounds, classes and anything Python's own parser cannot read give
 # nothing (the rule then always runs).
 
-# A brace that is no counted repeat ("{2}", "{0,2}"): fuzzy matching ("{e<=1}"), which `re` would read
-# as literals.
-_ANCHOR_UNSAFE_SOURCE = re.compile(r"\{(?![0-9]*,?[0-9]*\})")
+# Syntax the `regex` package reads otherwise than `re`, whose parser `literal_anchors` uses: a brace
+# that is no counted repeat ("{2}", "{0,2}"): fuzzy matching ("{e<=1}"), which `re` would read as
+# literals; and a "[" inside a set: a POSIX class ("[[:upper:]]") or a VERSION1 nested set or set
+# operation ("[[a-z]&&[^aeiou]]"), from which `re` read the required literal "]" (`re` warns of a
+# possible nested set or set operation there; `literal_anchors` takes that warning as unreadable too).
+_ANCHOR_UNSAFE_SOURCE = re.compile(r"\{(?![0-9]*,?[0-9]*\})|\[(?:\\.|[^\]\\])*?\[")
 _MAX_ANCHORS = 64  # literal combinations of one run kept as anchors (more: the run's parts alone)
 
 
@@ -264,8 +273,10 @@ def literal_anchors(source: str, ignorecase: bool) -> tuple[str, ...] | None:
     except ImportError:  # pragma: no cover - older Pythons are not supported
         return None
     try:
-        parsed = sre.parse(source, re.IGNORECASE if ignorecase else 0)
-    except (re.error, RecursionError, OverflowError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)  # a syntax `re` will read otherwise one day
+            parsed = sre.parse(source, re.IGNORECASE if ignorecase else 0)
+    except (re.error, RecursionError, OverflowError, ValueError, FutureWarning):
         return None
     if not ignorecase and parsed.state.flags & re.IGNORECASE:
         return None  # an inline "(?i)" in a case-sensitive rule
@@ -416,6 +427,41 @@ def _screen_groups(rules: Sequence[Rule]) -> tuple[_Screen, ...]:
     return tuple(screens)
 
 
+# The `attrs` keys each shipped rule file's reader understands, with the type of their values: an
+# unknown key (`definitonal: true`) or a wrong type (`definitional: "true"`) was silently ignored.
+# Readers check more of the values themselves (hedging.CueFinder: triggers, requires, suppresses).
+RULE_ATTRS: Mapping[str, Mapping[str, type]] = {
+    "attribution": {},
+    "claims": {},
+    "contest_cues": {},
+    # signals.ContradictionFinder.link
+    "contradictions": {"names_claim": bool, "points_back": bool, "scope": str},
+    # hedging.CueFinder, hedging.HedgeDetector
+    "hedges": {"definitional": bool, "requires": list, "suppresses": list, "triggers": list},
+    "names": {},
+    "sources": {},
+    "stance": {},
+}
+_ATTR_VALUES: Mapping[str, frozenset[str]] = {"scope": frozenset({"before"})}  # a closed set of words
+
+
+def _check_attrs(origin: str, rule_id: str, attrs: Mapping[Any, Any]) -> None:
+    known = RULE_ATTRS.get(Path(origin).stem)
+    if known is None:
+        return
+    where = f"{origin}: rule {rule_id!r}"
+    for key, value in attrs.items():
+        if key not in known:
+            allowed = sorted(known) or "none in this file"
+            raise RuleError(f"{where}: unknown attrs key {key!r}; allowed: {allowed}")
+        kind = known[key]
+        if not isinstance(value, kind):
+            expected = "true or false (no quotes)" if kind is bool else f"a {kind.__name__}"
+            raise RuleError(f"{where}: attrs.{key} must be {expected}, not {value!r}")
+        if key in _ATTR_VALUES and value not in _ATTR_VALUES[key]:
+            raise RuleError(f"{where}: attrs.{key} {value!r} is not one of {sorted(_ATTR_VALUES[key])}")
+
+
 class WordLists(Mapping[str, tuple[str, ...]]):
     """A rule file's word lists by name. A name the file does not hold is a RuleError naming the file
     and the list, from `[name]` and `.get(name)` alike: reading a missing list as empty is what let a
@@ -537,6 +583,21 @@ class RuleSet:
             found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule_id))
         return found
 
+    def check_examples_pass_anchors(self) -> None:
+        """Every example of an anchored rule holds one of its anchors, as `find_all` needs to run the
+        rule on it: the examples are matched by the rule alone, so an anchor read wrongly off a
+        pattern would let its examples pass while the scorer never runs it. Raises RuleError."""
+        for rule, needed, folded in self.anchored:
+            for example in rule.examples:
+                if not (simple_fold_until(example, len(example)) and anchors_usable(example)):
+                    continue  # find_all runs every rule on such a text
+                haystack = example.lower() if folded else example
+                if not any(anchor in haystack for anchor in needed):
+                    raise RuleError(
+                        f"{self.path}: rule {rule.id!r}: example {example!r} holds none of the literals "
+                        f"{list(needed)} read off its pattern, so the scorer would never run the rule on "
+                        f"it; write the pattern without the construct that misleads (a bug to report)")
+
     def by_label(self, label: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.label == label)
 
@@ -574,21 +635,27 @@ def _rule_from_mapping(raw: Any, origin: str, index: int, labels: set[str]) -> R
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: a rule must be a mapping, got {type(raw).__name__}")
     rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not rule_id.strip():
+    if rule_id is None:
         raise RuleError(f"{where}: missing 'id'")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise RuleError(f"{where}: 'id' must be a non-empty string, not {rule_id!r}; quote it")
     where = f"{origin}: rule {rule_id!r}"
     unknown = set(raw) - _RULE_KEYS
     if unknown:
         raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
     label = raw.get("label")
-    if not isinstance(label, str):
+    if label is None:
         raise RuleError(f"{where}: missing 'label'")
+    if not isinstance(label, str):
+        raise RuleError(f"{where}: 'label' must be a string, not {label!r}")
     if labels and label not in labels:
         raise RuleError(f"{where}: label {label!r} is not one of {sorted(labels)}")
     has_terms, has_pattern = "terms" in raw, "pattern" in raw
     if has_terms == has_pattern:
         raise RuleError(f"{where}: give exactly one of 'terms' or 'pattern'")
-    case_sensitive = bool(raw.get("case_sensitive", False))
+    case_sensitive = raw.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):  # bool("false") is True
+        raise RuleError(f"{where}: 'case_sensitive' must be true or false, not {case_sensitive!r}")
     terms: tuple[str, ...] = ()
     if has_terms:
         if not isinstance(raw["terms"], list) or not raw["terms"] or not all(
@@ -617,9 +684,15 @@ def _rule_from_mapping(raw: Any, origin: str, index: int, labels: set[str]) -> R
     attrs = raw.get("attrs", {})
     if not isinstance(attrs, Mapping):
         raise RuleError(f"{where}: 'attrs' must be a mapping")
-    rule = Rule(rule_id, label, pattern, source, terms, dict(attrs), str(raw.get("notes", "")), flags, fast)
-    for example in raw.get("examples", []) or []:
-        if not any(True for _ in rule.finditer(str(example))):
+    _check_attrs(origin, rule_id, attrs)
+    examples = raw.get("examples", []) or []
+    if not isinstance(examples, list):
+        raise RuleError(f"{where}: 'examples' must be a list of texts the rule matches, "
+                        f"not a {type(examples).__name__}")
+    rule = Rule(rule_id, label, pattern, source, terms, dict(attrs), str(raw.get("notes", "")), flags, fast,
+                tuple(str(example) for example in examples), origin)
+    for example in rule.examples:
+        if not any(True for _ in rule.finditer(example)):
             raise RuleError(f"{where}: example {example!r} does not match the rule")
     return rule
 
@@ -667,8 +740,10 @@ def load_ruleset(path: str | Path) -> RuleSet:
                 raise RuleError(f"{path}: list {name!r}: item {value!r} is not a string{hint}")
         lists[str(name)] = tuple(values)
     _check_word_lists(path, lists)
-    return RuleSet(str(data.get("name", path.stem)), str(path), tuple(rules), tuple(sorted(labels)),
-                   WordLists(str(path), lists))
+    rule_set = RuleSet(str(data.get("name", path.stem)), str(path), tuple(rules), tuple(sorted(labels)),
+                       WordLists(str(path), lists))
+    rule_set.check_examples_pass_anchors()
+    return rule_set
 
 
 @lru_cache(maxsize=64)

@@ -317,3 +317,85 @@ def test_every_word_list_the_code_reads_is_declared() -> None:
         read |= set(re_.findall(r"""\(["'][a-z]+["'], ["']([a-z_]+_verbs)["']\)""", source))  # verb_forms
         assert ".lists.get(" not in source and "lists.get(" not in source, path
     assert read and read <= declared, sorted(read - declared)
+
+
+# --- the literal-anchor prefilter never keeps a rule from its own examples ------------------------
+
+def _write_rules(tmp_path: Path, rules: str, stem: str = "x") -> Path:
+    path = tmp_path / f"{stem}.yaml"
+    path.write_text(_HEADER + "rules:\n" + rules, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("pattern", "example"), [
+    (r"\b[[:upper:]]{4,}\b", "NATO doubts it"),          # `re` read the anchor "]" off it
+    (r"\b[[:digit:]]+%", "up 40% on the year"),
+    (r"\b[[a-z]&&[^aeiou]]enied\b", "they denied it"),   # a VERSION1 set intersection
+])
+def test_a_pattern_re_reads_otherwise_gets_no_anchor_and_fires(tmp_path: Path, pattern: str,
+                                                                 example: str) -> None:
+    import warnings
+
+    from scorer.rulebook import literal_anchors
+
+    body = (f"  - {{id: x.rule, label: doubt, case_sensitive: true, pattern: '{pattern}', "
+            f"examples: ['{example}']}}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no stray FutureWarning naming no rule
+        rules = load_ruleset(_write_rules(tmp_path, body))
+        assert literal_anchors(pattern, False) is None
+    assert [m.rule_id for m in rules.find_all(example)] == ["x.rule"]
+
+
+def test_an_example_the_anchors_would_skip_is_an_error(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import scorer.rulebook as rb
+
+    monkeypatch.setattr(rb, "literal_anchors", lambda source, ignorecase: ("zzz",))  # read wrongly
+    path = _write_rules(tmp_path,
+                        "  - {id: x.rule, label: doubt, terms: [doubts], examples: ['she doubts it']}\n")
+    with pytest.raises(RuleError, match=r"rule 'x.rule': example 'she doubts it' holds none of the literals"):
+        load_ruleset(path)
+
+
+# --- values of the wrong type, and messages that say what is wrong -------------------------------
+
+@pytest.mark.parametrize(("stem", "rule", "fragment"), [
+    ("x", "{id: x.r, label: doubt, terms: [doubts], case_sensitive: 'false'}",
+     "'case_sensitive' must be true or false, not 'false'"),
+    ("contradictions", "{id: x.r, label: doubt, terms: [doubts], attrs: {points_bak: true}}",
+     "unknown attrs key 'points_bak'; allowed: ['names_claim', 'points_back', 'scope']"),
+    ("contradictions", "{id: x.r, label: doubt, terms: [doubts], attrs: {points_back: 'true'}}",
+     "attrs.points_back must be true or false (no quotes), not 'true'"),
+    ("contradictions", "{id: x.r, label: doubt, terms: [doubts], attrs: {scope: after}}",
+     "attrs.scope 'after' is not one of ['before']"),
+    ("hedges", "{id: x.r, label: doubt, terms: [doubts], attrs: {definitonal: true}}",
+     "unknown attrs key 'definitonal'"),
+    ("x", "{id: [x.r], label: doubt, terms: [doubts]}", "'id' must be a non-empty string, not ['x.r']"),
+    ("x", "{id: x.r, label: [doubt], terms: [doubts]}", "'label' must be a string, not ['doubt']"),
+    ("x", "{id: x.r, label: doubt, terms: [doubts], examples: 'she doubts it'}",
+     "'examples' must be a list of texts the rule matches, not a str"),
+], ids=["case_sensitive string", "attrs typo", "attrs string", "attrs value", "hedge attrs typo", "id list",
+        "label list", "examples string"])
+def test_values_of_the_wrong_type_are_named_errors(tmp_path: Path, stem: str, rule: str,
+                                                   fragment: str) -> None:
+    text = _HEADER + "rules:\n  - " + rule + "\n"
+    if stem != "x":  # a shipped file's name: its word lists are checked too
+        lists = sorted(WORD_LISTS[stem])
+        text += "lists:\n" + "".join(f"  {name}: [w]\n" for name in lists)
+    path = tmp_path / f"{stem}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_ruleset(path)
+    assert fragment in str(info.value) and str(path) in str(info.value), str(info.value)
+
+
+def test_a_timeout_names_the_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scorer.rulebook as rb
+
+    path = _write_rules(tmp_path, "  - {id: x.slow, label: doubt, pattern: '(?:\\w|\\w\\w)+$'}\n")
+    rule = load_ruleset(path).get("x.slow")
+    monkeypatch.setattr(rb, "REGEX_TIMEOUT_S", 0.01)
+    with pytest.raises(RuleTimeout) as info:
+        list(rule.finditer("a" * 60 + "!"))
+    assert f"{path}: rule 'x.slow' ran past" in str(info.value)
