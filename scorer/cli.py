@@ -14,12 +14,16 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from scorer.errors import ScorerError
+from scorer.errors import RuleError, ScorerError
+
+if TYPE_CHECKING:  # the CLI imports what a command needs when it runs, to start fast
+    from scorer.linear import LinearModel
+    from scorer.rulebook import RuleSet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Who says so, how many independent voices back it, and how firmly it is said.")
@@ -950,7 +954,7 @@ def _is_model_file(path: Path) -> bool:
 
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"), path)
-    except (OSError, UnicodeDecodeError, ScorerError):
+    except (OSError, UnicodeDecodeError, RuleError):
         data = None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema in (MODEL_SCHEMA, RULES_SCHEMA):
@@ -969,20 +973,61 @@ def rules_check(
 
     files = paths or sorted(RULES_DIR.glob("*.yaml"))
     problems = 0
+    defined_in: dict[str, Path] = {}  # rule id -> the first file defining it
     for path in files:
         try:
             if _is_model_file(path):
                 m = LinearModel.load(path)
+                _check_rules_hash(path, m)
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:
                 rs = load_ruleset(path)
                 compile_fully(rs)
+                _check_with_reader(path, rs)
+                _check_ids_unique_across_files(path, rs, defined_in)
                 err.print(f"ok  {path}: {len(rs.rules)} rules, {len(rs.lists)} word lists", markup=False)
         except ScorerError as exc:
             problems += 1
             err.print(f"bad {exc}", markup=False)
     if problems:
         raise typer.Exit(1)
+
+
+def _check_with_reader(path: Path, rules: RuleSet) -> None:
+    """Build what reads a hedge file, which checks its rules' attrs and that every example holds the
+    trigger words without which `CueFinder` never runs the rule."""
+    if path.stem == "hedges":
+        from scorer.hedging import CueFinder
+
+        CueFinder(rules)
+
+
+def _check_ids_unique_across_files(path: Path, rules: RuleSet, defined_in: dict[str, Path]) -> None:
+    """Rule ids name features and `rules stats` rows: one id in two files merges their rows."""
+    for rule in rules.rules:
+        first = defined_in.setdefault(rule.id, path)
+        if first != path:
+            raise RuleError(f"{path}: rule {rule.id!r}: id already defined in {first}; give it another id")
+
+
+def _check_rules_hash(path: Path, model: LinearModel) -> None:
+    """A model that records the sha256 of the rule file it was fitted with (`training_data`:
+    `rules_sha256`, and `rules`, its name, or stance.yaml for the stance models) was fitted on the rule
+    file beside it as it is now; else its weights belong to other rules. Models recording no hash
+    are not checked."""
+    import hashlib
+
+    from scorer.linear import retrain_command
+
+    data = model.meta.get("training_data")
+    if not isinstance(data, dict) or "rules_sha256" not in data:
+        return
+    rules = path.with_name(str(data.get("rules", "stance.yaml")))
+    if not rules.is_file():
+        return  # a model kept away from its rules: nothing to compare with
+    if hashlib.sha256(rules.read_bytes()).hexdigest() != data["rules_sha256"]:
+        raise RuleError(f"{path}: fitted on another version of {rules.name} (its rules_sha256 differs); "
+                        f"retrain with `{retrain_command(path)}`")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -58,7 +58,7 @@ import numpy as np
 import regex
 
 from scorer.errors import InputError, RuleError, RuleTimeout
-from scorer.linear import Contribution, LinearModel, sha256_of
+from scorer.linear import Contribution, LinearModel, model_mtime, sha256_of
 from scorer.rulebook import REGEX_TIMEOUT_S, RULES_DIR, Rule, RuleMatch, RuleSet, load_ruleset, terms_pattern
 from scorer.spans import Cue
 
@@ -237,6 +237,18 @@ class CueFinder:
         self._lowered = lowered
         #: rule ids whose matches become per-term features (`cue:<term>`)
         self.term_rules = frozenset(r.id for r in rules.rules if r.terms)
+        self._check_examples_are_candidates()
+
+    def _check_examples_are_candidates(self) -> None:
+        """Each rule's examples hold its trigger (and `requires`) words: the rule file checks that the
+        rule matches them, but `find` runs a rule only on a span with those words, so a word added to
+        a pattern and not to its triggers would never fire."""
+        for index, rule in enumerate(self.rules.rules):
+            for example in rule.examples:
+                if index not in self._candidates(frozenset(_WORD.findall(example.lower()))):
+                    fix = "triggers" if index not in self._requires else "triggers or 'requires'"
+                    raise RuleError(f"{self.rules.path}: rule {rule.id!r}: example {example!r} lacks all of "
+                                    f"its {fix}; add the word to {fix}")
 
     def _triggers_of(self, rule: Rule) -> list[frozenset[str]] | None:
         """Word sets one of which a span must hold for the rule to match; None: always run it."""
@@ -630,10 +642,10 @@ def default_detector(
     rules_file = Path(rules_path or HEDGE_RULES_PATH).resolve()
     model_file = Path(model_path or HEDGE_MODEL_PATH).resolve()
     try:
-        rules_mtime, model_mtime = rules_file.stat().st_mtime_ns, model_file.stat().st_mtime_ns
+        rules_mtime = rules_file.stat().st_mtime_ns
     except OSError as exc:
-        raise RuleError(f"{exc.filename}: hedge rules or model not found") from exc
-    return _load_detector(str(rules_file), rules_mtime, str(model_file), model_mtime, scheme)
+        raise RuleError(f"{rules_file}: hedge rule file not found; restore it") from exc
+    return _load_detector(str(rules_file), rules_mtime, str(model_file), model_mtime(model_file), scheme)
 
 
 # ---- training --------------------------------------------------------------------------------

@@ -85,6 +85,37 @@ def yaml_error_message(exc: yaml.YAMLError, origin: str | Path) -> str:
     return f"{origin}: not valid YAML{line}{column}: {context + ', ' if context else ''}{problem}"
 _REQUIRED_KEYS = {"schema", "name", "classes", "features", "coefficients", "intercept"}
 _OPTIONAL_KEYS = {"threshold", "versions", "training_data", "cv_metrics", "notes", "calibration", "params"}
+# The command that rebuilds each shipped model file (README; `make models` runs them in this order),
+# named where a model file is missing or was fitted on other rules.
+RETRAIN_COMMANDS = {
+    "attribution_cue_model.yaml": "scorer train-attribution",
+    "attribution_cue_context_model.yaml": "scorer train-attribution",
+    "attribution_source_model.yaml": "scorer train-attribution",
+    "hedge_model.yaml": "scorer train-wiki-hedges",
+    "hedge_news_model.yaml": "scorer train-hedges",
+    "stance_model.yaml": "scorer train-stance",
+    "stance_url_model.yaml": "scorer train-stance",
+    "context_model.yaml": "scorer train-context",
+    "contest_model.yaml": "scorer train-contested",
+    "corroboration_model.yaml": "scorer train data/labels/claims.csv",
+}
+
+
+def model_mtime(path: Path, retrain: str | None = None) -> int:
+    """The file's modification time (the key models are cached by); a missing model file is a
+    RuleError naming the command that rebuilds it, not a traceback."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError as exc:
+        raise RuleError(f"{path}: model file not found; rebuild it with `{retrain or retrain_command(path)}` "
+                        f"or restore it") from exc
+
+
+def retrain_command(path: str | Path) -> str:
+    """The command that rebuilds a model file, by its name."""
+    return RETRAIN_COMMANDS.get(Path(path).name, "the training command that wrote it")
+
+
 # A model with 10^5 features keeps its features and coefficients in a sidecar table instead
 # (`weights_file`): one line per feature, "name<TAB>weight", which reads as the weights it holds and
 # loads ~20x faster than the same numbers as YAML lists (libyaml parses fast, but PyYAML still builds
@@ -354,7 +385,7 @@ def load_for_features(path: str | Path, features: Sequence[str], retrain: str) -
     """A model file the scorer feeds `features` in this order, loaded once per process (again when
     the file changes); a file fitted on other features names the command that refits it."""
     path = Path(path)
-    model = _load_cached(str(path), path.stat().st_mtime_ns)
+    model = _load_cached(str(path), model_mtime(path, retrain))
     if tuple(model.features) != tuple(features):
         raise RuleError(f"{path}: model features {list(model.features)} differ from the scorer's "
                         f"{list(features)}; retrain with `{retrain}`")

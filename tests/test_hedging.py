@@ -646,3 +646,19 @@ def test_fast_path_on_wikiweasel() -> None:
 def test_doubt_and_hint_hedge_as_verbs_only(detector: HedgeDetector, sentence: str, cue: str | None) -> None:
     cues = [c.text for c in detector.detect(sentence).cues]
     assert (cue in cues) if cue else not any("hint" in c or "doubt" in c for c in cues), cues
+
+
+def test_an_example_without_its_rules_triggers_is_an_error(tmp_path: Path) -> None:
+    # Adding a word to a pattern and not to its triggers: the examples pass the rule, but CueFinder
+    # never runs it on a span without a trigger word, so the word never fires.
+    text = HEDGE_RULES_PATH.read_text(encoding="utf-8")
+    text = text.replace("rumou?red|suspected)", "rumou?red|suspected|potential)", 1)
+    first = 'examples: ["a deputy sheriff in an alleged road rage incident",'
+    text = text.replace(first, first.replace("[", '["discuss the potential framework", '), 1)
+    path = tmp_path / "hedges.yaml"
+    path.write_text(text, encoding="utf-8")
+    rules = load_ruleset(path)  # the rule matches its examples
+    expected = (r"hedges.yaml: rule 'hedge.adjective.hearsay': example 'discuss the potential framework' "
+                r"lacks all of its triggers; add the word to triggers")
+    with pytest.raises(RuleError, match=expected):
+        CueFinder(rules)
