@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from scorer.linear import LinearModel, sha256_of
+from scorer.linear import LinearModel, model_mtime, sha256_of
 from scorer.rulebook import RULES_DIR, ruleset
 from scorer.tokens import Token, is_clitic, is_word
 
@@ -1653,10 +1653,11 @@ class AttributionModels:
 
 @lru_cache(maxsize=2)
 def load_models(directory: str = str(RULES_DIR)) -> AttributionModels | None:
-    """The stored models, or None when a file is absent (the finder then uses its rules alone)."""
+    """The stored models. A missing file is a RuleError: falling back to the rules alone changed every
+    score without a word. Training runs without them (`AttributionFinder(use_models=False)`)."""
     paths = [Path(directory) / p.name for p in (CUE_MODEL_PATH, CUE_CONTEXT_MODEL_PATH, SOURCE_MODEL_PATH)]
-    if not all(p.is_file() for p in paths):
-        return None
+    for p in paths:
+        model_mtime(p)
     lex = model_lexicon()
     # Each file is YAML with its ~10^5 weights in a weights table beside it (LinearModel.load).
     cue, span, source = (LinearModel.load(p) for p in paths)

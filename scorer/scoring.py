@@ -107,7 +107,7 @@ def feature_matrix(evidence: Sequence[ClaimEvidence]) -> np.ndarray:
 
 
 def corroboration_model(path: str | Path | None = None) -> LinearModel:
-    return load_for_features(path or MODEL_PATH, FEATURES, "scorer train")
+    return load_for_features(path or MODEL_PATH, FEATURES, "scorer train data/labels/claims.csv")
 
 def derive_verdict(contradicted: bool, n_supporting: int, score: float) -> str:
     """LABELLING.md: contested, else unsourced, else corroborated at score >= 0.5, else single_source."""

@@ -66,7 +66,7 @@ import numpy as np
 import regex
 
 from scorer.errors import InputError, RuleError
-from scorer.linear import Contribution, LinearModel, sha256_of
+from scorer.linear import Contribution, LinearModel, model_mtime, sha256_of
 from scorer.rulebook import (
     REGEX_TIMEOUT_S,
     RULES_DIR,
@@ -671,7 +671,7 @@ def _mtime(path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
     except OSError as exc:
-        raise RuleError(f"{path}: not found; train it with `scorer train-stance`") from exc
+        raise RuleError(f"{path}: stance rule file not found; restore it") from exc
 
 
 @lru_cache(maxsize=4)
@@ -694,8 +694,8 @@ def default_stance_model(
     (reloaded when a file changes). `url_model_path` None: the headline model serves every pair."""
     rules, model = Path(rules_path), Path(model_path)
     url = Path(url_model_path) if url_model_path is not None else None
-    return _cached_model(str(rules.resolve()), _mtime(rules), str(model.resolve()), _mtime(model),
-                         str(url.resolve()) if url else None, _mtime(url) if url else 0)
+    return _cached_model(str(rules.resolve()), _mtime(rules), str(model.resolve()), model_mtime(model),
+                         str(url.resolve()) if url else None, model_mtime(url) if url else 0)
 
 
 _WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}]")

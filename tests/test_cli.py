@@ -693,3 +693,70 @@ def test_rules_check_names_a_misspelt_word_list(tmp_path: Path) -> None:
     path.write_text(text.replace("\n  speech_verbs:", "\n  speach_verbs:"), encoding="utf-8")
     result = runner.invoke(app, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "'speech_verbs'" in result.stderr and "'speach_verbs'" in result.stderr
+
+
+def test_rules_check_reports_an_id_defined_in_two_files(tmp_path: Path) -> None:
+    # `rules stats` merged the two into one row, the other rule's row gone.
+    header = "schema: scorer.rules/1\nname: x\nrules:\n  - {id: same.id, label: a, terms: [doubts]}\n"
+    first, second = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    first.write_text(header, encoding="utf-8")
+    second.write_text(header, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(first), str(second)])
+    assert result.exit_code == 1
+    assert f"bad [E100] {second}: rule 'same.id': id already defined in {first}" in result.stderr
+
+
+def test_rules_check_reports_a_model_fitted_on_other_rules(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "rules"
+    model = tmp_path / "hedge_model.yaml"
+    model.write_text((shipped / "hedge_model.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    rules = tmp_path / "hedges.yaml"
+    rules.write_text((shipped / "hedges.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert runner.invoke(app, ["rules", "check", str(model)]).exit_code == 0
+    with rules.open("a", encoding="utf-8") as fh:
+        fh.write("# edited after the model was fitted\n")
+    result = runner.invoke(app, ["rules", "check", str(model)])
+    assert result.exit_code == 1
+    assert "fitted on another version of hedges.yaml" in result.stderr
+    assert "retrain with `scorer train-wiki-hedges`" in result.stderr
+
+
+def test_rules_check_runs_hedge_examples_through_their_triggers(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "rules" / "hedges.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    text = text.replace("rumou?red|suspected)", "rumou?red|suspected|potential)", 1)
+    first = 'examples: ["a deputy sheriff in an alleged road rage incident",'
+    text = text.replace(first, first.replace("[", '["discuss the potential framework", '), 1)
+    path = tmp_path / "hedges.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(path)])
+    assert result.exit_code == 1 and "lacks all of its triggers; add the word to triggers" in result.stderr
+
+
+@pytest.mark.parametrize(("load", "command"), [
+    ("scorer.scoring:corroboration_model", "scorer train data/labels/claims.csv"),
+    ("scorer.context:context_model", "scorer train-context"),
+    ("scorer.signals:contest_model", "scorer train-contested"),
+])
+def test_a_missing_model_file_names_the_command_that_rebuilds_it(tmp_path: Path, load: str,
+                                                                  command: str) -> None:
+    import importlib
+
+    from scorer.errors import RuleError
+
+    module, name = load.split(":")
+    missing = tmp_path / "gone_model.yaml"
+    with pytest.raises(RuleError) as info:
+        getattr(importlib.import_module(module), name)(missing)
+    expected = f"[E100] {missing}: model file not found; rebuild it with `{command}` or restore it"
+    assert str(info.value) == expected
+
+
+def test_missing_attribution_models_are_an_error_not_rules_alone(tmp_path: Path) -> None:
+    # Falling back to the rules alone changed every score of an article, exit 0 and no word said.
+    from scorer.attribution_model import load_models
+    from scorer.errors import RuleError
+
+    with pytest.raises(RuleError, match=r"attribution_cue_model.yaml: model file not found; rebuild it with "
+                                        r"`scorer train-attribution`"):
+        load_models(str(tmp_path))
