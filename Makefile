@@ -49,6 +49,7 @@ models: install ## Refit every learned model from the train splits, upstream fir
 	$(BIN)/scorer train-wiki-hedges
 	$(BIN)/scorer train-hedges
 	$(BIN)/scorer train-stance
+	$(BIN)/scorer train-veracity
 	$(BIN)/scorer train-context
 	$(BIN)/scorer train-contested
 	$(BIN)/scorer train data/labels/claims.csv

@@ -733,6 +733,27 @@ def train_stance(
     _note_unpinned_blas()
 
 
+@app.command("train-veracity")
+def train_veracity(
+    emergent: Annotated[str | None, typer.Argument(
+        help="Emergent-format CSV (default: ../shared/data/emergent/emergent_train.csv).")] = None,
+    output: Annotated[str, typer.Option(
+        "-o", "--output", help="Model file to write.")] = "rules/veracity_model.yaml",
+) -> None:
+    """Refit the cross-outlet veracity model (`corroborate`) on Emergent train, stances predicted out
+    of fold; run after `train-stance`, whose rules it reads."""
+    from scorer.corroborate import fit_veracity_model
+    from scorer.evaluation.emergent import EMERGENT_TRAIN
+
+    _check_model_output(output)
+    try:
+        model = fit_veracity_model(emergent or EMERGENT_TRAIN, output)
+    except (ScorerError, OSError) as exc:
+        raise fail(f"cannot train the veracity model: {exc}") from exc
+    err.print(f"wrote {output} ({len(model.model.features)} features)", markup=False)
+    _note_unpinned_blas()
+
+
 @app.command("train-wiki-hedges")
 def train_wiki_hedges(
     wikiweasel: Annotated[str | None, typer.Argument(

@@ -142,7 +142,7 @@ class VeracityModel:
     def __post_init__(self) -> None:
         if tuple(self.model.features) != FEATURES:
             raise RuleError(f"veracity model features {list(self.model.features)} are not {list(FEATURES)}; "
-                            f"refit it with scorer.corroborate.fit_veracity_model")
+                            f"refit it with `scorer train-veracity`")
         if not 0.0 <= self.unknown_prior <= 1.0:
             raise RuleError(f"veracity model: unknown_prior {self.unknown_prior} is not in [0, 1]")
 
@@ -179,7 +179,7 @@ def default_veracity_model(path: str | Path = MODEL_PATH) -> VeracityModel:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
-        raise RuleError(f"{path}: not found; fit it with scorer.corroborate.fit_veracity_model") from exc
+        raise RuleError(f"{path}: not found; rebuild it with `scorer train-veracity`") from exc
     return _cached_model(str(path.resolve()), mtime)
 
 
@@ -894,7 +894,7 @@ def fit_veracity_model(
             "Veracity model: probability that a claim reported across outlets is true.\n"
             "Logistic regression over reliability-weighted stance sums (TruthFinder's tau, log1p)\n"
             "of the independent voices, unnamed-sourcing and hedge shares. Written by\n"
-            "scorer.corroborate.fit_veracity_model on Emergent (Ferreira & Vlachos 2016);\n"
+            "`scorer train-veracity` on Emergent (Ferreira & Vlachos 2016);\n"
             "do not edit by hand, refit instead.\n"
             "contribution = weight * feature value, in log-odds of `true`."
         ))

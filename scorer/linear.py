@@ -95,6 +95,7 @@ RETRAIN_COMMANDS = {
     "hedge_news_model.yaml": "scorer train-hedges",
     "stance_model.yaml": "scorer train-stance",
     "stance_url_model.yaml": "scorer train-stance",
+    "veracity_model.yaml": "scorer train-veracity",
     "context_model.yaml": "scorer train-context",
     "contest_model.yaml": "scorer train-contested",
     "corroboration_model.yaml": "scorer train data/labels/claims.csv",

@@ -307,10 +307,19 @@ def test_every_model_file_has_a_command_that_refits_it() -> None:
     makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
     commands = re.findall(r"\$\(BIN\)/scorer (train[\w-]*)", makefile)
     assert commands == ["train-attribution", "train-wiki-hedges", "train-hedges", "train-stance",
-                        "train-context", "train-contested", "train"]
+                        "train-veracity", "train-context", "train-contested", "train"]
     for command in commands:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, (command, result.output)
+    from scorer.linear import retrain_command
+    from scorer.rulebook import RULES_DIR
+
+    # Every learned model file (the prior is set by hand, with its reasons) names one of them.
+    learned = [p for p in sorted(RULES_DIR.glob("*_model.yaml"))
+               if p.name != "corroboration_prior_model.yaml"]
+    assert len(learned) >= 11
+    for model in learned:
+        assert retrain_command(model).split()[1] in commands, model.name
 
 
 def test_stance_training_on_a_missing_file_is_one_line_exit_1(tmp_path: Path) -> None:

@@ -447,3 +447,17 @@ def test_emergent_grouping_ari(shared_data) -> None:
     # measured: held-out mean 0.833 over 10 splits; 0.825 on all headlines at the model's threshold
     assert result["full_data_curve"][model.threshold] >= 0.8
     assert min(h["test_ari"] for h in result["held_out"]) >= 0.78
+
+
+@pytest.mark.shared_data
+def test_train_veracity_rebuilds_the_committed_model(shared_data, tmp_path) -> None:
+    # The model reads the stance rules' out-of-fold stances: a stance change leaves it stale unless
+    # `make models` refits it, which it did not before `train-veracity` existed. (The tolerance
+    # allows for another BLAS; a stale model is off by tenths.)
+    out = tmp_path / "veracity_model.yaml"
+    result = runner.invoke(app, ["train-veracity", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    refit, committed = LinearModel.load(out), LinearModel.load(MODEL_PATH)
+    assert refit.features == committed.features
+    np.testing.assert_allclose(refit.coefficients, committed.coefficients, atol=1e-3)
+    np.testing.assert_allclose(refit.intercept, committed.intercept, atol=1e-3)
