@@ -992,7 +992,8 @@ def rules_check(
     from scorer.linear import LinearModel
     from scorer.rulebook import RULES_DIR, compile_fully, load_ruleset
 
-    files = paths or sorted(RULES_DIR.glob("*.yaml"))
+    # The folder's .yml files too: a file the scorer would never read is worth a word.
+    files = paths or sorted([*RULES_DIR.glob("*.yaml"), *RULES_DIR.glob("*.yml")])
     problems = 0
     defined_in: dict[str, Path] = {}  # rule id -> the first file defining it
     for path in files:
@@ -1000,18 +1001,46 @@ def rules_check(
             if _is_model_file(path):
                 m = LinearModel.load(path)
                 _check_rules_hash(path, m)
+                if not paths:
+                    _check_read_by_the_scorer(path, model=True)
                 err.print(f"ok  {path}: model {m.name!r}, {len(m.features)} features", markup=False)
             else:
                 rs = load_ruleset(path)
                 compile_fully(rs)
                 _check_with_reader(path, rs)
                 _check_ids_unique_across_files(path, rs, defined_in)
+                _check_examples_given(path, rs)
+                if not paths:
+                    _check_read_by_the_scorer(path, model=False)
                 err.print(f"ok  {path}: {len(rs.rules)} rules, {len(rs.lists)} word lists", markup=False)
         except ScorerError as exc:
             problems += 1
             err.print(f"bad {exc}", markup=False)
     if problems:
         raise typer.Exit(1)
+
+
+def _check_read_by_the_scorer(path: Path, model: bool) -> None:
+    """A file in rules/ that no code reads (a newsroom's own `newsroom_hedges.yaml`, any `.yml`) would
+    pass the check and change nothing: say so, and where its rules belong."""
+    from scorer.linear import RETRAIN_COMMANDS
+    from scorer.rulebook import WORD_LISTS
+
+    if path.suffix != ".yaml":
+        raise RuleError(f"{path}: the scorer reads only .yaml files; rename it to {path.stem}.yaml")
+    known = set(RETRAIN_COMMANDS) | {"corroboration_prior_model.yaml"} if model else set(WORD_LISTS)
+    if (path.name if model else path.stem) not in known:
+        kinds = ", ".join(f"{k}.yaml" for k in sorted(WORD_LISTS))
+        raise RuleError(f"{path}: not read by the scorer; put its rules into the file of their kind "
+                        f"({kinds})" if not model else f"{path}: a model no part of the scorer reads")
+
+
+def _check_examples_given(path: Path, rules: RuleSet) -> None:
+    """An example proves a rule can fire: a pattern that only looks ahead (`(?=\\bdoubts\\b)`) loads,
+    matches no character, and never fires."""
+    for rule in rules.rules:
+        if not rule.examples:
+            raise RuleError(f"{path}: rule {rule.id!r} has no example; give one text it matches")
 
 
 def _check_with_reader(path: Path, rules: RuleSet) -> None:

@@ -769,3 +769,32 @@ def test_missing_attribution_models_are_an_error_not_rules_alone(tmp_path: Path)
     with pytest.raises(RuleError, match=r"attribution_cue_model.yaml: model file not found; rebuild it with "
                                         r"`scorer train-attribution`"):
         load_models(str(tmp_path))
+
+
+def test_rules_check_names_files_the_scorer_never_reads(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A newsroom's own rule file passed the check and changed nothing; a .yml was not even checked.
+    import shutil
+
+    import scorer.rulebook
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
+    rule = ("schema: scorer.rules/1\nrules:\n"
+            "  - {id: newsroom.doubt, label: doubt, terms: [doubts], examples: ['she doubts it']}\n")
+    (rules / "newsroom_hedges.yaml").write_text(rule, encoding="utf-8")
+    (rules / "more.yml").write_text(rule.replace("newsroom.doubt", "more.doubt"), encoding="utf-8")
+    monkeypatch.setattr(scorer.rulebook, "RULES_DIR", rules)
+    result = runner.invoke(app, ["rules", "check"])
+    assert result.exit_code == 1
+    assert "newsroom_hedges.yaml: not read by the scorer; put its rules into" in result.stderr
+    assert "more.yml: the scorer reads only .yaml files" in result.stderr
+    assert result.stderr.count("\nbad ") + result.stderr.startswith("bad ") == 2, result.stderr
+
+
+def test_rules_check_wants_an_example_of_every_rule(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("schema: scorer.rules/1\nrules:\n"
+                    "  - {id: x.ahead, label: doubt, pattern: '(?=\\bdoubts\\b)'}\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", str(path)])
+    assert result.exit_code == 1 and "rule 'x.ahead' has no example; give one text" in result.stderr
