@@ -335,7 +335,7 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
     from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
 
-    from scorer.hedging import best_f1_threshold
+    from scorer.hedging import HEDGE_RULES_PATH, best_f1_threshold
 
     rows, y, groups, digest = _hedge_rows(path, split)
     if len(set(y.tolist())) < 2:
@@ -364,7 +364,10 @@ def train_news_hedge_model(path: str | Path, split: str = "train") -> tuple[Line
     estimator = _definitional_logistic(names, C).fit(_hedge_matrix(rows, names), y)
     meta = {
         "training_data": {"path": Path(path).name, "sha256": digest, "split": split, "matched_claims": len(y),
-                          "positives": int(y.sum()), "articles": len(set(groups))},
+                          "positives": int(y.sum()), "articles": len(set(groups)),
+                          # `rules check` compares it: weights fitted on other rules are stale.
+                          "rules": HEDGE_RULES_PATH.name,
+                          "rules_sha256": sha256_of([HEDGE_RULES_PATH.read_bytes()])},
         "params": {"C": C, "scheme": "labelling", "definition_log_odds": _definition_log_odds()},
         "cv_metrics": {"folds": FOLDS, "grouped_by": "article", "C_grid_f1": grid, "oof_f1": round(f1, 4),
                        "C_rule": "smallest C within one standard error (paired over folds) of the best "

@@ -715,10 +715,12 @@ def test_rules_check_reports_an_id_defined_in_two_files(tmp_path: Path) -> None:
     assert f"bad [E100] {second}: rule 'same.id': id already defined in {first}" in result.stderr
 
 
-def test_rules_check_reports_a_model_fitted_on_other_rules(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "command"), [("hedge_model.yaml", "scorer train-wiki-hedges"),
+                                               ("hedge_news_model.yaml", "scorer train-hedges")])
+def test_rules_check_reports_a_model_fitted_on_other_rules(tmp_path: Path, name: str, command: str) -> None:
     shipped = Path(__file__).resolve().parents[1] / "rules"
-    model = tmp_path / "hedge_model.yaml"
-    model.write_text((shipped / "hedge_model.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    model = tmp_path / name
+    model.write_text((shipped / name).read_text(encoding="utf-8"), encoding="utf-8")
     rules = tmp_path / "hedges.yaml"
     rules.write_text((shipped / "hedges.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert runner.invoke(app, ["rules", "check", str(model)]).exit_code == 0
@@ -727,7 +729,7 @@ def test_rules_check_reports_a_model_fitted_on_other_rules(tmp_path: Path) -> No
     result = runner.invoke(app, ["rules", "check", str(model)])
     assert result.exit_code == 1
     assert "fitted on another version of hedges.yaml" in result.stderr
-    assert "retrain with `scorer train-wiki-hedges`" in result.stderr
+    assert f"retrain with `{command}`" in result.stderr
 
 
 def test_rules_check_runs_hedge_examples_through_their_triggers(tmp_path: Path) -> None:
