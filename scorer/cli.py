@@ -1078,7 +1078,3 @@ def _check_rules_hash(path: Path, model: LinearModel) -> None:
     if hashlib.sha256(rules.read_bytes()).hexdigest() != data["rules_sha256"]:
         raise RuleError(f"{path}: fitted on another version of {rules.name} (its rules_sha256 differs); "
                         f"retrain with `{retrain_command(path)}`")
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

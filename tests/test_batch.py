@@ -464,7 +464,7 @@ def _long_run(tmp_path: Path, n: int,
     src = tmp_path / "big.csv"
     pd.DataFrame({"id": [f"k{i}" for i in range(n)], "text": [text] * n}).to_csv(src, index=False)
     out, ref = tmp_path / "claims.csv", tmp_path / "ref.csv"
-    cmd = [sys.executable, "-c", "from scorer.cli import app; app()", "batch", str(src), "-o", str(out),
+    cmd = [sys.executable, "-m", "scorer", "batch", str(src), "-o", str(out),
            "--chunksize", "2", "--workers", workers]
     return src, out, ref, tmp_path / "claims.csv.resume.json", cmd, {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -852,7 +852,7 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
     src = tmp_path / "big.csv"
     # ~17 claim rows of ~300 bytes an article: well past a 64 KiB pipe buffer
     pd.DataFrame({"id": range(40), "text": [text] * 40}).to_csv(src, index=False)
-    cmd = [sys.executable, "-c", "from scorer.cli import app; app()", "batch", str(src), "-o", "-",
+    cmd = [sys.executable, "-m", "scorer", "batch", str(src), "-o", "-",
            "--chunksize", "2", "--workers", "1"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -358,11 +358,13 @@ def test_emergent_out_of_fold_stances_and_committed_model_is_current() -> None:
     retrained = train_stance_model(path)
     committed = LinearModel.load(MODEL_PATH)
     assert retrained.meta["training_data"]["sha256"] == committed.meta["training_data"]["sha256"]
-    np.testing.assert_allclose(retrained.coefficients, committed.coefficients, atol=1e-6)
+    # Refitted under another BLAS thread count (CI leaves it unpinned) a weight moved by 1.4e-6; a model
+    # left stale by a rule change is off by hundredths at least.
+    np.testing.assert_allclose(retrained.coefficients, committed.coefficients, atol=1e-4)
     retrained_url = train_stance_model(path, url_features=True)
     committed_url = LinearModel.load(URL_MODEL_PATH)
     assert retrained_url.features == committed_url.features
-    np.testing.assert_allclose(retrained_url.coefficients, committed_url.coefficients, atol=1e-6)
+    np.testing.assert_allclose(retrained_url.coefficients, committed_url.coefficients, atol=1e-4)
 
 
 def test_missing_shared_data_skips_here_and_fails_in_ci(
