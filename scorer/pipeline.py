@@ -58,7 +58,7 @@ _CITING_CLASSES = frozenset({"speech", "belief", "evidence"})
 _OTHER_LINE_BREAK = regex.compile(r"\r(?!\n)|[\u2028\u2029]")
 # A lead-in line that introduces the quotation below it ("Cruz continued:", "In a speech, he said:"):
 # not a claim itself (it reports nothing), but it names who speaks in the claim that follows.
-_LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t]*\n\s*$")
+_LEAD_IN = regex.compile(r"(?:^|(?<=[.!?”\"]\s)|(?<=\n))([^\n.!?]{3,160}):[ \t\r]*\n\s*$")
 # An embedded social-media post as scraped news carries it: `<tweet id="..." author="@handle" ...>text
 # </tweet>` (PolNeAR's 840 train articles hold 120 in 57 articles). The post's sentences are its
 # author's words, whoever the article names around it.
