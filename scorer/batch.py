@@ -375,15 +375,15 @@ def summarize_claims(claims: pd.DataFrame) -> pd.DataFrame:
             **{f"n_{t}": (is_claim & stype.eq(t)).astype("int64") for t in SOURCE_TYPES},
         }
     )
-    g = work.groupby("row", sort=False)
-    firsts = g[["article_id", "status", "error", "outlet_prior"]].first()
+    g = work.groupby(_article_runs(claims), sort=False)
+    firsts = g[["row", "article_id", "status", "error", "outlet_prior"]].first()
     sums = g[["claims", "unnamed", "hedged", "contradicted", *[f"n_{t}" for t in SOURCE_TYPES]]].sum()
     mean = g["corroboration"].mean()
     n = sums["claims"].where(sums["claims"] > 0)
     out = pd.DataFrame(
         {
             "article_id": firsts["article_id"],
-            "row": firsts.index,
+            "row": firsts["row"],
             "status": firsts["status"],
             "claims": sums["claims"],
             **{f"n_{t}": sums[f"n_{t}"] for t in SOURCE_TYPES},
@@ -398,9 +398,24 @@ def summarize_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True).astype(_article_columns())
 
 
+def _article_runs(claims: pd.DataFrame) -> pd.Series:
+    """Which input row each claim row comes from, as 0, 1, ...: claim rows of one input row are
+    consecutive, and each input row's run starts with its first claim (C1) or its one claim-less
+    row. Not the `row` value alone: outputs of several frames scored without `first_row` (Dask's
+    `map_partitions` without `row_offsets`, or `pd.concat` of two `score_frame`s) repeat row 0, 1, ...,
+    and grouping by it summed other articles' claims into one."""
+    row = claims["row"].to_numpy()
+    claim_id = claims["claim_id"].fillna("").astype(str).to_numpy()
+    starts = (claim_id == "") | (claim_id == "C1")
+    if len(row):
+        starts[1:] |= row[1:] != row[:-1]
+        starts[0] = True
+    return pd.Series(starts.cumsum(), index=claims.index)
+
+
 def status_counts(claims: pd.DataFrame) -> dict[str, int]:
     """Input rows by status (claim rows of one input row count once)."""
-    per_row = claims.drop_duplicates("row")["status"].value_counts()
+    per_row = claims.groupby(_article_runs(claims), sort=False)["status"].first().value_counts()
     return {s: int(per_row.get(s, 0)) for s in STATUSES}
 
 

@@ -862,3 +862,18 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "error" not in stderr and "Traceback" not in stderr, stderr
+
+
+def test_outputs_of_several_frames_summarise_per_article() -> None:
+    # Two score_frame outputs put together (pd.concat, or Dask's map_partitions without row_offsets)
+    # both number their rows 0, 1, ...: grouping by `row` summed y's claims into x's and lost y.
+    first = pd.DataFrame({"id": ["x", "blank"], "text": ["The mayor said the bridge will close.", " "]})
+    second = pd.DataFrame({"id": ["y", "z"],
+                           "text": ["Officials said the road reopens. Police said it was safe.",
+                                    "The minister said taxes will rise."]})
+    claims = pd.concat([score_frame(first), score_frame(second)], ignore_index=True)
+    assert claims["row"].tolist().count(0) > 1  # the rows repeat, as the user gave them
+    summary = summarize_claims(claims)
+    assert summary["article_id"].tolist() == ["x", "blank", "y", "z"]
+    assert summary["claims"].tolist() == [1, 0, 2, 1]
+    assert sum(status_counts(claims).values()) == 4
