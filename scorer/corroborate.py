@@ -630,7 +630,7 @@ def corroborate(
     table = table or outlet_table()
     featurizer = stance_model.featurizer
     n = len(frame)
-    texts = [_as_read(_text(v)) for v in frame[text_column]]
+    texts = [_as_read(_report_text(v)) for v in frame[text_column]]
     outlets = [_text(v).strip() for v in frame[outlet_column]] if outlet_column else [""] * n
     keys = [outlet_key(o, table) for o in outlets]
     extract = claim_column is None and group_column is None
@@ -642,7 +642,7 @@ def corroborate(
     if claim_column is not None:
         ids: dict[str, int] = {}
         for r, value in enumerate(frame[claim_column]):
-            claim = _text(value).strip()
+            claim = _report_text(value).strip()
             if claim and texts[r].strip():
                 # One claim however it is cased or spaced, with or without its full stop.
                 group[r] = ids.setdefault(" ".join(claim.lower().split()).rstrip("."), len(ids))
@@ -756,9 +756,17 @@ def _members(group: np.ndarray, k: int) -> list[list[int]]:
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A cell as text: a missing one (None, NaN, pandas' NA) as none; a number as written (a story
+    id 12345 stays one)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
+
+
+def _report_text(value: Any) -> str:
+    """A report's text or a claim: a string, or none. Read with str(), pandas' NA became the claim
+    "<NA>" and bytes "b'...'", each scored (`score_frame` fails such rows as not text)."""
+    return value if isinstance(value, str) else ""
 
 
 # -- fitting on Emergent ----------------------------------------------------------------------------

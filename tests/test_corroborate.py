@@ -461,3 +461,16 @@ def test_train_veracity_rebuilds_the_committed_model(shared_data, tmp_path) -> N
     assert refit.features == committed.features
     np.testing.assert_allclose(refit.coefficients, committed.coefficients, atol=1e-3)
     np.testing.assert_allclose(refit.intercept, committed.intercept, atol=1e-3)
+
+
+def test_missing_and_non_text_cells_are_no_report_text() -> None:
+    # pandas' NA became the claim "<NA>" (veracity 0.20), bytes "b'...'", a number a scored claim.
+    frame = pd.DataFrame({"text": pd.array(["Bridge collapse in Genoa kills dozens", pd.NA], dtype="string"),
+                          "outlet": pd.array(["bbc.com", pd.NA], dtype="string")})
+    frame.loc[2] = [None, "cnn.com"]
+    odd = pd.DataFrame({"text": [b"Bridge collapse", 12345], "outlet": ["x.com", "y.com"]})
+    frame = pd.concat([frame, odd], ignore_index=True)
+    claims = corroborate(frame).claims
+    assert "<NA>" not in claims["claim"].tolist() and not any("b'" in c for c in claims["claim"])
+    assert "12345" not in claims["claim"].tolist()
+    assert claims["claim"].ne("").sum() == 1 and "<na>" not in " ".join(claims["outlets"])
