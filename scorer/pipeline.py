@@ -18,6 +18,7 @@ import regex
 from scorer.attribution import Attribution, AttributionFinder, cue_negated
 from scorer.claims import Claim, claims_and_other_sentences, is_title_case, split_clause, unquote, unwrap
 from scorer.context import ContextSourcer
+from scorer.errors import InputError
 from scorer.hedging import NEWS_HEDGE_MODEL_PATH, HedgeDetector, HedgeResult, default_detector
 from scorer.identity import Source, link_sources
 from scorer.linear import LinearModel
@@ -437,6 +438,7 @@ class Pipeline:
 
     # -- the whole pipeline ---------------------------------------------------------------------
     def analyze(self, text: str, outlet: str | None = None, article_id: str | None = None) -> Report:
+        outlet = _checked_arguments(text, outlet, article_id)
         given = text
         text, page = working_text(given)
         as_given = text is given  # each step of working_text returns its input when it changes nothing
@@ -558,6 +560,25 @@ def _around(text: str, sentence: Span, att: Attribution) -> Span:
         space = text.rfind(" ", last, end)
         end = space if space >= 0 else last
     return make_span(text, start, end) or sentence
+
+
+def _checked_arguments(text: Any, outlet: Any, article_id: Any) -> str | None:
+    """`analyze`'s arguments as it reads them, or an InputError saying what to pass: a wrong type
+    failed deep inside ("'bytes' object has no attribute 'startswith'"). A missing outlet (None, NaN
+    or pandas' NA, as `df.apply` passes an empty cell) is no outlet."""
+    if not isinstance(text, str):
+        fix = "; decode it first, e.g. text.decode('utf-8')" if isinstance(text, bytes | bytearray) else ""
+        raise InputError(f"analyze: the text must be a str, not {type(text).__name__}{fix}")
+    missing = outlet is None or type(outlet).__name__ == "NAType"  # pandas' NA, without importing pandas
+    if missing or (isinstance(outlet, float) and outlet != outlet):
+        outlet = None
+    elif not isinstance(outlet, str):
+        raise InputError(f"analyze: the outlet must be a str (a domain, URL or name) or None, "
+                         f"not {type(outlet).__name__}")
+    if article_id is not None and not isinstance(article_id, str):
+        raise InputError(f"analyze: the article id must be a str or None, not {type(article_id).__name__}; "
+                         "pass str(article_id)")
+    return outlet
 
 
 def _line_ends_read(given: str) -> str:

@@ -152,7 +152,12 @@ class Report:
         }
 
     def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
+        """The source with this id ("S1"); a KeyError naming the ids there are when none has it."""
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(f"no source {source_id!r} in this report; its sources: "
+                       f"{', '.join(s.id for s in self.sources) or 'none'}")
 
 
 def _share(k: int, n: int) -> float | None:

@@ -706,9 +706,13 @@ def stance(claim: str, report: str, model: StanceModel | None = None, *, url: st
     slug's wording (None: the report's text alone). A claim or report without a letter or digit
     is an InputError: the model would still give it a label ("?!" read `against` at 0.97)."""
     for what, text in (("claim", claim), ("report", report)):
+        if not isinstance(text, str):
+            raise InputError(f"the {what} must be a str, not {type(text).__name__}")
         if not _WORD_CHARACTER.search(text):
             state = "empty" if not text.strip() else "without a word"
             raise InputError(f"the {what} is {state}; give its text")
+    if url is not None and not isinstance(url, str):
+        raise InputError(f"the url must be a str or None, not {type(url).__name__}")
     return stance_many([(claim, report, url)], model)[0]
 
 

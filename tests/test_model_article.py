@@ -114,3 +114,28 @@ def test_a_contradicted_flag_without_a_disputing_claim_says_what_it_rests_on(rep
     markdown = to_markdown(replace(report, claims=(disputed,)))
     assert "contradicted by ;" not in markdown and "contradicted by |" not in markdown
     assert "contradicted by C12, C13" in _flags(report.claims[2])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"text": None}, "the text must be a str, not NoneType"),
+    ({"text": b"Officials said it."}, r"not bytes; decode it first, e.g. text.decode\('utf-8'\)"),
+    ({"text": "Officials said it.", "outlet": b"bbc.com"}, "the outlet must be a str"),
+    ({"text": "Officials said it.", "article_id": 7}, r"the article id must be a str or None, not int"),
+])
+def test_analyze_names_a_wrong_argument(kwargs: dict[str, object], message: str) -> None:
+    # A wrong type failed deep inside ("'bytes' object has no attribute 'startswith'").
+    from scorer.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        analyze(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_missing_outlet_cell_is_no_outlet(model_article_text: str) -> None:
+    # df.apply passes an empty outlet cell as NaN: "'float' object has no attribute 'strip'".
+    plain = analyze(model_article_text).to_dict()
+    assert analyze(model_article_text, outlet=float("nan")).to_dict() == plain
+
+
+def test_an_unknown_source_id_is_a_key_error_naming_the_ids(report: Report) -> None:
+    with pytest.raises(KeyError, match="no source 'S99' in this report; its sources: S1, S2"):
+        report.source("S99")

@@ -447,3 +447,16 @@ def test_the_package_offers_stance_as_issue_5_names_it() -> None:
         scorer.stance(" ", "Officials deny the bridge collapsed")
     with pytest.raises(InputError, match="the report is without a word"):
         scorer.stance("The bridge collapsed", "?!...")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((None, "The bridge collapsed"), "the claim must be a str, not NoneType"),
+    (("The bridge collapsed", b"Officials deny it"), "the report must be a str, not bytes"),
+])
+def test_stance_names_a_wrong_argument(args: tuple[object, object], message: str) -> None:
+    import scorer
+
+    with pytest.raises(InputError, match=message):
+        scorer.stance(*args)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="the url must be a str or None, not int"):
+        scorer.stance("The bridge collapsed", "Officials deny it", url=5)  # type: ignore[arg-type]
