@@ -98,6 +98,8 @@ def _article_columns() -> dict[str, str]:
 # the square of a text's claims: a 100 KB text (826 claims) takes 1.8 s and 71 MB more, 214 KB 5.8 s
 # and 172 MB, 750 KB 57 s and 1.1 GB, and a 2 MB row could exhaust a worker. --max-chars raises it.
 DEFAULT_MAX_CHARS = 100_000
+# The outlet column read when the input has it and none is named (as `corroborate` does).
+OUTLET_COLUMN = "outlet"
 READ_ERROR_COLUMN = "_scorer_read_error"  # set by the CSV reader on records it could not split into fields
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
@@ -215,7 +217,8 @@ def iter_outcomes(
     """One outcome per input row, in order. Rows are numbered from `first_row`, else from the
     partition's offset (Dask), else by the frame's integer index."""
     n = len(frame)
-    texts = frame[text_column].tolist() if text_column in frame else [None] * n
+    _check_frame(frame, text_column, id_column, outlet_column)
+    texts = frame[text_column].tolist()
     has_ids = bool(id_column) and id_column in frame
     ids = frame[id_column].tolist() if has_ids else [None] * n
     outlets = frame[outlet_column].tolist() if outlet_column and outlet_column in frame else [None] * n
@@ -227,6 +230,21 @@ def iter_outcomes(
             text, outlet, article_id, max_chars, read_error if isinstance(read_error, str) else ""
         )
         yield RowOutcome(row, article_id, report, status, error)
+
+
+def _check_frame(frame: pd.DataFrame, text_column: str, id_column: str | None,
+                 outlet_column: str | None) -> None:
+    """The columns read must be there, once each: a misspelt text column made every row "failed:
+    missing text", a repeated one an AttributeError. (The id and outlet columns may be absent: ids
+    are then the row numbers, outlets unknown.)"""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"score a DataFrame, not a {type(frame).__name__}; e.g. series.to_frame('text')")
+    if text_column not in frame.columns:
+        raise InputError(f"no column {text_column!r} in the frame; its columns are "
+                         f"{shown_columns([str(c) for c in frame.columns])}; name it with text_column=")
+    for column in (text_column, id_column, outlet_column):
+        if column and list(frame.columns).count(column) > 1:
+            raise InputError(f"column {column!r} appears more than once in the frame; give each its own name")
 
 
 def iter_reports(
@@ -298,7 +316,7 @@ def score_frame(
     frame: pd.DataFrame,
     text_column: str = "text",
     id_column: str | None = "id",
-    outlet_column: str | None = None,
+    outlet_column: str | None = OUTLET_COLUMN,
     max_chars: int = DEFAULT_MAX_CHARS,
     first_row: int | None = None,
     row_offsets: Sequence[int] | None = None,
@@ -308,6 +326,9 @@ def score_frame(
 
     Pure: the same frame gives the same rows on every back end. Dask passes `partition_info`
     itself; with `row_offsets` (first row of each partition) rows are numbered across partitions.
+    The outlet is read from `outlet_column` when the frame has it (by default `outlet`, as the
+    command line reads it: with None as the default, reuters.com and infowars.com both took the
+    unknown outlet's prior).
     """
     rows: list[dict[str, Any]] = []
     for outcome in iter_outcomes(
@@ -784,9 +805,6 @@ def input_headers(paths: Sequence[Path], kind: str) -> list[list[str]]:
     """Every input's column names, read now, before an output file is opened: an input that cannot
     be read at all must not cost the results of an earlier run at the same path."""
     return [csv_header(p)[0] if kind == "csv" else list(parquet_file(p).schema_arrow.names) for p in paths]
-
-
-OUTLET_COLUMN = "outlet"
 
 
 def default_outlet_column(headers: Sequence[Sequence[str]]) -> str | None:

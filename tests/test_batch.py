@@ -28,6 +28,7 @@ from scorer.batch import (
     summarize_claims,
 )
 from scorer.cli import app
+from scorer.errors import InputError
 
 from .conftest import MODEL_ARTICLE
 
@@ -877,3 +878,16 @@ def test_outputs_of_several_frames_summarise_per_article() -> None:
     assert summary["article_id"].tolist() == ["x", "blank", "y", "z"]
     assert summary["claims"].tolist() == [1, 0, 2, 1]
     assert sum(status_counts(claims).values()) == 4
+
+
+def test_score_frame_names_a_missing_text_column_and_reads_the_outlet_column() -> None:
+    # A misspelt text column made every row "failed: missing text" without a word; the outlet
+    # column was ignored unless named, so reuters.com and infowars.com both took the unknown prior.
+    frame = pd.DataFrame({"id": ["r", "i"], "body": ["Officials said the bridge will close."] * 2,
+                          "outlet": ["reuters.com", "infowars.com"]})
+    with pytest.raises(InputError, match="no column 'text' in the frame; its columns are"):
+        score_frame(frame)
+    priors = score_frame(frame, text_column="body")["outlet_prior"].tolist()
+    assert priors[0] > 0.9 > 0.1 > priors[1]
+    with pytest.raises(InputError, match="column 'body' appears more than once"):
+        score_frame(pd.concat([frame, frame[["body"]]], axis=1), text_column="body")
