@@ -180,8 +180,10 @@ Pair = tuple[str, str] | tuple[str, str, str | None]
 class Stance:
     """The stance of one report toward one claim, with the cues and feature contributions behind it.
 
-    `contributions` are the non-zero terms of the predicted class's score (log-odds scale, the
-    intercept included as `(intercept)`), largest magnitude first.
+    `contributions` are the non-zero terms of the predicted class's score in the three-way
+    (multinomial) model, the intercept included as `(intercept)`, largest magnitude first: they sum
+    to that class's logit, whose softmax with the other two classes' gives `probabilities` (not a
+    two-way log-odds: sigmoid of the sum is not the probability).
     """
 
     label: str
