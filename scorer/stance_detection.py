@@ -524,7 +524,11 @@ class StanceFeaturizer:
             for c in report_cues:
                 if c.label in NEGATION_LABELS:
                     last = max(0, bisect.bisect_left(starts, c.end) - 1)
-                    scope = {j for j in opposite_at if last < j <= last + NEGATION_WINDOW}
+                    # Only when the opposite is what it negates: in "jet not found, still missing"
+                    # the negation is the claim word's ("found"), and the report disputes it.
+                    first_claim_word = next((j for j in claim_word_at if j > last), len(report_tokens))
+                    scope = {j for j in opposite_at
+                             if last < j <= min(last + NEGATION_WINDOW, first_claim_word - 1)}
                     if scope:
                         negated_at |= scope
                         agreeing.append(c)

@@ -174,7 +174,6 @@ def test_long_report_reads_the_sentences_about_the_claim() -> None:
     ("Police arrested members of a drug ring in Ohio", "Police busted a drug ring in Ohio"),
     ("The coach was fired after the scandal", "Coach dismissed after betting scandal"),
     ("Protesters occupied the parliament building", "Protesters staged a sit-in inside parliament"),
-    ("Police seized counterfeit money", "Police seize $1m in fake banknotes"),  # a synonym, no denial
     # A negated opposite agrees: "not dead" is "alive" (read `against` at 1.00).
     ("The actor is alive", "The actor is not dead, his agent says"),
 ])
@@ -189,6 +188,10 @@ def test_literal_senses_and_negated_opposites_are_no_denial(claim: str, report: 
     ("A priest saw God as a woman", "Priest claim of seeing God as a woman dismissed as hoax"),
     ("The viral video shows a real ghost", "The ghost video was staged, its maker admits"),
     ("The actor died", "Actor did not die, agent says"),
+    # A negation of the claim's own word disputes it, an opposite word after it notwithstanding.
+    ("Malaysian jet found", "Malaysian jet not found, still missing"),
+    ("The suspect was arrested", "Suspect not arrested, released on bail"),
+    ("Man sold counterfeit banknotes", "Story of man selling counterfeit banknotes is a hoax"),
 ])
 def test_denying_senses_still_deny(claim: str, report: str) -> None:
     assert stance(claim, report).label == "against"
