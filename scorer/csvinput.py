@@ -64,6 +64,10 @@ def read_report_table(source: Path | BinaryIO, name: str, what: str) -> pd.DataF
     line = 1
     try:
         header = next(reader)
+        while not header:  # blank lines before the header
+            header = next(reader)
+        while header and not header[-1].strip():  # the header's own trailing comma
+            header.pop()
         width = len(header)
         line = reader.line_num + 1  # the line the next record starts on
         for record in reader:

@@ -800,3 +800,10 @@ def test_rules_check_wants_an_example_of_every_rule(tmp_path: Path) -> None:
                     "  - {id: x.ahead, label: doubt, pattern: '(?=\\bdoubts\\b)'}\n", encoding="utf-8")
     result = runner.invoke(app, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "rule 'x.ahead' has no example; give one text" in result.stderr
+
+
+def test_corroborate_reads_a_header_after_blank_lines_and_with_a_trailing_comma(tmp_path: Path) -> None:
+    reports = tmp_path / "r.csv"
+    reports.write_text("\nid,text,outlet,\n1,Bridge collapsed,bbc.co.uk,\n", encoding="utf-8")
+    result = runner.invoke(app, ["corroborate", str(reports), "-o", "-"])
+    assert result.exit_code == 0 and "Bridge collapsed" in result.stdout, result.output

@@ -20,10 +20,13 @@ from scorer.corroborate import (
     VeracityModel,
     average_linkage,
     cited_outlet,
+    claim_of_report,
     corroborate,
     default_veracity_model,
     group_texts,
     independent_units,
+    organisation,
+    outlet_key,
 )
 from scorer.linear import LinearModel
 from scorer.sourcing import outlet_table
@@ -474,3 +477,31 @@ def test_missing_and_non_text_cells_are_no_report_text() -> None:
     assert "<NA>" not in claims["claim"].tolist() and not any("b'" in c for c in claims["claim"])
     assert "12345" not in claims["claim"].tolist()
     assert claims["claim"].ne("").sum() == 1 and "<na>" not in " ".join(claims["outlets"])
+
+
+def test_unknown_origin_joins_no_two_known_outlets() -> None:
+    # An outlet-less copy of a BBC story and one of a CNN story, united as "unknown origin" first,
+    # made BBC and CNN one voice.
+    units = independent_units(["Bridge collapses in storm", "Bridge collapses in storm",
+                               "Tower falls in city", "Tower falls in city"],
+                              ["bbc.co.uk", "", "", "cnn.com"], [None] * 4)
+    assert units.tolist() == [0, 0, 1, 1]
+
+
+def test_a_dash_before_other_words_is_no_site_name() -> None:
+    # "— Kremlin denies" and "— sources confirm" were cut as site names: two outlets that disagree
+    # became near-duplicates, one voice.
+    units = independent_units(["Putin is dead — Kremlin denies", "Putin is dead — sources confirm"],
+                              ["reuters.com", "cnn.com"], [None, None])
+    assert units.tolist() == [0, 1]
+
+
+def test_outlet_names_and_odd_domains_keep_their_organisation() -> None:
+    keys = [organisation(outlet_key(o)) for o in
+            ["St. Louis Post-Dispatch", "St. Petersburg Times", "bbc.co.uk:443", "www.bbc.co.uk."]]
+    assert keys[0] != keys[1] and keys[2] == keys[3] == "bbc"
+
+
+def test_an_articles_claim_is_not_cut_at_an_abbreviation() -> None:
+    opening = "Dr. Jane Doe of the U.S. Geological Survey said the quake was the strongest in years. " * 5
+    assert claim_of_report(opening).startswith("Dr. Jane Doe of the U.S. Geological Survey said")
