@@ -2,7 +2,8 @@
 
 Importing the command line takes a second (typer, rich, then a command's rules and models); a Ctrl-C
 in that time ended in a traceback from inside an import, or in typer's bare exit 130. Until a
-command installs its own handler (`batch`: `cli._interruptible`), one line and exit 130.
+command starts (`cli._command_starts` then hands Ctrl-C back to Python, and `batch` to its own
+handler), one line and exit 130.
 """
 
 from __future__ import annotations

@@ -208,7 +208,7 @@ def iter_outcomes(
     frame: pd.DataFrame,
     text_column: str = "text",
     id_column: str | None = "id",
-    outlet_column: str | None = None,
+    outlet_column: str | None = OUTLET_COLUMN,
     max_chars: int = DEFAULT_MAX_CHARS,
     first_row: int | None = None,
     row_offsets: Sequence[int] | None = None,
@@ -251,7 +251,7 @@ def iter_reports(
     frame: pd.DataFrame,
     text_column: str = "text",
     id_column: str | None = "id",
-    outlet_column: str | None = None,
+    outlet_column: str | None = OUTLET_COLUMN,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[str, Report | None, str]]:
     """(article id, report or None, error) for each input row, in order."""
@@ -342,7 +342,7 @@ def report_lines(
     frame: pd.DataFrame,
     text_column: str = "text",
     id_column: str | None = "id",
-    outlet_column: str | None = None,
+    outlet_column: str | None = OUTLET_COLUMN,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[str, str]]:
     """(JSON line, error) per input row: the report (schema scorer.report/1), or a stub with `error`."""

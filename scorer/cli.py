@@ -33,6 +33,17 @@ app.add_typer(rules_app, name="rules")
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line, at any width
 
 
+@app.callback()
+def _command_starts() -> None:
+    # scorer/__main__.py's start-up handler ends the process at once (os._exit, one line): right
+    # while imports run, wrong once a command runs (its `finally` blocks, buffered output). Python's
+    # own handling from here; `batch` installs its own (`_interruptible`).
+    import signal
+
+    if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == "_interrupted_while_starting":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 class ReportFormat(StrEnum):
     terminal = "terminal"
     json = "json"

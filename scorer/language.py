@@ -16,14 +16,15 @@ _ENGLISH = frozenset({
 })
 # Function words of the languages a newsroom most often meets beside English (German, Spanish,
 # French, Italian, Portuguese, Dutch) that are no English words, for texts too short for a share.
-# Words that are English too ("die", "do", "den") or common in names ("van", "del", "la") are left out.
+# Words that are English too ("die", "do", "den") or common in English news names ("Los Angeles",
+# "Al Qaeda", "El Paso", "Las Vegas", "van", "del", "la", "per", "non", "com", "et") are left out.
 _OTHER = frozenset({
     "der", "das", "und", "ist", "nicht", "ein", "eine", "zu", "mit", "sich", "auf", "für", "dem",
-    "sie", "auch", "wird", "wurde", "sind", "el", "los", "las", "que", "y", "en", "una", "es",
-    "por", "para", "se", "al", "lo", "su", "como", "pero", "más", "fue", "han", "sido", "les", "et",
+    "sie", "auch", "wird", "wurde", "sind", "que", "y", "en", "una", "es",
+    "por", "para", "se", "lo", "su", "como", "pero", "más", "fue", "han", "sido", "les",
     "est", "une", "du", "au", "dans", "pour", "qui", "sur", "ne", "ce", "sont", "été", "avec", "il",
-    "di", "che", "è", "non", "per", "gli", "della", "sono", "nel", "alla", "os", "em", "não", "uma",
-    "com", "foi", "são", "het", "een", "niet", "op", "zijn", "met", "voor", "ook", "aan", "wordt",
+    "di", "che", "è", "gli", "della", "sono", "nel", "alla", "os", "em", "não", "uma",
+    "foi", "são", "het", "een", "niet", "op", "zijn", "met", "voor", "ook", "aan", "wordt",
 }) - _ENGLISH
 _WORD = regex.compile(r"\p{L}+")
 _LETTER = regex.compile(r"\p{L}")
