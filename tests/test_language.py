@@ -24,6 +24,7 @@ def test_other_languages_do_not_read_as_english(text: str) -> None:
     "Kim Jong-Un bans the name Kim Jong-un",  # "un" is a French article too
     "Man to die in La Paz, officials say",
     "Apple Watch Edition could use platinum: Report",
+    "Los Angeles police find Al Qaeda cell in Las Vegas",  # names, not Spanish or Arabic articles
 ])
 def test_english_headlines_are_not_called_foreign(text: str) -> None:
     assert reads_as_english(text) is not False
