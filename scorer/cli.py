@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from scorer.errors import RuleError, ScorerError
+from scorer.errors import CONVERT_TO_UTF8, RuleError, ScorerError
 
 if TYPE_CHECKING:  # the CLI imports what a command needs when it runs, to start fast
     from scorer.linear import LinearModel
@@ -78,8 +79,7 @@ def _read_text(path: str) -> str:
         # Offsets are code points into the text exactly as read: no newline translation.
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"{source}: not UTF-8 (byte {exc.start}); "
-                   "convert it, e.g. `iconv -f latin1 -t utf-8`") from exc
+        raise fail(f"{source}: not UTF-8 (byte {exc.start}); {CONVERT_TO_UTF8}") from exc
 
 
 @app.command()
@@ -543,6 +543,7 @@ def corroborate(
     if claim_column and group_column:
         raise fail("give --claim-column or --group-column, not both", 2)
     from scorer.batch import same_file
+    from scorer.corroborate import REPORT_COLUMNS
     from scorer.corroborate import corroborate as run
 
     # The whole input is read before anything is written, so an output naming it would replace it.
@@ -572,8 +573,6 @@ def corroborate(
                 shown = ", ".join(map(repr, frame.columns[:12])) + more
                 raise fail(f"{name}: no column {column!r} (its columns: {shown}); name the column with "
                            f"{flag}", 2)
-        from scorer.corroborate import REPORT_COLUMNS
-
         clash = [c for c in REPORT_COLUMNS if c in frame.columns]
         if reports is not None and clash:
             raise fail(f"{name}: has column(s) {', '.join(map(repr, clash))}, which --reports adds to every "
@@ -628,6 +627,16 @@ def _check_output_file(target: str, option: str, example: str) -> None:
         raise fail(f"{option} {target}: no folder {folder}; create it first or write elsewhere")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise fail(f"{option} {target}: not writable; write elsewhere or change its permissions")
+
+
+def _fit_and_say(what: str, output: str, fit: Callable[[], LinearModel]) -> None:
+    """Run a fit that writes its model to `output` and say so on stderr; a corpus it cannot read or
+    a file it cannot write is one line."""
+    try:
+        model = fit()
+    except (ScorerError, OSError) as exc:
+        raise fail(f"cannot train the {what} model: {exc}") from exc
+    err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
 
 
 def _check_model_output(output: str, option: str = "-o") -> None:
@@ -736,11 +745,8 @@ def train_stance(
     _check_model_output(output)
     _check_model_output(url_output, "--url-output")
     for path, url in ((output, False), (url_output, True)):
-        try:
-            model = train_stance_model(emergent or EMERGENT_TRAIN, path, url_features=url)
-        except (ScorerError, OSError) as exc:
-            raise fail(f"cannot train the stance model: {exc}") from exc
-        err.print(f"wrote {path} ({len(model.features)} features)", markup=False)
+        fit = partial(train_stance_model, emergent or EMERGENT_TRAIN, path, url_features=url)
+        _fit_and_say("stance", path, fit)
     _note_unpinned_blas()
 
 
@@ -757,11 +763,7 @@ def train_veracity(
     from scorer.evaluation.emergent import EMERGENT_TRAIN
 
     _check_model_output(output)
-    try:
-        model = fit_veracity_model(emergent or EMERGENT_TRAIN, output)
-    except (ScorerError, OSError) as exc:
-        raise fail(f"cannot train the veracity model: {exc}") from exc
-    err.print(f"wrote {output} ({len(model.model.features)} features)", markup=False)
+    _fit_and_say("veracity", output, lambda: fit_veracity_model(emergent or EMERGENT_TRAIN, output).model)
     _note_unpinned_blas()
 
 
@@ -777,11 +779,7 @@ def train_wiki_hedges(
     from scorer.hedging import train_hedge_model
 
     _check_model_output(output)
-    try:
-        model = train_hedge_model(wikiweasel or WIKIWEASEL_TRAIN, save_to=output)
-    except (ScorerError, OSError) as exc:
-        raise fail(f"cannot train the hedge model: {exc}") from exc
-    err.print(f"wrote {output} ({len(model.features)} features)", markup=False)
+    _fit_and_say("hedge", output, lambda: train_hedge_model(wikiweasel or WIKIWEASEL_TRAIN, save_to=output))
     _note_unpinned_blas()
 
 

@@ -577,9 +577,10 @@ def _read_report(text: str, outlet: str, stance_model: StanceModel, extract: boo
 def _as_read(text: str) -> str:
     """A report as its reader sees it: a saved web page's text without its markup (at the same
     length), so that a menu's "Hoax watch" is no denial and a tag no part of a claim."""
-    from scorer.pipeline import reads_as_page, working_text
+    from scorer.pipeline import working_text
 
-    return working_text(text)[0] if reads_as_page(text) else text
+    working, page = working_text(text)  # one look for markup, not a second in reads_as_page
+    return working if page else text
 
 
 # The longest claim taken from an article's opening when its group's claim comes from its reports.

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
-from scorer.errors import InputError
+from scorer.errors import CONVERT_TO_UTF8, InputError
 
 
 def read_csv(path: Path, what: str, **options: Any) -> pd.DataFrame:
@@ -25,7 +25,7 @@ def read_csv(path: Path, what: str, **options: Any) -> pd.DataFrame:
         return pd.read_csv(path, encoding="utf-8", **options)
     except UnicodeDecodeError as exc:
         # exc.start counts from pandas' read buffer, not the file, so no byte is named.
-        raise InputError(f"{path}: not UTF-8; convert it, e.g. `iconv -f latin1 -t utf-8`") from exc
+        raise InputError(f"{path}: not UTF-8; {CONVERT_TO_UTF8}") from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{path}: the file is empty; give {what}, header line first") from exc
     except pd.errors.ParserError as exc:
@@ -53,8 +53,7 @@ def read_report_table(source: Path | BinaryIO, name: str, what: str) -> pd.DataF
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 (byte {exc.start + 1:,}); convert it, "
-                         "e.g. `iconv -f latin1 -t utf-8`") from exc
+        raise InputError(f"{name}: not UTF-8 (byte {exc.start + 1:,}); {CONVERT_TO_UTF8}") from exc
     if not text.strip():
         raise InputError(f"{name}: the input is empty; give {what}, header line first")
     # A report may be a whole article, past the module's 128 KB default; --max-chars bounds it later.

@@ -5,6 +5,9 @@ Messages name the input and the fix, so the CLI can print them as they are and e
 
 from __future__ import annotations
 
+# The fix every "not UTF-8" message names.
+CONVERT_TO_UTF8 = "convert it, e.g. `iconv -f latin1 -t utf-8`"
+
 
 class ScorerError(Exception):
     """Base class: an error the user can act on. `code` is stable across releases."""

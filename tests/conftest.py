@@ -51,3 +51,15 @@ def claim(report: Report, starts_with: str) -> ClaimResult:
     found = [c for c in report.claims if c.span.text.startswith(starts_with)]
     assert len(found) == 1, [c.span.text[:50] for c in report.claims]
     return found[0]
+
+
+def hedges_with_an_untriggered_example(folder: Path) -> Path:
+    """rules/hedges.yaml with "potential" added to a rule's pattern and examples but not to its
+    triggers, written to `folder`: the rule matches its example, yet CueFinder never runs it there."""
+    text = (Path(__file__).resolve().parents[1] / "rules" / "hedges.yaml").read_text(encoding="utf-8")
+    text = text.replace("rumou?red|suspected)", "rumou?red|suspected|potential)", 1)
+    first = 'examples: ["a deputy sheriff in an alleged road rage incident",'
+    text = text.replace(first, first.replace("[", '["discuss the potential framework", '), 1)
+    path = folder / "hedges.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

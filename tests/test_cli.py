@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from scorer.cli import app
 
-from .conftest import MODEL_ARTICLE
+from .conftest import MODEL_ARTICLE, hedges_with_an_untriggered_example
 
 runner = CliRunner()
 
@@ -733,13 +733,7 @@ def test_rules_check_reports_a_model_fitted_on_other_rules(tmp_path: Path, name:
 
 
 def test_rules_check_runs_hedge_examples_through_their_triggers(tmp_path: Path) -> None:
-    shipped = Path(__file__).resolve().parents[1] / "rules" / "hedges.yaml"
-    text = shipped.read_text(encoding="utf-8")
-    text = text.replace("rumou?red|suspected)", "rumou?red|suspected|potential)", 1)
-    first = 'examples: ["a deputy sheriff in an alleged road rage incident",'
-    text = text.replace(first, first.replace("[", '["discuss the potential framework", '), 1)
-    path = tmp_path / "hedges.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = hedges_with_an_untriggered_example(tmp_path)
     result = runner.invoke(app, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "lacks all of its triggers; add the word to triggers" in result.stderr
 

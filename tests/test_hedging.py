@@ -30,7 +30,7 @@ from scorer.hedging import (
 )
 from scorer.linear import LinearModel
 from scorer.rulebook import load_ruleset
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, hedges_with_an_untriggered_example
 
 WIKIWEASEL = SHARED_DATA / "wikiweasel" / "train.csv"
 
@@ -651,12 +651,7 @@ def test_doubt_and_hint_hedge_as_verbs_only(detector: HedgeDetector, sentence: s
 def test_an_example_without_its_rules_triggers_is_an_error(tmp_path: Path) -> None:
     # Adding a word to a pattern and not to its triggers: the examples pass the rule, but CueFinder
     # never runs it on a span without a trigger word, so the word never fires.
-    text = HEDGE_RULES_PATH.read_text(encoding="utf-8")
-    text = text.replace("rumou?red|suspected)", "rumou?red|suspected|potential)", 1)
-    first = 'examples: ["a deputy sheriff in an alleged road rage incident",'
-    text = text.replace(first, first.replace("[", '["discuss the potential framework", '), 1)
-    path = tmp_path / "hedges.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = hedges_with_an_untriggered_example(tmp_path)
     rules = load_ruleset(path)  # the rule matches its examples
     expected = (r"hedges.yaml: rule 'hedge.adjective.hearsay': example 'discuss the potential framework' "
                 r"lacks all of its triggers; add the word to triggers")
